@@ -1,0 +1,214 @@
+// RegistryBackend: the one interface to a registry, live or offline. Backends
+// live in src/registry/ behind OpenTarget(); this header shows only the
+// interface, the value types, and the shipped fakes.
+#ifndef SECPROTO_REGISTRY_H_
+#define SECPROTO_REGISTRY_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "secproto/error.h"
+
+namespace secproto {
+
+/// Registry view. k64 is the native key; k32 is what a 32-bit process on
+/// 64-bit Windows sees (the Wow6432Node key). On a 32-bit OS only k64 exists.
+enum class View { k64, k32 };
+
+/// "64" or "32", as used in JSON and in --view.
+std::string_view ViewName(View v);
+
+/// Registry value types (winnt.h REG_*).
+enum RegType : uint32_t {
+  kRegNone = 0,
+  kRegSz = 1,
+  kRegExpandSz = 2,
+  kRegBinary = 3,
+  kRegDword = 4,
+  kRegDwordBigEndian = 5,
+  kRegLink = 6,
+  kRegMultiSz = 7,
+  kRegResourceList = 8,
+  kRegFullResourceDescriptor = 9,
+  kRegResourceRequirementsList = 10,
+  kRegQword = 11,
+};
+
+/// "REG_DWORD", or "REG_0x1234" for a type with no name.
+std::string RegTypeName(uint32_t type);
+
+/// A value as stored: its type and raw bytes.
+struct RegValue {
+  uint32_t type = kRegNone;
+  std::vector<uint8_t> data;
+
+  static RegValue Dword(uint32_t v);
+  /// A REG_SZ from UTF-8 text, stored as UTF-16LE with a terminating NUL.
+  static RegValue String(std::string_view utf8);
+  /// The DWORD when the type is REG_DWORD and the data is exactly 4 bytes.
+  std::optional<uint32_t> AsDword() const;
+  /// Lower-case hex of the raw bytes, "00280000".
+  std::string HexData() const;
+
+  friend bool operator==(const RegValue&, const RegValue&) = default;
+};
+
+/// What the target says about the OS bitness.
+enum class Architecture { kUnknown, k64Bit, k32Bit };
+
+/// Logical key paths start with the root: "HKLM\\SOFTWARE\\...",
+/// "HKLM\\SYSTEM\\CurrentControlSet\\...", "HKCU\\...". Keys compare
+/// case-insensitively. The view only redirects HKLM\SOFTWARE (except
+/// HKLM\SOFTWARE\Policies, which is shared); every other root ignores it.
+///
+/// A missing key or value is a normal result (nullopt / false), not an error.
+/// A root the target does not hold (no SYSTEM hive given, say) is an error of
+/// kind kTarget with code "no-such-root"; ask HasRoot first.
+///
+/// Writes may be buffered: IsTransactional() backends (hive, .reg, mem) keep
+/// every change in memory until Commit(), which replaces the target atomically;
+/// a backend dropped without Commit() changes nothing. Non-transactional
+/// backends (live) apply each write at once and Commit() is a no-op.
+class RegistryBackend {
+ public:
+  virtual ~RegistryBackend() = default;
+
+  /// The target as the user wrote it, "hive:/mnt/SOFTWARE".
+  virtual std::string Describe() const = 0;
+
+  /// Whether the target holds this root ("HKLM\\SOFTWARE", "HKLM\\SYSTEM", "HKCU").
+  virtual bool HasRoot(std::string_view root) const = 0;
+
+  /// The bitness of the OS the target belongs to, as far as it can tell.
+  virtual Expected<Architecture> DetectArchitecture() = 0;
+
+  virtual Expected<bool> KeyExists(View view, std::string_view key) = 0;
+
+  /// The value, or nullopt when the key or the value is missing.
+  virtual Expected<std::optional<RegValue>> GetValue(View view, std::string_view key,
+                                                     std::string_view name) = 0;
+
+  /// Names of the direct subkeys (empty when the key is missing).
+  virtual Expected<std::vector<std::string>> ListSubkeys(View view, std::string_view key) = 0;
+
+  /// Sets a value, creating missing keys and replacing a value of any type.
+  virtual Status SetValue(View view, std::string_view key, std::string_view name,
+                          const RegValue& value) = 0;
+
+  /// Deletes a value. A missing key or value is success.
+  virtual Status DeleteValue(View view, std::string_view key, std::string_view name) = 0;
+
+  /// Deletes a key that has no values and no subkeys. A missing key is
+  /// success; a non-empty key is left alone and is success too.
+  virtual Status DeleteKeyIfEmpty(View view, std::string_view key) = 0;
+
+  /// See the class comment.
+  virtual bool IsTransactional() const = 0;
+
+  /// Makes buffered writes durable, atomically. A no-op when nothing changed:
+  /// the target's bytes stay identical.
+  virtual Status Commit() = 0;
+};
+
+/// Forwards every call to another backend; override what you change
+/// (leveldb's EnvWrapper). Owns the wrapped backend.
+class RegistryBackendWrapper : public RegistryBackend {
+ public:
+  explicit RegistryBackendWrapper(std::unique_ptr<RegistryBackend> target)
+      : target_(std::move(target)) {}
+  RegistryBackend* target() const { return target_.get(); }
+
+  std::string Describe() const override { return target_->Describe(); }
+  bool HasRoot(std::string_view root) const override { return target_->HasRoot(root); }
+  Expected<Architecture> DetectArchitecture() override { return target_->DetectArchitecture(); }
+  Expected<bool> KeyExists(View v, std::string_view k) override { return target_->KeyExists(v, k); }
+  Expected<std::optional<RegValue>> GetValue(View v, std::string_view k,
+                                             std::string_view n) override {
+    return target_->GetValue(v, k, n);
+  }
+  Expected<std::vector<std::string>> ListSubkeys(View v, std::string_view k) override {
+    return target_->ListSubkeys(v, k);
+  }
+  Status SetValue(View v, std::string_view k, std::string_view n, const RegValue& val) override {
+    return target_->SetValue(v, k, n, val);
+  }
+  Status DeleteValue(View v, std::string_view k, std::string_view n) override {
+    return target_->DeleteValue(v, k, n);
+  }
+  Status DeleteKeyIfEmpty(View v, std::string_view k) override {
+    return target_->DeleteKeyIfEmpty(v, k);
+  }
+  bool IsTransactional() const override { return target_->IsTransactional(); }
+  Status Commit() override { return target_->Commit(); }
+
+ private:
+  std::unique_ptr<RegistryBackend> target_;
+};
+
+/// Options for opening a target.
+struct TargetOptions {
+  bool read_only = false;     ///< open for reading only (show, check, explain)
+  bool force_dirty = false;   ///< write a dirty hive anyway (--force-dirty)
+  std::string system_hive;    ///< --system-hive PATH: a SYSTEM hive beside a SOFTWARE hive
+  std::string user_hive;      ///< --user-hive PATH: an NTUSER.DAT for HKCU
+};
+
+/// Opens a target from its --target string: "hive:PATH", "reg:PATH", "mem:",
+/// "image:DIR", "live". Unknown schemes are kUsage errors that list the
+/// schemes this build supports.
+Expected<std::unique_ptr<RegistryBackend>> OpenTarget(std::string_view spec,
+                                                      const TargetOptions& options = {});
+
+/// The schemes this build supports, for help and error text.
+std::vector<std::string> SupportedTargetSchemes();
+
+/// Registers a target scheme ("hive") with its opener. Backends call this
+/// from a static initialiser in their own .cc file.
+using TargetOpener = std::function<Expected<std::unique_ptr<RegistryBackend>>(
+    std::string_view rest, const TargetOptions& options)>;
+bool RegisterTargetScheme(std::string scheme, std::string help, TargetOpener opener);
+
+/// Maps a logical key to the physical key an offline image stores it at:
+/// for View::k32, "HKLM\\SOFTWARE\\X" becomes "HKLM\\SOFTWARE\\Wow6432Node\\X"
+/// (HKLM\SOFTWARE\Policies is shared and stays). Other roots are unchanged.
+std::string PhysicalKey(View view, std::string_view logical_key);
+
+/// The rule for an offline SOFTWARE hive (issue 2): a hive that has
+/// Microsoft\Windows NT\CurrentVersion but no Wow6432Node is a 32-bit OS; one
+/// with Wow6432Node is 64-bit; anything else (a blank hive) is unknown.
+Architecture ArchitectureFromSoftwareKeys(bool has_current_version, bool has_wow6432node);
+
+/// Splits "A\\B\\C" into {"A","B","C"}, dropping empty parts.
+std::vector<std::string> SplitKey(std::string_view key);
+
+/// Case-insensitive (ASCII) equality, as the registry compares key names.
+bool KeyNameEquals(std::string_view a, std::string_view b);
+
+/// An in-memory registry holding HKLM\SOFTWARE, HKLM\SYSTEM and HKCU. The
+/// fake that ships: tests and `mem:` use it. Transactional: Commit() counts.
+class MemBackend;
+std::unique_ptr<RegistryBackend> NewMemBackend(Architecture arch = Architecture::kUnknown);
+
+/// When the fault-injecting wrapper fails.
+struct FaultPlan {
+  int fail_write = 0;      ///< fail the Nth write (SetValue/DeleteValue/DeleteKeyIfEmpty), 1-based; 0 = never
+  bool fail_commit = false;
+  int fail_read = 0;       ///< fail the Nth read (GetValue/KeyExists/ListSubkeys), 1-based; 0 = never
+};
+
+/// Wraps a backend and fails the operations the plan names with kIo errors.
+std::unique_ptr<RegistryBackend> NewFaultInjectingBackend(std::unique_ptr<RegistryBackend> target,
+                                                          FaultPlan plan);
+
+/// Wraps a backend so that writes land in an overlay: reads see them, the
+/// target never does, and Commit() discards them. For --dry-run.
+std::unique_ptr<RegistryBackend> NewDryRunBackend(std::unique_ptr<RegistryBackend> target);
+
+}  // namespace secproto
+
+#endif  // SECPROTO_REGISTRY_H_

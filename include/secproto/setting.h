@@ -1,0 +1,144 @@
+// Operations on the DefaultSecureProtocols setting of one target: inspect,
+// set, check, unset, and roll back from a backup. All of them work through a
+// RegistryBackend and are all-or-nothing across views.
+#ifndef SECPROTO_SETTING_H_
+#define SECPROTO_SETTING_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "secproto/error.h"
+#include "secproto/protocols.h"
+#include "secproto/registry.h"
+
+namespace secproto {
+
+/// A finding about the stored setting. Codes are shared with `doctor`:
+/// "wrong-type", "one-view", "views-differ", "invalid-bits", "zero-value",
+/// "force-default-secure-protocols".
+struct Finding {
+  std::string code;
+  std::string severity;  ///< "error", "warning", "info"
+  std::string view;      ///< "64", "32", or "" for the whole target
+  std::string message;
+};
+
+/// The state of the value in one view.
+struct ViewState {
+  View view = View::k64;
+  std::string key;                ///< logical key, kWinHttpKey
+  std::string physical_key;       ///< the key as stored in an image (Wow6432Node for 32)
+  bool key_exists = false;
+  std::optional<RegValue> value;  ///< nullopt when missing
+  /// The DWORD when the value is a 4-byte REG_DWORD.
+  std::optional<uint32_t> dword() const { return value ? value->AsDword() : std::nullopt; }
+  /// Whether WinHTTP in this view uses the value.
+  bool UsedByWinHttp() const;
+  std::vector<Finding> findings;
+};
+
+/// The state of the setting on a target.
+struct Inspection {
+  std::string target;
+  Architecture architecture = Architecture::kUnknown;
+  std::vector<View> required_views;  ///< the views a 64-bit / 32-bit OS reads
+  std::vector<ViewState> views;      ///< one per required view, 64 first
+  std::vector<Finding> findings;     ///< all findings, view ones included
+  /// ForceDefaultSecureProtocols, reported not modelled (FACTS 5.7).
+  std::optional<RegValue> force_default;
+  const ViewState* Find(View v) const;
+};
+
+/// Which views to act on.
+enum class ViewSelection { kBoth, k64, k32 };
+Expected<ViewSelection> ParseViewSelection(std::string_view text);
+
+/// Reads the setting in every view the target's OS has.
+Expected<Inspection> Inspect(RegistryBackend& backend);
+
+/// The views a selection means on a target of this architecture; a note says
+/// when "both" became "64 only" because the image is 32-bit.
+std::vector<View> ResolveViews(ViewSelection sel, Architecture arch, std::string* note);
+
+/// What happened in one view.
+struct ViewChange {
+  View view = View::k64;
+  std::string action;  ///< "unchanged", "created", "updated", "replaced-type", "deleted", "absent", "restored"
+  std::optional<RegValue> before;
+  std::optional<RegValue> after;
+};
+
+/// A backup: everything needed to restore the setting exactly.
+struct BackupView {
+  View view = View::k64;
+  std::string key;                     ///< logical key
+  bool key_existed = false;
+  std::vector<std::string> missing_keys;  ///< keys on the path that did not exist, deepest last
+  std::optional<RegValue> value;       ///< nullopt: the value did not exist
+};
+struct Backup {
+  std::string target;
+  std::string created;  ///< UTC, ISO 8601
+  std::string value_name = std::string(kValueName);
+  std::vector<BackupView> views;
+};
+/// Backups are JSON: {"format":"secproto-backup","version":1,"target":...,
+/// "created":...,"value_name":...,"views":{"64":{"key":...,"key_existed":...,
+/// "missing_keys":[...],"value_existed":...,"type":4,"type_name":"REG_DWORD",
+/// "data":"00280000"}}}.
+std::string BackupToJson(const Backup& b);
+Expected<Backup> BackupFromJson(std::string_view json);
+/// Records the current state of the given views.
+Expected<Backup> TakeBackup(RegistryBackend& backend, const std::vector<View>& views);
+
+/// The result of a write operation.
+struct ChangeResult {
+  std::vector<ViewChange> views;
+  bool changed = false;         ///< something was (or, dry run, would be) written
+  bool committed = false;       ///< the target was written
+  std::string note;             ///< e.g. "32-bit image: set the native view only"
+  Backup backup;                ///< the state before the change
+  /// When a non-transactional write failed half-way: what compensation did.
+  std::string recovery;
+};
+
+/// Writes `value` as REG_DWORD in `views`. Writes nothing when every view
+/// already holds it. REQUIRES: value valid (checked; kInput otherwise).
+/// All-or-nothing: on failure, a transactional target is left untouched, and
+/// a live one has the views already written restored from the backup.
+Expected<ChangeResult> SetSetting(RegistryBackend& backend, uint32_t value,
+                                  const std::vector<View>& views);
+
+/// Removes the value from `views`.
+Expected<ChangeResult> UnsetSetting(RegistryBackend& backend, const std::vector<View>& views);
+
+/// Restores exactly what the backup recorded, per view: absence (also of the
+/// keys that did not exist), or the original type and raw data.
+Expected<ChangeResult> RestoreBackup(RegistryBackend& backend, const Backup& backup);
+
+/// One difference found by check.
+struct Difference {
+  View view = View::k64;
+  std::string message;
+};
+struct CheckResult {
+  bool compliant = false;
+  std::vector<Difference> differences;
+  Inspection inspection;
+};
+/// Whether every required view holds exactly `value` as REG_DWORD.
+Expected<CheckResult> CheckSetting(RegistryBackend& backend, uint32_t value,
+                                   const std::vector<View>& views);
+
+/// A Windows service known to use WinHTTP (FACTS section 1).
+struct WinHttpConsumer {
+  std::string_view service;  ///< service name, "WinRM"; empty for applications
+  std::string_view display;  ///< "Windows Remote Management (WinRM)"
+};
+std::span<const WinHttpConsumer> KnownWinHttpConsumers();
+
+}  // namespace secproto
+
+#endif  // SECPROTO_SETTING_H_

@@ -1,0 +1,94 @@
+// The fakes that ship: an in-memory registry and a recording, fault-injecting
+// wrapper. Tests use them to assert on what was done; `mem:` uses MemBackend.
+#ifndef SECPROTO_TESTING_H_
+#define SECPROTO_TESTING_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "secproto/registry.h"
+
+namespace secproto {
+
+/// An in-memory registry holding the roots HKLM\SOFTWARE, HKLM\SYSTEM and
+/// HKCU. Transactional: writes go to a pending tree that Commit() publishes;
+/// committed() shows what a reader of the "file" would see.
+class MemBackend : public RegistryBackend {
+ public:
+  struct Node {
+    std::map<std::string, Node> subkeys;       // key: lower-case name
+    std::map<std::string, std::string> names;  // lower-case -> name as written
+    std::map<std::string, RegValue> values;    // key: lower-case value name
+    std::string name;                          // as written
+  };
+
+  explicit MemBackend(Architecture arch = Architecture::kUnknown, bool transactional = true);
+
+  std::string Describe() const override { return "mem:"; }
+  bool HasRoot(std::string_view root) const override;
+  Expected<Architecture> DetectArchitecture() override;
+  Expected<bool> KeyExists(View view, std::string_view key) override;
+  Expected<std::optional<RegValue>> GetValue(View view, std::string_view key,
+                                             std::string_view name) override;
+  Expected<std::vector<std::string>> ListSubkeys(View view, std::string_view key) override;
+  Status SetValue(View view, std::string_view key, std::string_view name,
+                  const RegValue& value) override;
+  Status DeleteValue(View view, std::string_view key, std::string_view name) override;
+  Status DeleteKeyIfEmpty(View view, std::string_view key) override;
+  bool IsTransactional() const override { return transactional_; }
+  Status Commit() override;
+
+  /// The committed tree (for a non-transactional backend, the live tree).
+  const Node& committed() const { return committed_; }
+  /// How many times Commit() published a change.
+  int commits() const { return commits_; }
+  /// A stable text dump of a tree, one "key\\name=TYPE:hex" line per value
+  /// and one "key\\" line per key.
+  static std::string Dump(const Node& root);
+
+ private:
+  Node* Find(Node& root, std::string_view physical, bool create);
+  Node& tree() { return transactional_ ? pending_ : committed_; }
+
+  Architecture arch_;
+  bool transactional_;
+  Node committed_;
+  Node pending_;
+  bool dirty_ = false;
+  int commits_ = 0;
+};
+
+/// Records every call as a line ("set 64 HKLM\\...\\WinHttp DefaultSecureProtocols
+/// REG_DWORD:00280000") and fails the operations a FaultPlan names.
+class FaultInjectingBackend : public RegistryBackendWrapper {
+ public:
+  FaultInjectingBackend(std::unique_ptr<RegistryBackend> target, FaultPlan plan)
+      : RegistryBackendWrapper(std::move(target)), plan_(plan) {}
+
+  Expected<bool> KeyExists(View v, std::string_view k) override;
+  Expected<std::optional<RegValue>> GetValue(View v, std::string_view k,
+                                             std::string_view n) override;
+  Expected<std::vector<std::string>> ListSubkeys(View v, std::string_view k) override;
+  Status SetValue(View v, std::string_view k, std::string_view n, const RegValue& val) override;
+  Status DeleteValue(View v, std::string_view k, std::string_view n) override;
+  Status DeleteKeyIfEmpty(View v, std::string_view k) override;
+  Status Commit() override;
+
+  const std::vector<std::string>& log() const { return log_; }
+  int writes() const { return writes_; }
+
+ private:
+  Status CountWrite(std::string line);
+  Status CountRead();
+
+  FaultPlan plan_;
+  std::vector<std::string> log_;
+  int writes_ = 0;
+  int reads_ = 0;
+};
+
+}  // namespace secproto
+
+#endif  // SECPROTO_TESTING_H_

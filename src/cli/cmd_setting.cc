@@ -1,0 +1,333 @@
+// secproto show / set / check / unset / rollback: the setting on one target.
+#include <iostream>
+
+#include "cli/common.h"
+#include "secproto/protocols.h"
+#include "util/file.h"
+
+namespace secproto::cli {
+namespace {
+
+void PrintInspection(const Inspection& ins) {
+  std::cout << ins.target << " (" << ArchitectureName(ins.architecture) << " OS"
+            << (ins.architecture == Architecture::kUnknown ? ": both views expected" : "")
+            << ")\n";
+  for (const ViewState& vs : ins.views) {
+    std::cout << "  view " << ViewName(vs.view) << "  " << vs.physical_key << "\n";
+    if (!vs.key_exists) {
+      std::cout << "    key missing\n";
+      continue;
+    }
+    std::cout << "    " << DescribeValue(vs.value);
+    if (vs.value) std::cout << (vs.UsedByWinHttp() ? "  [used by WinHTTP]" : "  [IGNORED by WinHTTP]");
+    std::cout << "\n";
+  }
+  for (const Finding& f : ins.findings) {
+    std::cout << "  " << f.severity << ": " << f.code << ": " << f.message << "\n";
+  }
+}
+
+// --- show ---------------------------------------------------------------------
+
+struct ShowOptions {
+  TargetFlags target;
+};
+
+const bool kShow = RegisterCommand({
+    "show", "Show DefaultSecureProtocols in every registry view of a target", 20,
+    [](CLI::App& app) -> std::function<int()> {
+      auto o = std::make_shared<ShowOptions>();
+      AddTargetFlags(app, o->target);
+      return [o]() -> int {
+        auto backend = OpenTargetFromFlags(o->target, /*read_only=*/true);
+        if (!backend) return ReportError(backend.error());
+        auto ins = Inspect(**backend);
+        if (!ins) return ReportError(ins.error());
+        if (G().json) {
+          PrintJson(InspectionJson(*ins));
+        } else {
+          PrintInspection(*ins);
+        }
+        return kExitOk;
+      };
+    }});
+
+// --- set / unset ----------------------------------------------------------------
+
+struct WriteOptions {
+  std::vector<std::string> protocols;
+  TargetFlags target;
+  std::string view = "both";
+  bool dry_run = false;
+  std::string backup;
+};
+
+// Opens the target (wrapped for a dry run), resolves the views, writes the
+// backup file first, then runs `change`. Prints the result.
+int RunWrite(const WriteOptions& o, bool unset) {
+  auto sel = ParseViewSelection(o.view);
+  if (!sel) return ReportError(sel.error());
+  std::optional<ProtocolSpec> spec;
+  if (!unset) {
+    auto parsed = ParseProtocols(o.protocols);
+    if (!parsed) return ReportError(parsed.error());
+    spec = *parsed;
+  }
+  auto opened = OpenTargetFromFlags(o.target, /*read_only=*/o.dry_run);
+  if (!opened) return ReportError(opened.error());
+  std::unique_ptr<RegistryBackend> backend = std::move(*opened);
+  if (o.dry_run) backend = NewDryRunBackend(std::move(backend));
+
+  auto arch = backend->DetectArchitecture();
+  if (!arch) return ReportError(arch.error());
+  std::string note;
+  std::vector<View> views = ResolveViews(*sel, *arch, &note);
+
+  uint32_t value = 0;
+  if (spec) {
+    if (spec->relative) {
+      auto ins = Inspect(*backend);
+      if (!ins) return ReportError(ins.error());
+      std::optional<uint32_t> base;
+      for (View v : views) {
+        const ViewState* vs = ins->Find(v);
+        std::optional<uint32_t> d = vs ? vs->dword() : std::nullopt;
+        if (!d || !ProtocolSet(*d).IsValid()) {
+          return ReportError(Error::Input(
+              "+/- edits need a valid REG_DWORD in every view, and view " +
+                  std::string(ViewName(v)) + " holds " + DescribeValue(vs ? vs->value : std::nullopt) +
+                  "; give the full list instead",
+              "no-base-value"));
+        }
+        if (base && *base != *d) {
+          return ReportError(Error::Input(
+              "+/- edits need the views to agree, and they differ; give the full list instead",
+              "views-differ"));
+        }
+        base = d;
+      }
+      value = spec->Apply(*base);
+    } else {
+      value = spec->absolute;
+    }
+  }
+
+  auto backup = TakeBackup(*backend, views);
+  if (!backup) return ReportError(backup.error());
+  if (!o.backup.empty() && !o.dry_run) {
+    auto wrote = WriteFileAtomically(o.backup, BackupToJson(*backup));
+    if (!wrote) {
+      return ReportError(Error::Io("cannot write the backup, so nothing was changed: " +
+                                       wrote.error().message,
+                                   "backup-failed"));
+    }
+  }
+  auto result = unset ? UnsetSetting(*backend, views) : SetSetting(*backend, value, views);
+  if (!result) return ReportError(result.error());
+  result->note = note;
+  if (o.dry_run) result->committed = false;
+
+  if (G().json) {
+    Json j;
+    j["target"] = backend->Describe();
+    j["operation"] = unset ? "unset" : "set";
+    if (!unset) {
+      Merge(j, ProtocolSetJson(value));
+    }
+    j["dry_run"] = o.dry_run;
+    Merge(j, ChangeJson(*result));
+    j["backup"] = o.backup.empty() || o.dry_run ? Json(nullptr) : Json(o.backup);
+    j["restart"] = result->changed && !o.dry_run ? RestartJson(*backend) : Json::array();
+    Json w = Json::array();
+    if (!unset) {
+      for (const Warning& x : WarningsFor(ProtocolSet(value))) {
+        w.push_back(Json{{"code", x.code}, {"message", x.message}});
+      }
+    }
+    j["warnings"] = w;
+    PrintJson(j);
+    return kExitOk;
+  }
+  if (G().quiet) return kExitOk;
+  std::string what = unset ? "remove DefaultSecureProtocols"
+                           : "DefaultSecureProtocols = " + ProtocolSet(value).Hex() + " (" +
+                                 ProtocolSet(value).Describe() + ")";
+  std::cout << (o.dry_run ? "dry run, nothing written: " : "") << backend->Describe() << ": "
+            << what << "\n";
+  if (!note.empty()) std::cout << "  note: " << note << "\n";
+  for (const ViewChange& c : result->views) {
+    std::cout << "  view " << ViewName(c.view) << ": " << c.action;
+    if (c.action != "unchanged" && c.action != "absent" && c.before) {
+      std::cout << " (was " << DescribeValue(c.before) << ")";
+    }
+    std::cout << "\n";
+  }
+  if (!result->changed) {
+    std::cout << "unchanged: the target already holds this, nothing was written\n";
+  } else if (!o.dry_run) {
+    for (const std::string& line : RestartAdvice(*backend)) std::cout << line << "\n";
+  }
+  if (!unset) {
+    for (const Warning& w : WarningsFor(ProtocolSet(value))) std::cout << "warning: " << w.message << "\n";
+  }
+  if (!o.backup.empty() && !o.dry_run) {
+    std::cout << "backup: " << o.backup << " (undo: secproto rollback " << o.backup
+              << " --target " << backend->Describe() << ")\n";
+  }
+  return kExitOk;
+}
+
+void AddWriteFlags(CLI::App& app, WriteOptions& o) {
+  AddTargetFlags(app, o.target);
+  app.add_option("--view", o.view, "Views to write: both (default), 64 or 32");
+  app.add_flag("--dry-run,-n", o.dry_run, "Show what would change, write nothing");
+  app.add_option("--backup", o.backup, "Write a JSON backup of the prior state here first");
+}
+
+const bool kSet = RegisterCommand({
+    "set", "Write DefaultSecureProtocols as REG_DWORD in every view (idempotent)", 21,
+    [](CLI::App& app) -> std::function<int()> {
+      auto o = std::make_shared<WriteOptions>();
+      app.add_option("PROTOCOLS", o->protocols,
+                     "tls1.2,tls1.3 | 0x2800 | a profile | edits: +tls1.3 -tls1.0")
+          ->required();
+      AddWriteFlags(app, *o);
+      return [o]() { return RunWrite(*o, false); };
+    }});
+
+const bool kUnset = RegisterCommand({
+    "unset", "Remove DefaultSecureProtocols so the OS default returns", 23,
+    [](CLI::App& app) -> std::function<int()> {
+      auto o = std::make_shared<WriteOptions>();
+      AddWriteFlags(app, *o);
+      return [o]() { return RunWrite(*o, true); };
+    }});
+
+// --- check ------------------------------------------------------------------------
+
+struct CheckOptions {
+  std::vector<std::string> protocols;
+  TargetFlags target;
+  std::string view = "both";
+};
+
+const bool kCheck = RegisterCommand({
+    "check", "Exit 0 when every view holds exactly this REG_DWORD, 1 otherwise", 22,
+    [](CLI::App& app) -> std::function<int()> {
+      auto o = std::make_shared<CheckOptions>();
+      app.add_option("PROTOCOLS", o->protocols, "The expected protocols or value")->required();
+      AddTargetFlags(app, o->target);
+      app.add_option("--view", o->view, "Views to check: both (default), 64 or 32");
+      return [o]() -> int {
+        auto sel = ParseViewSelection(o->view);
+        if (!sel) return ReportError(sel.error());
+        auto spec = ParseProtocols(o->protocols);
+        if (!spec) return ReportError(spec.error());
+        if (spec->relative) {
+          return ReportError(Error::Input("check takes a full list, not +/- edits", "relative-edit"));
+        }
+        if (auto why = WinHttpIgnoreReason(spec->absolute)) {
+          return ReportError(Error::Input("cannot check for " + ProtocolSet(spec->absolute).Hex() +
+                                              ": " + *why, "ignored-value"));
+        }
+        auto backend = OpenTargetFromFlags(o->target, true);
+        if (!backend) return ReportError(backend.error());
+        auto arch = (*backend)->DetectArchitecture();
+        if (!arch) return ReportError(arch.error());
+        std::vector<View> views = ResolveViews(*sel, *arch, nullptr);
+        auto r = CheckSetting(**backend, spec->absolute, views);
+        if (!r) return ReportError(r.error());
+        if (G().json) {
+          Json j;
+          j["target"] = (*backend)->Describe();
+          Merge(j, ProtocolSetJson(spec->absolute), "expected_");
+          j["compliant"] = r->compliant;
+          Json views_json = Json::array();
+          for (View v : views) views_json.push_back(std::string(ViewName(v)));
+          j["views_checked"] = views_json;
+          Json d = Json::array();
+          for (const Difference& x : r->differences) {
+            d.push_back(Json{{"view", std::string(ViewName(x.view))}, {"message", x.message}});
+          }
+          j["differences"] = d;
+          j["state"] = InspectionJson(r->inspection);
+          PrintJson(j);
+        } else if (r->compliant) {
+          if (!G().quiet) {
+            std::cout << "compliant: " << (*backend)->Describe() << " holds "
+                      << ProtocolSet(spec->absolute).Hex() << " in view"
+                      << (views.size() > 1 ? "s 64 and 32" : " " + std::string(ViewName(views[0])))
+                      << "\n";
+          }
+        } else {
+          std::cout << "not compliant: " << (*backend)->Describe() << "\n";
+          for (const Difference& x : r->differences) std::cout << "  " << x.message << "\n";
+        }
+        return r->compliant ? kExitOk : kExitDrift;
+      };
+    }});
+
+// --- rollback -----------------------------------------------------------------------
+
+struct RollbackOptions {
+  std::string backup;
+  TargetFlags target;
+  bool dry_run = false;
+};
+
+const bool kRollback = RegisterCommand({
+    "rollback", "Restore exactly the state a backup recorded", 24,
+    [](CLI::App& app) -> std::function<int()> {
+      auto o = std::make_shared<RollbackOptions>();
+      app.add_option("BACKUP", o->backup, "A backup written by set/unset --backup")->required();
+      AddTargetFlags(app, o->target);
+      app.add_flag("--dry-run,-n", o->dry_run, "Show what would change, write nothing");
+      return [o]() -> int {
+        auto bytes = ReadFileBytes(o->backup);
+        if (!bytes) {
+          Error e = bytes.error();
+          e.kind = ErrorKind::kInput;
+          return ReportError(e);
+        }
+        auto backup = BackupFromJson(std::string_view(reinterpret_cast<const char*>(bytes->data()),
+                                                      bytes->size()));
+        if (!backup) return ReportError(backup.error());
+        auto opened = OpenTargetFromFlags(o->target, o->dry_run);
+        if (!opened) return ReportError(opened.error());
+        std::unique_ptr<RegistryBackend> backend = std::move(*opened);
+        if (o->dry_run) backend = NewDryRunBackend(std::move(backend));
+        auto r = RestoreBackup(*backend, *backup);
+        if (!r) return ReportError(r.error());
+        if (o->dry_run) r->committed = false;
+        if (G().json) {
+          Json j;
+          j["target"] = backend->Describe();
+          j["operation"] = "rollback";
+          j["backup"] = o->backup;
+          j["backup_target"] = backup->target;
+          j["backup_created"] = backup->created;
+          j["dry_run"] = o->dry_run;
+          Merge(j, ChangeJson(*r));
+          j["restart"] = r->changed && !o->dry_run ? RestartJson(*backend) : Json::array();
+          PrintJson(j);
+          return kExitOk;
+        }
+        if (G().quiet) return kExitOk;
+        std::cout << (o->dry_run ? "dry run, nothing written: " : "") << backend->Describe()
+                  << ": rollback to " << o->backup << " (taken " << backup->created << " from "
+                  << backup->target << ")\n";
+        for (const ViewChange& c : r->views) {
+          std::cout << "  view " << ViewName(c.view) << ": " << c.action << " -> "
+                    << DescribeValue(c.after) << "\n";
+        }
+        if (!r->changed) {
+          std::cout << "unchanged: the target already matches the backup\n";
+        } else if (!o->dry_run) {
+          for (const std::string& line : RestartAdvice(*backend)) std::cout << line << "\n";
+        }
+        return kExitOk;
+      };
+    }});
+
+}  // namespace
+}  // namespace secproto::cli

@@ -1,0 +1,448 @@
+// Inspect, set, check, unset and restore the DefaultSecureProtocols setting.
+#include "secproto/setting.h"
+
+#include <array>
+#include <chrono>
+#include <ctime>
+
+#include <nlohmann/json.hpp>
+
+namespace secproto {
+namespace {
+
+constexpr std::array<WinHttpConsumer, 6> kConsumers = {{
+    {"WinRM", "Windows Remote Management (WinRM)"},
+    {"WebClient", "WebClient (WebDAV)"},
+    {"iphlpsvc", "IP Helper (DirectAccess IP-HTTPS)"},
+    {"wuauserv", "Windows Update (scans)"},
+    {"", "Office applications opening SharePoint documents"},
+    {"", ".NET applications using WinHttpHandler"},
+}};
+
+std::string Quote(const RegValue& v) {
+  if (auto d = v.AsDword()) return ProtocolSet(*d).Hex();
+  return RegTypeName(v.type) + " " + v.HexData();
+}
+
+std::string NowUtc() {
+  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+#ifdef _WIN32
+  gmtime_s(&tm, &t);
+#else
+  gmtime_r(&t, &tm);
+#endif
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// The leading parts of a key that name its root ("HKLM\\SOFTWARE" is two).
+size_t RootParts(const std::vector<std::string>& parts) {
+  return !parts.empty() && KeyNameEquals(parts[0], "HKLM") ? 2 : 1;
+}
+
+// Findings for one view's stored value.
+void FindingsForView(ViewState& vs) {
+  std::string view(ViewName(vs.view));
+  if (!vs.value) return;
+  const RegValue& v = *vs.value;
+  if (v.type != kRegDword || v.data.size() != 4) {
+    vs.findings.push_back(
+        {"wrong-type", "error", view,
+         "view " + view + ": the value is " + RegTypeName(v.type) +
+             (v.type == kRegDword ? " of " + std::to_string(v.data.size()) + " bytes" : "") +
+             "; WinHTTP reads only a REG_DWORD and silently uses its built-in default"});
+    return;
+  }
+  uint32_t d = *v.AsDword();
+  if (d == 0) {
+    vs.findings.push_back({"zero-value", "error", view,
+                           "view " + view + ": the value is 0; WinHTTP ignores it and uses its "
+                           "built-in default"});
+  } else if (d & ~kKnownBits) {
+    vs.findings.push_back({"invalid-bits", "error", view,
+                           "view " + view + ": " + *WinHttpIgnoreReason(d)});
+  }
+}
+
+}  // namespace
+
+std::span<const WinHttpConsumer> KnownWinHttpConsumers() { return kConsumers; }
+
+bool ViewState::UsedByWinHttp() const {
+  auto d = dword();
+  return d && ProtocolSet(*d).IsValid();
+}
+
+const ViewState* Inspection::Find(View v) const {
+  for (const ViewState& vs : views) {
+    if (vs.view == v) return &vs;
+  }
+  return nullptr;
+}
+
+Expected<ViewSelection> ParseViewSelection(std::string_view text) {
+  if (text == "both") return ViewSelection::kBoth;
+  if (text == "64") return ViewSelection::k64;
+  if (text == "32") return ViewSelection::k32;
+  return Fail(Error::Usage("--view takes both, 64 or 32, not '" + std::string(text) + "'",
+                           "bad-view"));
+}
+
+std::vector<View> ResolveViews(ViewSelection sel, Architecture arch, std::string* note) {
+  switch (sel) {
+    case ViewSelection::k64:
+      return {View::k64};
+    case ViewSelection::k32:
+      return {View::k32};
+    case ViewSelection::kBoth:
+      break;
+  }
+  if (arch == Architecture::k32Bit) {
+    if (note) {
+      *note = "32-bit OS (Windows NT\\CurrentVersion present, no Wow6432Node): only the native "
+              "view exists, so only it is written";
+    }
+    return {View::k64};
+  }
+  return {View::k64, View::k32};
+}
+
+Expected<Inspection> Inspect(RegistryBackend& backend) {
+  Inspection ins;
+  ins.target = backend.Describe();
+  SECPROTO_ASSIGN_OR_RETURN(arch, backend.DetectArchitecture());
+  ins.architecture = arch;
+  ins.required_views = ResolveViews(ViewSelection::kBoth, arch, nullptr);
+  for (View v : ins.required_views) {
+    ViewState vs;
+    vs.view = v;
+    vs.key = std::string(kWinHttpKey);
+    vs.physical_key = PhysicalKey(v, kWinHttpKey);
+    SECPROTO_ASSIGN_OR_RETURN(exists, backend.KeyExists(v, kWinHttpKey));
+    vs.key_exists = exists;
+    if (exists) {
+      SECPROTO_ASSIGN_OR_RETURN(val, backend.GetValue(v, kWinHttpKey, kValueName));
+      vs.value = std::move(val);
+    }
+    FindingsForView(vs);
+    for (const Finding& f : vs.findings) ins.findings.push_back(f);
+    ins.views.push_back(std::move(vs));
+  }
+  if (ins.views.size() == 2) {
+    const ViewState& a = ins.views[0];
+    const ViewState& b = ins.views[1];
+    if (a.value.has_value() != b.value.has_value()) {
+      const ViewState& set = a.value ? a : b;
+      const ViewState& unset = a.value ? b : a;
+      ins.findings.push_back(
+          {"one-view", "error", std::string(ViewName(unset.view)),
+           "the value is set in view " + std::string(ViewName(set.view)) + " only; " +
+               (unset.view == View::k32 ? "32-bit" : "64-bit") +
+               " processes use the built-in default"});
+    } else if (a.value && b.value && !(*a.value == *b.value)) {
+      ins.findings.push_back({"views-differ", "warning", "",
+                              "the views differ: 64 holds " + Quote(*a.value) + ", 32 holds " +
+                                  Quote(*b.value) +
+                                  "; 64-bit and 32-bit processes offer different protocols"});
+    }
+  }
+  if (ins.findings.empty() && !ins.views.empty() && !ins.views[0].value) {
+    ins.findings.push_back({"not-set", "info", "",
+                            "DefaultSecureProtocols is not set; WinHTTP uses the OS built-in "
+                            "default (see `secproto explain`)"});
+  }
+  SECPROTO_ASSIGN_OR_RETURN(force, backend.GetValue(View::k64, kWinHttpKey,
+                                                    "ForceDefaultSecureProtocols"));
+  if (force) {
+    ins.force_default = force;
+    ins.findings.push_back({"force-default-secure-protocols", "info", "64",
+                            "ForceDefaultSecureProtocols is present (" + Quote(*force) +
+                                "): undocumented, reported but not modelled"});
+  }
+  return ins;
+}
+
+Expected<Backup> TakeBackup(RegistryBackend& backend, const std::vector<View>& views) {
+  Backup b;
+  b.target = backend.Describe();
+  b.created = NowUtc();
+  for (View v : views) {
+    BackupView bv;
+    bv.view = v;
+    bv.key = std::string(kWinHttpKey);
+    SECPROTO_ASSIGN_OR_RETURN(exists, backend.KeyExists(v, kWinHttpKey));
+    bv.key_existed = exists;
+    if (exists) {
+      SECPROTO_ASSIGN_OR_RETURN(val, backend.GetValue(v, kWinHttpKey, kValueName));
+      bv.value = std::move(val);
+    } else {
+      // Record every key on the physical path that is missing, so that a
+      // rollback removes exactly what a set creates.
+      std::vector<std::string> parts = SplitKey(PhysicalKey(v, kWinHttpKey));
+      std::string prefix;
+      size_t root = RootParts(parts);
+      bool missing = false;
+      for (size_t i = 0; i < parts.size(); ++i) {
+        prefix += (i ? "\\" : "") + parts[i];
+        if (i < root) continue;
+        if (!missing) {
+          SECPROTO_ASSIGN_OR_RETURN(e, backend.KeyExists(View::k64, prefix));
+          missing = !e;
+        }
+        if (missing) bv.missing_keys.push_back(prefix);
+      }
+    }
+    b.views.push_back(std::move(bv));
+  }
+  return b;
+}
+
+namespace {
+
+// Applies per-view writes; on failure restores (non-transactional) or drops
+// (transactional) and returns the error with what recovery did.
+template <typename WriteFn>
+Expected<ChangeResult> ApplyPerView(RegistryBackend& backend, const std::vector<View>& views,
+                                    WriteFn write_view) {
+  ChangeResult result;
+  SECPROTO_ASSIGN_OR_RETURN(backup, TakeBackup(backend, views));
+  result.backup = backup;
+  std::vector<View> written;
+  for (size_t i = 0; i < views.size(); ++i) {
+    ViewChange change;
+    change.view = views[i];
+    change.before = backup.views[i].value;
+    auto wrote = write_view(backup.views[i], change);
+    if (!wrote) {
+      Error err = wrote.error();
+      err.message = "view " + std::string(ViewName(views[i])) + ": " + err.message;
+      if (backend.IsTransactional()) {
+        err.message += "; nothing was written";
+      } else if (!written.empty()) {
+        Backup partial = backup;
+        partial.views.clear();
+        for (size_t j = 0; j < i; ++j) partial.views.push_back(backup.views[j]);
+        auto restored = RestoreBackup(backend, partial);
+        err.message += restored ? "; the views already written were restored"
+                                : "; restoring the views already written failed too: " +
+                                      restored.error().message;
+      }
+      return Fail(err);
+    }
+    if (*wrote) {
+      result.changed = true;
+      written.push_back(views[i]);
+    }
+    result.views.push_back(std::move(change));
+  }
+  if (result.changed) {
+    auto committed = backend.Commit();
+    if (!committed) {
+      Error err = committed.error();
+      if (backend.IsTransactional()) err.message += "; the target was left unchanged";
+      return Fail(err);
+    }
+    result.committed = true;
+  }
+  return result;
+}
+
+}  // namespace
+
+Expected<ChangeResult> SetSetting(RegistryBackend& backend, uint32_t value,
+                                  const std::vector<View>& views) {
+  if (auto why = WinHttpIgnoreReason(value)) {
+    return Fail(Error::Input("refusing to write " + ProtocolSet(value).Hex() + ": " + *why +
+                                 (value == 0 ? "; use `secproto unset` to return to the OS default"
+                                             : ""),
+                             value == 0 ? "zero-value" : "unknown-bits"));
+  }
+  RegValue want = RegValue::Dword(value);
+  return ApplyPerView(backend, views,
+                      [&](const BackupView& bv, ViewChange& change) -> Expected<bool> {
+                        change.after = want;
+                        if (bv.value && *bv.value == want) {
+                          change.action = "unchanged";
+                          return false;
+                        }
+                        change.action = !bv.value                    ? "created"
+                                        : bv.value->type != kRegDword ? "replaced-type"
+                                                                      : "updated";
+                        SECPROTO_TRY(backend.SetValue(bv.view, bv.key, kValueName, want));
+                        return true;
+                      });
+}
+
+Expected<ChangeResult> UnsetSetting(RegistryBackend& backend, const std::vector<View>& views) {
+  return ApplyPerView(backend, views,
+                      [&](const BackupView& bv, ViewChange& change) -> Expected<bool> {
+                        if (!bv.value) {
+                          change.action = "absent";
+                          return false;
+                        }
+                        change.action = "deleted";
+                        SECPROTO_TRY(backend.DeleteValue(bv.view, bv.key, kValueName));
+                        return true;
+                      });
+}
+
+Expected<ChangeResult> RestoreBackup(RegistryBackend& backend, const Backup& backup) {
+  ChangeResult result;
+  for (const BackupView& bv : backup.views) {
+    ViewChange change;
+    change.view = bv.view;
+    SECPROTO_ASSIGN_OR_RETURN(now, backend.GetValue(bv.view, bv.key, backup.value_name));
+    change.before = now;
+    change.after = bv.value;
+    change.action = "unchanged";
+    if (bv.value) {
+      if (!now || !(*now == *bv.value)) {
+        SECPROTO_TRY(backend.SetValue(bv.view, bv.key, backup.value_name, *bv.value));
+        change.action = "restored";
+        result.changed = true;
+      }
+    } else {
+      if (now) {
+        SECPROTO_TRY(backend.DeleteValue(bv.view, bv.key, backup.value_name));
+        change.action = "deleted";
+        result.changed = true;
+      }
+      for (auto it = bv.missing_keys.rbegin(); it != bv.missing_keys.rend(); ++it) {
+        SECPROTO_ASSIGN_OR_RETURN(exists, backend.KeyExists(View::k64, *it));
+        if (!exists) continue;
+        SECPROTO_TRY(backend.DeleteKeyIfEmpty(View::k64, *it));
+        SECPROTO_ASSIGN_OR_RETURN(still, backend.KeyExists(View::k64, *it));
+        if (!still) {
+          result.changed = true;
+          if (change.action == "unchanged") change.action = "restored";
+        }
+      }
+    }
+    result.views.push_back(std::move(change));
+  }
+  if (result.changed) {
+    SECPROTO_TRY(backend.Commit());
+    result.committed = true;
+  }
+  return result;
+}
+
+Expected<CheckResult> CheckSetting(RegistryBackend& backend, uint32_t value,
+                                   const std::vector<View>& views) {
+  CheckResult r;
+  SECPROTO_ASSIGN_OR_RETURN(ins, Inspect(backend));
+  for (View v : views) {
+    std::string name(ViewName(v));
+    std::optional<RegValue> stored;
+    if (const ViewState* vs = ins.Find(v)) {
+      stored = vs->value;
+    } else {
+      SECPROTO_ASSIGN_OR_RETURN(val, backend.GetValue(v, kWinHttpKey, kValueName));
+      stored = val;
+    }
+    if (!stored) {
+      r.differences.push_back({v, "view " + name + ": DefaultSecureProtocols is missing, expected " +
+                                      ProtocolSet(value).Hex()});
+    } else if (!stored->AsDword()) {
+      r.differences.push_back({v, "view " + name + ": the value is " + RegTypeName(stored->type) +
+                                      ", expected REG_DWORD " + ProtocolSet(value).Hex()});
+    } else if (*stored->AsDword() != value) {
+      ProtocolSet have(*stored->AsDword());
+      r.differences.push_back({v, "view " + name + ": holds " + have.Hex() + " (" +
+                                      have.Describe() + "), expected " + ProtocolSet(value).Hex() +
+                                      " (" + ProtocolSet(value).Describe() + ")"});
+    }
+  }
+  r.compliant = r.differences.empty();
+  r.inspection = std::move(ins);
+  return r;
+}
+
+// --- backup JSON -------------------------------------------------------------
+
+std::string BackupToJson(const Backup& b) {
+  nlohmann::ordered_json j;
+  j["format"] = "secproto-backup";
+  j["version"] = 1;
+  j["target"] = b.target;
+  j["created"] = b.created;
+  j["value_name"] = b.value_name;
+  nlohmann::ordered_json views = nlohmann::ordered_json::object();
+  for (const BackupView& bv : b.views) {
+    nlohmann::ordered_json v;
+    v["key"] = bv.key;
+    v["key_existed"] = bv.key_existed;
+    v["missing_keys"] = bv.missing_keys;
+    v["value_existed"] = bv.value.has_value();
+    if (bv.value) {
+      v["type"] = bv.value->type;
+      v["type_name"] = RegTypeName(bv.value->type);
+      v["data"] = bv.value->HexData();
+    }
+    views[std::string(ViewName(bv.view))] = v;
+  }
+  j["views"] = views;
+  return j.dump(2) + "\n";
+}
+
+Expected<Backup> BackupFromJson(std::string_view text) {
+  auto bad = [](const std::string& why) {
+    return Fail(Error::Input("not a secproto backup: " + why, "bad-backup"));
+  };
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return bad("not valid JSON");
+  try {
+    if (j.value("format", "") != "secproto-backup") return bad("\"format\" is not secproto-backup");
+    if (j.value("version", 0) != 1) return bad("unsupported version");
+    Backup b;
+    b.target = j.value("target", "");
+    b.created = j.value("created", "");
+    b.value_name = j.value("value_name", std::string(kValueName));
+    if (!KeyNameEquals(b.value_name, kValueName)) return bad("value_name is not " + std::string(kValueName));
+    if (!j.contains("views") || !j["views"].is_object()) return bad("no \"views\" object");
+    for (const auto& [name, v] : j["views"].items()) {
+      BackupView bv;
+      if (name == "64") bv.view = View::k64;
+      else if (name == "32") bv.view = View::k32;
+      else return bad("unknown view '" + name + "'");
+      bv.key = v.at("key").get<std::string>();
+      if (!KeyNameEquals(bv.key, kWinHttpKey)) return bad("unexpected key " + bv.key);
+      bv.key_existed = v.at("key_existed").get<bool>();
+      for (const auto& k : v.value("missing_keys", nlohmann::json::array())) {
+        std::string key = k.get<std::string>();
+        // Only keys on the setting's own path may be removed by a rollback.
+        if (!KeyNameEquals(key, PhysicalKey(bv.view, kWinHttpKey).substr(0, key.size()))) {
+          return bad("missing_keys entry " + key + " is not on the setting's path");
+        }
+        bv.missing_keys.push_back(key);
+      }
+      if (v.at("value_existed").get<bool>()) {
+        RegValue rv;
+        rv.type = v.at("type").get<uint32_t>();
+        std::string hex = v.at("data").get<std::string>();
+        if (hex.size() % 2) return bad("odd-length data");
+        for (size_t i = 0; i < hex.size(); i += 2) {
+          auto nib = [&](char c) -> int {
+            if (c >= '0' && c <= '9') return c - '0';
+            if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+            if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+            return -1;
+          };
+          int hi = nib(hex[i]), lo = nib(hex[i + 1]);
+          if (hi < 0 || lo < 0) return bad("data is not hex");
+          rv.data.push_back(static_cast<uint8_t>(hi * 16 + lo));
+        }
+        bv.value = std::move(rv);
+      }
+      b.views.push_back(std::move(bv));
+    }
+    if (b.views.empty()) return bad("no views recorded");
+    return b;
+  } catch (const nlohmann::json::exception& e) {
+    return bad(std::string("a field is missing or has the wrong type (") + e.what() + ")");
+  }
+}
+
+}  // namespace secproto

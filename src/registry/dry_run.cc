@@ -1,0 +1,76 @@
+// The --dry-run wrapper: writes land in an overlay that reads see and that
+// Commit() throws away, so the target is never touched.
+#include <cctype>
+#include <map>
+#include <set>
+
+#include "secproto/registry.h"
+
+namespace secproto {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+class DryRunBackend : public RegistryBackendWrapper {
+ public:
+  using RegistryBackendWrapper::RegistryBackendWrapper;
+
+  Expected<bool> KeyExists(View v, std::string_view k) override {
+    std::string key = Lower(PhysicalKey(v, k));
+    if (deleted_keys_.contains(key)) return false;
+    for (const auto& [vk, val] : values_) {
+      if (val && (vk.first == key || vk.first.starts_with(key + "\\"))) return true;
+    }
+    return RegistryBackendWrapper::KeyExists(v, k);
+  }
+
+  Expected<std::optional<RegValue>> GetValue(View v, std::string_view k,
+                                             std::string_view n) override {
+    std::string key = Lower(PhysicalKey(v, k));
+    auto it = values_.find({key, Lower(n)});
+    if (it != values_.end()) return it->second;
+    if (deleted_keys_.contains(key)) return std::optional<RegValue>();
+    return RegistryBackendWrapper::GetValue(v, k, n);
+  }
+
+  Status SetValue(View v, std::string_view k, std::string_view n, const RegValue& val) override {
+    std::string key = Lower(PhysicalKey(v, k));
+    deleted_keys_.erase(key);
+    values_[{key, Lower(n)}] = val;
+    return {};
+  }
+
+  Status DeleteValue(View v, std::string_view k, std::string_view n) override {
+    values_[{Lower(PhysicalKey(v, k)), Lower(n)}] = std::nullopt;
+    return {};
+  }
+
+  Status DeleteKeyIfEmpty(View v, std::string_view k) override {
+    // Only keys this overlay emptied are dropped; enough for a preview.
+    std::string key = Lower(PhysicalKey(v, k));
+    for (const auto& [vk, val] : values_) {
+      if (val && (vk.first == key || vk.first.starts_with(key + "\\"))) return {};
+    }
+    deleted_keys_.insert(key);
+    return {};
+  }
+
+  bool IsTransactional() const override { return true; }
+  Status Commit() override { return {}; }
+
+ private:
+  std::map<std::pair<std::string, std::string>, std::optional<RegValue>> values_;
+  std::set<std::string> deleted_keys_;
+};
+
+}  // namespace
+
+std::unique_ptr<RegistryBackend> NewDryRunBackend(std::unique_ptr<RegistryBackend> target) {
+  return std::make_unique<DryRunBackend>(std::move(target));
+}
+
+}  // namespace secproto

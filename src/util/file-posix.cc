@@ -1,0 +1,166 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "util/file.h"
+
+namespace secproto {
+namespace {
+
+Error ErrnoError(int err, const std::string& what, const std::string& path) {
+  return Error::Io(what + " " + path + ": " + std::strerror(err), "io");
+}
+
+std::string DirName(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+std::string BaseName(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+class PosixTempFile : public TempFile {
+ public:
+  PosixTempFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  ~PosixTempFile() override {
+    if (fd_ >= 0) close(fd_);
+    if (!published_) unlink(path_.c_str());
+  }
+  const std::string& path() const override { return path_; }
+  Status Publish(const std::string& target) override {
+    if (fsync(fd_) != 0) return Fail(ErrnoError(errno, "fsync", path_));
+    close(fd_);
+    fd_ = -1;
+    if (rename(path_.c_str(), target.c_str()) != 0) return Fail(ErrnoError(errno, "rename onto", target));
+    published_ = true;
+    int dfd = open(DirName(target).c_str(), O_RDONLY | O_DIRECTORY);
+    if (dfd >= 0) {
+      fsync(dfd);
+      close(dfd);
+    }
+    return {};
+  }
+  int fd() const { return fd_; }
+
+ private:
+  std::string path_;
+  int fd_;
+  bool published_ = false;
+};
+
+class PosixFileLock : public FileLock {
+ public:
+  explicit PosixFileLock(int fd) : fd_(fd) {}
+  ~PosixFileLock() override {
+    flock(fd_, LOCK_UN);
+    close(fd_);
+  }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+Expected<std::vector<uint8_t>> ReadFileBytes(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int err = errno;
+    return Fail(Error::Target("cannot open " + path + ": " + std::strerror(err),
+                              err == ENOENT ? "not-found" : "open-failed"));
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+    close(fd);
+    return Fail(Error::Target(path + " is a directory, not a file", "not-a-file"));
+  }
+  std::vector<uint8_t> data;
+  data.reserve(static_cast<size_t>(st.st_size));
+  uint8_t buf[65536];
+  while (true) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      close(fd);
+      return Fail(Error::Target("cannot read " + path + ": " + std::strerror(err), "read-failed"));
+    }
+    if (n == 0) break;
+    data.insert(data.end(), buf, buf + n);
+  }
+  close(fd);
+  return data;
+}
+
+Expected<std::unique_ptr<TempFile>> TempFile::CreateBeside(const std::string& path) {
+  std::string tmpl = DirName(path) + "/." + BaseName(path) + ".secproto-XXXXXX";
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  int fd = mkstemp(buf.data());
+  if (fd < 0) {
+    int err = errno;
+    return Fail(Error::Target("cannot create a temp file beside " + path + ": " +
+                                  std::strerror(err),
+                              err == EACCES || err == EROFS ? "read-only" : "io"));
+  }
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0) fchmod(fd, st.st_mode & 07777);
+  return std::unique_ptr<TempFile>(std::make_unique<PosixTempFile>(buf.data(), fd));
+}
+
+Status WriteFileAtomically(const std::string& path, std::string_view data) {
+  SECPROTO_ASSIGN_OR_RETURN(tmp, TempFile::CreateBeside(path));
+  int fd = open(tmp->path().c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+  if (fd < 0) return Fail(ErrnoError(errno, "open", tmp->path()));
+  size_t off = 0;
+  while (off < data.size()) {
+    ssize_t n = write(fd, data.data() + off, data.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      close(fd);
+      return Fail(ErrnoError(err, "write", tmp->path()));
+    }
+    off += static_cast<size_t>(n);
+  }
+  close(fd);
+  return tmp->Publish(path);
+}
+
+Expected<std::unique_ptr<FileLock>> FileLock::Acquire(const std::string& path, int timeout_ms) {
+  std::string lock_path = path + ".secproto.lock";
+  int fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    int err = errno;
+    return Fail(Error::Target("cannot create lock file " + lock_path + ": " + std::strerror(err),
+                              err == EACCES || err == EROFS ? "read-only" : "lock"));
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) {
+      int err = errno;
+      close(fd);
+      return Fail(Error::Target("cannot lock " + lock_path + ": " + std::strerror(err), "lock"));
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      close(fd);
+      return Fail(Error::Target(path + " is locked by another secproto process", "locked"));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return std::unique_ptr<FileLock>(std::make_unique<PosixFileLock>(fd));
+}
+
+bool IsWritable(const std::string& path) { return access(path.c_str(), W_OK) == 0; }
+
+}  // namespace secproto
