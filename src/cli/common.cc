@@ -282,8 +282,8 @@ std::vector<std::string> RestartAdvice(const RegistryBackend& backend) {
               "WinHttpHandler, or reboot"};
     }
     return {"WinHTTP reads the value once per process: restart these or reboot: " +
-                JoinNames(running) + " (secproto ... --restart-services does it); also restart "
-                "Office and .NET applications that use WinHttpHandler"};
+                JoinNames(running) + " (--restart-services does it); also restart Office and "
+                ".NET applications that use WinHttpHandler"};
   }
   if (backend.Describe().starts_with("reg:")) {
     return {"after `reg import` on the machine, restart the WinHTTP users (WinRM, WebClient, "
