@@ -134,11 +134,7 @@ Expected<Decoded> DecodeUtf16Le(std::string_view bytes, std::string_view source)
   size_t even = bytes.size() & ~size_t{1};
   for (size_t i = 0; i < even; i += 2) {
     uint32_t u = unit(i);
-    if (u == '\n') {
-      if (!after_cr) ++line;
-    } else if (after_cr) {
-      ++line;
-    }
+    if (u == '\n' || after_cr) ++line;  // "\r\n" and "\n" count at the LF, a lone "\r" after it
     after_cr = u == '\r';
     if (u == 0) return Fail(BadFile(source, line, "NUL character in the text; not a .reg file"));
     if (u >= 0xD800 && u <= 0xDBFF) {
