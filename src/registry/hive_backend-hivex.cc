@@ -249,8 +249,9 @@ class HiveFile {
           path_ + " is dirty (base block sequence numbers " + std::to_string(bb.primary_sequence) +
               " != " + std::to_string(bb.secondary_sequence) +
               "): its .LOG1/.LOG2 files hold changes not yet written into it, and writing would lose "
-              "them; shut Windows down or unmount the volume cleanly, or replay the logs (e.g. "
-              "with regipy's apply-transaction-logs), or pass --force-dirty to discard them",
+              "them; shut Windows down or unmount the volume cleanly, or replay the logs with "
+              "a tool that applies transaction logs (such as regipy), or pass --force-dirty to "
+              "discard them",
           "dirty-hive"));
     }
     errno = 0;

@@ -36,7 +36,7 @@ class TempDir {
   std::string path_;
 };
 
-std::string Run(const std::string& cmd) {
+std::string Shell(const std::string& cmd) {
   std::string out;
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return out;
@@ -174,8 +174,8 @@ TEST(HiveBackendTest, AllValueTypesRoundTripRaw) {
   auto upper = b->GetValue(View::k64, "hklm\\software\\TEST", "DWORD");
   ASSERT_TRUE(upper.has_value() && upper->has_value());
   EXPECT_EQ((*upper)->AsDword(), 0x2800u);
-  EXPECT_EQ(Run("hivexget '" + (dir / "SOFTWARE") + "' Test dword"), "10240");
-  EXPECT_EQ(Run("hivexget '" + (dir / "SOFTWARE") + "' Test qword"), "578437695752307201");
+  EXPECT_EQ(Shell("hivexget '" + (dir / "SOFTWARE") + "' Test dword"), "10240");
+  EXPECT_EQ(Shell("hivexget '" + (dir / "SOFTWARE") + "' Test qword"), "578437695752307201");
 }
 
 TEST(HiveBackendTest, NothingReachesTheFileWithoutCommit) {
@@ -227,12 +227,12 @@ TEST(HiveBackendTest, Wow6432NodeAndArchitecture) {
   // Policies is shared between the views.
   ASSERT_TRUE(b->SetValue(View::k32, "HKLM\\SOFTWARE\\Policies\\P", "v", RegValue::Dword(1)));
   ASSERT_TRUE(b->Commit().has_value());
-  EXPECT_EQ(Run("hivexget '" + h +
+  EXPECT_EQ(Shell("hivexget '" + h +
                 "' 'Wow6432Node\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp' "
                 "DefaultSecureProtocols"),
             "2048");
-  EXPECT_EQ(Run("hivexget '" + h + "' 'Policies\\P' v"), "1");
-  EXPECT_EQ(Run("hivexget '" + h + "' 'Microsoft\\Windows NT\\CurrentVersion' CurrentBuild"), "19045");
+  EXPECT_EQ(Shell("hivexget '" + h + "' 'Policies\\P' v"), "1");
+  EXPECT_EQ(Shell("hivexget '" + h + "' 'Microsoft\\Windows NT\\CurrentVersion' CurrentBuild"), "19045");
 }
 
 TEST(HiveBackendTest, DeleteValueAndEmptyKeys) {
@@ -252,7 +252,7 @@ TEST(HiveBackendTest, DeleteValueAndEmptyKeys) {
   ASSERT_TRUE(b->Commit().has_value());
   EXPECT_FALSE(*b->KeyExists(View::k64, "HKLM\\SOFTWARE\\A\\B"));
   EXPECT_TRUE(*b->KeyExists(View::k64, "HKLM\\SOFTWARE\\A"));
-  EXPECT_EQ(Run("reglookup -H '" + h + "' | cut -d, -f1,2,3 | tr '\\n' ' '"),
+  EXPECT_EQ(Shell("reglookup -H '" + h + "' | cut -d, -f1,2,3 | tr '\\n' ' '"),
             "/,KEY, /A,KEY, /A/keep,DWORD,0x00000002 ");
 }
 
@@ -285,11 +285,11 @@ TEST(HiveBackendTest, SystemHiveResolvesCurrentControlSetFromSelect) {
       "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client";
   ASSERT_TRUE(b->SetValue(View::k32, schannel, "Enabled", RegValue::Dword(1)));
   ASSERT_TRUE(b->Commit().has_value());
-  EXPECT_EQ(Run("hivexget '" + (dir / "SYSTEM") +
+  EXPECT_EQ(Shell("hivexget '" + (dir / "SYSTEM") +
                 "' 'ControlSet002\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client' "
                 "Enabled"),
             "1");
-  EXPECT_NE(Run("hivexget '" + (dir / "SYSTEM") +
+  EXPECT_NE(Shell("hivexget '" + (dir / "SYSTEM") +
                 "' 'ControlSet001\\Control\\SecurityProviders' >/dev/null 2>&1; echo $?"),
             "0");
 }
@@ -333,7 +333,7 @@ TEST(HiveBackendTest, MissingRootsAreErrorsAndUserHiveIsHkcu) {
   ASSERT_TRUE(b->SetValue(View::k32, "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings",
                           "SecureProtocols", RegValue::Dword(0xA80)));
   ASSERT_TRUE(b->Commit().has_value());
-  EXPECT_EQ(Run("hivexget '" + (dir / "NTUSER.DAT") +
+  EXPECT_EQ(Shell("hivexget '" + (dir / "NTUSER.DAT") +
                 "' 'Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings' SecureProtocols"),
             "2688");
 }
