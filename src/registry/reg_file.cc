@@ -867,13 +867,23 @@ Status RegDocument::SetValue(std::string_view key, std::string_view name, const 
                                   " in a .reg file: not a key under a known root",
                               "no-such-root"));
   }
-  EnsureVersion5();
+  // A line break or NUL cannot be written inside a .reg line.
+  if (name.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos ||
+      key.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos) {
+    return Fail(Error::Input("a key or value name with a line break or NUL cannot be written to "
+                             "a .reg file",
+                             "bad-name"));
+  }
   std::string folded_key = Fold(*norm);
   std::string folded_name = Fold(name);
   KeyScan scan = Scan(entries_, folded_key, &folded_name);
+  if (scan.last_line && entries_[*scan.last_line].kind == RegEntry::Kind::kValue &&
+      entries_[*scan.last_line].value == value) {
+    return {};
+  }
+  EnsureVersion5();  // rewrites lines in place: the indexes in `scan` stay valid
   if (scan.last_line) {
     RegEntry& e = entries_[*scan.last_line];
-    if (e.kind == RegEntry::Kind::kValue && e.value == value) return {};
     std::string term(Terminator(e.text));
     e.kind = RegEntry::Kind::kValue;
     e.value = value;

@@ -450,5 +450,27 @@ TEST(RegFileWrite, LastLineWithoutTerminatorGetsOne) {
             "\"y\"=dword:00000002\n");
 }
 
+TEST(RegFileWrite, RefusesNamesThatCannotBeWritten) {
+  RegDocument doc = RegDocument::NewEmpty();
+  auto a = doc.SetValue("HKCU\\A", "two\nlines", RegValue::Dword(1));
+  ASSERT_FALSE(a.has_value());
+  EXPECT_EQ(a.error().code, "bad-name");
+  EXPECT_FALSE(doc.SetValue("HKCU\\A", std::string("nul\0", 4), RegValue::Dword(1)).has_value());
+  auto root = doc.SetValue("HKCU", "x", RegValue::Dword(1));
+  ASSERT_FALSE(root.has_value());
+  EXPECT_EQ(root.error().code, "no-such-root");
+  EXPECT_FALSE(doc.SetValue("HKEY_NOWHERE\\A", "x", RegValue::Dword(1)).has_value());
+  EXPECT_FALSE(doc.modified());
+}
+
+TEST(RegFileWrite, UnchangedSetKeepsARegedit4FileAsItIs) {
+  std::string bytes = Fixture("regedit4.reg");
+  RegDocument doc = MustParse(bytes);
+  ASSERT_TRUE(doc.SetValue(kWinHttp, "DefaultSecureProtocols", RegValue::Dword(0xA00)));
+  EXPECT_FALSE(doc.modified());
+  EXPECT_EQ(doc.format(), RegFormat::kRegedit4);
+  EXPECT_EQ(doc.Serialize(), bytes);
+}
+
 }  // namespace
 }  // namespace secproto
