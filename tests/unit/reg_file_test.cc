@@ -472,5 +472,16 @@ TEST(RegFileWrite, UnchangedSetKeepsARegedit4FileAsItIs) {
   EXPECT_EQ(doc.Serialize(), bytes);
 }
 
+// Bug found while writing the tests: the UTF-16 decoder counted a CRLF line
+// break as no line at all, so errors named line 1.
+TEST(RegFileRegression, Utf16CrLfCountsAsOneLine) {
+  std::string file = Utf16File("Windows Registry Editor Version 5.00\n\n[HKCU\\A]\n") +
+                     std::string("\x00\xDC", 2);
+  EXPECT_EQ(ParseError(file), "bad.reg:4: broken UTF-16LE: unpaired low surrogate");
+  std::string lone_cr = std::string("\xFF\xFE") +
+                        std::string("R\0E\0G\0E\0D\0I\0T\0" "4\0\r\0\r\0\n\0\0\xDC", 24);
+  EXPECT_EQ(ParseError(lone_cr), "bad.reg:3: broken UTF-16LE: unpaired low surrogate");
+}
+
 }  // namespace
 }  // namespace secproto
