@@ -4,9 +4,9 @@
 // the fleet audit does. Prints files per second. No timed assertions.
 //   regfile_bench [N] [DIR]
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -20,7 +20,8 @@ namespace fs = std::filesystem;
 
 int main(int argc, char** argv) {
   int n = argc > 1 ? std::atoi(argv[1]) : 100000;
-  fs::path dir = argc > 2 ? fs::path(argv[2]) : fs::temp_directory_path() / "secproto-regfile-bench";
+  fs::path dir =
+      argc > 2 ? fs::path(argv[2]) : fs::temp_directory_path() / "secproto-regfile-bench";
   fs::create_directories(dir);
   std::vector<std::string> paths;
   size_t bytes = 0;
@@ -32,12 +33,19 @@ int main(int argc, char** argv) {
         "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet "
         "Settings\\WinHttp]\r\n"
         "\"DisableBranchCache\"=dword:00000001\r\n"
-        "\"DefaultSecureProtocols\"=dword:" + std::string(value) + "\r\n\r\n"
+        "\"DefaultSecureProtocols\"=dword:" +
+        std::string(value) +
+        "\r\n\r\n"
         "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\Microsoft\\Windows\\CurrentVersion\\"
         "Internet Settings\\WinHttp]\r\n"
-        "\"DefaultSecureProtocols\"=dword:" + std::string(value) + "\r\n\r\n"
-        "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Example\\Host" + std::to_string(i) + "]\r\n"
-        "\"Owner\"=\"fleet member " + std::to_string(i) + "\"\r\n\r\n";
+        "\"DefaultSecureProtocols\"=dword:" +
+        std::string(value) +
+        "\r\n\r\n"
+        "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Example\\Host" +
+        std::to_string(i) +
+        "]\r\n"
+        "\"Owner\"=\"fleet member " +
+        std::to_string(i) + "\"\r\n\r\n";
     std::vector<uint8_t> u = secproto::Utf8ToUtf16Le(text);
     std::string path = (dir / ("host" + std::to_string(i) + ".reg")).string();
     std::ofstream f(path, std::ios::binary | std::ios::trunc);
@@ -58,8 +66,8 @@ int main(int argc, char** argv) {
       ++failed;
       continue;
     }
-    auto check = secproto::CheckSetting(**target, 0x2800,
-                                        {secproto::View::k64, secproto::View::k32});
+    auto check =
+        secproto::CheckSetting(**target, 0x2800, {secproto::View::k64, secproto::View::k32});
     if (!check) {
       ++failed;
     } else if (check->compliant) {
@@ -68,9 +76,10 @@ int main(int argc, char** argv) {
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   double cpu = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
-  std::printf("regfile_bench: %d files (%zu bytes each on average): open + check took %.2f s "
-              "wall, %.2f s CPU (%.0f files per CPU second); %d compliant, %d errors\n",
-              n, n ? bytes / static_cast<size_t>(n) : 0, secs, cpu, n / cpu, compliant, failed);
+  std::printf(
+      "regfile_bench: %d files (%zu bytes each on average): open + check took %.2f s "
+      "wall, %.2f s CPU (%.0f files per CPU second); %d compliant, %d errors\n",
+      n, n ? bytes / static_cast<size_t>(n) : 0, secs, cpu, n / cpu, compliant, failed);
   fs::remove_all(dir);
   return failed == 0 ? 0 : 1;
 }

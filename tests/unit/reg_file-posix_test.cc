@@ -1,8 +1,7 @@
 // The reg: target and the CLI on .reg files (POSIX: temp folders and popen).
+#include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/wait.h>
-
-#include <gtest/gtest.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -141,8 +140,7 @@ TEST_F(RegTargetTest, ArchitectureFollowsTheHiveRule) {
   auto a = OpenTarget("reg:" + Path("64.reg"), ro);
   ASSERT_TRUE(a.has_value());
   EXPECT_EQ(*(*a)->DetectArchitecture(), Architecture::k64Bit);
-  EXPECT_EQ(*(*a)->GetValue(View::k32, kWinHttp, "DefaultSecureProtocols"),
-            RegValue::Dword(0xA00));
+  EXPECT_EQ(*(*a)->GetValue(View::k32, kWinHttp, "DefaultSecureProtocols"), RegValue::Dword(0xA00));
   EXPECT_FALSE((*a)->GetValue(View::k64, kWinHttp, "DefaultSecureProtocols")->has_value());
   EXPECT_FALSE((*a)->SetValue(View::k64, kWinHttp, "x", RegValue::Dword(1)).has_value());
   auto b = OpenTarget("reg:" + Path("32.reg"), ro);
@@ -155,9 +153,10 @@ TEST_F(RegTargetTest, ParseErrorsAndDirectoriesAreTargetErrors) {
   auto bad = OpenTarget("reg:" + Path("bad.reg"));
   ASSERT_FALSE(bad.has_value());
   EXPECT_EQ(ExitCodeFor(bad.error().kind), 3);
-  EXPECT_EQ(bad.error().message, Path("bad.reg") + ":1: missing header: the first line must be "
-                                                    "\"Windows Registry Editor Version 5.00\" "
-                                                    "or \"REGEDIT4\"");
+  EXPECT_EQ(bad.error().message, Path("bad.reg") +
+                                     ":1: missing header: the first line must be "
+                                     "\"Windows Registry Editor Version 5.00\" "
+                                     "or \"REGEDIT4\"");
   auto dir = OpenTarget("reg:" + dir_);
   ASSERT_FALSE(dir.has_value());
   EXPECT_EQ(ExitCodeFor(dir.error().kind), 3);
@@ -291,12 +290,14 @@ TEST_F(RegTargetTest, CliBadInputLeavesTheFileAndExits3) {
     std::string bytes;
     const char* error;
   } cases[] = {
-      {"syntax.reg", Utf16File("Windows Registry Editor Version 5.00\n\n[HKCU\\A]\n\"x\"=dword:zz\n"),
+      {"syntax.reg",
+       Utf16File("Windows Registry Editor Version 5.00\n\n[HKCU\\A]\n\"x\"=dword:zz\n"),
        ":4: dword: needs 1 to 8 hex digits"},
       {"overlong.reg", overlong, ":2: line longer than 1048576 bytes"},
       {"odd.reg", Utf16File("Windows Registry Editor Version 5.00\n") + "x",
        ": broken UTF-16LE: odd number of bytes"},
-      {"surrogate.reg", Utf16File("Windows Registry Editor Version 5.00\n") + std::string("\x00\xD8", 2),
+      {"surrogate.reg",
+       Utf16File("Windows Registry Editor Version 5.00\n") + std::string("\x00\xD8", 2),
        ":2: broken UTF-16LE: unpaired high surrogate"},
       {"garbage.reg", "\x01\x02\x03\x04garbage\xff\r\n", ":1: missing header"},
       {"empty.reg", "", ": empty file"},

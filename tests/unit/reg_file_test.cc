@@ -109,14 +109,15 @@ TEST(RegFileRead, Version5ExportAllValueForms) {
   RegValue expand = Wide("%SystemRoot%\\system32");
   expand.type = kRegExpandSz;
   EXPECT_EQ(doc.GetValue(ex, "Expand"), expand);
-  RegValue multi = Wide(std::string("first") + '\0' + "second" + '\0' + "third line \xC3\xB6" +
-                        '\0');
+  RegValue multi =
+      Wide(std::string("first") + '\0' + "second" + '\0' + "third line \xC3\xB6" + '\0');
   multi.type = kRegMultiSz;
   EXPECT_EQ(doc.GetValue(ex, "Multi"), multi);
   EXPECT_EQ(doc.GetValue(ex, "Big"), (RegValue{kRegQword, {0, 0x28, 0, 0, 0, 0, 0, 0}}));
   EXPECT_EQ(doc.GetValue(ex, "None"), (RegValue{kRegNone, {}}));
   EXPECT_EQ(doc.GetValue(ex, "Odd"), (RegValue{0x100, {0xde, 0xad}}));
-  EXPECT_EQ(doc.GetValue(ex, "Unicode"), Wide("Gr\xC3\xBC\xC3\x9F" "e \xE2\x9C\x93"));
+  EXPECT_EQ(doc.GetValue(ex, "Unicode"), Wide("Gr\xC3\xBC\xC3\x9F"
+                                              "e \xE2\x9C\x93"));
   EXPECT_FALSE(doc.GetValue(ex, "Missing").has_value());
   EXPECT_FALSE(doc.modified());
 }
@@ -126,7 +127,8 @@ TEST(RegFileRead, Regedit4AnsiIsWindows1252) {
   EXPECT_EQ(doc.format(), RegFormat::kRegedit4);
   EXPECT_EQ(doc.encoding(), RegEncoding::kAnsi);
   EXPECT_EQ(doc.GetValue(kWinHttp, "DefaultSecureProtocols"), RegValue::Dword(0xA00));
-  EXPECT_EQ(doc.GetValue(kWinHttp, "Owner"), Wide("Caf\xC3\xA9 \xE2\x82\xAC" "5"));
+  EXPECT_EQ(doc.GetValue(kWinHttp, "Owner"), Wide("Caf\xC3\xA9 \xE2\x82\xAC"
+                                                  "5"));
   // hex(2)/hex(7) data in a REGEDIT4 file are ANSI bytes, widened on import.
   RegValue expand = Wide("%SystemRoot%");
   expand.type = kRegExpandSz;
@@ -142,8 +144,8 @@ TEST(RegFileRead, Utf8WithoutBomShortRootsAndLf) {
   RegDocument doc = MustParse(Fixture("utf8-nobom.reg"));
   EXPECT_EQ(doc.encoding(), RegEncoding::kUtf8);
   EXPECT_EQ(doc.GetValue(kWinHttp, "DefaultSecureProtocols"), RegValue::Dword(0x2800));
-  EXPECT_EQ(doc.GetValue("HKEY_CURRENT_USER\\Software\\Test", "Name"),
-            Wide("\xC3\xBCn\xC3\xAF" "code"));
+  EXPECT_EQ(doc.GetValue("HKEY_CURRENT_USER\\Software\\Test", "Name"), Wide("\xC3\xBCn\xC3\xAF"
+                                                                            "code"));
 }
 
 TEST(RegFileRead, Utf8WithBomAndUtf16WithoutBom) {
@@ -158,15 +160,15 @@ TEST(RegFileRead, Utf8WithBomAndUtf16WithoutBom) {
 }
 
 TEST(RegFileRead, ImportSemanticsDeletionsAndLaterLinesWin) {
-  RegDocument doc = MustParse(Utf16File(
-      "Windows Registry Editor Version 5.00\n\n"
-      "[HKEY_LOCAL_MACHINE\\SOFTWARE\\A\\B]\n\"v\"=dword:1\n\"w\"=dword:2\n\n"
-      "[HKEY_LOCAL_MACHINE\\SOFTWARE\\A\\B]\n\"v\"=dword:3\n\"w\"=-\n\n"
-      "[HKEY_LOCAL_MACHINE\\SOFTWARE\\C\\D]\n\"x\"=\"1\"\n\n"
-      "[-HKEY_LOCAL_MACHINE\\SOFTWARE\\C]\n\n"
-      "[HKEY_LOCAL_MACHINE\\SOFTWARE\\C]\n"
-      "; comment\n"
-      "\"y\" = dword:00000004 ; trailing comment\n"));
+  RegDocument doc =
+      MustParse(Utf16File("Windows Registry Editor Version 5.00\n\n"
+                          "[HKEY_LOCAL_MACHINE\\SOFTWARE\\A\\B]\n\"v\"=dword:1\n\"w\"=dword:2\n\n"
+                          "[HKEY_LOCAL_MACHINE\\SOFTWARE\\A\\B]\n\"v\"=dword:3\n\"w\"=-\n\n"
+                          "[HKEY_LOCAL_MACHINE\\SOFTWARE\\C\\D]\n\"x\"=\"1\"\n\n"
+                          "[-HKEY_LOCAL_MACHINE\\SOFTWARE\\C]\n\n"
+                          "[HKEY_LOCAL_MACHINE\\SOFTWARE\\C]\n"
+                          "; comment\n"
+                          "\"y\" = dword:00000004 ; trailing comment\n"));
   EXPECT_EQ(doc.GetValue("HKLM\\SOFTWARE\\A\\B", "v"), RegValue::Dword(3));
   EXPECT_FALSE(doc.GetValue("HKLM\\SOFTWARE\\A\\B", "w").has_value());
   EXPECT_TRUE(doc.KeyExists("HKLM\\SOFTWARE\\A"));
@@ -261,9 +263,9 @@ TEST(RegFileBadInput, OverlongLine) {
 
 TEST(RegFileBadInput, BrokenUtf16) {
   std::string good = Utf16File("Windows Registry Editor Version 5.00\n\n[HKCU\\A]\n");
-  EXPECT_EQ(ParseError(good + "x"),
-            "bad.reg: broken UTF-16LE: odd number of bytes (" + std::to_string(good.size() - 1) +
-                "); the file is truncated or not UTF-16");
+  EXPECT_EQ(ParseError(good + "x"), "bad.reg: broken UTF-16LE: odd number of bytes (" +
+                                        std::to_string(good.size() - 1) +
+                                        "); the file is truncated or not UTF-16");
   EXPECT_EQ(ParseError(good + std::string("\x00\xD8\x41\x00", 4)),
             "bad.reg:4: broken UTF-16LE: unpaired high surrogate");
   EXPECT_EQ(ParseError(good + std::string("\x00\xDC", 2)),
@@ -325,7 +327,8 @@ TEST(RegFileWrite, WriteThenReadGivesTheSameTree) {
   values.push_back({"big-binary", RegValue{kRegBinary, big}});
   values.push_back({"big-multi", RegValue{kRegMultiSz, big}});
   for (const auto& [name, v] : values) {
-    for (const char* key : {"HKLM\\SOFTWARE\\T", "HKLM\\SYSTEM\\CurrentControlSet\\T", "HKCU\\T\\U"}) {
+    for (const char* key :
+         {"HKLM\\SOFTWARE\\T", "HKLM\\SYSTEM\\CurrentControlSet\\T", "HKCU\\T\\U"}) {
       ASSERT_TRUE(doc.SetValue(key, name, v));
       ASSERT_TRUE(mem.SetValue(View::k64, key, name, v));
     }
@@ -432,7 +435,9 @@ TEST(RegFileWrite, Regedit4IsConvertedToVersion5OnWrite) {
   std::string text = TextOf(bytes);
   EXPECT_EQ(text.rfind("Windows Registry Editor Version 5.00\r\n", 0), 0u);
   EXPECT_NE(text.find("; exported by an old tool\r\n"), std::string::npos);
-  EXPECT_NE(text.find("\"Owner\"=\"Caf\xC3\xA9 \xE2\x82\xAC" "5\"\r\n"), std::string::npos);
+  EXPECT_NE(text.find("\"Owner\"=\"Caf\xC3\xA9 \xE2\x82\xAC"
+                      "5\"\r\n"),
+            std::string::npos);
   RegDocument back = MustParse(bytes);
   EXPECT_EQ(back.format(), RegFormat::kVersion5);
   EXPECT_EQ(back.GetValue(kWinHttp, "Expand"), doc.GetValue(kWinHttp, "Expand"));
@@ -475,11 +480,13 @@ TEST(RegFileWrite, UnchangedSetKeepsARegedit4FileAsItIs) {
 // Bug found while writing the tests: the UTF-16 decoder counted a CRLF line
 // break as no line at all, so errors named line 1.
 TEST(RegFileRegression, Utf16CrLfCountsAsOneLine) {
-  std::string file = Utf16File("Windows Registry Editor Version 5.00\n\n[HKCU\\A]\n") +
-                     std::string("\x00\xDC", 2);
+  std::string file =
+      Utf16File("Windows Registry Editor Version 5.00\n\n[HKCU\\A]\n") + std::string("\x00\xDC", 2);
   EXPECT_EQ(ParseError(file), "bad.reg:4: broken UTF-16LE: unpaired low surrogate");
-  std::string lone_cr = std::string("\xFF\xFE") +
-                        std::string("R\0E\0G\0E\0D\0I\0T\0" "4\0\r\0\r\0\n\0\0\xDC", 24);
+  std::string lone_cr = std::string("\xFF\xFE") + std::string(
+                                                      "R\0E\0G\0E\0D\0I\0T\0"
+                                                      "4\0\r\0\r\0\n\0\0\xDC",
+                                                      24);
   EXPECT_EQ(ParseError(lone_cr), "bad.reg:3: broken UTF-16LE: unpaired low surrogate");
 }
 
