@@ -170,7 +170,7 @@ struct ExplainStep {
   int number = 0;            ///< 1..5
   std::string name;          ///< "builtin-default", "registry-value", "app-mask", "os-support", "schannel"
   /// builtin-default: "used" | "replaced"; registry-value: "used" | "missing" |
-  /// "wrong-type" | "zero" | "unknown-bits" | "not-read" (KB3140245 rows still read);
+  /// "wrong-type" | "zero" | "unknown-bits";
   /// app-mask: "none" | "used" | "rejected"; os-support, schannel: "removed" | "unchanged".
   std::string outcome;
   uint32_t before = 0;       ///< the set entering the step
@@ -220,14 +220,45 @@ struct DoctorFinding {
   std::string fix;       ///< the secproto command that fixes it; "" when nothing to run
 };
 
-/// Every finding on the machine. `target` is the --target text used in the
-/// fix commands.
+/// Every finding on the machine, errors first. `target_args` are the flags
+/// that select the target as they go into the fix commands, already quoted
+/// for a shell: "--target image:/mnt/win".
 std::vector<DoctorFinding> Diagnose(const OsInfo& os, const RegistryInputs& inputs,
-                                    std::string_view target, const ModelOptions& options = {});
+                                    std::string_view target_args,
+                                    const ModelOptions& options = {});
 
 /// The value doctor recommends on this OS: TLS 1.2 + 1.3 where TLS 1.3 is
 /// usable, else TLS 1.2.
 uint32_t RecommendedValue(const OsInfo& os);
+
+// --- Fixes for the related settings ------------------------------------------------
+
+/// One REG_DWORD a fix writes.
+struct RelatedWrite {
+  View view = View::k64;
+  std::string key;   ///< logical key
+  std::string name;
+  uint32_t value = 0;
+};
+
+/// `secproto schannel set`: Enabled (1/0) and DisabledByDefault (0/1) of
+/// Protocols\<name>\Client and/or \Server.
+std::vector<RelatedWrite> SchannelWrites(Protocol p, bool client, bool server, bool enable);
+
+/// Where `secproto wininet set` writes SecureProtocols.
+enum class WinInetScope { kMachine, kPolicy, kUser };
+/// "machine" (HKLM, every view of the OS), "policy" (the Group Policy value)
+/// or "user" (HKCU).
+std::vector<RelatedWrite> WinInetWrites(uint32_t value, WinInetScope scope, Architecture arch);
+
+/// `secproto dotnet set`: SystemDefaultTlsVersions=1 and SchUseStrongCrypto=1
+/// in the four .NET keys (two on a 32-bit OS).
+std::vector<RelatedWrite> DotNetWrites(Architecture arch);
+
+/// Writes every value as REG_DWORD (skipping those already equal) and
+/// commits. A transactional target is all-or-nothing. Returns how many values
+/// changed.
+Expected<int> ApplyWrites(RegistryBackend& backend, const std::vector<RelatedWrite>& writes);
 
 }  // namespace secproto
 
