@@ -74,17 +74,23 @@ void PrintOsLine(const ResolvedOs& r) {
   if (!r.note.empty()) std::cout << "  note: " << r.note << "\n";
 }
 
-void PrintExplanation(const Explanation& e) {
-  std::cout << "\n" << ViewName(e.view) << "-bit processes ("
-            << (e.view == View::k64 ? "native key" : "Wow6432Node key") << ")\n";
+void PrintExplanation(const Explanation& e, Architecture arch) {
+  if (arch == Architecture::k32Bit) {
+    std::cout << "\nprocesses (native key; a 32-bit OS has no Wow6432Node)\n";
+  } else {
+    std::cout << "\n" << ViewName(e.view) << "-bit processes ("
+              << (e.view == View::k64 ? "native key" : "Wow6432Node key") << ")\n";
+  }
   for (const ExplainStep& s : e.steps) {
     std::cout << "  " << s.number << ". " << s.name << ": " << s.outcome << " -> "
               << ProtocolSet(s.after).Hex() << "\n";
     std::cout << "     " << s.detail << "\n";
     for (const std::string& n : s.notes) std::cout << "     note: " << n << "\n";
   }
-  std::cout << "  effective: " << ProtocolSet(e.effective_value).Hex() << " ("
-            << ProtocolSet(e.effective_value).Describe() << "), max "
+  std::cout << "  effective: " << ProtocolSet(e.effective_value).Hex() << " "
+            << (e.effective_value ? "(" + ProtocolSet(e.effective_value).Describe() + ")"
+                                  : ProtocolSet(e.effective_value).Describe())
+            << ", max "
             << (e.max_version ? std::string(Info(*e.max_version).name) : "none") << "\n";
   std::cout << "  verdict: " << e.verdict << ": " << e.verdict_text << "\n";
 }
@@ -205,7 +211,7 @@ int RunExplain(const ExplainOptions& o) {
                 << ProtocolSet(e.effective_value).Describe() << ")\n";
       continue;
     }
-    PrintExplanation(e);
+    PrintExplanation(e, inputs.architecture);
   }
   std::vector<std::string> warnings;
   for (const Explanation& e : all) {

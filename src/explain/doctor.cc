@@ -37,6 +37,13 @@ Evidence Ev(const RegRead& r) {
   return e;
 }
 
+// "built-in default", "registry value", "app's own mask".
+std::string SourceText(const std::string& source) {
+  if (source == "registry") return "registry value";
+  if (source == "app") return "app's own mask";
+  return "built-in default";
+}
+
 std::string ShortNames(uint32_t v) {
   std::string out;
   for (const std::string& n : ProtocolSet(v).ShortNames()) out += (out.empty() ? "" : ",") + n;
@@ -138,7 +145,8 @@ class Doctor {
         ev.push_back(Ev(in_.Dsp(x->view)));
         who += (who.empty() ? "" : " and ") + std::string(ViewName(x->view)) + "-bit";
       }
-      who += " WinHTTP processes";
+      who = in_.architecture == Architecture::k32Bit ? "WinHTTP processes"
+                                                     : who + " WinHTTP processes";
       for (const SchannelProtocol& sp : in_.schannel) {
         if (sp.client.enabled.dword() == 0u) ev.push_back(Ev(sp.client.enabled));
       }
@@ -163,7 +171,7 @@ class Doctor {
           }
         }
         Add("ssl-enabled", only_default_off ? "warning" : "error",
-            who + " can negotiate " + ProtocolSet(ssl).Describe() + " (from the " + e.source +
+            who + " can negotiate " + ProtocolSet(ssl).Describe() + " (from the " + SourceText(e.source) +
                 (only_default_off ? "; SCHANNEL has it off by default, which is modelled as not "
                                     "removing it [unsure])"
                                   : ")"),
@@ -172,7 +180,7 @@ class Doctor {
       if (uint32_t legacy = e.effective_value & kLegacyBits) {
         Add("legacy-tls-enabled", "warning",
             who + " can negotiate deprecated " + ProtocolSet(legacy).Describe() + " (from the " +
-                e.source + ")",
+                SourceText(e.source) + ")",
             ev, SetFix());
       }
       if (!ProtocolSet(e.effective_value).Contains(Protocol::kTls12)) {

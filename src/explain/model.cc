@@ -204,11 +204,13 @@ ExplainStep SchannelStep(const OsInfo& os, const RegistryInputs& in, uint32_t be
   return s;
 }
 
-void Verdict(Explanation& e) {
+void Verdict(Explanation& e, Architecture arch) {
   ProtocolSet set(e.effective_value);
   uint32_t ssl = Info(Protocol::kSsl2).bit | Info(Protocol::kSsl3).bit;
   uint32_t legacy = Info(Protocol::kTls10).bit | Info(Protocol::kTls11).bit;
-  std::string who = ViewWord(e.view) + " WinHTTP processes";
+  // On a 32-bit OS the native key serves every (32-bit) process.
+  std::string who =
+      arch == Architecture::k32Bit ? "WinHTTP processes" : ViewWord(e.view) + " WinHTTP processes";
   if (set.empty()) {
     e.verdict = "fails";
     e.verdict_text = who + " offer no protocol: every HTTPS request fails (FACTS 5.6)";
@@ -256,7 +258,7 @@ Explanation ExplainProcess(const OsInfo& os, const RegistryInputs& in,
   e.effective_value = s5.after;
   e.max_version = ProtocolSet(e.effective_value).Highest();
   e.steps = {std::move(s1), std::move(s2), std::move(s3), std::move(s4), std::move(s5)};
-  Verdict(e);
+  Verdict(e, in.architecture);
 
   if (!os.unsure.empty() && !(os.builtin_default_overridden && !os.needs_kb3140245)) {
     e.warnings.push_back(os.id + " [" + std::string(ConfidenceName(os.confidence)) + "]: " +
