@@ -259,10 +259,11 @@ std::vector<uint8_t> BuildClientHello(Protocol p, const HelloOptions& options) {
         w.Close(list);
       });
     }
-    // Keep the handshake message out of 256-511 bytes: some F5 devices hang
-    // on such hellos (RFC 7685). 4 is the handshake header.
+    // Keep the ClientHello out of 256-511 bytes, with or without the 5-byte
+    // record header: some F5 devices hang on such hellos (RFC 7685). 4 is
+    // the handshake header.
     size_t message_len = 4 + hs.size();
-    if (message_len >= 256 && message_len <= 511) {
+    if (message_len + 5 >= 256 && message_len <= 511) {
       size_t pad = 512 - message_len;
       pad = pad >= 4 ? pad - 4 : 0;
       Extension(hs, kExtPadding, [&](Writer& w) {
