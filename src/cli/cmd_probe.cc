@@ -89,8 +89,7 @@ void PrintTable(const std::vector<EndpointResult>& results) {
     std::string line = Pad(r.endpoint.ToString(), ew) + Pad(r.ip.empty() ? "-" : r.ip, iw);
     for (const VersionResult& v : r.versions) {
       line += Pad(Cell(v), 16);
-      if (v.verdict == Verdict::kInconclusive || !v.detail.downgrade_sentinel.empty() ||
-          v.outcome == Outcome::kHigherVersion) {
+      if (v.verdict == Verdict::kInconclusive || v.outcome == Outcome::kHigherVersion) {
         notes.push_back(r.endpoint.ToString() + " " + std::string(Info(v.protocol).name) + ": " +
                         std::string(VerdictName(v.verdict)) + ", " + Why(v));
       }
