@@ -30,8 +30,9 @@ struct ServerOffer {
   std::string ip;        ///< the address probed; may be empty
   /// Indexed by Protocol. A version the probe did not report is inconclusive.
   std::array<ServerVerdict, 6> verdicts{};
-  /// The probe could not reach the server at all (every version inconclusive
-  /// or an "error" member in the line); impact cannot say anything about it.
+  /// Why the probe could not reach the server at all (an "error" member in
+  /// the line, or every version's outcome connect-failed / resolve-failed);
+  /// empty when it was reached.
   std::string error;
 
   ServerVerdict verdict(Protocol p) const { return verdicts[static_cast<size_t>(p)]; }

@@ -66,9 +66,21 @@ Expected<ServerOffer> ParseProbeLine(std::string_view line) {
     }
     return offer;
   }
+  // An endpoint whose every attempt failed to connect was never reached.
+  size_t reported = 0, unreachable = 0;
+  std::string unreachable_outcome;
   for (const ProtocolInfo& info : AllProtocols()) {
     auto v = versions->find(std::string(info.short_name));
     if (v == versions->end()) continue;
+    ++reported;
+    if (v->is_object()) {
+      auto outcome = v->find("outcome");
+      if (outcome != v->end() && outcome->is_string() &&
+          (*outcome == "connect-failed" || *outcome == "resolve-failed")) {
+        ++unreachable;
+        unreachable_outcome = outcome->get<std::string>();
+      }
+    }
     if (!v->is_object()) {
       return Fail(Error::Input("endpoint " + offer.endpoint + ": \"" + std::string(info.short_name) +
                                    "\" is not an object",
@@ -83,6 +95,9 @@ Expected<ServerOffer> ParseProbeLine(std::string_view line) {
                                "bad-probe-results"));
     }
     offer.verdicts[static_cast<size_t>(info.id)] = *parsed;
+  }
+  if (offer.error.empty() && reported > 0 && unreachable == reported) {
+    offer.error = "unreachable (" + unreachable_outcome + ")";
   }
   return offer;
 }

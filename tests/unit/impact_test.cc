@@ -130,6 +130,22 @@ TEST(ImpactTest, ErrorLineWithoutVersions) {
   EXPECT_EQ(Negotiate(ProtocolSet(k12), *o).state, State::kUnknown);
 }
 
+TEST(ImpactTest, AllConnectFailedIsUnreachable) {
+  std::string versions;
+  for (const ProtocolInfo& info : AllProtocols()) {
+    if (!versions.empty()) versions += ",";
+    versions += "\"" + std::string(info.short_name) +
+                "\":{\"verdict\":\"inconclusive\",\"outcome\":\"connect-failed\"}";
+  }
+  auto o = ParseProbeLine("{\"endpoint\":\"h:1\",\"versions\":{" + versions + "}}");
+  ASSERT_TRUE(o.has_value());
+  EXPECT_EQ(o->error, "unreachable (connect-failed)");
+  // One version reached: not unreachable.
+  auto reached = ParseProbeLine(Line("h:1", k12));
+  ASSERT_TRUE(reached.has_value());
+  EXPECT_TRUE(reached->error.empty());
+}
+
 TEST(ImpactTest, BadInputNamesTheLine) {
   const char* bad[] = {
       "not json",
