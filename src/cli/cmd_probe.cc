@@ -1,0 +1,238 @@
+// secproto probe ENDPOINT... [-f FILE]: which TLS versions each endpoint accepts.
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <map>
+
+#if defined(_WIN32)
+#include <io.h>
+#define SECPROTO_ISATTY _isatty
+#define SECPROTO_STDERR_FD 2
+#else
+#include <unistd.h>
+#define SECPROTO_ISATTY isatty
+#define SECPROTO_STDERR_FD STDERR_FILENO
+#endif
+
+#include "cli/common.h"
+#include "secproto/probe.h"
+#include "util/file.h"
+
+namespace secproto::cli {
+namespace {
+
+struct ProbeFlags {
+  std::vector<std::string> endpoints;
+  std::string file;
+  int concurrency = ProbeOptions{}.concurrency;
+  int per_ip = ProbeOptions{}.per_ip_limit;
+  int timeout_ms = ProbeOptions{}.read_timeout_ms;
+  int connect_timeout_ms = 0;  // 0: same as the read timeout, at most 3000
+  int retries = ProbeOptions{}.retries;
+  std::vector<std::string> protocols;
+  bool no_sni = false;
+  bool no_progress = false;
+};
+
+std::string Cell(const VersionResult& v) {
+  switch (v.verdict) {
+    case Verdict::kOffered:
+      return v.outcome == Outcome::kHelloRetryRequest ? "yes (HRR)" : "yes";
+    case Verdict::kNotOffered:
+      return "no";
+    case Verdict::kInconclusive:
+      return "? " + std::string(OutcomeName(v.outcome));
+  }
+  return "?";
+}
+
+std::string Why(const VersionResult& v) {
+  std::string s(OutcomeName(v.outcome));
+  const AnswerDetail& d = v.detail;
+  if (d.alert_description) {
+    s += " " + std::to_string(*d.alert_description);
+    std::string_view name = AlertName(*d.alert_description);
+    if (!name.empty()) s += " " + std::string(name);
+  }
+  if (d.server_version) {
+    std::string ver;
+    for (const ProtocolInfo& p : AllProtocols()) {
+      if (p.wire_version == *d.server_version) ver = std::string(p.name);
+    }
+    if (!ver.empty()) s += ", server chose " + ver;
+  }
+  if (!d.downgrade_sentinel.empty()) s += ", downgrade sentinel (" + d.downgrade_sentinel + ")";
+  if (!d.message.empty()) s += ": " + d.message;
+  return s;
+}
+
+std::string Pad(std::string s, size_t w) {
+  if (s.size() < w) s.append(w - s.size(), ' ');
+  return s + "  ";
+}
+
+void PrintTable(const std::vector<EndpointResult>& results) {
+  if (results.empty()) return;
+  size_t ew = 8, iw = 2;
+  for (const EndpointResult& r : results) {
+    ew = std::max(ew, r.endpoint.ToString().size());
+    iw = std::max(iw, r.ip.size());
+  }
+  std::vector<Protocol> cols;
+  for (const VersionResult& v : results.front().versions) cols.push_back(v.protocol);
+  std::string head = Pad("ENDPOINT", ew) + Pad("IP", iw);
+  for (Protocol p : cols) head += Pad(std::string(Info(p).name), 16);
+  while (!head.empty() && head.back() == ' ') head.pop_back();
+  std::cout << head << "\n";
+  std::vector<std::string> notes;
+  for (const EndpointResult& r : results) {
+    std::string line = Pad(r.endpoint.ToString(), ew) + Pad(r.ip.empty() ? "-" : r.ip, iw);
+    for (const VersionResult& v : r.versions) {
+      line += Pad(Cell(v), 16);
+      if (v.verdict == Verdict::kInconclusive || !v.detail.downgrade_sentinel.empty() ||
+          v.outcome == Outcome::kHigherVersion) {
+        notes.push_back(r.endpoint.ToString() + " " + std::string(Info(v.protocol).name) + ": " +
+                        std::string(VerdictName(v.verdict)) + ", " + Why(v));
+      }
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    std::cout << line << "\n";
+  }
+  for (const std::string& n : notes) std::cout << "note: " << n << "\n";
+}
+
+class ProgressLine {
+ public:
+  explicit ProgressLine(bool on) : on_(on) {}
+  ~ProgressLine() { Clear(); }
+  void Update(const ProbeProgress& p) {
+    if (!on_) return;
+    auto now = std::chrono::steady_clock::now();
+    if (p.probes_done != p.probes_total && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    std::fprintf(stderr, "\rprobing: %zu/%zu checks, %zu/%zu endpoints, %zu connections open   ",
+                 p.probes_done, p.probes_total, p.endpoints_done, p.endpoints_total, p.active);
+    std::fflush(stderr);
+    shown_ = true;
+  }
+  void Clear() {
+    if (!shown_) return;
+    std::fprintf(stderr, "\r%*s\r", 78, "");
+    std::fflush(stderr);
+    shown_ = false;
+  }
+
+ private:
+  bool on_;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+int RunProbe(const ProbeFlags& f) {
+  std::vector<Endpoint> endpoints;
+  for (const std::string& text : f.endpoints) {
+    auto ep = ParseEndpoint(text);
+    if (!ep) return ReportError(ep.error());
+    endpoints.push_back(*ep);
+  }
+  if (!f.file.empty()) {
+    auto bytes = ReadFileBytes(f.file);
+    if (!bytes) {
+      Error e = bytes.error();
+      e.kind = ErrorKind::kInput;  // a missing endpoint list is bad input (exit 2)
+      return ReportError(e);
+    }
+    auto list = ParseEndpointList(
+        std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
+    if (!list) {
+      Error e = list.error();
+      e.message = f.file + ": " + e.message;
+      return ReportError(e);
+    }
+    endpoints.insert(endpoints.end(), list->begin(), list->end());
+  }
+  if (endpoints.empty()) {
+    return ReportError(Error::Usage("no endpoints: name some (host[:port]) or give -f FILE",
+                                    "no-endpoints"));
+  }
+  ProbeOptions o;
+  o.concurrency = f.concurrency;
+  o.per_ip_limit = f.per_ip;
+  o.read_timeout_ms = f.timeout_ms;
+  o.connect_timeout_ms = f.connect_timeout_ms > 0 ? f.connect_timeout_ms : std::min(f.timeout_ms, 3000);
+  o.retries = f.retries;
+  o.send_sni = !f.no_sni;
+  if (!f.protocols.empty()) {
+    auto spec = ParseProtocols(f.protocols);
+    if (!spec) return ReportError(spec.error());
+    if (spec->relative) {
+      return ReportError(Error::Usage("--protocols takes a list, not +/- edits", "relative-edit"));
+    }
+    o.protocols = ProtocolSet(spec->absolute).Protocols();
+    if (o.protocols.empty()) return ReportError(Error::Usage("--protocols names no protocol"));
+  }
+
+  ProgressLine progress(!f.no_progress && !G().quiet && SECPROTO_ISATTY(SECPROTO_STDERR_FD));
+  ProbeCallbacks cb;
+  cb.progress = [&](const ProbeProgress& p) { progress.Update(p); };
+  // --json streams one line per endpoint, in input order, as soon as all
+  // endpoints before it are done.
+  std::map<size_t, std::string> waiting;
+  size_t next = 0;
+  if (G().json) {
+    cb.endpoint_done = [&](size_t index, const EndpointResult& r) {
+      waiting.emplace(index, ProbeResultJsonLine(r));
+      while (!waiting.empty() && waiting.begin()->first == next) {
+        progress.Clear();
+        std::cout << waiting.begin()->second << "\n" << std::flush;
+        waiting.erase(waiting.begin());
+        ++next;
+      }
+    };
+  }
+  auto results = ProbeEndpoints(endpoints, o, cb);
+  progress.Clear();
+  if (!results) return ReportError(results.error());
+  if (!G().json && !G().quiet) PrintTable(*results);
+  bool any = std::any_of(results->begin(), results->end(),
+                         [](const EndpointResult& r) { return r.Reachable(); });
+  if (!any) {
+    std::cerr << "secproto: error: no endpoint could be reached\n";
+    return kExitTarget;
+  }
+  return kExitOk;
+}
+
+const bool kProbe = RegisterCommand({
+    "probe", "Probe which SSL/TLS versions servers accept (own hellos, no TLS library)", 60,
+    [](CLI::App& app) -> std::function<int()> {
+      auto f = std::make_shared<ProbeFlags>();
+      app.add_option("ENDPOINT", f->endpoints, "host, host:port or [ipv6]:port (default port 443)");
+      app.add_option("-f,--file", f->file, "Read endpoints from FILE, one per line ('#' comments)");
+      app.add_option("--concurrency", f->concurrency, "Connections open at once (default 256)")
+          ->check(CLI::Range(1, 100000));
+      app.add_option("--per-ip", f->per_ip, "Connections open at once to one address (default 8)")
+          ->check(CLI::Range(1, 100000));
+      app.add_option("--timeout", f->timeout_ms,
+                     "Read timeout in ms, from the hello sent to the answer (default 5000)")
+          ->check(CLI::Range(1, 600000));
+      app.add_option("--connect-timeout", f->connect_timeout_ms,
+                     "TCP connect timeout in ms (default: --timeout, at most 3000)")
+          ->check(CLI::Range(1, 600000));
+      app.add_option("--retries", f->retries,
+                     "Extra attempts for an unsure answer before a verdict (default 2)")
+          ->check(CLI::Range(0, 10));
+      app.add_option("--protocols", f->protocols,
+                     "Versions to probe (default all): e.g. tls1.0,tls1.1,tls1.2,tls1.3");
+      app.add_flag("--no-sni", f->no_sni, "Never send SNI (it is never sent for IP addresses)");
+      app.add_flag("--no-progress", f->no_progress, "No progress line on a terminal");
+      app.footer(
+          "Verdicts: offered | not-offered | inconclusive. --json prints one object per endpoint "
+          "per line.\nExit codes: 0 done, 2 bad input, 3 no endpoint could be reached.\n"
+          "Examples:\n  secproto probe example.com 10.0.0.5:8443 [::1]:4433\n"
+          "  secproto probe -f hosts.txt --json --concurrency 512");
+      return [f]() -> int { return RunProbe(*f); };
+    }});
+
+}  // namespace
+}  // namespace secproto::cli
