@@ -25,7 +25,7 @@ PORT=${PORT:-44300}
 OUT=${OUT:-$(mktemp -d /tmp/probe_bench.XXXXXX)}
 [ -x "$secproto" ] || { echo "probe_bench: build secproto first ($secproto)" >&2; exit 2; }
 [ -x "$relay" ] || { echo "probe_bench: build the relay first (ninja -C build relay)" >&2; exit 2; }
-for tool in openssl sslscan testssl python3 ss; do
+for tool in openssl sslscan testssl python3; do
   command -v "$tool" >/dev/null || { echo "probe_bench: $tool is missing (scripts/bootstrap --all)" >&2; exit 2; }
 done
 (( TESTSSL_COUNT > COUNT )) && TESTSSL_COUNT=$COUNT
@@ -50,7 +50,7 @@ for ((i = 1; i <= COUNT; i++)); do echo "$NET.2.$i:$PORT $NET.1.$i:$PORT" >>"$OU
 "$relay" --delay-ms $((RTT_MS / 2)) --map "$OUT/relay.map" --stats "$OUT/relay.stats" 2>"$OUT/relay.log" &
 relay_pid=$!
 for _ in $(seq 100); do
-  [ "$(ss -Htln "sport = :$PORT" | grep -c "$NET.2.")" -ge "$COUNT" ] && break
+  [ "$("$here/servers.sh" listening "$NET.2" "$PORT")" -ge "$COUNT" ] && break
   sleep 0.1
 done
 relay_total() {

@@ -5,6 +5,7 @@
 #
 #   bench/servers.sh start DIR COUNT NET PORT [KINDS]
 #   bench/servers.sh stop DIR
+#   bench/servers.sh listening NET PORT
 #
 # start: endpoint i (1..COUNT) listens on NET.i:PORT (NET is three octets of a
 # 127/8 address, e.g. 127.77.1; COUNT <= 254) and offers the version set
@@ -70,12 +71,31 @@ start() {
   # Wait until every server listens (without connecting, which would count).
   local tries=0 listening
   while :; do
-    listening=$(ss -Htln "sport = :$port" | awk -v net="$net." 'index($4, net) == 1' | wc -l)
+    listening=$(listening "$net" "$port")
     [ "$listening" -ge "$count" ] && break
     tries=$((tries + 1))
     [ $tries -gt 300 ] && die "only $listening of $count servers listen on port $port (see $dir/server.*.log)"
     sleep 0.1
   done
+}
+
+# listening NET PORT: how many sockets listen on NET.*:PORT (read from
+# /proc/net/tcp, so that neither iproute2 nor a connection is needed).
+listening() {
+  python3 - "$1" "$2" <<'PY'
+import socket, struct, sys
+net, port = sys.argv[1] + ".", int(sys.argv[2])
+n = 0
+with open("/proc/net/tcp") as f:
+    next(f)
+    for line in f:
+        local, state = line.split()[1], line.split()[3]
+        ip_hex, port_hex = local.split(":")
+        ip = socket.inet_ntoa(struct.pack("<I", int(ip_hex, 16)))
+        if state == "0A" and int(port_hex, 16) == port and ip.startswith(net):
+            n += 1
+print(n)
+PY
 }
 
 stop() {
@@ -89,5 +109,6 @@ stop() {
 case "${1:-}" in
   start) shift; [ $# -ge 4 ] || die "usage: servers.sh start DIR COUNT NET PORT [KINDS]"; start "$@" ;;
   stop) shift; [ $# -eq 1 ] || die "usage: servers.sh stop DIR"; stop "$1" ;;
+  listening) shift; [ $# -eq 2 ] || die "usage: servers.sh listening NET PORT"; listening "$1" "$2" ;;
   *) die "usage: servers.sh start DIR COUNT NET PORT [KINDS] | stop DIR" ;;
 esac

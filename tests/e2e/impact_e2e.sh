@@ -5,7 +5,7 @@
 set -euo pipefail
 secproto=$1
 src=$2
-for tool in openssl python3 ss; do
+for tool in openssl python3; do
   command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
 done
 dir=$(mktemp -d /tmp/impact_e2e.XXXXXX)

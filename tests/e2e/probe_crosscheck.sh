@@ -9,7 +9,7 @@
 set -euo pipefail
 secproto=$1
 src=$2
-for tool in openssl sslscan testssl python3 ss; do
+for tool in openssl sslscan testssl python3; do
   command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed (scripts/bootstrap --all)"; exit 77; }
 done
 dir=$(mktemp -d /tmp/probe_crosscheck.XXXXXX)
