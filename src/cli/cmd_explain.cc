@@ -142,24 +142,26 @@ int RunExplain(const ExplainOptions& o) {
     }
   }
 
+  // --value: a number, protocol names, or "missing".
+  std::optional<RegValue> what_if;
+  if (!o.value.empty() && o.value != "missing") {
+    auto n = ParseNumber(o.value);
+    if (!n) {
+      auto spec = ParseProtocols(std::vector<std::string>{o.value});
+      if (!spec || spec->relative) {
+        return ReportError(Error::Input("--value takes a number (0x2800), protocol names, or "
+                                        "'missing', not '" + o.value + "'",
+                                        "bad-value"));
+      }
+      n = spec->absolute;
+    }
+    what_if = RegValue::Dword(*n);
+  }
+
   RegistryInputs inputs;
   std::unique_ptr<RegistryBackend> backend;
   if (!o.value.empty() && o.target.target.empty()) {
-    std::optional<RegValue> v;
-    if (o.value != "missing") {
-      auto n = ParseNumber(o.value);
-      if (!n) {
-        auto spec = ParseProtocols(std::vector<std::string>{o.value});
-        if (!spec || spec->relative) {
-          return ReportError(Error::Input("--value takes a number (0x2800), protocol names, or "
-                                          "'missing', not '" + o.value + "'",
-                                          "bad-value"));
-        }
-        n = spec->absolute;
-      }
-      v = RegValue::Dword(*n);
-    }
-    inputs = WhatIfInputs(v);
+    inputs = WhatIfInputs(what_if);
   } else {
     auto opened = OpenTargetFromFlags(o.target, /*read_only=*/true);
     if (!opened) return ReportError(opened.error());
@@ -168,9 +170,7 @@ int RunExplain(const ExplainOptions& o) {
     if (!read) return ReportError(read.error());
     inputs = std::move(*read);
     if (!o.value.empty()) {
-      auto n = ParseNumber(o.value);
-      if (!n) return ReportError(n.error());
-      for (RegRead& r : inputs.dsp) r.value = RegValue::Dword(*n);
+      for (RegRead& r : inputs.dsp) r.value = what_if;
     }
   }
 
