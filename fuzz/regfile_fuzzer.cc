@@ -59,7 +59,8 @@ void FuzzDocument(std::string_view in) {
 void FuzzValue(std::string_view in) {
   if (in.size() < 2) return;
   static const std::string_view kNames[] = {"", "DefaultSecureProtocols", "a\"b\\c\\",
-                                            "\xC3\x9C" "ber \xF0\x9F\x94\x92"};
+                                            "\xC3\x9C"
+                                            "ber \xF0\x9F\x94\x92"};
   std::string_view name = kNames[static_cast<uint8_t>(in[0]) % 4];
   RegValue v;
   v.type = static_cast<uint8_t>(in[1]) % 16;

@@ -18,7 +18,8 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
-#include <set>
+#include <thread>
+#include <chrono>
 
 #include "registry/regf.h"
 #include "secproto/registry.h"
@@ -446,6 +447,8 @@ class HiveFile {
   std::unique_ptr<TempFile> temp_;
 };
 
+void TEST_PauseBeforePublish();
+
 // The `hive:` and `image:` targets: a SOFTWARE hive, and optionally SYSTEM
 // and NTUSER.DAT hives, behind one logical registry.
 class HiveBackend : public RegistryBackend {
@@ -518,6 +521,7 @@ class HiveBackend : public RegistryBackend {
       if (f && f->changed()) hives.push_back(f);
     }
     for (HiveFile* f : hives) SECPROTO_TRY(f->Prepare());
+    TEST_PauseBeforePublish();
     for (HiveFile* f : hives) SECPROTO_TRY(f->Publish());
     return {};
   }
@@ -564,6 +568,16 @@ class HiveBackend : public RegistryBackend {
   std::unique_ptr<HiveFile> user_;
   std::string control_set_;
 };
+
+// Test hook for tests/e2e/hive_crash.sh: SECPROTO_TEST_COMMIT_PAUSE_MS widens
+// the window between writing the temp file and renaming it, so that SIGKILLs
+// land inside a commit often enough to test it.
+void TEST_PauseBeforePublish() {
+  const char* ms = std::getenv("SECPROTO_TEST_COMMIT_PAUSE_MS");
+  if (!ms) return;
+  int n = std::atoi(ms);
+  if (n > 0 && n <= 10000) std::this_thread::sleep_for(std::chrono::milliseconds(n));
+}
 
 // "ControlSet00N" from a SYSTEM hive's Select\Current.
 Expected<std::string> CurrentControlSet(const HiveFile& system) {

@@ -23,9 +23,10 @@ constexpr int kLockTimeoutMs = 10000;
 
 class RegFileBackend : public RegistryBackend {
  public:
-  RegFileBackend(std::string path, bool read_only, RegDocument doc,
-                 std::unique_ptr<FileLock> lock)
-      : path_(std::move(path)), read_only_(read_only), doc_(std::move(doc)),
+  RegFileBackend(std::string path, bool read_only, RegDocument doc, std::unique_ptr<FileLock> lock)
+      : path_(std::move(path)),
+        read_only_(read_only),
+        doc_(std::move(doc)),
         lock_(std::move(lock)) {
     (void)kRegistered;
   }
@@ -158,8 +159,8 @@ Expected<std::unique_ptr<RegistryBackend>> OpenRegFile(std::string_view rest,
   }
   std::string_view view(reinterpret_cast<const char*>(bytes->data()), bytes->size());
   SECPROTO_ASSIGN_OR_RETURN(doc, RegDocument::Parse(view, path));
-  return std::unique_ptr<RegistryBackend>(std::make_unique<RegFileBackend>(
-      path, options.read_only, std::move(doc), std::move(lock)));
+  return std::unique_ptr<RegistryBackend>(
+      std::make_unique<RegFileBackend>(path, options.read_only, std::move(doc), std::move(lock)));
 }
 
 const bool kRegistered =

@@ -191,14 +191,15 @@ bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.s
 
 Expected<Decoded> Decode(std::string_view bytes, std::string_view source) {
   if (bytes.empty()) {
-    return Fail(BadFile(source, 0, "empty file; a .reg file starts with \"" +
-                                       std::string(kHeader5) + "\" or \"" +
-                                       std::string(kHeader4) + "\""));
+    return Fail(BadFile(source, 0,
+                        "empty file; a .reg file starts with \"" + std::string(kHeader5) +
+                            "\" or \"" + std::string(kHeader4) + "\""));
   }
   if (StartsWith(bytes, "\xFF\xFE")) return DecodeUtf16Le(bytes.substr(2), source);
   if (StartsWith(bytes, "\xFE\xFF")) {
-    return Fail(BadFile(source, 0, "UTF-16 big-endian is not a .reg encoding; save it as "
-                                   "UTF-16LE (\"Unicode\")"));
+    return Fail(BadFile(source, 0,
+                        "UTF-16 big-endian is not a .reg encoding; save it as "
+                        "UTF-16LE (\"Unicode\")"));
   }
   if (StartsWith(bytes, "\xEF\xBB\xBF")) return DecodeUtf8(bytes.substr(3), source);
   // UTF-16LE without BOM: the header's first character has a zero high byte.
@@ -226,10 +227,8 @@ struct LineReader {
     size_t end = text.find_first_of("\r\n", start);
     if (end == std::string_view::npos) end = text.size();
     size_t next = end;
-    if (next < text.size()) next += (text[next] == '\r' && next + 1 < text.size() &&
-                                     text[next + 1] == '\n')
-                                        ? 2
-                                        : 1;
+    if (next < text.size())
+      next += (text[next] == '\r' && next + 1 < text.size() && text[next + 1] == '\n') ? 2 : 1;
     *content = text.substr(start, end - start);
     *raw = text.substr(start, next - start);
     pos = next;
@@ -273,9 +272,8 @@ struct RootName {
   std::string_view shortname;
 };
 constexpr RootName kRoots[] = {
-    {"HKEY_LOCAL_MACHINE", "HKLM"}, {"HKEY_CURRENT_USER", "HKCU"},
-    {"HKEY_CLASSES_ROOT", "HKCR"},  {"HKEY_USERS", "HKU"},
-    {"HKEY_CURRENT_CONFIG", "HKCC"},
+    {"HKEY_LOCAL_MACHINE", "HKLM"}, {"HKEY_CURRENT_USER", "HKCU"},   {"HKEY_CLASSES_ROOT", "HKCR"},
+    {"HKEY_USERS", "HKU"},          {"HKEY_CURRENT_CONFIG", "HKCC"},
 };
 
 // Reads a quoted string starting at s[0] == '"'. Escapes: \\ and \"; any
@@ -372,8 +370,9 @@ class Parser {
         e.key = section_key_;
         e.folded_key = section_folded_;
       } else {
-        return Fail(Err("unexpected text; expected [KEY], [-KEY], \"name\"=value, @=value, "
-                        "a ; comment or a blank line"));
+        return Fail(
+            Err("unexpected text; expected [KEY], [-KEY], \"name\"=value, @=value, "
+                "a ; comment or a blank line"));
       }
       entries.push_back(std::move(e));
     }
@@ -462,7 +461,8 @@ class Parser {
         ++n;
       }
       if (n == 0) return Fail(Err("dword: needs 1 to 8 hex digits"));
-      if (!OnlyCommentLeft(digits.substr(n))) return Fail(Err("unexpected text after the dword data"));
+      if (!OnlyCommentLeft(digits.substr(n)))
+        return Fail(Err("unexpected text after the dword data"));
       e.value = RegValue::Dword(v);
       return {};
     }
@@ -527,7 +527,8 @@ class Parser {
           v = v * 16 + HexDigit(s[1]);
           n = 2;
         }
-        if (s.size() > n && HexDigit(s[n]) >= 0) return Fail(Err("hex byte with more than 2 digits"));
+        if (s.size() > n && HexDigit(s[n]) >= 0)
+          return Fail(Err("hex byte with more than 2 digits"));
         out.push_back(static_cast<uint8_t>(v));
         s.remove_prefix(n);
         expect_byte = false;
@@ -653,8 +654,9 @@ Expected<RegDocument> RegDocument::Parse(std::string_view bytes, std::string_vie
   std::string_view content, raw;
   header_reader.Next(&content, &raw);
   if (content.size() > kMaxRegLineBytes) {
-    return Fail(BadFile(source, 1, "line longer than " + std::to_string(kMaxRegLineBytes) +
-                                       " bytes; not a .reg file regedit would import"));
+    return Fail(BadFile(source, 1,
+                        "line longer than " + std::to_string(kMaxRegLineBytes) +
+                            " bytes; not a .reg file regedit would import"));
   }
   std::string_view header = TrimRight(content);
   if (header == kHeader5) {
@@ -662,9 +664,9 @@ Expected<RegDocument> RegDocument::Parse(std::string_view bytes, std::string_vie
   } else if (header == kHeader4) {
     doc.format_ = RegFormat::kRegedit4;
   } else {
-    return Fail(BadFile(source, 1, "missing header: the first line must be \"" +
-                                       std::string(kHeader5) + "\" or \"" +
-                                       std::string(kHeader4) + "\""));
+    return Fail(BadFile(source, 1,
+                        "missing header: the first line must be \"" + std::string(kHeader5) +
+                            "\" or \"" + std::string(kHeader4) + "\""));
   }
   if (raw.size() > content.size()) doc.newline_ = std::string(raw.substr(content.size()));
   RegEntry h;
@@ -867,13 +869,24 @@ Status RegDocument::SetValue(std::string_view key, std::string_view name, const 
                                   " in a .reg file: not a key under a known root",
                               "no-such-root"));
   }
-  EnsureVersion5();
+  // A line break or NUL cannot be written inside a .reg line.
+  if (name.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos ||
+      key.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos) {
+    return Fail(
+        Error::Input("a key or value name with a line break or NUL cannot be written to "
+                     "a .reg file",
+                     "bad-name"));
+  }
   std::string folded_key = Fold(*norm);
   std::string folded_name = Fold(name);
   KeyScan scan = Scan(entries_, folded_key, &folded_name);
+  if (scan.last_line && entries_[*scan.last_line].kind == RegEntry::Kind::kValue &&
+      entries_[*scan.last_line].value == value) {
+    return {};
+  }
+  EnsureVersion5();  // rewrites lines in place: the indexes in `scan` stay valid
   if (scan.last_line) {
     RegEntry& e = entries_[*scan.last_line];
-    if (e.kind == RegEntry::Kind::kValue && e.value == value) return {};
     std::string term(Terminator(e.text));
     e.kind = RegEntry::Kind::kValue;
     e.value = value;

@@ -127,7 +127,8 @@ class RegDocument {
   /// Makes the state hold `value` at key\name: replaces the line that last set
   /// or deleted the value in place; else adds a line to the key's last
   /// section; else appends a new `[KEY]` section at the end.
-  /// REQUIRES: `key` has a known root (NormalizeRegKey), is not just a root.
+  /// Errors: kTarget "no-such-root" for a key without a known root or that is
+  /// only a root; kInput "bad-name" for a key or name with CR, LF or NUL.
   Status SetValue(std::string_view key, std::string_view name, const RegValue& value);
 
   /// Makes the state lack key\name. When the file sets the value, the line

@@ -2,6 +2,7 @@
 #include "registry/regf.h"
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <system_error>

@@ -2,7 +2,10 @@
 # Crash safety of hive writes: N `secproto set` runs (default 200), alternating
 # TLS 1.2 and TLS 1.3, each killed with SIGKILL at a random moment. After each
 # kill the hive must open (hivexget) and hold, in both views, either the old
-# value or the new one: never a mix, never a damaged file.
+# value or the new one: never a mix, never a damaged file. Every second run
+# sets SECPROTO_TEST_COMMIT_PAUSE_MS (a test hook that pauses between writing
+# the temp file and renaming it) so that many kills land inside a commit; a
+# kill that leaves a temp file behind is counted as "mid-commit".
 # Usage: tests/e2e/hive_crash.sh [path/to/secproto] [trials]
 set -uo pipefail
 
@@ -23,20 +26,32 @@ start=$(date +%s%N)
 $B set tls1.3 --target "hive:$H" >/dev/null
 $B set tls1.2 --target "hive:$H" >/dev/null
 span_us=$((($(date +%s%N) - start) / 2000))
+touch "$T/stamp"
 [ "$span_us" -lt 1000 ] && span_us=1000
 
+pause_ms=20
 cur=2048
-old=0 new=0 failed=0 deadline=$((SECONDS + 60)) trials=0
+old=0 new=0 failed=0 midcommit=0 deadline=$((SECONDS + 60)) trials=0
 for ((i = 0; i < N && SECONDS < deadline; i++)); do
   if [ $cur = 2048 ]; then want=8192 name=tls1.3; else want=2048 name=tls1.2; fi
-  $B set $name --target "hive:$H" >/dev/null 2>&1 &
+  window_us=$span_us
+  if ((i % 2)); then
+    SECPROTO_TEST_COMMIT_PAUSE_MS=$pause_ms $B set $name --target "hive:$H" >/dev/null 2>&1 &
+    window_us=$((span_us + pause_ms * 1000))
+  else
+    $B set $name --target "hive:$H" >/dev/null 2>&1 &
+  fi
   pid=$!
   delay_us=$((RANDOM * 32768 + RANDOM))
-  delay_us=$((delay_us % span_us))
+  delay_us=$((delay_us % window_us))
   sleep "$(printf '0.%06d' "$delay_us")"
   kill -9 $pid 2>/dev/null
   wait $pid 2>/dev/null
   trials=$((trials + 1))
+  if [ -n "$(find "$T" -name '.SOFTWARE.secproto-*' -newer "$T/stamp" 2>/dev/null)" ]; then
+    midcommit=$((midcommit + 1))
+  fi
+  touch "$T/stamp"
   v64=$(hivexget "$H" "$KEY" DefaultSecureProtocols 2>&1)
   rc64=$?
   v32=$(hivexget "$H" "$WKEY" DefaultSecureProtocols 2>&1)
@@ -59,7 +74,7 @@ $B set tls1.2 --target "hive:$H" >/dev/null || failed=$((failed + 1))
 leftovers=$(find "$T" -name '.SOFTWARE.secproto-*' | wc -l)
 [ "$leftovers" = 0 ] || failed=$((failed + 1))
 
-echo "crash safety: $trials SIGKILLed set runs (each killed 0-${span_us}us after start): $old kept the old value, $new had the new value, $failed failed; temp files left after a clean run: $leftovers"
+echo "crash safety: $trials SIGKILLed set runs (killed 0-${span_us}us after start, +${pause_ms}ms on every second run): $old kept the old value, $new had the new value, $failed failed; $midcommit were killed mid-commit (temp file written, not yet renamed); temp files left after a clean run: $leftovers"
 if [ "$failed" = 0 ] && [ "$trials" -ge 1 ]; then
   echo "1 passed, 0 failed"
   exit 0

@@ -1,0 +1,108 @@
+// secproto doctor: every misconfiguration of WinHTTP's policy and the
+// settings around it, with evidence and the command that fixes it.
+#include <iostream>
+
+#include "cli/explain_common.h"
+#include "secproto/explain.h"
+
+namespace secproto::cli {
+namespace {
+
+Json EvidenceJson(const Evidence& e) {
+  return Json{{"key", e.key},
+              {"name", e.name},
+              {"view", e.view.empty() ? Json(nullptr) : Json(e.view)},
+              {"value", e.value},
+              {"type", e.type.empty() ? Json(nullptr) : Json(e.type)}};
+}
+
+std::string EvidenceText(const Evidence& e) {
+  std::string s = e.key + "\\" + e.name;
+  if (!e.view.empty()) s += " [view " + e.view + "]";
+  s += " = " + e.value;
+  if (!e.type.empty() && e.type != "REG_DWORD") s += " (" + e.type + ")";
+  return s;
+}
+
+struct DoctorOptions {
+  TargetFlags target;
+  std::string os;
+  std::string builtin_default;
+  bool disabled_by_default_removes = false;
+};
+
+int RunDoctor(const DoctorOptions& o) {
+  auto opened = OpenTargetFromFlags(o.target, /*read_only=*/true);
+  if (!opened) return ReportError(opened.error());
+  RegistryBackend& backend = **opened;
+  auto inputs = ReadRegistryInputs(backend);
+  if (!inputs) return ReportError(inputs.error());
+  auto os = ResolveOs(&backend, o.os, o.builtin_default);
+  if (!os) return ReportError(os.error());
+  ModelOptions mo;
+  mo.disabled_by_default_removes = o.disabled_by_default_removes;
+  std::vector<DoctorFinding> findings = Diagnose(os->os, *inputs, TargetArgs(o.target), mo);
+
+  int errors = 0, warnings = 0, infos = 0;
+  for (const DoctorFinding& f : findings) {
+    (f.severity == "error" ? errors : f.severity == "warning" ? warnings : infos)++;
+  }
+  if (G().json) {
+    Json j;
+    j["os"] = {{"id", os->os.id},
+               {"name", os->os.name},
+               {"build", os->os.build},
+               {"product_type", std::string(os->os.ProductType())},
+               {"detected_by", os->how},
+               {"confidence", std::string(ConfidenceName(os->os.confidence))},
+               {"note", os->note.empty() ? Json(nullptr) : Json(os->note)}};
+    j["target"] = inputs->target;
+    j["architecture"] = ArchitectureName(inputs->architecture);
+    j["schannel_read"] = inputs->has_system;
+    j["user_hive_read"] = inputs->has_user;
+    Json arr = Json::array();
+    for (const DoctorFinding& f : findings) {
+      Json ev = Json::array();
+      for (const Evidence& e : f.evidence) ev.push_back(EvidenceJson(e));
+      arr.push_back(Json{{"code", f.code},
+                         {"severity", f.severity},
+                         {"message", f.message},
+                         {"evidence", ev},
+                         {"fix", f.fix.empty() ? Json(nullptr) : Json(f.fix)}});
+    }
+    j["findings"] = arr;
+    j["summary"] = {{"errors", errors}, {"warnings", warnings}, {"info", infos}};
+    PrintJson(j);
+  } else {
+    std::cout << "OS: " << os->os.name << " (" << os->os.id << ", " << os->how << ") ["
+              << ConfidenceName(os->os.confidence) << "]\n";
+    if (!os->note.empty()) std::cout << "  note: " << os->note << "\n";
+    std::cout << "Target: " << inputs->target << " (" << ArchitectureName(inputs->architecture)
+              << ")\n";
+    if (!inputs->has_system) {
+      std::cout << "  SCHANNEL not read: the target has no HKLM\\SYSTEM (give --system-hive)\n";
+    }
+    for (const DoctorFinding& f : findings) {
+      std::cout << "\n" << f.severity << ": " << f.code << ": " << f.message << "\n";
+      for (const Evidence& e : f.evidence) std::cout << "  evidence: " << EvidenceText(e) << "\n";
+      if (!f.fix.empty()) std::cout << "  fix: " << f.fix << "\n";
+    }
+    std::cout << "\n" << errors << " error(s), " << warnings << " warning(s), " << infos
+              << " info\n";
+  }
+  return errors > 0 ? kExitDrift : kExitOk;
+}
+
+const bool kDoctor = RegisterCommand({
+    "doctor", "Find every misconfiguration of WinHTTP's protocols and the settings around it",
+    41, [](CLI::App& app) -> std::function<int()> {
+      auto o = std::make_shared<DoctorOptions>();
+      AddTargetFlags(app, o->target);
+      AddOsFlags(app, o->os, o->builtin_default, o->disabled_by_default_removes);
+      app.footer("Exit 0: no errors; 1: errors found; 2: bad usage; 3: target unreadable.\n"
+                 "Example:\n  secproto doctor --target image:/mnt/win --json");
+      return [o]() -> int { return RunDoctor(*o); };
+    }});
+
+}  // namespace
+}  // namespace secproto::cli

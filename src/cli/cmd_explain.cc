@@ -1,0 +1,286 @@
+// secproto explain / secproto os list: what each WinHTTP process offers, step
+// by step, and the OS catalog behind it.
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+
+#include "cli/explain_common.h"
+#include "secproto/explain.h"
+#include "secproto/protocols.h"
+
+namespace secproto::cli {
+namespace {
+
+Json OsRowJson(const OsInfo& o) {
+  Json j;
+  j["id"] = o.id;
+  j["name"] = o.name;
+  j["build"] = o.build;
+  j["product_type"] = std::string(o.ProductType());
+  j["builtin_default"] = o.builtin_default;
+  j["builtin_default_hex"] = ProtocolSet(o.builtin_default).Hex();
+  j["builtin_default_protocols"] = ProtocolSet(o.builtin_default).Names();
+  j["builtin_default_overridden"] = o.builtin_default_overridden;
+  Json sc = Json::object();
+  for (const ProtocolInfo& p : AllProtocols()) {
+    sc[std::string(p.name)] =
+        std::string(SchannelDefaultName(o.schannel_client[static_cast<size_t>(p.id)]));
+  }
+  j["schannel_client_defaults"] = sc;
+  j["tls13"] = o.tls13;
+  j["ssl2"] = o.ssl2;
+  j["needs_kb3140245"] = o.needs_kb3140245;
+  j["confidence"] = std::string(ConfidenceName(o.confidence));
+  j["source"] = o.source;
+  j["unsure"] = o.unsure.empty() ? Json(nullptr) : Json(o.unsure);
+  return j;
+}
+
+Json StepJson(const ExplainStep& s) {
+  Json j;
+  j["step"] = s.number;
+  j["name"] = s.name;
+  j["outcome"] = s.outcome;
+  j["before"] = s.before;
+  j["after"] = s.after;
+  j["after_hex"] = ProtocolSet(s.after).Hex();
+  j["after_protocols"] = ProtocolSet(s.after).Names();
+  j["detail"] = s.detail;
+  j["notes"] = s.notes;
+  return j;
+}
+
+Json ExplanationJson(const Explanation& e) {
+  Json j;
+  j["effective_value"] = e.effective_value;
+  j["effective_hex"] = ProtocolSet(e.effective_value).Hex();
+  j["effective"] = ProtocolSet(e.effective_value).Names();
+  j["max_version"] = e.max_version ? Json(std::string(Info(*e.max_version).name)) : Json(nullptr);
+  j["source"] = e.source;
+  j["verdict"] = e.verdict;
+  j["verdict_text"] = e.verdict_text;
+  Json steps = Json::array();
+  for (const ExplainStep& s : e.steps) steps.push_back(StepJson(s));
+  j["steps"] = steps;
+  j["warnings"] = e.warnings;
+  return j;
+}
+
+void PrintOsLine(const ResolvedOs& r) {
+  const OsInfo& o = r.os;
+  std::cout << "OS: " << o.name << " (" << o.id << ", build " << o.build << ", "
+            << o.ProductType() << ", " << r.how << ") [" << ConfidenceName(o.confidence)
+            << "]\n";
+  if (!r.note.empty()) std::cout << "  note: " << r.note << "\n";
+}
+
+void PrintExplanation(const Explanation& e, Architecture arch) {
+  if (arch == Architecture::k32Bit) {
+    std::cout << "\nprocesses (native key; a 32-bit OS has no Wow6432Node)\n";
+  } else {
+    std::cout << "\n" << ViewName(e.view) << "-bit processes ("
+              << (e.view == View::k64 ? "native key" : "Wow6432Node key") << ")\n";
+  }
+  for (const ExplainStep& s : e.steps) {
+    std::cout << "  " << s.number << ". " << s.name << ": " << s.outcome << " -> "
+              << ProtocolSet(s.after).Hex() << "\n";
+    std::cout << "     " << s.detail << "\n";
+    for (const std::string& n : s.notes) std::cout << "     note: " << n << "\n";
+  }
+  std::cout << "  effective: " << ProtocolSet(e.effective_value).Hex() << " "
+            << (e.effective_value ? "(" + ProtocolSet(e.effective_value).Describe() + ")"
+                                  : ProtocolSet(e.effective_value).Describe())
+            << ", max "
+            << (e.max_version ? std::string(Info(*e.max_version).name) : "none") << "\n";
+  std::cout << "  verdict: " << e.verdict << ": " << e.verdict_text << "\n";
+}
+
+// Whether two processes went through the same outcomes to the same set.
+bool SameChain(const Explanation& a, const Explanation& b) {
+  if (a.effective_value != b.effective_value || a.steps.size() != b.steps.size()) return false;
+  for (size_t i = 0; i < a.steps.size(); ++i) {
+    if (a.steps[i].outcome != b.steps[i].outcome || a.steps[i].after != b.steps[i].after) {
+      return false;
+    }
+  }
+  return true;
+}
+
+struct ExplainOptions {
+  TargetFlags target;
+  std::string os;
+  std::string value;
+  std::vector<std::string> app_protocols;
+  std::string builtin_default;
+  bool disabled_by_default_removes = false;
+};
+
+int RunExplain(const ExplainOptions& o) {
+  if (o.target.target.empty() && o.value.empty() && DefaultTarget().empty()) {
+    std::string choices;
+    for (const std::string& s : SupportedTargetSchemes()) choices += (choices.empty() ? "" : ", ") + s;
+    return ReportError(Error::Usage(
+        "explain needs --target T (one of: " + choices +
+            ") or a what-if --value V (with --os ID)",
+        "no-target"));
+  }
+  std::optional<uint32_t> app_mask;
+  if (!o.app_protocols.empty()) {
+    // A raw mask, even 0 or one with unknown bits, is what an app may pass:
+    // accept numbers as given, names through the protocol parser.
+    if (o.app_protocols.size() == 1) {
+      if (auto n = ParseNumber(o.app_protocols[0])) app_mask = *n;
+    }
+    if (!app_mask) {
+      auto spec = ParseProtocols(o.app_protocols);
+      if (!spec) return ReportError(spec.error());
+      if (spec->relative) {
+        return ReportError(Error::Input("--app-protocols takes a full list, not +/- edits",
+                                        "relative-edit"));
+      }
+      app_mask = spec->absolute;
+    }
+  }
+
+  RegistryInputs inputs;
+  std::unique_ptr<RegistryBackend> backend;
+  if (!o.value.empty() && o.target.target.empty()) {
+    std::optional<RegValue> v;
+    if (o.value != "missing") {
+      auto n = ParseNumber(o.value);
+      if (!n) {
+        auto spec = ParseProtocols(std::vector<std::string>{o.value});
+        if (!spec || spec->relative) {
+          return ReportError(Error::Input("--value takes a number (0x2800), protocol names, or "
+                                          "'missing', not '" + o.value + "'",
+                                          "bad-value"));
+        }
+        n = spec->absolute;
+      }
+      v = RegValue::Dword(*n);
+    }
+    inputs = WhatIfInputs(v);
+  } else {
+    auto opened = OpenTargetFromFlags(o.target, /*read_only=*/true);
+    if (!opened) return ReportError(opened.error());
+    backend = std::move(*opened);
+    auto read = ReadRegistryInputs(*backend);
+    if (!read) return ReportError(read.error());
+    inputs = std::move(*read);
+    if (!o.value.empty()) {
+      auto n = ParseNumber(o.value);
+      if (!n) return ReportError(n.error());
+      for (RegRead& r : inputs.dsp) r.value = RegValue::Dword(*n);
+    }
+  }
+
+  auto os = ResolveOs(backend.get(), o.os, o.builtin_default);
+  if (!os) return ReportError(os.error());
+  ModelOptions mo;
+  mo.disabled_by_default_removes = o.disabled_by_default_removes;
+
+  std::vector<Explanation> all;
+  for (View v : ProcessViews(inputs.architecture)) {
+    all.push_back(ExplainProcess(os->os, inputs, app_mask, v, mo));
+  }
+  if (G().json) {
+    Json j;
+    Json osj = OsRowJson(os->os);
+    osj["detected_by"] = os->how;
+    osj["note"] = os->note.empty() ? Json(nullptr) : Json(os->note);
+    j["os"] = osj;
+    j["target"] = inputs.target;
+    j["architecture"] = ArchitectureName(inputs.architecture);
+    j["app_mask"] = app_mask ? Json(*app_mask) : Json(nullptr);
+    Json procs = Json::object();
+    for (const Explanation& e : all) procs[std::string(ViewName(e.view))] = ExplanationJson(e);
+    j["processes"] = procs;
+    PrintJson(j);
+    return kExitOk;
+  }
+  PrintOsLine(*os);
+  std::cout << "Target: " << inputs.target;
+  if (!o.value.empty()) std::cout << " (DefaultSecureProtocols = " << o.value << " in every view)";
+  if (app_mask) std::cout << "; app mask " << ProtocolSet(*app_mask).Hex();
+  std::cout << "\n";
+  for (size_t i = 0; i < all.size(); ++i) {
+    const Explanation& e = all[i];
+    if (i > 0 && SameChain(all[0], e)) {
+      std::cout << "\n" << ViewName(e.view) << "-bit processes (Wow6432Node key): the same chain, "
+                << ProtocolSet(e.effective_value).Hex() << " ("
+                << ProtocolSet(e.effective_value).Describe() << ")\n";
+      continue;
+    }
+    PrintExplanation(e, inputs.architecture);
+  }
+  std::vector<std::string> warnings;
+  for (const Explanation& e : all) {
+    for (const std::string& w : e.warnings) {
+      if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) warnings.push_back(w);
+    }
+  }
+  if (!warnings.empty()) std::cout << "\n";
+  for (const std::string& w : warnings) std::cout << "warning: " << w << "\n";
+  return kExitOk;
+}
+
+const bool kExplain = RegisterCommand({
+    "explain", "Explain what WinHTTP processes of each bitness will really offer, step by step",
+    40, [](CLI::App& app) -> std::function<int()> {
+      auto o = std::make_shared<ExplainOptions>();
+      AddTargetFlags(app, o->target);
+      AddOsFlags(app, o->os, o->builtin_default, o->disabled_by_default_removes);
+      app.add_option("--value", o->value,
+                     "What-if: DefaultSecureProtocols in every view (0x2800, tls1.2,tls1.3, or "
+                     "'missing'); needs no target");
+      app.add_option("--app-protocols", o->app_protocols,
+                     "Model an app that calls WinHttpSetOption with this mask (names or a number)");
+      app.footer(
+          "Examples:\n  secproto explain --os win10-22h2 --value 0x2800\n"
+          "  secproto explain --target image:/mnt/win --json\n"
+          "  secproto explain --os ws2019 --value missing --app-protocols 0x2800");
+      return [o]() -> int { return RunExplain(*o); };
+    }});
+
+struct OsOptions {
+  std::string action;
+};
+
+const bool kOs = RegisterCommand({
+    "os", "The OS catalog behind explain and doctor (secproto os list)", 42,
+    [](CLI::App& app) -> std::function<int()> {
+      auto o = std::make_shared<OsOptions>();
+      app.add_option("ACTION", o->action, "list: print the catalog (--json for every field)")
+          ->required()
+          ->check(CLI::IsMember({"list"}));
+      return [o]() -> int { return RunOsList(); };
+    }});
+
+}  // namespace
+
+int RunOsList() {
+  if (G().json) {
+    Json rows = Json::array();
+    for (const OsInfo& o : OsCatalog()) rows.push_back(OsRowJson(o));
+    PrintJson(Json{{"os", rows}});
+    return kExitOk;
+  }
+  std::printf("%-11s %-6s %-11s %-10s %-5s %-4s %-3s %-7s %s\n", "ID", "BUILD", "TYPE", "DEFAULT",
+              "TLS13", "SSL2", "KB", "CONF", "SCHANNEL CLIENT (SSL2 SSL3 1.0 1.1 1.2 1.3)");
+  for (const OsInfo& o : OsCatalog()) {
+    std::string sc;
+    for (SchannelDefault d : o.schannel_client) {
+      sc += (sc.empty() ? "" : " ") +
+            std::string(d == SchannelDefault::kOn ? "on" : d == SchannelDefault::kOff ? "off" : "n/s");
+    }
+    std::printf("%-11s %-6u %-11s %-10s %-5s %-4s %-3s %-7s %s\n", o.id.c_str(), o.build,
+                std::string(o.ProductType()).c_str(), ProtocolSet(o.builtin_default).Hex().c_str(),
+                o.tls13 ? "yes" : "no", o.ssl2 ? "yes" : "no", o.needs_kb3140245 ? "yes" : "-",
+                std::string(ConfidenceName(o.confidence)).c_str(), sc.c_str());
+  }
+  std::printf("\nRows marked unsure: the fact is conflicting or unconfirmed (docs/MODEL.md); "
+              "override the WinHTTP default with --builtin-default, the OS with --os.\n");
+  return kExitOk;
+}
+
+}  // namespace secproto::cli

@@ -1,0 +1,311 @@
+// secproto impact --policy PROTOCOLS [--os ID] [--from PROTOCOLS|--target T]
+//                 (ENDPOINT...|-f FILE|--probe-results FILE)
+//
+// Which servers a WinHTTP application would stop reaching after a change of
+// DefaultSecureProtocols. The client side comes from the explain model (OS
+// built-in default, registry value, OS support, SCHANNEL); the server side
+// from `secproto probe` (run here, or read from its --json output).
+#include <iostream>
+#include <sstream>
+
+#include "cli/common.h"
+#include "cli/impact_probe.h"
+#include "secproto/explain.h"
+#include "secproto/impact.h"
+#include "secproto/protocols.h"
+#include "util/file.h"
+
+namespace secproto::cli {
+namespace {
+
+struct ImpactOptions {
+  std::string policy;
+  std::string os;
+  std::string from;
+  std::string view = "64";
+  TargetFlags target;
+  std::vector<std::string> endpoints;
+  std::string endpoints_file;
+  std::string probe_results;
+  ProbeRunOptions probe;
+};
+
+/// What the client offers in one state, and why.
+struct ClientState {
+  std::string source;        ///< "from", "target", "builtin-default", "policy"
+  std::optional<uint32_t> stored;  ///< the DefaultSecureProtocols value; nullopt: absent
+  Explanation explanation;
+};
+
+Json VersionJson(const std::optional<Protocol>& p) {
+  return p ? Json(std::string(Info(*p).short_name)) : Json(nullptr);
+}
+
+Json NegotiationJson(const Negotiation& n) {
+  Json j;
+  j["works"] = n.state == Negotiation::State::kWorks;
+  j["state"] = std::string(NegotiationStateName(n.state));
+  j["version"] = VersionJson(n.version);
+  j["version_name"] = n.version ? Json(std::string(Info(*n.version).name)) : Json(nullptr);
+  j["version_uncertain"] = n.version_uncertain;
+  return j;
+}
+
+Json ClientJson(const ClientState& c) {
+  Json j;
+  j["source"] = c.source;
+  j["stored"] = c.stored ? ProtocolSetJson(*c.stored) : Json(nullptr);
+  j["effective"] = ProtocolSetJson(c.explanation.effective_value);
+  j["explain_source"] = c.explanation.source;
+  j["verdict"] = c.explanation.verdict;
+  Json steps = Json::array();
+  for (const ExplainStep& s : c.explanation.steps) {
+    steps.push_back(Json{{"name", s.name}, {"outcome", s.outcome}, {"detail", s.detail}});
+  }
+  j["steps"] = steps;
+  j["warnings"] = c.explanation.warnings;
+  return j;
+}
+
+std::string NegotiationText(const Negotiation& n) {
+  switch (n.state) {
+    case Negotiation::State::kWorks:
+      return std::string(Info(*n.version).name) + (n.version_uncertain ? "+?" : "");
+    case Negotiation::State::kFails:
+      return "FAILS";
+    case Negotiation::State::kUnknown:
+      return "unknown";
+  }
+  return "unknown";
+}
+
+std::string ImpactText(const EndpointImpact& e) {
+  if (!e.error.empty()) return "probe failed: " + e.error;
+  if (e.breaks) return "BREAKS";
+  if (e.at_risk) return "at risk (probe inconclusive)";
+  if (e.fixes) return "starts working";
+  if (e.version_changed) return "version changes";
+  return "";
+}
+
+void PrintHuman(const OsInfo& os, const std::string& os_note, const ClientState& before,
+                const ClientState& after, const ImpactReport& r) {
+  std::cout << "OS: " << os.name << " (" << os.id << ")" << (os_note.empty() ? "" : "; " + os_note)
+            << "\n";
+  std::cout << "before: " << ProtocolSet(before.explanation.effective_value).Describe() << "  ["
+            << before.source << "]\n";
+  std::cout << "after:  " << ProtocolSet(after.explanation.effective_value).Describe() << "  [policy "
+            << (after.stored ? ProtocolSet(*after.stored).Hex() : "") << "]\n\n";
+  size_t width = 8;
+  for (const EndpointImpact& e : r.endpoints) width = std::max(width, e.endpoint.size());
+  std::ostringstream out;
+  auto row = [&](const std::string& a, const std::string& b, const std::string& c,
+                 const std::string& d) {
+    out << a << std::string(width + 2 - std::min(width + 1, a.size()), ' ') << b
+        << std::string(10 - std::min<size_t>(9, b.size()), ' ') << c
+        << std::string(10 - std::min<size_t>(9, c.size()), ' ') << d << "\n";
+  };
+  row("ENDPOINT", "BEFORE", "AFTER", "IMPACT");
+  for (const EndpointImpact& e : r.endpoints) {
+    row(e.endpoint, NegotiationText(e.before), NegotiationText(e.after), ImpactText(e));
+  }
+  std::cout << out.str() << "\n";
+  const ImpactSummary& s = r.summary;
+  std::cout << s.endpoints << " endpoints: " << s.works_before << " work today, " << s.works_after
+            << " after; " << s.breaks << " break, " << s.at_risk << " at risk, " << s.fixes
+            << " start working, " << s.version_changed << " change version\n";
+  for (const EndpointImpact& e : r.endpoints) {
+    if (e.breaks) std::cout << "breaks: " << e.endpoint << "\n";
+  }
+  for (const std::string& w : after.explanation.warnings) std::cout << "note: " << w << "\n";
+}
+
+// The registry inputs with DefaultSecureProtocols replaced in every view.
+RegistryInputs WithValue(RegistryInputs inputs, uint32_t value) {
+  for (RegRead& r : inputs.dsp) r.value = RegValue::Dword(value);
+  return inputs;
+}
+
+int Run(const ImpactOptions& o) {
+  // --- Flags that need no I/O first: bad usage never probes anything.
+  auto policy_spec = ParseProtocols(std::vector<std::string>{o.policy});
+  if (!policy_spec) return ReportError(policy_spec.error());
+  std::optional<ProtocolSpec> from_spec;
+  if (!o.from.empty()) {
+    auto f = ParseProtocols(std::vector<std::string>{o.from});
+    if (!f) return ReportError(f.error());
+    if (f->relative) {
+      return ReportError(Error::Usage("--from takes a full protocol list, not +/- edits",
+                                      "relative-edit"));
+    }
+    from_spec = *f;
+  }
+  int sources = !o.endpoints.empty() + !o.endpoints_file.empty() + !o.probe_results.empty();
+  if (sources != 1) {
+    return ReportError(Error::Usage(
+        "give the servers as ENDPOINT arguments, -f FILE or --probe-results FILE (exactly one)",
+        "no-endpoints"));
+  }
+  auto view = o.view == "32" ? View::k32 : View::k64;
+
+  // --- The target, when given, and the OS.
+  std::unique_ptr<RegistryBackend> backend;
+  if (!o.target.target.empty()) {
+    auto b = OpenTargetFromFlags(o.target, /*read_only=*/true);
+    if (!b) return ReportError(b.error());
+    backend = std::move(*b);
+  }
+  OsInfo os;
+  std::string os_note;
+  if (!o.os.empty()) {
+    auto found = FindOs(o.os);
+    if (!found) return ReportError(found.error());
+    os = *found;
+  } else if (backend) {
+    auto facts = ReadOsFacts(*backend);
+    if (!facts) return ReportError(facts.error());
+    auto detected = DetectOs(*facts);
+    if (!detected) return ReportError(detected.error());
+    os = detected->os;
+    os_note = detected->note;
+  } else {
+    // No OS named and nothing to detect it from: the newest workstation row.
+    std::span<const OsInfo> catalog = OsCatalog();
+    for (const OsInfo& row : catalog) {
+      if (!row.server) os = row;
+    }
+    os_note = "no --os or --target given; assuming " + os.id + " (use --os to choose)";
+  }
+
+  // --- The client before and after.
+  RegistryInputs inputs;
+  ClientState before, after;
+  if (backend) {
+    auto in = ReadRegistryInputs(*backend);
+    if (!in) return ReportError(in.error());
+    inputs = std::move(*in);
+    before.source = "target";
+    if (inputs.architecture == Architecture::k32Bit && view == View::k32) {
+      return ReportError(Error::Usage("the target is a 32-bit OS: it has no 32-bit view (--view 64)",
+                                      "no-such-view"));
+    }
+    before.stored = inputs.Dsp(view).dword();
+    if (from_spec) {
+      return ReportError(Error::Usage("--from and --target are exclusive", "usage"));
+    }
+  } else if (from_spec) {
+    before.source = "from";
+    before.stored = from_spec->absolute;
+    inputs = WhatIfInputs(RegValue::Dword(from_spec->absolute));
+  } else {
+    before.source = "builtin-default";
+    inputs = WhatIfInputs(std::nullopt);
+  }
+  before.explanation = ExplainProcess(os, inputs, std::nullopt, view);
+
+  // A relative policy edits the value WinHTTP uses today: the stored one when
+  // valid, else the built-in default.
+  uint32_t base = os.builtin_default;
+  if (before.stored && ProtocolSet(*before.stored).IsValid()) base = *before.stored;
+  uint32_t policy = policy_spec->Apply(base);
+  if (auto why = WinHttpIgnoreReason(policy)) {
+    return ReportError(Error::Input("policy " + ProtocolSet(policy).Hex() + ": " + *why,
+                                    "bad-policy"));
+  }
+  after.source = "policy";
+  after.stored = policy;
+  after.explanation = ExplainProcess(os, WithValue(inputs, policy), std::nullopt, view);
+
+  // --- The servers.
+  std::vector<ServerOffer> servers;
+  if (!o.probe_results.empty()) {
+    auto bytes = ReadFileBytes(o.probe_results);
+    if (!bytes) return ReportError(bytes.error());
+    auto parsed = ParseProbeResults(std::string_view(
+        reinterpret_cast<const char*>(bytes->data()), bytes->size()));
+    if (!parsed) {
+      Error e = parsed.error();
+      e.message = o.probe_results + ": " + e.message;
+      return ReportError(e);
+    }
+    servers = std::move(*parsed);
+  } else {
+    auto probed = ProbeForImpact(o.endpoints, o.endpoints_file, o.probe);
+    if (!probed) return ReportError(probed.error());
+    servers = std::move(*probed);
+  }
+
+  ImpactReport report = ComputeImpact(ProtocolSet(before.explanation.effective_value),
+                                      ProtocolSet(after.explanation.effective_value), servers);
+  size_t probe_failures = 0;
+  for (const EndpointImpact& e : report.endpoints) probe_failures += !e.error.empty();
+
+  if (G().json) {
+    Json j;
+    j["os"] = Json{{"id", os.id}, {"name", os.name}, {"note", os_note}};
+    j["view"] = std::string(ViewName(view));
+    j["client"] = Json{{"before", ClientJson(before)}, {"after", ClientJson(after)}};
+    Json eps = Json::array();
+    Json breaking = Json::array();
+    for (const EndpointImpact& e : report.endpoints) {
+      Json x;
+      x["endpoint"] = e.endpoint;
+      x["ip"] = e.ip;
+      x["before"] = NegotiationJson(e.before);
+      x["after"] = NegotiationJson(e.after);
+      x["breaks"] = e.breaks;
+      x["fixes"] = e.fixes;
+      x["at_risk"] = e.at_risk;
+      x["version_changed"] = e.version_changed;
+      x["error"] = e.error.empty() ? Json(nullptr) : Json(e.error);
+      eps.push_back(x);
+      if (e.breaks) breaking.push_back(e.endpoint);
+    }
+    j["endpoints"] = eps;
+    j["breaking"] = breaking;
+    const ImpactSummary& s = report.summary;
+    j["summary"] = Json{{"endpoints", s.endpoints},     {"works_before", s.works_before},
+                        {"works_after", s.works_after}, {"breaks", s.breaks},
+                        {"fixes", s.fixes},             {"at_risk", s.at_risk},
+                        {"version_changed", s.version_changed},
+                        {"unknown", s.unknown},         {"probe_failures", probe_failures}};
+    PrintJson(j);
+  } else {
+    PrintHuman(os, os_note, before, after, report);
+  }
+  if (report.summary.breaks > 0) return kExitDrift;
+  if (probe_failures > 0) return kExitTarget;
+  return kExitOk;
+}
+
+const bool kImpact = RegisterCommand({
+    "impact", "Which servers a WinHTTP app would stop reaching after a protocol change", 60,
+    [](CLI::App& app) -> std::function<int()> {
+      auto o = std::make_shared<ImpactOptions>();
+      app.add_option("--policy", o->policy,
+                     "The new DefaultSecureProtocols: tls1.2,tls1.3 | 0x2800 | a profile | "
+                     "+/- edits of today's value (--policy=-tls1.0,-tls1.1)")
+          ->required();
+      app.add_option("--os", o->os, "The OS catalog row (see `secproto explain --list-os`)");
+      auto from = app.add_option(
+          "--from", o->from, "What the app uses today (default: the OS built-in default)");
+      AddTargetFlags(app, o->target);
+      if (auto* t = app.get_option_no_throw("--target")) from->excludes(t);
+      app.add_option("--view", o->view, "Process bitness: 64 (native) or 32 (Wow6432Node)")
+          ->check(CLI::IsMember({"64", "32"}));
+      app.add_option("ENDPOINT", o->endpoints, "host, host:port or [v6]:port (port 443)");
+      app.add_option("-f,--file", o->endpoints_file, "A file of endpoints, one a line");
+      app.add_option("--probe-results", o->probe_results,
+                     "Read servers from `secproto probe --json` output instead of probing");
+      AddProbeRunFlags(app, o->probe);
+      app.footer(
+          "Exit: 0 nothing breaks, 1 some endpoint breaks, 2 bad input, 3 probe failure.\n"
+          "Examples:\n"
+          "  secproto impact --policy tls1.2,tls1.3 --os win10-22h2 -f servers.txt\n"
+          "  secproto probe -f servers.txt --json > probe.jsonl\n"
+          "  secproto impact --policy=-tls1.0,-tls1.1 --from 0xA80 --probe-results probe.jsonl");
+      return [o]() -> int { return Run(*o); };
+    }});
+
+}  // namespace
+}  // namespace secproto::cli

@@ -1,0 +1,124 @@
+// secproto schannel set / wininet set / dotnet set: the fixes doctor
+// prints for the settings around WinHTTP.
+#include <iostream>
+
+#include "cli/common.h"
+#include "secproto/explain.h"
+
+namespace secproto::cli {
+namespace {
+
+struct RelatedOptions {
+  TargetFlags target;
+  std::string action;
+  std::vector<std::string> args;
+  bool enable = false;
+  bool disable = false;
+  std::string side = "client";
+  std::string scope = "machine";
+};
+
+int Apply(const RelatedOptions& o, const std::vector<RelatedWrite>& writes) {
+  auto opened = OpenTargetFromFlags(o.target, /*read_only=*/false);
+  if (!opened) return ReportError(opened.error());
+  auto changed = ApplyWrites(**opened, writes);
+  if (!changed) return ReportError(changed.error());
+  if (G().json) {
+    Json w = Json::array();
+    for (const RelatedWrite& x : writes) {
+      w.push_back(Json{{"view", std::string(ViewName(x.view))},
+                       {"key", x.key},
+                       {"name", x.name},
+                       {"value", x.value}});
+    }
+    PrintJson(Json{{"target", (*opened)->Describe()}, {"changed", *changed}, {"writes", w}});
+  } else if (!G().quiet) {
+    for (const RelatedWrite& x : writes) {
+      std::cout << x.key << "\\" << x.name << " [view " << ViewName(x.view) << "] = " << x.value
+                << " (REG_DWORD)\n";
+    }
+    std::cout << *changed << " value(s) changed\n";
+  }
+  return kExitOk;
+}
+
+Expected<Architecture> Arch(const TargetFlags& flags) {
+  auto opened = OpenTargetFromFlags(flags, /*read_only=*/true);
+  if (!opened) return Fail(opened.error());
+  return (*opened)->DetectArchitecture();
+}
+
+void AddSetAction(CLI::App& app, RelatedOptions& o, const std::string& args_help) {
+  app.add_option("ACTION", o.action, "set")->required()->check(CLI::IsMember({"set"}));
+  if (!args_help.empty()) app.add_option("ARGS", o.args, args_help);
+  AddTargetFlags(app, o.target);
+}
+
+const bool kSchannel = RegisterCommand({
+    "schannel", "Enable or disable a protocol in SCHANNEL (Enabled / DisabledByDefault)", 50,
+    [](CLI::App& app) -> std::function<int()> {
+      auto o = std::make_shared<RelatedOptions>();
+      AddSetAction(app, *o, "The protocol: tls1.2, \"TLS 1.0\", ...");
+      app.add_flag("--enable", o->enable, "Enabled=1, DisabledByDefault=0");
+      app.add_flag("--disable", o->disable, "Enabled=0, DisabledByDefault=1");
+      app.add_option("--side", o->side, "client (default), server or both");
+      app.footer("Example:\n  secproto schannel set tls1.0 --disable --side both --target "
+                 "hive:SOFTWARE --system-hive SYSTEM");
+      return [o]() -> int {
+        if (o->args.size() != 1) {
+          return ReportError(Error::Usage("schannel set takes one protocol, e.g. tls1.2"));
+        }
+        auto p = ParseProtocolName(o->args[0]);
+        if (!p) return ReportError(p.error());
+        if (o->enable == o->disable) {
+          return ReportError(Error::Usage("give exactly one of --enable or --disable"));
+        }
+        if (o->side != "client" && o->side != "server" && o->side != "both") {
+          return ReportError(Error::Usage("--side takes client, server or both", "bad-side"));
+        }
+        return Apply(*o, SchannelWrites(*p, o->side != "server", o->side != "client", o->enable));
+      };
+    }});
+
+const bool kWinInet = RegisterCommand({
+    "wininet", "Set WinINet's SecureProtocols (machine, policy or user scope)", 51,
+    [](CLI::App& app) -> std::function<int()> {
+      auto o = std::make_shared<RelatedOptions>();
+      AddSetAction(app, *o, "The protocols: tls1.2,tls1.3 or 0x2800");
+      app.add_option("--scope", o->scope, "machine (default, HKLM in every view), policy or user");
+      return [o]() -> int {
+        auto spec = ParseProtocols(o->args);
+        if (!spec) return ReportError(spec.error());
+        if (spec->relative || !ProtocolSet(spec->absolute).IsValid()) {
+          return ReportError(Error::Input("wininet set takes a full, non-empty protocol list"));
+        }
+        WinInetScope scope;
+        if (o->scope == "machine") {
+          scope = WinInetScope::kMachine;
+        } else if (o->scope == "policy") {
+          scope = WinInetScope::kPolicy;
+        } else if (o->scope == "user") {
+          scope = WinInetScope::kUser;
+        } else {
+          return ReportError(Error::Usage("--scope takes machine, policy or user", "bad-scope"));
+        }
+        auto arch = Arch(o->target);
+        if (!arch) return ReportError(arch.error());
+        return Apply(*o, WinInetWrites(spec->absolute, scope, *arch));
+      };
+    }});
+
+const bool kDotNet = RegisterCommand({
+    "dotnet", "Set .NET SystemDefaultTlsVersions=1 and SchUseStrongCrypto=1 (four keys)", 52,
+    [](CLI::App& app) -> std::function<int()> {
+      auto o = std::make_shared<RelatedOptions>();
+      AddSetAction(app, *o, "");
+      return [o]() -> int {
+        auto arch = Arch(o->target);
+        if (!arch) return ReportError(arch.error());
+        return Apply(*o, DotNetWrites(*arch));
+      };
+    }});
+
+}  // namespace
+}  // namespace secproto::cli

@@ -1,0 +1,94 @@
+// The probing half of `secproto impact` (cli/impact_probe.h).
+#include "cli/impact_probe.h"
+
+#include "secproto/probe.h"
+#include "util/file.h"
+
+namespace secproto::cli {
+
+void AddProbeRunFlags(CLI::App& app, ProbeRunOptions& o) {
+  app.add_option("--concurrency", o.concurrency, "Probe connections open at once (default 256)")
+      ->check(CLI::Range(1, 65536));
+  app.add_option("--per-ip", o.per_ip, "Probe connections open at once to one address (default 8)")
+      ->check(CLI::Range(1, 4096));
+  app.add_option("--timeout", o.timeout_ms, "Probe read timeout in ms (default 5000)")
+      ->check(CLI::Range(1, 600000));
+  app.add_option("--connect-timeout", o.connect_timeout_ms, "Probe connect timeout in ms (default 3000)")
+      ->check(CLI::Range(1, 600000));
+  app.add_option("--retries", o.retries, "Extra probe attempts for unsure answers (default 2)")
+      ->check(CLI::Range(0, 10));
+  app.add_flag("--no-sni", o.no_sni, "Never send SNI (it is never sent for IP addresses)");
+}
+
+namespace {
+
+ServerVerdict ToServerVerdict(Verdict v) {
+  switch (v) {
+    case Verdict::kOffered:
+      return ServerVerdict::kOffered;
+    case Verdict::kNotOffered:
+      return ServerVerdict::kNotOffered;
+    case Verdict::kInconclusive:
+      return ServerVerdict::kInconclusive;
+  }
+  return ServerVerdict::kInconclusive;
+}
+
+}  // namespace
+
+Expected<std::vector<ServerOffer>> ProbeForImpact(const std::vector<std::string>& args,
+                                                  const std::string& file,
+                                                  const ProbeRunOptions& o) {
+  std::vector<Endpoint> endpoints;
+  if (!file.empty()) {
+    SECPROTO_ASSIGN_OR_RETURN(bytes, ReadFileBytes(file));
+    auto list = ParseEndpointList(
+        std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    if (!list) {
+      Error e = list.error();
+      e.message = file + ": " + e.message;
+      return Fail(std::move(e));
+    }
+    endpoints = std::move(*list);
+  } else {
+    for (const std::string& a : args) {
+      SECPROTO_ASSIGN_OR_RETURN(ep, ParseEndpoint(a));
+      endpoints.push_back(std::move(ep));
+    }
+  }
+  if (endpoints.empty()) return Fail(Error::Input("no endpoints to probe", "no-endpoints"));
+
+  ProbeOptions po;
+  po.concurrency = o.concurrency;
+  po.per_ip_limit = o.per_ip;
+  po.read_timeout_ms = o.timeout_ms;
+  po.connect_timeout_ms = o.connect_timeout_ms;
+  po.retries = o.retries;
+  po.send_sni = !o.no_sni;
+  SECPROTO_ASSIGN_OR_RETURN(results, ProbeEndpoints(endpoints, po));
+
+  std::vector<ServerOffer> offers;
+  offers.reserve(results.size());
+  for (const EndpointResult& r : results) {
+    ServerOffer offer;
+    offer.endpoint = r.endpoint.ToString();
+    offer.ip = r.ip;
+    offer.verdicts.fill(ServerVerdict::kInconclusive);
+    for (const VersionResult& v : r.versions) {
+      offer.verdicts[static_cast<size_t>(v.protocol)] = ToServerVerdict(v.verdict);
+    }
+    if (!r.Reachable()) {
+      std::string why = "unreachable";
+      if (!r.versions.empty()) {
+        const VersionResult& v = r.versions.front();
+        why += " (" + std::string(OutcomeName(v.outcome)) +
+               (v.detail.message.empty() ? "" : ": " + v.detail.message) + ")";
+      }
+      offer.error = why;
+    }
+    offers.push_back(std::move(offer));
+  }
+  return offers;
+}
+
+}  // namespace secproto::cli

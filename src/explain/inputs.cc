@@ -1,0 +1,124 @@
+// Reads what the model and the doctor need from a target (FACTS 1, 6, 7).
+#include "secproto/explain.h"
+
+namespace secproto {
+namespace {
+
+constexpr std::string_view kWinInetKey =
+    "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings";
+constexpr std::string_view kWinInetPolicyKey =
+    "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\CurrentVersion\\Internet Settings";
+constexpr std::string_view kWinInetUserKey =
+    "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings";
+constexpr std::string_view kDotNetKeys[] = {
+    "HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319",
+    "HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v2.0.50727",
+};
+
+Expected<RegRead> Read(RegistryBackend& backend, View view, std::string_view key,
+                       std::string_view name) {
+  RegRead r;
+  r.view = view;
+  r.key = std::string(key);
+  r.name = std::string(name);
+  SECPROTO_ASSIGN_OR_RETURN(v, backend.GetValue(view, key, name));
+  r.value = std::move(v);
+  return r;
+}
+
+RegRead Missing(View view, std::string_view key, std::string_view name) {
+  RegRead r;
+  r.view = view;
+  r.key = std::string(key);
+  r.name = std::string(name);
+  return r;
+}
+
+}  // namespace
+
+const SchannelProtocol* RegistryInputs::Schannel(Protocol p) const {
+  for (const SchannelProtocol& s : schannel) {
+    if (s.protocol == p) return &s;
+  }
+  return nullptr;
+}
+
+std::vector<View> ProcessViews(Architecture arch) {
+  if (arch == Architecture::k32Bit) return {View::k64};
+  return {View::k64, View::k32};
+}
+
+Expected<RegistryInputs> ReadRegistryInputs(RegistryBackend& backend) {
+  RegistryInputs in;
+  in.target = backend.Describe();
+  SECPROTO_ASSIGN_OR_RETURN(ins, Inspect(backend));
+  in.architecture = ins.architecture;
+  in.setting_findings = ins.findings;
+  for (View v : {View::k64, View::k32}) {
+    RegRead r = Missing(v, kWinHttpKey, kValueName);
+    if (const ViewState* vs = ins.Find(v)) r.value = vs->value;
+    in.dsp[v == View::k64 ? 0 : 1] = std::move(r);
+  }
+  in.force_default = Missing(View::k64, kWinHttpKey, "ForceDefaultSecureProtocols");
+  in.force_default.value = ins.force_default;
+
+  in.has_system = backend.HasRoot("HKLM\\SYSTEM");
+  if (in.has_system) {
+    for (const ProtocolInfo& p : AllProtocols()) {
+      SchannelProtocol s;
+      s.protocol = p.id;
+      std::string base = std::string(kSchannelProtocolsKey) + "\\" + std::string(p.name);
+      std::string client = base + "\\Client";
+      std::string server = base + "\\Server";
+      SECPROTO_ASSIGN_OR_RETURN(ce, Read(backend, View::k64, client, "Enabled"));
+      SECPROTO_ASSIGN_OR_RETURN(cd, Read(backend, View::k64, client, "DisabledByDefault"));
+      SECPROTO_ASSIGN_OR_RETURN(se, Read(backend, View::k64, server, "Enabled"));
+      SECPROTO_ASSIGN_OR_RETURN(sd, Read(backend, View::k64, server, "DisabledByDefault"));
+      s.client = {std::move(ce), std::move(cd)};
+      s.server = {std::move(se), std::move(sd)};
+      in.schannel.push_back(std::move(s));
+    }
+  }
+
+  std::vector<View> views = ProcessViews(in.architecture);
+  if (backend.HasRoot("HKLM\\SOFTWARE")) {
+    for (View v : views) {
+      SECPROTO_ASSIGN_OR_RETURN(r, Read(backend, v, kWinInetKey, "SecureProtocols"));
+      in.wininet.push_back(std::move(r));
+    }
+    SECPROTO_ASSIGN_OR_RETURN(pol, Read(backend, View::k64, kWinInetPolicyKey, "SecureProtocols"));
+    in.wininet.push_back(std::move(pol));
+  }
+  in.has_user = backend.HasRoot("HKCU");
+  if (in.has_user) {
+    SECPROTO_ASSIGN_OR_RETURN(u, Read(backend, View::k64, kWinInetUserKey, "SecureProtocols"));
+    in.wininet.push_back(std::move(u));
+  }
+
+  if (backend.HasRoot("HKLM\\SOFTWARE")) {
+    for (std::string_view key : kDotNetKeys) {
+      for (View v : views) {
+        for (std::string_view name : {"SystemDefaultTlsVersions", "SchUseStrongCrypto"}) {
+          SECPROTO_ASSIGN_OR_RETURN(r, Read(backend, v, key, name));
+          in.dotnet.push_back(std::move(r));
+        }
+      }
+    }
+  }
+  return in;
+}
+
+RegistryInputs WhatIfInputs(std::optional<RegValue> value, Architecture arch) {
+  RegistryInputs in;
+  in.target = "what-if";
+  in.architecture = arch;
+  for (View v : {View::k64, View::k32}) {
+    RegRead r = Missing(v, kWinHttpKey, kValueName);
+    if (v == View::k64 || arch != Architecture::k32Bit) r.value = value;
+    in.dsp[v == View::k64 ? 0 : 1] = std::move(r);
+  }
+  in.force_default = Missing(View::k64, kWinHttpKey, "ForceDefaultSecureProtocols");
+  return in;
+}
+
+}  // namespace secproto

@@ -1,0 +1,280 @@
+// The OS catalog: one table, one row per Windows release, every row with its
+// source and confidence (../shared/FACTS.md sections 4 and 6; docs/MODEL.md).
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "secproto/explain.h"
+
+namespace secproto {
+namespace {
+
+using S = SchannelDefault;
+constexpr S kOn = S::kOn;
+constexpr S kOff = S::kOff;
+constexpr S kNs = S::kNotSupported;
+
+// SCHANNEL client defaults (FACTS 6), SSL2 SSL3 TLS1.0 TLS1.1 TLS1.2 TLS1.3.
+constexpr std::array<S, 6> kSchannel7 = {kOff, kOn, kOn, kOff, kOff, kNs};
+constexpr std::array<S, 6> kSchannel8 = {kOff, kOn, kOn, kOn, kOn, kNs};
+constexpr std::array<S, 6> kSchannel1607 = {kNs, kOff, kOn, kOn, kOn, kNs};
+constexpr std::array<S, 6> kSchannel11 = {kNs, kOff, kOn, kOn, kOn, kOn};
+
+// Built-in defaults (FACTS 4).
+constexpr uint32_t kDefaultLegacy = 0x00A0;  // SSL 3.0 + TLS 1.0
+constexpr uint32_t kDefault81 = 0x0AA0;      // SSL 3.0 + TLS 1.0 - 1.2
+constexpr uint32_t kDefault11 = 0x2800;      // TLS 1.2 + TLS 1.3
+
+constexpr std::string_view kUnsure10 =
+    "WinHTTP default 0xAA0 is Microsoft's documented value; KB5017811 says TLS 1.0/1.1 were "
+    "turned off for WinHTTP from the September 2022 preview update on some of these releases "
+    "without stating the mask (FACTS 4, [unsure]); override with --builtin-default";
+constexpr std::string_view kUnsure11 =
+    "WinHTTP default 0x2800 was seen in a recent winhttp.dll; Microsoft's docs still say 0xAA0 "
+    "(FACTS 4, [code] + [unsure]); override with --builtin-default";
+constexpr std::string_view kUnsureKb =
+    "DefaultSecureProtocols is read only once KB3140245 is installed; the model assumes it is "
+    "(FACTS 4)";
+constexpr std::string_view kUnsureWin8 =
+    "KB3140245 lists Windows 7 SP1, Server 2008 R2 SP1 and Server 2012; Windows 8 (not 8.1) left "
+    "support in January 2016, so whether an update brought it the value is unconfirmed "
+    "(FACTS 4 row 8 / 2012, [unsure]); the model treats it like Server 2012";
+
+constexpr std::string_view kSrc7 =
+    "FACTS 4 (KB3140245), FACTS 6 (Protocols in TLS/SSL (Schannel SSP))";
+constexpr std::string_view kSrc81 =
+    "FACTS 4 (KB3140245 / option flags), FACTS 6 (Protocols in TLS/SSL (Schannel SSP))";
+constexpr std::string_view kSrc10 =
+    "FACTS 4 (KB3140245, KB5017811), FACTS 6 (Protocols in TLS/SSL (Schannel SSP))";
+constexpr std::string_view kSrc11 =
+    "FACTS 4 (recent winhttp.dll; docs say 0xAA0), FACTS 6 (Protocols in TLS/SSL (Schannel SSP))";
+
+struct Row {
+  std::string_view id;
+  std::string_view name;
+  uint32_t build;
+  bool server;
+  uint32_t builtin_default;
+  const std::array<S, 6>* schannel;
+  bool tls13;
+  bool ssl2;
+  bool needs_kb;
+  Confidence confidence;
+  std::string_view source;
+  std::string_view unsure;
+};
+
+// The catalog. Oldest build first; for one build, workstation first.
+constexpr Row kRows[] = {
+    {"win7", "Windows 7 SP1", 7601, false, kDefaultLegacy, &kSchannel7, false, true, true,
+     Confidence::kDoc, kSrc7, kUnsureKb},
+    {"ws2008r2", "Windows Server 2008 R2 SP1", 7601, true, kDefaultLegacy, &kSchannel7, false,
+     true, true, Confidence::kDoc, kSrc7, kUnsureKb},
+    {"win8", "Windows 8", 9200, false, kDefaultLegacy, &kSchannel8, false, true, true,
+     Confidence::kUnsure, kSrc7, kUnsureWin8},
+    {"ws2012", "Windows Server 2012", 9200, true, kDefaultLegacy, &kSchannel8, false, true, true,
+     Confidence::kDoc, kSrc7, kUnsureKb},
+    {"win81", "Windows 8.1", 9600, false, kDefault81, &kSchannel8, false, true, false,
+     Confidence::kDoc, kSrc81, ""},
+    {"ws2012r2", "Windows Server 2012 R2", 9600, true, kDefault81, &kSchannel8, false, true,
+     false, Confidence::kDoc, kSrc81, ""},
+    {"win10-1507", "Windows 10 1507", 10240, false, kDefault81, &kSchannel8, false, true, false,
+     Confidence::kUnsure, kSrc10, kUnsure10},
+    {"win10-1511", "Windows 10 1511", 10586, false, kDefault81, &kSchannel8, false, true, false,
+     Confidence::kUnsure, kSrc10, kUnsure10},
+    {"win10-1607", "Windows 10 1607", 14393, false, kDefault81, &kSchannel1607, false, false,
+     false, Confidence::kUnsure, kSrc10, kUnsure10},
+    {"ws2016", "Windows Server 2016", 14393, true, kDefault81, &kSchannel1607, false, false,
+     false, Confidence::kUnsure, kSrc10, kUnsure10},
+    {"win10-1703", "Windows 10 1703", 15063, false, kDefault81, &kSchannel1607, false, false,
+     false, Confidence::kUnsure, kSrc10, kUnsure10},
+    {"win10-1709", "Windows 10 1709", 16299, false, kDefault81, &kSchannel1607, false, false,
+     false, Confidence::kUnsure, kSrc10, kUnsure10},
+    {"win10-1803", "Windows 10 1803", 17134, false, kDefault81, &kSchannel1607, false, false,
+     false, Confidence::kUnsure, kSrc10, kUnsure10},
+    {"win10-1809", "Windows 10 1809", 17763, false, kDefault81, &kSchannel1607, false, false,
+     false, Confidence::kUnsure, kSrc10, kUnsure10},
+    {"ws2019", "Windows Server 2019", 17763, true, kDefault81, &kSchannel1607, false, false,
+     false, Confidence::kUnsure, kSrc10, kUnsure10},
+    {"win10-1903", "Windows 10 1903", 18362, false, kDefault81, &kSchannel1607, false, false,
+     false, Confidence::kUnsure, kSrc10, kUnsure10},
+    {"win10-1909", "Windows 10 1909", 18363, false, kDefault81, &kSchannel1607, false, false,
+     false, Confidence::kUnsure, kSrc10, kUnsure10},
+    {"win10-2004", "Windows 10 2004", 19041, false, kDefault81, &kSchannel1607, false, false,
+     false, Confidence::kUnsure, kSrc10, kUnsure10},
+    {"win10-20h2", "Windows 10 20H2", 19042, false, kDefault81, &kSchannel1607, false, false,
+     false, Confidence::kUnsure, kSrc10, kUnsure10},
+    {"win10-21h1", "Windows 10 21H1", 19043, false, kDefault81, &kSchannel1607, false, false,
+     false, Confidence::kUnsure, kSrc10, kUnsure10},
+    {"win10-21h2", "Windows 10 21H2", 19044, false, kDefault81, &kSchannel1607, false, false,
+     false, Confidence::kUnsure, kSrc10, kUnsure10},
+    {"win10-22h2", "Windows 10 22H2", 19045, false, kDefault81, &kSchannel1607, false, false,
+     false, Confidence::kUnsure, kSrc10, kUnsure10},
+    {"ws2022", "Windows Server 2022", 20348, true, kDefault11, &kSchannel11, true, false, false,
+     Confidence::kUnsure, kSrc11, kUnsure11},
+    {"win11-21h2", "Windows 11 21H2", 22000, false, kDefault11, &kSchannel11, true, false, false,
+     Confidence::kUnsure, kSrc11, kUnsure11},
+    {"win11-22h2", "Windows 11 22H2", 22621, false, kDefault11, &kSchannel11, true, false, false,
+     Confidence::kUnsure, kSrc11, kUnsure11},
+    {"win11-23h2", "Windows 11 23H2", 22631, false, kDefault11, &kSchannel11, true, false, false,
+     Confidence::kUnsure, kSrc11, kUnsure11},
+    {"win11-24h2", "Windows 11 24H2", 26100, false, kDefault11, &kSchannel11, true, false, false,
+     Confidence::kUnsure, kSrc11, kUnsure11},
+    {"ws2025", "Windows Server 2025", 26100, true, kDefault11, &kSchannel11, true, false, false,
+     Confidence::kUnsure, kSrc11, kUnsure11},
+};
+
+std::vector<OsInfo> BuildCatalog() {
+  std::vector<OsInfo> out;
+  for (const Row& r : kRows) {
+    OsInfo o;
+    o.id = r.id;
+    o.name = r.name;
+    o.build = r.build;
+    o.server = r.server;
+    o.builtin_default = r.builtin_default;
+    o.schannel_client = *r.schannel;
+    o.tls13 = r.tls13;
+    o.ssl2 = r.ssl2;
+    o.needs_kb3140245 = r.needs_kb;
+    o.confidence = r.confidence;
+    o.source = r.source;
+    o.unsure = r.unsure;
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+constexpr std::string_view kCurrentVersionKey =
+    "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion";
+
+// A REG_SZ / REG_EXPAND_SZ as UTF-8 (ASCII is enough for these values), or "".
+std::string StringValue(const std::optional<RegValue>& v) {
+  if (!v || (v->type != kRegSz && v->type != kRegExpandSz)) return "";
+  std::string out;
+  for (size_t i = 0; i + 1 < v->data.size(); i += 2) {
+    uint16_t c = static_cast<uint16_t>(v->data[i] | (v->data[i + 1] << 8));
+    if (c == 0) break;
+    out.push_back(c < 0x80 ? static_cast<char>(c) : '?');
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view ConfidenceName(Confidence c) {
+  switch (c) {
+    case Confidence::kDoc:
+      return "doc";
+    case Confidence::kCode:
+      return "code";
+    case Confidence::kInfer:
+      return "infer";
+    case Confidence::kUnsure:
+      return "unsure";
+  }
+  return "unsure";
+}
+
+std::string_view SchannelDefaultName(SchannelDefault d) {
+  switch (d) {
+    case SchannelDefault::kOn:
+      return "on";
+    case SchannelDefault::kOff:
+      return "off";
+    case SchannelDefault::kNotSupported:
+      return "not-supported";
+  }
+  return "not-supported";
+}
+
+bool OsInfo::Supports(Protocol p) const {
+  if (p == Protocol::kTls13) return tls13;
+  if (p == Protocol::kSsl2) return ssl2;
+  return schannel_client[static_cast<size_t>(p)] != SchannelDefault::kNotSupported;
+}
+
+std::span<const OsInfo> OsCatalog() {
+  static const std::vector<OsInfo> catalog = BuildCatalog();
+  return catalog;
+}
+
+Expected<OsInfo> FindOs(std::string_view id) {
+  std::string want = Lower(id);
+  std::string ids;
+  for (const OsInfo& o : OsCatalog()) {
+    if (o.id == want) return o;
+    ids += (ids.empty() ? "" : " ") + o.id;
+  }
+  return Fail(Error::Usage("unknown --os '" + std::string(id) + "'; choose one of: " + ids +
+                               " (see `secproto os list`)",
+                           "unknown-os"));
+}
+
+Expected<OsFacts> ReadOsFacts(RegistryBackend& backend) {
+  OsFacts f;
+  if (!backend.HasRoot("HKLM\\SOFTWARE")) return f;
+  SECPROTO_ASSIGN_OR_RETURN(build, backend.GetValue(View::k64, kCurrentVersionKey, "CurrentBuild"));
+  SECPROTO_ASSIGN_OR_RETURN(type, backend.GetValue(View::k64, kCurrentVersionKey, "InstallationType"));
+  SECPROTO_ASSIGN_OR_RETURN(name, backend.GetValue(View::k64, kCurrentVersionKey, "ProductName"));
+  SECPROTO_ASSIGN_OR_RETURN(disp, backend.GetValue(View::k64, kCurrentVersionKey, "DisplayVersion"));
+  f.current_build = StringValue(build);
+  if (f.current_build.empty() && build && build->AsDword()) {
+    f.current_build = std::to_string(*build->AsDword());
+  }
+  f.installation_type = StringValue(type);
+  f.product_name = StringValue(name);
+  f.display_version = StringValue(disp);
+  return f;
+}
+
+Expected<OsDetection> DetectOs(const OsFacts& facts) {
+  uint32_t build = 0;
+  const std::string& b = facts.current_build;
+  auto [ptr, ec] = std::from_chars(b.data(), b.data() + b.size(), build);
+  if (b.empty() || ec != std::errc() || ptr != b.data() + b.size() || build == 0) {
+    return Fail(Error::Input(
+        b.empty() ? "cannot detect the OS: SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion has no "
+                    "CurrentBuild; pass --os ID (see `secproto os list`)"
+                  : "cannot detect the OS: CurrentBuild is '" + b +
+                        "'; pass --os ID (see `secproto os list`)",
+        "unknown-os"));
+  }
+  // InstallationType is "Client" on workstations, "Server" / "Server Core" on
+  // servers; older releases lack it, so fall back to the product name.
+  bool server;
+  std::string type = Lower(facts.installation_type);
+  if (!type.empty()) {
+    server = type.starts_with("server");
+  } else {
+    server = Lower(facts.product_name).find("server") != std::string::npos;
+  }
+  const OsInfo* best = nullptr;
+  for (const OsInfo& o : OsCatalog()) {
+    if (o.server != server || o.build > build) continue;
+    if (!best || o.build > best->build) best = &o;
+  }
+  if (!best) {
+    return Fail(Error::Input("cannot detect the OS: build " + b + " (" +
+                                 (server ? "server" : "workstation") +
+                                 ") is older than every catalog row; pass --os ID",
+                             "unknown-os"));
+  }
+  OsDetection d;
+  d.os = *best;
+  d.exact = best->build == build;
+  if (!d.exact) {
+    d.note = "build " + b + " is not in the catalog; using " + best->id +
+             " (nearest older " + std::string(best->ProductType()) + " build " +
+             std::to_string(best->build) + ") [infer]; pass --os ID to choose";
+  }
+  return d;
+}
+
+}  // namespace secproto

@@ -1,0 +1,73 @@
+// The writes behind the doctor's fixes for the settings around WinHTTP:
+// SCHANNEL protocol keys, WinINet SecureProtocols, the .NET keys (FACTS 6, 7).
+#include "secproto/explain.h"
+
+namespace secproto {
+namespace {
+
+constexpr std::string_view kWinInetKey =
+    "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings";
+constexpr std::string_view kWinInetPolicyKey =
+    "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\CurrentVersion\\Internet Settings";
+constexpr std::string_view kWinInetUserKey =
+    "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings";
+constexpr std::string_view kDotNetKeys[] = {
+    "HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319",
+    "HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v2.0.50727",
+};
+
+}  // namespace
+
+std::vector<RelatedWrite> SchannelWrites(Protocol p, bool client, bool server, bool enable) {
+  std::vector<RelatedWrite> out;
+  std::string base = std::string(kSchannelProtocolsKey) + "\\" + std::string(Info(p).name);
+  for (auto [wanted, side] : {std::pair{client, "Client"}, std::pair{server, "Server"}}) {
+    if (!wanted) continue;
+    std::string key = base + "\\" + side;
+    out.push_back({View::k64, key, "Enabled", enable ? 1u : 0u});
+    out.push_back({View::k64, key, "DisabledByDefault", enable ? 0u : 1u});
+  }
+  return out;
+}
+
+std::vector<RelatedWrite> WinInetWrites(uint32_t value, WinInetScope scope, Architecture arch) {
+  switch (scope) {
+    case WinInetScope::kPolicy:
+      return {{View::k64, std::string(kWinInetPolicyKey), "SecureProtocols", value}};
+    case WinInetScope::kUser:
+      return {{View::k64, std::string(kWinInetUserKey), "SecureProtocols", value}};
+    case WinInetScope::kMachine:
+      break;
+  }
+  std::vector<RelatedWrite> out;
+  for (View v : ProcessViews(arch)) {
+    out.push_back({v, std::string(kWinInetKey), "SecureProtocols", value});
+  }
+  return out;
+}
+
+std::vector<RelatedWrite> DotNetWrites(Architecture arch) {
+  std::vector<RelatedWrite> out;
+  for (std::string_view key : kDotNetKeys) {
+    for (View v : ProcessViews(arch)) {
+      out.push_back({v, std::string(key), "SystemDefaultTlsVersions", 1});
+      out.push_back({v, std::string(key), "SchUseStrongCrypto", 1});
+    }
+  }
+  return out;
+}
+
+Expected<int> ApplyWrites(RegistryBackend& backend, const std::vector<RelatedWrite>& writes) {
+  int changed = 0;
+  for (const RelatedWrite& w : writes) {
+    SECPROTO_ASSIGN_OR_RETURN(old, backend.GetValue(w.view, w.key, w.name));
+    RegValue want = RegValue::Dword(w.value);
+    if (old && *old == want) continue;
+    SECPROTO_TRY(backend.SetValue(w.view, w.key, w.name, want));
+    ++changed;
+  }
+  if (changed > 0) SECPROTO_TRY(backend.Commit());
+  return changed;
+}
+
+}  // namespace secproto

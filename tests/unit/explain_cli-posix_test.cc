@@ -1,0 +1,176 @@
+// End-to-end tests of explain, doctor and os list: golden human output,
+// JSON shapes, exit codes. SECPROTO_UPDATE_GOLDEN=1 rewrites the goldens.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <set>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+const std::string kSrc = SECPROTO_SOURCE_DIR;
+const std::string kGolden = kSrc + "/tests/golden/explain/";
+
+struct CliRun {
+  int code;
+  std::string out;
+};
+
+CliRun Secproto(const std::string& args, bool with_stderr = false) {
+  std::string cmd = std::string(SECPROTO_BINARY) + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  int status = pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+std::string Reg(const std::string& name) { return "reg:" + kGolden + name; }
+
+// Replaces the source folder so that goldens do not depend on the checkout.
+std::string Portable(std::string s) {
+  for (size_t at; (at = s.find(kSrc)) != std::string::npos;) s.replace(at, kSrc.size(), "$SRC");
+  return s;
+}
+
+void ExpectGolden(const std::string& file, const CliRun& r, int code) {
+  EXPECT_EQ(r.code, code) << r.out;
+  std::string got = "$ secproto ...\n" + Portable(r.out) + "[exit " + std::to_string(r.code) + "]\n";
+  std::string path = kGolden + file;
+  if (std::getenv("SECPROTO_UPDATE_GOLDEN")) {
+    std::ofstream(path, std::ios::binary) << got;
+    return;
+  }
+  std::ifstream in(path, std::ios::binary);
+  ASSERT_TRUE(in.good()) << "missing golden " << path << " (run with SECPROTO_UPDATE_GOLDEN=1)";
+  std::stringstream want;
+  want << in.rdbuf();
+  EXPECT_EQ(got, want.str()) << "golden " << file << " differs";
+}
+
+TEST(ExplainGolden, WhatIfWindows10) {
+  ExpectGolden("explain-whatif-win10.txt", Secproto("explain --os win10-22h2 --value 0x2800"), 0);
+}
+TEST(ExplainGolden, AppMaskRejected) {
+  ExpectGolden("explain-app-rejected.txt",
+               Secproto("explain --os ws2019 --value 0xC00 --app-protocols 0x2800"), 0);
+}
+TEST(ExplainGolden, RegTargetServer2019) {
+  ExpectGolden("explain-ws2019.txt", Secproto("explain --target " + Reg("ws2019.reg")), 0);
+}
+TEST(ExplainGolden, RegTarget32BitWindows7Empty) {
+  ExpectGolden("explain-win7-empty.txt", Secproto("explain --target " + Reg("win7-empty.reg")), 0);
+}
+TEST(DoctorGolden, Server2019) {
+  ExpectGolden("doctor-ws2019.txt", Secproto("doctor --target " + Reg("ws2019.reg")), 1);
+}
+TEST(DoctorGolden, CleanServer2022) {
+  ExpectGolden("doctor-ws2022-clean.txt", Secproto("doctor --target " + Reg("ws2022-clean.reg")), 0);
+}
+TEST(DoctorGolden, Windows7Empty) {
+  ExpectGolden("doctor-win7-empty.txt", Secproto("doctor --target " + Reg("win7-empty.reg")), 1);
+}
+TEST(OsGolden, List) { ExpectGolden("os-list.txt", Secproto("os list"), 0); }
+
+TEST(ExplainCli, JsonShape) {
+  CliRun r = Secproto("--json explain --os ws2022 --value tls1.2,tls1.3 --app-protocols 0");
+  ASSERT_EQ(r.code, 0) << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["os"]["id"], "ws2022");
+  EXPECT_EQ(j["os"]["confidence"], "unsure");
+  EXPECT_TRUE(j["os"]["unsure"].is_string());
+  for (const char* v : {"64", "32"}) {
+    const auto& p = j["processes"][v];
+    EXPECT_EQ(p["effective_value"], 0x2800);
+    EXPECT_EQ(p["effective"], nlohmann::json::array({"TLS 1.2", "TLS 1.3"}));
+    EXPECT_EQ(p["max_version"], "TLS 1.3");
+    ASSERT_EQ(p["steps"].size(), 5u);
+    EXPECT_EQ(p["steps"][2]["name"], "app-mask");
+    EXPECT_EQ(p["steps"][2]["outcome"], "rejected");
+    EXPECT_EQ(p["verdict"], "good");
+  }
+}
+
+TEST(ExplainCli, ThirtyTwoBitOsHasOneProcess) {
+  CliRun r = Secproto("--json explain --target " + Reg("win7-empty.reg"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["architecture"], "32-bit");
+  EXPECT_EQ(j["processes"].size(), 1u);
+  EXPECT_EQ(j["processes"]["64"]["effective_value"], 0);
+  EXPECT_TRUE(j["processes"]["64"]["max_version"].is_null());
+  EXPECT_EQ(j["processes"]["64"]["verdict"], "fails");
+}
+
+TEST(ExplainCli, OsOverrideAndBuiltinDefault) {
+  CliRun r = Secproto("--json explain --target " + Reg("ws2019.reg") +
+                      " --os ws2022 --builtin-default 0x800");
+  ASSERT_EQ(r.code, 0) << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["os"]["id"], "ws2022");
+  EXPECT_EQ(j["os"]["detected_by"], "--os");
+  EXPECT_EQ(j["os"]["builtin_default_overridden"], true);
+  EXPECT_EQ(j["processes"]["64"]["effective_value"], 0x2800);  // TLS 1.3 kept on 2022
+  // 32: REG_SZ ignored, default 0x800 from the flag.
+  EXPECT_EQ(j["processes"]["32"]["effective_value"], 0x800);
+}
+
+TEST(ExplainCli, UsageErrors) {
+  CliRun r = Secproto("explain", true);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("--target"), std::string::npos);
+  EXPECT_NE(r.out.find("mem:"), std::string::npos);
+  r = Secproto("explain --value 0x800", true);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("--os"), std::string::npos);
+  EXPECT_EQ(Secproto("explain --os win12 --value 0x800").code, 2);
+  EXPECT_EQ(Secproto("explain --os ws2022 --value banana").code, 2);
+  EXPECT_EQ(Secproto("explain --os ws2022 --value 0x800 --builtin-default 0").code, 2);
+  EXPECT_EQ(Secproto("explain --os ws2022 --value 0x800 --app-protocols tls9").code, 2);
+  EXPECT_EQ(Secproto("doctor").code, 2);
+  EXPECT_EQ(Secproto("os frobnicate").code, 2);
+  // A target whose OS cannot be detected needs --os.
+  r = Secproto("doctor --target mem:", true);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("--os"), std::string::npos);
+  EXPECT_EQ(Secproto("explain --target reg:/nonexistent/x.reg --os ws2022").code, 3);
+}
+
+TEST(DoctorCli, JsonShapeAndExitCodes) {
+  CliRun r = Secproto("--json doctor --target " + Reg("win7-empty.reg"));
+  EXPECT_EQ(r.code, 1);
+  auto j = nlohmann::json::parse(r.out);
+  std::set<std::string> codes;
+  for (const auto& f : j["findings"]) {
+    codes.insert(f["code"].get<std::string>());
+    EXPECT_TRUE(f["severity"] == "error" || f["severity"] == "warning" || f["severity"] == "info");
+    ASSERT_TRUE(f["evidence"].is_array());
+    ASSERT_FALSE(f["evidence"].empty());
+    for (const auto& e : f["evidence"]) {
+      EXPECT_TRUE(e["key"].is_string());
+      EXPECT_TRUE(e["value"].is_string());
+      EXPECT_TRUE(e.contains("type"));
+    }
+    EXPECT_TRUE(f["fix"].is_null() || f["fix"].get<std::string>().starts_with("secproto "));
+  }
+  for (const char* c : {"empty-effective", "schannel-wrong-type", "tls12-disabled", "wininet-mismatch",
+                        "dotnet-strong-crypto", "needs-kb3140245"}) {
+    EXPECT_TRUE(codes.count(c)) << c;
+  }
+  EXPECT_GE(j["summary"]["errors"], 1);
+  r = Secproto("--json doctor --target " + Reg("ws2022-clean.reg"));
+  EXPECT_EQ(r.code, 0);
+  j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["summary"]["errors"], 0);
+}
+
+}  // namespace
