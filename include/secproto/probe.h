@@ -203,7 +203,7 @@ class AnswerParser {
   Outcome outcome_ = Outcome::kTimeout;
   AnswerDetail detail_;
   enum class Mode : uint8_t { kUnknown, kTls, kSsl2 } mode_ = Mode::kUnknown;
-  std::vector<uint8_t> header_;     // partial record header (<= 5 bytes)
+  std::vector<uint8_t> header_;  // partial record header (<= 5 bytes)
   uint8_t record_type_ = 0;
   size_t record_left_ = 0;          // payload bytes left in the current record
   std::vector<uint8_t> alert_;      // partial alert (<= 2 bytes)
@@ -282,12 +282,12 @@ struct ProbeOptions {
 
 /// Progress so far, for a progress line.
 struct ProbeProgress {
-  size_t probes_done = 0;   ///< endpoint x version results final
+  size_t probes_done = 0;  ///< endpoint x version results final
   size_t probes_total = 0;
   size_t endpoints_done = 0;
   size_t endpoints_total = 0;
-  size_t connections = 0;   ///< connections opened so far (incl. retries)
-  size_t active = 0;        ///< connections open now
+  size_t connections = 0;  ///< connections opened so far (incl. retries)
+  size_t active = 0;       ///< connections open now
 };
 
 /// Optional callbacks, called on the probing thread.

@@ -151,14 +151,15 @@ int RunProbe(const ProbeFlags& f) {
     endpoints.insert(endpoints.end(), list->begin(), list->end());
   }
   if (endpoints.empty()) {
-    return ReportError(Error::Usage("no endpoints: name some (host[:port]) or give -f FILE",
-                                    "no-endpoints"));
+    return ReportError(
+        Error::Usage("no endpoints: name some (host[:port]) or give -f FILE", "no-endpoints"));
   }
   ProbeOptions o;
   o.concurrency = f.concurrency;
   o.per_ip_limit = f.per_ip;
   o.read_timeout_ms = f.timeout_ms;
-  o.connect_timeout_ms = f.connect_timeout_ms > 0 ? f.connect_timeout_ms : std::min(f.timeout_ms, 3000);
+  o.connect_timeout_ms =
+      f.connect_timeout_ms > 0 ? f.connect_timeout_ms : std::min(f.timeout_ms, 3000);
   o.retries = f.retries;
   o.send_sni = !f.no_sni;
   if (!f.protocols.empty()) {
@@ -202,36 +203,38 @@ int RunProbe(const ProbeFlags& f) {
   return kExitOk;
 }
 
-const bool kProbe = RegisterCommand({
-    "probe", "Probe which SSL/TLS versions servers accept (own hellos, no TLS library)", 60,
-    [](CLI::App& app) -> std::function<int()> {
-      auto f = std::make_shared<ProbeFlags>();
-      app.add_option("ENDPOINT", f->endpoints, "host, host:port or [ipv6]:port (default port 443)");
-      app.add_option("-f,--file", f->file, "Read endpoints from FILE, one per line ('#' comments)");
-      app.add_option("--concurrency", f->concurrency, "Connections open at once (default 256)")
-          ->check(CLI::Range(1, 100000));
-      app.add_option("--per-ip", f->per_ip, "Connections open at once to one address (default 8)")
-          ->check(CLI::Range(1, 100000));
-      app.add_option("--timeout", f->timeout_ms,
-                     "Read timeout in ms, from the hello sent to the answer (default 5000)")
-          ->check(CLI::Range(1, 600000));
-      app.add_option("--connect-timeout", f->connect_timeout_ms,
-                     "TCP connect timeout in ms (default: --timeout, at most 3000)")
-          ->check(CLI::Range(1, 600000));
-      app.add_option("--retries", f->retries,
-                     "Extra attempts for an unsure answer before a verdict (default 2)")
-          ->check(CLI::Range(0, 10));
-      app.add_option("--protocols", f->protocols,
-                     "Versions to probe (default all): e.g. tls1.0,tls1.1,tls1.2,tls1.3");
-      app.add_flag("--no-sni", f->no_sni, "Never send SNI (it is never sent for IP addresses)");
-      app.add_flag("--no-progress", f->no_progress, "No progress line on a terminal");
-      app.footer(
-          "Verdicts: offered | not-offered | inconclusive. --json prints one object per endpoint "
-          "per line.\nExit codes: 0 done, 2 bad input, 3 no endpoint could be reached.\n"
-          "Examples:\n  secproto probe example.com 10.0.0.5:8443 [::1]:4433\n"
-          "  secproto probe -f hosts.txt --json --concurrency 512");
-      return [f]() -> int { return RunProbe(*f); };
-    }});
+const bool kProbe = RegisterCommand(
+    {"probe", "Probe which SSL/TLS versions servers accept (own hellos, no TLS library)", 60,
+     [](CLI::App& app) -> std::function<int()> {
+       auto f = std::make_shared<ProbeFlags>();
+       app.add_option("ENDPOINT", f->endpoints,
+                      "host, host:port or [ipv6]:port (default port 443)");
+       app.add_option("-f,--file", f->file,
+                      "Read endpoints from FILE, one per line ('#' comments)");
+       app.add_option("--concurrency", f->concurrency, "Connections open at once (default 256)")
+           ->check(CLI::Range(1, 100000));
+       app.add_option("--per-ip", f->per_ip, "Connections open at once to one address (default 8)")
+           ->check(CLI::Range(1, 100000));
+       app.add_option("--timeout", f->timeout_ms,
+                      "Read timeout in ms, from the hello sent to the answer (default 5000)")
+           ->check(CLI::Range(1, 600000));
+       app.add_option("--connect-timeout", f->connect_timeout_ms,
+                      "TCP connect timeout in ms (default: --timeout, at most 3000)")
+           ->check(CLI::Range(1, 600000));
+       app.add_option("--retries", f->retries,
+                      "Extra attempts for an unsure answer before a verdict (default 2)")
+           ->check(CLI::Range(0, 10));
+       app.add_option("--protocols", f->protocols,
+                      "Versions to probe (default all): e.g. tls1.0,tls1.1,tls1.2,tls1.3");
+       app.add_flag("--no-sni", f->no_sni, "Never send SNI (it is never sent for IP addresses)");
+       app.add_flag("--no-progress", f->no_progress, "No progress line on a terminal");
+       app.footer(
+           "Verdicts: offered | not-offered | inconclusive. --json prints one object per endpoint "
+           "per line.\nExit codes: 0 done, 2 bad input, 3 no endpoint could be reached.\n"
+           "Examples:\n  secproto probe example.com 10.0.0.5:8443 [::1]:4433\n"
+           "  secproto probe -f hosts.txt --json --concurrency 512");
+       return [f]() -> int { return RunProbe(*f); };
+     }});
 
 }  // namespace
 }  // namespace secproto::cli

@@ -100,7 +100,8 @@ bool AnswerParser::Feed(std::span<const uint8_t> bytes) {
   }
   if (mode_ == Mode::kSsl2) {
     // Only the first 2 + 11 bytes matter.
-    size_t take = std::min(bytes.size(), 2 + kSsl2ServerHelloFixed - std::min(pending_.size(), 2 + kSsl2ServerHelloFixed));
+    size_t take = std::min(bytes.size(), 2 + kSsl2ServerHelloFixed -
+                                             std::min(pending_.size(), 2 + kSsl2ServerHelloFixed));
     pending_.insert(pending_.end(), bytes.begin(), bytes.begin() + static_cast<long>(take));
     ParseSsl2();
   } else {
@@ -304,7 +305,8 @@ void AnswerParser::ParseSsl2() {
   if (type != kSsl2ServerHello) {
     return Finish(Outcome::kMalformed, "SSLv2 message type " + std::to_string(type));
   }
-  if (len < kSsl2ServerHelloFixed) return Finish(Outcome::kMalformed, "SSLv2 SERVER-HELLO too short");
+  if (len < kSsl2ServerHelloFixed)
+    return Finish(Outcome::kMalformed, "SSLv2 SERVER-HELLO too short");
   if (pending_.size() < 2 + kSsl2ServerHelloFixed) return;
   const uint8_t* m = &pending_[2];
   const uint16_t version = Be16(m + 3);

@@ -51,7 +51,8 @@ bool IsIpv6(std::string_view s) {
   }
   while (i < s.size()) {
     size_t end = s.find(':', i);
-    std::string_view g = s.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i);
+    std::string_view g =
+        s.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i);
     if (end == std::string_view::npos && g.find('.') != std::string_view::npos) {
       if (!IsIpv4(g)) return false;  // ::ffff:1.2.3.4
       groups += 2;

@@ -60,7 +60,8 @@ class EpollTransport : public ProbeTransport {
     std::vector<std::string> out;
     for (addrinfo* a = res; a != nullptr; a = a->ai_next) {
       char buf[NI_MAXHOST];
-      if (::getnameinfo(a->ai_addr, a->ai_addrlen, buf, sizeof buf, nullptr, 0, NI_NUMERICHOST) == 0) {
+      if (::getnameinfo(a->ai_addr, a->ai_addrlen, buf, sizeof buf, nullptr, 0, NI_NUMERICHOST) ==
+          0) {
         std::string s = buf;
         if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
       }

@@ -31,7 +31,8 @@ std::string WsaText(int err) {
   DWORD n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, nullptr,
                            static_cast<DWORD>(err), 0, buf, sizeof buf, nullptr);
   std::string s(buf, n);
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' || s.back() == '.')) {
+  while (!s.empty() &&
+         (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' || s.back() == '.')) {
     s.pop_back();
   }
   if (s.empty()) s = "winsock error " + std::to_string(err);
@@ -139,7 +140,8 @@ class PollTransport : public ProbeTransport {
       wait = static_cast<int>(std::clamp<long long>(ms, 0, wait));
       WSAPOLLFD p{};
       p.fd = c->fd;
-      p.events = static_cast<SHORT>(POLLRDNORM | ((!c->connected || c->sent < c->out.size()) ? POLLWRNORM : 0));
+      p.events = static_cast<SHORT>(POLLRDNORM |
+                                    ((!c->connected || c->sent < c->out.size()) ? POLLWRNORM : 0));
       fds.push_back(p);
       ids.push_back(id);
     }

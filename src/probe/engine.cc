@@ -146,7 +146,8 @@ class Engine {
     // still driven by one thread.
     std::atomic<size_t> next{0};
     auto worker = [&] {
-      for (size_t i = next++; i < hosts.size(); i = next++) answers[i] = transport_->Resolve(hosts[i]);
+      for (size_t i = next++; i < hosts.size(); i = next++)
+        answers[i] = transport_->Resolve(hosts[i]);
     };
     size_t n_threads = std::min<size_t>(16, hosts.size());
     std::vector<std::thread> threads;
@@ -221,8 +222,8 @@ class Engine {
       StartSome();
       int wait = 200;
       if (!delayed_.empty()) {
-        auto until = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         delayed_.begin()->first - Clock::now())
+        auto until = std::chrono::duration_cast<std::chrono::milliseconds>(delayed_.begin()->first -
+                                                                           Clock::now())
                          .count();
         wait = static_cast<int>(std::clamp<long long>(until, 0, wait));
       }
@@ -286,7 +287,8 @@ class Engine {
 
   void BuildEndpoint(size_t e) {
     // Slots of endpoint e are contiguous: [first, first + count).
-    const size_t count = options_.protocols.empty() ? AllProtocols().size() : options_.protocols.size();
+    const size_t count =
+        options_.protocols.empty() ? AllProtocols().size() : options_.protocols.size();
     const size_t first = e * count;
     std::vector<VersionResult> versions;
     for (size_t id = first; id < first + count && id < slots_.size(); ++id) {
@@ -296,9 +298,9 @@ class Engine {
       v.verdict = s.verdict;
       v.outcome = s.outcomes.back();
       v.detail = s.details.back();
-      v.attempts = static_cast<int>(std::count_if(s.outcomes.begin(), s.outcomes.end(), [](Outcome o) {
-        return o != Outcome::kResolveFailed;
-      }));
+      v.attempts =
+          static_cast<int>(std::count_if(s.outcomes.begin(), s.outcomes.end(),
+                                         [](Outcome o) { return o != Outcome::kResolveFailed; }));
       versions.push_back(std::move(v));
       s.outcomes = {};
       s.details = {};
@@ -344,7 +346,8 @@ Expected<std::vector<EndpointResult>> ProbeEndpoints(std::span<const Endpoint> e
   if (options.connect_timeout_ms < 1 || options.read_timeout_ms < 1) {
     return Fail(Error::Usage("timeouts must be at least 1 ms"));
   }
-  if (options.retries < 0 || options.retries > 10) return Fail(Error::Usage("--retries must be 0-10"));
+  if (options.retries < 0 || options.retries > 10)
+    return Fail(Error::Usage("--retries must be 0-10"));
   for (size_t i = 0; i < options.protocols.size(); ++i) {
     for (size_t j = 0; j < i; ++j) {
       if (options.protocols[i] == options.protocols[j]) {

@@ -58,8 +58,7 @@ constexpr uint32_t kSsl2Specs[] = {
 
 // Named groups: X25519 first (our key share), then the NIST curves, X448 and
 // the FFDHE groups.
-constexpr uint16_t kGroups[] = {0x001d, 0x0017, 0x0018, 0x0019, 0x001e,
-                                0x0100, 0x0101, 0x0102};
+constexpr uint16_t kGroups[] = {0x001d, 0x0017, 0x0018, 0x0019, 0x001e, 0x0100, 0x0101, 0x0102};
 constexpr uint16_t kGroupX25519 = 0x001d;
 
 // signature_algorithms: ECDSA, RSA-PSS (rsae and pss), Ed25519/Ed448, RSA

@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
-#include <utility>
-
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "secproto/probe.h"
 
@@ -281,7 +280,8 @@ Expected<EndpointResult> ParseProbeResultJsonLine(std::string_view line) {
     }
     auto verdict = ParseVerdictName(one["verdict"].get<std::string>());
     auto outcome = ParseOutcomeName(one["outcome"].get<std::string>());
-    if (!verdict || !outcome) return bad(std::string(p.short_name) + " has an unknown verdict/outcome");
+    if (!verdict || !outcome)
+      return bad(std::string(p.short_name) + " has an unknown verdict/outcome");
     VersionResult v;
     v.protocol = p.id;
     v.verdict = *verdict;

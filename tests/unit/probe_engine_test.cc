@@ -1,10 +1,10 @@
 // Endpoint parsing, the verdict rules, the JSON line, and the engine driven
 // through a fake transport (no sockets).
+#include <gtest/gtest.h>
+
 #include <deque>
 #include <functional>
 #include <map>
-
-#include <gtest/gtest.h>
 
 #include "secproto/probe.h"
 #include "unit/probe_util.h"
@@ -49,9 +49,9 @@ TEST(ProbeEndpoint, Parses) {
 }
 
 TEST(ProbeEndpoint, RejectsBadInput) {
-  for (const char* bad : {"", "   ", "host:", "host:0", "host:65536", "host:12a", ":443",
-                          "[::1", "[::1]x", "[example.com]:443", "https://example.com",
-                          "ho st", "a..b", "1:2:3", "[::1]:", "host:443:1", "bad!host"}) {
+  for (const char* bad : {"", "   ", "host:", "host:0", "host:65536", "host:12a", ":443", "[::1",
+                          "[::1]x", "[example.com]:443", "https://example.com", "ho st", "a..b",
+                          "1:2:3", "[::1]:", "host:443:1", "bad!host"}) {
     auto e = ParseEndpoint(bad);
     EXPECT_FALSE(e) << bad;
     if (!e) {
@@ -162,7 +162,8 @@ class FakeTransport : public ProbeTransport {
 Behaviour Accepts(ProtocolSet offered, Protocol p) {
   if (offered.Contains(p)) {
     if (p == Protocol::kSsl2) return {TransportEnd::kClosed, probe_test::Ssl2ServerHello(1)};
-    if (p == Protocol::kTls13) return {TransportEnd::kClosed, probe_test::ServerHello(0x0303, {}, 0x0304)};
+    if (p == Protocol::kTls13)
+      return {TransportEnd::kClosed, probe_test::ServerHello(0x0303, {}, 0x0304)};
     return {TransportEnd::kClosed, probe_test::ServerHello(Info(p).wire_version)};
   }
   return {TransportEnd::kClosed, probe_test::Alert(2, 70)};

@@ -1,7 +1,7 @@
 // The ClientHello builder: sizes, versions, extensions, SNI rules.
-#include <algorithm>
-
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "secproto/probe.h"
 #include "unit/probe_util.h"

@@ -3,6 +3,7 @@
 // old-fashioned fakes written here.
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -18,8 +19,6 @@
 #include <memory>
 #include <mutex>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "secproto/probe.h"
 #include "unit/probe_util.h"
@@ -67,8 +66,9 @@ class CertDir {
     const char* d = ::mkdtemp(tmpl);
     if (d == nullptr) return;
     dir_ = d;
-    std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -keyout " + dir_ + "/key.pem -out " +
-                      dir_ + "/cert.pem -days 2 -subj /CN=localhost >/dev/null 2>&1";
+    std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -keyout " + dir_ +
+                      "/key.pem -out " + dir_ +
+                      "/cert.pem -days 2 -subj /CN=localhost >/dev/null 2>&1";
     ok_ = std::system(cmd.c_str()) == 0;
   }
   ~CertDir() {
@@ -86,9 +86,10 @@ class CertDir {
 class SServer {
  public:
   SServer(const CertDir& certs, std::vector<std::string> flags) : port_(FreePort()) {
-    std::vector<std::string> args = {"openssl", "s_server", "-quiet", "-www",
-                                     "-accept", "127.0.0.1:" + std::to_string(port_),
-                                     "-cert", certs.cert(), "-key", certs.key()};
+    std::vector<std::string> args = {"openssl",  "s_server",   "-quiet",
+                                     "-www",     "-accept",    "127.0.0.1:" + std::to_string(port_),
+                                     "-cert",    certs.cert(), "-key",
+                                     certs.key()};
     args.insert(args.end(), flags.begin(), flags.end());
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
@@ -131,8 +132,8 @@ ProtocolSet Set(std::initializer_list<Protocol> ps) {
 std::string Describe(const EndpointResult& r) {
   std::string s;
   for (const VersionResult& v : r.versions) {
-    s += std::string(Info(v.protocol).short_name) + "=" + std::string(VerdictName(v.verdict)) + "/" +
-         std::string(OutcomeName(v.outcome)) + " ";
+    s += std::string(Info(v.protocol).short_name) + "=" + std::string(VerdictName(v.verdict)) +
+         "/" + std::string(OutcomeName(v.outcome)) + " ";
   }
   return s;
 }
@@ -157,7 +158,8 @@ TEST(ProbeIntegration, OpensslServersGroundTruth) {
        {"-min_protocol", "TLSv1.1", "-max_protocol", "TLSv1.2", "-cipher", legacy},
        Set({P::kTls11, P::kTls12})},
       {"tls1.2 only", {"-tls1_2"}, Set({P::kTls12})},
-      {"tls1.2+1.3", {"-min_protocol", "TLSv1.2", "-max_protocol", "TLSv1.3"},
+      {"tls1.2+1.3",
+       {"-min_protocol", "TLSv1.2", "-max_protocol", "TLSv1.3"},
        Set({P::kTls12, P::kTls13})},
       {"tls1.3 only", {"-tls1_3"}, Set({P::kTls13})},
       {"tls1.3 HRR", {"-tls1_3", "-groups", "P-256"}, Set({P::kTls13})},
@@ -359,9 +361,8 @@ TEST(ProbeIntegration, OldAndOddServers) {
     }
   });
   // SSLv2 only: an SSLv2 SERVER-HELLO with zero ciphers to everything.
-  FakeServer ssl2([](FakeServer&, int fd, const Bytes&) {
-    SendAll(fd, probe_test::Ssl2ServerHello(0));
-  });
+  FakeServer ssl2(
+      [](FakeServer&, int fd, const Bytes&) { SendAll(fd, probe_test::Ssl2ServerHello(0)); });
   // SSLv3 only: a 3.0 ServerHello to every TLS hello, nothing to SSLv2.
   FakeServer ssl3([](FakeServer&, int fd, const Bytes& hello) {
     if (Asked(hello) == Protocol::kSsl2) return;
@@ -480,10 +481,12 @@ TEST(ProbeIntegration, HostileServersNeverHangOrGrow) {
 }
 
 TEST(ProbeIntegration, RefusedPortAndIpv6) {
-  FakeServer v6([](FakeServer&, int fd, const Bytes& hello) {
-    Protocol p = Asked(hello);
-    SendAll(fd, p == Protocol::kTls12 ? HelloFor(p) : probe_test::Alert(2, 70));
-  }, /*ipv6=*/true);
+  FakeServer v6(
+      [](FakeServer&, int fd, const Bytes& hello) {
+        Protocol p = Asked(hello);
+        SendAll(fd, p == Protocol::kTls12 ? HelloFor(p) : probe_test::Alert(2, 70));
+      },
+      /*ipv6=*/true);
   std::vector<Endpoint> eps = {{"127.0.0.1", FreePort()}};
   if (v6.port() != 0) eps.push_back({"::1", v6.port()});
   ProbeOptions o = Short();
@@ -505,8 +508,9 @@ TEST(ProbeCli, JsonLinesAndExitCodes) {
     SendAll(fd, p == Protocol::kTls12 ? HelloFor(p) : probe_test::Alert(2, 70));
   });
   std::string out_file = "/tmp/secproto-probe-cli-" + std::to_string(::getpid());
-  std::string cmd = std::string(SECPROTO_BINARY) + " probe --json --timeout 2000 127.0.0.1:" +
-                    std::to_string(server.port()) + " > " + out_file;
+  std::string cmd = std::string(SECPROTO_BINARY) +
+                    " probe --json --timeout 2000 127.0.0.1:" + std::to_string(server.port()) +
+                    " > " + out_file;
   int rc = std::system(cmd.c_str());
   EXPECT_EQ(WEXITSTATUS(rc), 0);
   FILE* f = std::fopen(out_file.c_str(), "r");

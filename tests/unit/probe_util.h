@@ -35,8 +35,9 @@ inline Bytes Alert(uint8_t level, uint8_t desc, uint16_t version = 0x0303) {
 
 /// The HelloRetryRequest random (SHA-256 of "HelloRetryRequest").
 inline Bytes HrrRandom() {
-  return {0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
-          0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
+  return {0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
+          0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
+          0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
 }
 
 /// A ServerHello handshake message (type + 24-bit length + body).
@@ -106,13 +107,15 @@ struct ParsedHello {
   size_t handshake_length = 0;  // the ClientHello message, header included
   uint16_t client_version = 0;
   size_t session_id_length = 0;
-  std::vector<uint16_t> suites;           // TLS, or SSLv2 specs' low 16 bits
-  std::map<uint16_t, Bytes> extensions;   // type -> data
+  std::vector<uint16_t> suites;          // TLS, or SSLv2 specs' low 16 bits
+  std::map<uint16_t, Bytes> extensions;  // type -> data
   std::vector<uint16_t> extension_order;
   bool ok = false;
 };
 
-inline uint16_t Get16(const Bytes& b, size_t at) { return static_cast<uint16_t>((b[at] << 8) | b[at + 1]); }
+inline uint16_t Get16(const Bytes& b, size_t at) {
+  return static_cast<uint16_t>((b[at] << 8) | b[at + 1]);
+}
 
 inline ParsedHello ParseHello(const Bytes& b) {
   ParsedHello h;
@@ -158,7 +161,8 @@ inline ParsedHello ParseHello(const Bytes& b) {
     size_t l = Get16(b, p + 2);
     p += 4;
     if (p + l > b.size()) return h;
-    h.extensions[type] = Bytes(b.begin() + static_cast<long>(p), b.begin() + static_cast<long>(p + l));
+    h.extensions[type] =
+        Bytes(b.begin() + static_cast<long>(p), b.begin() + static_cast<long>(p + l));
     h.extension_order.push_back(type);
     p += l;
   }
