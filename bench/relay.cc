@@ -71,7 +71,6 @@ bool ParseAddr(const std::string& text, sockaddr_in* out) {
   return (ntohl(out->sin_addr.s_addr) >> 24) == 127;
 }
 
-
 struct Listener {
   int fd = -1;
   std::string name;
@@ -81,11 +80,11 @@ struct Listener {
 
 // One relayed direction: bytes read from `from`, written to `to` after the delay.
 struct Direction {
-  std::string ready;        // released, waiting to be written
-  size_t queued = 0;        // bytes read and not yet written (delayed + ready)
+  std::string ready;          // released, waiting to be written
+  size_t queued = 0;          // bytes read and not yet written (delayed + ready)
   bool eof_released = false;  // the peer's EOF has passed the delay
   bool reset_released = false;
-  bool read_closed = false;   // no more reads from `from`
+  bool read_closed = false;  // no more reads from `from`
   bool write_shut = false;
 };
 
@@ -130,7 +129,8 @@ class Relay {
     int one = 1;
     setsockopt(l.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
     if (bind(l.fd, reinterpret_cast<sockaddr*>(&la), sizeof(la)) != 0 || listen(l.fd, 1024) != 0) {
-      std::fprintf(stderr, "relay: cannot listen on %s: %s\n", listen_at.c_str(), std::strerror(errno));
+      std::fprintf(stderr, "relay: cannot listen on %s: %s\n", listen_at.c_str(),
+                   std::strerror(errno));
       close(l.fd);
       return false;
     }
@@ -149,7 +149,8 @@ class Relay {
       }
       int timeout = -1;
       if (!timers_.empty()) {
-        auto left = std::chrono::ceil<std::chrono::milliseconds>(timers_.front().due - Clock::now());
+        auto left =
+            std::chrono::ceil<std::chrono::milliseconds>(timers_.front().due - Clock::now());
         timeout = left.count() < 0 ? 0 : static_cast<int>(left.count());
       }
       int n = epoll_wait(ep_, events.data(), static_cast<int>(events.size()), timeout);

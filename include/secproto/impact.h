@@ -75,8 +75,8 @@ struct EndpointImpact {
   std::string ip;
   Negotiation before;
   Negotiation after;
-  bool breaks = false;   ///< worked before, fails after
-  bool fixes = false;    ///< failed before, works after
+  bool breaks = false;  ///< worked before, fails after
+  bool fixes = false;   ///< failed before, works after
   /// Worked before; after the change the result is unknown (inconclusive probe).
   bool at_risk = false;
   bool version_changed = false;  ///< both work, at different versions
@@ -97,8 +97,8 @@ struct ImpactSummary {
 
 /// The whole report.
 struct ImpactReport {
-  ProtocolSet before;  ///< what the client offers today
-  ProtocolSet after;   ///< what it offers after the change
+  ProtocolSet before;                     ///< what the client offers today
+  ProtocolSet after;                      ///< what it offers after the change
   std::vector<EndpointImpact> endpoints;  ///< in input order
   ImpactSummary summary;
 };

@@ -32,7 +32,7 @@ struct ImpactOptions {
 
 /// What the client offers in one state, and why.
 struct ClientState {
-  std::string source;        ///< "from", "target", "builtin-default", "policy"
+  std::string source;              ///< "from", "target", "builtin-default", "policy"
   std::optional<uint32_t> stored;  ///< the DefaultSecureProtocols value; nullopt: absent
   Explanation explanation;
 };
@@ -94,8 +94,8 @@ void PrintHuman(const OsInfo& os, const std::string& os_note, const ClientState&
             << "\n";
   std::cout << "before: " << ProtocolSet(before.explanation.effective_value).Describe() << "  ["
             << before.source << "]\n";
-  std::cout << "after:  " << ProtocolSet(after.explanation.effective_value).Describe() << "  [policy "
-            << (after.stored ? ProtocolSet(*after.stored).Hex() : "") << "]\n\n";
+  std::cout << "after:  " << ProtocolSet(after.explanation.effective_value).Describe()
+            << "  [policy " << (after.stored ? ProtocolSet(*after.stored).Hex() : "") << "]\n\n";
   size_t width = 8;
   for (const EndpointImpact& e : r.endpoints) width = std::max(width, e.endpoint.size());
   std::ostringstream out;
@@ -135,8 +135,8 @@ int Run(const ImpactOptions& o) {
     auto f = ParseProtocols(std::vector<std::string>{o.from});
     if (!f) return ReportError(f.error());
     if (f->relative) {
-      return ReportError(Error::Usage("--from takes a full protocol list, not +/- edits",
-                                      "relative-edit"));
+      return ReportError(
+          Error::Usage("--from takes a full protocol list, not +/- edits", "relative-edit"));
     }
     from_spec = *f;
   }
@@ -186,8 +186,8 @@ int Run(const ImpactOptions& o) {
     inputs = std::move(*in);
     before.source = "target";
     if (inputs.architecture == Architecture::k32Bit && view == View::k32) {
-      return ReportError(Error::Usage("the target is a 32-bit OS: it has no 32-bit view (--view 64)",
-                                      "no-such-view"));
+      return ReportError(Error::Usage(
+          "the target is a 32-bit OS: it has no 32-bit view (--view 64)", "no-such-view"));
     }
     before.stored = inputs.Dsp(view).dword();
     if (from_spec) {
@@ -209,8 +209,8 @@ int Run(const ImpactOptions& o) {
   if (before.stored && ProtocolSet(*before.stored).IsValid()) base = *before.stored;
   uint32_t policy = policy_spec->Apply(base);
   if (auto why = WinHttpIgnoreReason(policy)) {
-    return ReportError(Error::Input("policy " + ProtocolSet(policy).Hex() + ": " + *why,
-                                    "bad-policy"));
+    return ReportError(
+        Error::Input("policy " + ProtocolSet(policy).Hex() + ": " + *why, "bad-policy"));
   }
   after.source = "policy";
   after.stored = policy;
@@ -221,8 +221,8 @@ int Run(const ImpactOptions& o) {
   if (!o.probe_results.empty()) {
     auto bytes = ReadFileBytes(o.probe_results);
     if (!bytes) return ReportError(bytes.error());
-    auto parsed = ParseProbeResults(std::string_view(
-        reinterpret_cast<const char*>(bytes->data()), bytes->size()));
+    auto parsed = ParseProbeResults(
+        std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
     if (!parsed) {
       Error e = parsed.error();
       e.message = o.probe_results + ": " + e.message;
@@ -264,11 +264,15 @@ int Run(const ImpactOptions& o) {
     j["endpoints"] = eps;
     j["breaking"] = breaking;
     const ImpactSummary& s = report.summary;
-    j["summary"] = Json{{"endpoints", s.endpoints},     {"works_before", s.works_before},
-                        {"works_after", s.works_after}, {"breaks", s.breaks},
-                        {"fixes", s.fixes},             {"at_risk", s.at_risk},
+    j["summary"] = Json{{"endpoints", s.endpoints},
+                        {"works_before", s.works_before},
+                        {"works_after", s.works_after},
+                        {"breaks", s.breaks},
+                        {"fixes", s.fixes},
+                        {"at_risk", s.at_risk},
                         {"version_changed", s.version_changed},
-                        {"unknown", s.unknown},         {"probe_failures", probe_failures}};
+                        {"unknown", s.unknown},
+                        {"probe_failures", probe_failures}};
     PrintJson(j);
   } else {
     PrintHuman(os, os_note, before, after, report);
@@ -278,34 +282,34 @@ int Run(const ImpactOptions& o) {
   return kExitOk;
 }
 
-const bool kImpact = RegisterCommand({
-    "impact", "Which servers a WinHTTP app would stop reaching after a protocol change", 60,
-    [](CLI::App& app) -> std::function<int()> {
-      auto o = std::make_shared<ImpactOptions>();
-      app.add_option("--policy", o->policy,
-                     "The new DefaultSecureProtocols: tls1.2,tls1.3 | 0x2800 | a profile | "
-                     "+/- edits of today's value (--policy=-tls1.0,-tls1.1)")
-          ->required();
-      app.add_option("--os", o->os, "The OS catalog row (see `secproto explain --list-os`)");
-      auto from = app.add_option(
-          "--from", o->from, "What the app uses today (default: the OS built-in default)");
-      AddTargetFlags(app, o->target);
-      if (auto* t = app.get_option_no_throw("--target")) from->excludes(t);
-      app.add_option("--view", o->view, "Process bitness: 64 (native) or 32 (Wow6432Node)")
-          ->check(CLI::IsMember({"64", "32"}));
-      app.add_option("ENDPOINT", o->endpoints, "host, host:port or [v6]:port (port 443)");
-      app.add_option("-f,--file", o->endpoints_file, "A file of endpoints, one a line");
-      app.add_option("--probe-results", o->probe_results,
-                     "Read servers from `secproto probe --json` output instead of probing");
-      AddProbeRunFlags(app, o->probe);
-      app.footer(
-          "Exit: 0 nothing breaks, 1 some endpoint breaks, 2 bad input, 3 probe failure.\n"
-          "Examples:\n"
-          "  secproto impact --policy tls1.2,tls1.3 --os win10-22h2 -f servers.txt\n"
-          "  secproto probe -f servers.txt --json > probe.jsonl\n"
-          "  secproto impact --policy=-tls1.0,-tls1.1 --from 0xA80 --probe-results probe.jsonl");
-      return [o]() -> int { return Run(*o); };
-    }});
+const bool kImpact = RegisterCommand(
+    {"impact", "Which servers a WinHTTP app would stop reaching after a protocol change", 60,
+     [](CLI::App& app) -> std::function<int()> {
+       auto o = std::make_shared<ImpactOptions>();
+       app.add_option("--policy", o->policy,
+                      "The new DefaultSecureProtocols: tls1.2,tls1.3 | 0x2800 | a profile | "
+                      "+/- edits of today's value (--policy=-tls1.0,-tls1.1)")
+           ->required();
+       app.add_option("--os", o->os, "The OS catalog row (see `secproto explain --list-os`)");
+       auto from = app.add_option("--from", o->from,
+                                  "What the app uses today (default: the OS built-in default)");
+       AddTargetFlags(app, o->target);
+       if (auto* t = app.get_option_no_throw("--target")) from->excludes(t);
+       app.add_option("--view", o->view, "Process bitness: 64 (native) or 32 (Wow6432Node)")
+           ->check(CLI::IsMember({"64", "32"}));
+       app.add_option("ENDPOINT", o->endpoints, "host, host:port or [v6]:port (port 443)");
+       app.add_option("-f,--file", o->endpoints_file, "A file of endpoints, one a line");
+       app.add_option("--probe-results", o->probe_results,
+                      "Read servers from `secproto probe --json` output instead of probing");
+       AddProbeRunFlags(app, o->probe);
+       app.footer(
+           "Exit: 0 nothing breaks, 1 some endpoint breaks, 2 bad input, 3 probe failure.\n"
+           "Examples:\n"
+           "  secproto impact --policy tls1.2,tls1.3 --os win10-22h2 -f servers.txt\n"
+           "  secproto probe -f servers.txt --json > probe.jsonl\n"
+           "  secproto impact --policy=-tls1.0,-tls1.1 --from 0xA80 --probe-results probe.jsonl");
+       return [o]() -> int { return Run(*o); };
+     }});
 
 }  // namespace
 }  // namespace secproto::cli

@@ -13,7 +13,8 @@ void AddProbeRunFlags(CLI::App& app, ProbeRunOptions& o) {
       ->check(CLI::Range(1, 4096));
   app.add_option("--timeout", o.timeout_ms, "Probe read timeout in ms (default 5000)")
       ->check(CLI::Range(1, 600000));
-  app.add_option("--connect-timeout", o.connect_timeout_ms, "Probe connect timeout in ms (default 3000)")
+  app.add_option("--connect-timeout", o.connect_timeout_ms,
+                 "Probe connect timeout in ms (default 3000)")
       ->check(CLI::Range(1, 600000));
   app.add_option("--retries", o.retries, "Extra probe attempts for unsure answers (default 2)")
       ->check(CLI::Range(0, 10));

@@ -3,10 +3,9 @@
 #ifndef SECPROTO_CLI_IMPACT_PROBE_H_
 #define SECPROTO_CLI_IMPACT_PROBE_H_
 
+#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "secproto/error.h"
 #include "secproto/impact.h"

@@ -82,15 +82,17 @@ Expected<ServerOffer> ParseProbeLine(std::string_view line) {
       }
     }
     if (!v->is_object()) {
-      return Fail(Error::Input("endpoint " + offer.endpoint + ": \"" + std::string(info.short_name) +
-                                   "\" is not an object",
+      return Fail(Error::Input("endpoint " + offer.endpoint + ": \"" +
+                                   std::string(info.short_name) + "\" is not an object",
                                "bad-probe-results"));
     }
     auto verdict = v->find("verdict");
     std::optional<ServerVerdict> parsed;
-    if (verdict != v->end() && verdict->is_string()) parsed = ParseVerdict(verdict->get<std::string>());
+    if (verdict != v->end() && verdict->is_string())
+      parsed = ParseVerdict(verdict->get<std::string>());
     if (!parsed) {
-      return Fail(Error::Input("endpoint " + offer.endpoint + ": \"" + std::string(info.short_name) +
+      return Fail(Error::Input("endpoint " + offer.endpoint + ": \"" +
+                                   std::string(info.short_name) +
                                    "\" has no verdict offered/not-offered/inconclusive",
                                "bad-probe-results"));
     }
