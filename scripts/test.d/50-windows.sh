@@ -130,16 +130,27 @@ k64=$("$WINE" reg query "$KEY" /reg:64 2>&1 | tr -d '\r'); k32=$("$WINE" reg que
 expect "rollback removes the WinHttp keys the set created" $([ $rc -eq 0 ] && ! has "$k64" "$VAL" && ! has "$k32" "$VAL" && has "$k64" "Unable to find"; echo $?)
 
 # Services: a running wuauserv (Wine ships it) is named and restarted. Wine
-# stops services when the last client process exits, so both run in one cmd.
-# Wine's service start can time out on a loaded machine: try up to 3 times.
-win_exe="Z:$(tr / '\\' <<<"$EXE")"
-for attempt in 1 2 3; do
-  sp unset
-  out=$("$WINE" cmd /c "net start wuauserv & $win_exe set tls1.2 --restart-services" 2>&1 | tr -d '\r')
-  has "$out" "restart-services: wuauserv: restarted" && break
+# stops services once no client process is left, so a background `wine cmd`
+# waiting on its stdin keeps the prefix alive; then wait until it runs.
+fifo="$WINEPREFIX/keeper.fifo"
+mkfifo "$fifo"
+"$WINE" cmd <"$fifo" >/dev/null 2>&1 &
+keeper=$!
+exec 9>"$fifo"
+"$WINE" net start wuauserv >/dev/null 2>&1
+for _ in $(seq 1 60); do
+  "$WINE" sc query wuauserv 2>/dev/null | grep -q RUNNING && break
+  sleep 1
 done
+sp unset
+sp set tls1.2 --restart-services
 expect "after a change, running WinHTTP services are named and --restart-services restarts them" \
-  $(has "$out" "restart these or reboot: wuauserv" && has "$out" "restart-services: wuauserv: restarted"; echo $?)
+  $([ $rc -eq 0 ] && has "$out" "restart these or reboot: wuauserv" && has "$out" "restart-services: wuauserv: restarted"; echo $?)
+state=$("$WINE" sc query wuauserv 2>&1 | tr -d '\r' | grep STATE)
+echo "### after set --restart-services: sc query wuauserv"$'\n'"$state"$'\n' >>"$log"
+expect "wuauserv runs again after the restart" $(has "$state" RUNNING; echo $?)
+exec 9>&-  # end of input: the keeper cmd exits
+wait "$keeper" 2>/dev/null
 sp --json set tls1.3 --restart-services --target mem:
 expect "--restart-services on a non-live target is a usage error (exit 2)" $([ $rc -eq 2 ]; echo $?)
 
