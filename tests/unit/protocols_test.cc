@@ -16,6 +16,8 @@ struct AliasCase {
   uint32_t bits;
 };
 
+void PrintTo(const AliasCase& c, std::ostream* os) { *os << c.text; }
+
 class AliasTest : public ::testing::TestWithParam<AliasCase> {};
 
 TEST_P(AliasTest, ParsesToBit) { EXPECT_EQ(Parse({GetParam().text}), GetParam().bits); }
@@ -73,6 +75,8 @@ struct ErrorCase {
   std::string code;
   std::string message_part;
 };
+
+void PrintTo(const ErrorCase& c, std::ostream* os) { *os << c.code; }
 
 class ParseErrorTest : public ::testing::TestWithParam<ErrorCase> {};
 

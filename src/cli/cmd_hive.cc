@@ -1,0 +1,52 @@
+// secproto hive create PATH [--force]: a new, empty, valid registry hive.
+#include <filesystem>
+#include <iostream>
+
+#include "cli/common.h"
+#include "registry/regf.h"
+
+namespace secproto::cli {
+namespace {
+
+struct HiveOptions {
+  std::string path;
+  bool force = false;
+  std::string action;
+};
+
+const bool kHive = RegisterCommand({
+    "hive", "Work with offline registry hive files (hive create PATH)", 60,
+    [](CLI::App& app) -> std::function<int()> {
+      auto o = std::make_shared<HiveOptions>();
+      // `create` is a positional rather than a CLI11 subcommand, so that the
+      // one runner of `hive` handles it.
+      app.add_option("ACTION", o->action,
+                     "create: write a new, empty, valid hive (e.g. a blank SOFTWARE hive for "
+                     "--target hive:PATH)")
+          ->required()
+          ->check(CLI::IsMember({"create"}));
+      app.add_option("PATH", o->path, "The hive file to create")->required();
+      app.add_flag("--force", o->force, "Replace an existing file");
+      app.footer(
+          "Example:\n  secproto hive create /tmp/SOFTWARE\n  secproto set tls1.2,tls1.3 --target "
+          "hive:/tmp/SOFTWARE\n\nJSON: {\"path\": \"/tmp/SOFTWARE\", \"created\": true, "
+          "\"replaced\": false}");
+      return [o]() -> int {
+        bool existed = false;
+        {
+          std::error_code ec;
+          existed = std::filesystem::exists(o->path, ec);
+        }
+        if (Status s = CreateEmptyHiveFile(o->path, o->force); !s) return ReportError(s.error());
+        if (G().json) {
+          PrintJson(Json{{"path", o->path}, {"created", true}, {"replaced", existed}});
+        } else if (!G().quiet) {
+          std::cout << (existed ? "replaced " : "created ") << o->path
+                    << ": an empty registry hive (root key ROOT)\n";
+        }
+        return kExitOk;
+      };
+    }});
+
+}  // namespace
+}  // namespace secproto::cli
