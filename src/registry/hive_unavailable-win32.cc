@@ -1,6 +1,6 @@
-// The Windows build has no hive backend (hivex is Linux-only). The scheme is
-// still registered so that `--target hive:...` gets one clear line instead of
-// "unknown target".
+// The Windows build has no hive backend (hivex is Linux-only). The hive: and
+// image: schemes are still registered so that `--target hive:...` gets one
+// clear line instead of "unknown target".
 #include "secproto/registry.h"
 
 namespace secproto {
@@ -12,6 +12,15 @@ const bool kHiveRegistered = RegisterTargetScheme(
     [](std::string_view, const TargetOptions&) -> Expected<std::unique_ptr<RegistryBackend>> {
       return Fail(Error::Usage(
           "hive: targets need the Linux build (libhivex); on Windows use live or reg:",
+          "hive-unavailable"));
+    });
+
+// image:DIR reads the hives of a mounted volume through the same backend.
+const bool kImageRegistered = RegisterTargetScheme(
+    "image", "image:DIR (mounted Windows volumes: Linux build only)",
+    [](std::string_view, const TargetOptions&) -> Expected<std::unique_ptr<RegistryBackend>> {
+      return Fail(Error::Usage(
+          "image: targets need the Linux build (libhivex); on Windows use live or reg:",
           "hive-unavailable"));
     });
 

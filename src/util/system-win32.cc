@@ -67,6 +67,23 @@ bool WaitForState(SC_HANDLE service, DWORD want, std::chrono::steady_clock::time
   }
 }
 
+// StartServiceW until the deadline: a locked service database is retried,
+// and a service that missed the manager's start timeout (1053) may still come
+// up, which the caller's wait decides. Returns ERROR_SUCCESS or the error.
+DWORD StartWithRetry(SC_HANDLE service, std::chrono::steady_clock::time_point deadline) {
+  while (true) {
+    if (StartServiceW(service, 0, nullptr)) return ERROR_SUCCESS;
+    DWORD err = GetLastError();
+    if (err == ERROR_SERVICE_ALREADY_RUNNING || err == ERROR_SERVICE_REQUEST_TIMEOUT) {
+      return ERROR_SUCCESS;
+    }
+    if (err != ERROR_SERVICE_DATABASE_LOCKED || std::chrono::steady_clock::now() >= deadline) {
+      return err;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+}
+
 }  // namespace
 
 std::optional<OsVersion> QueryOsVersion() {
@@ -159,12 +176,13 @@ std::vector<ServiceRestart> RestartServices(const std::vector<std::string>& name
         continue;
       }
     }
-    if (!StartServiceW(svc.get(), 0, nullptr) && GetLastError() != ERROR_SERVICE_ALREADY_RUNNING) {
-      r.result = Win32Error(GetLastError(), "StartServiceW", name).message;
+    deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    DWORD start_error = StartWithRetry(svc.get(), deadline);
+    if (start_error != ERROR_SUCCESS) {
+      r.result = Win32Error(start_error, "StartServiceW", name).message;
       out.push_back(std::move(r));
       continue;
     }
-    deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     if (!WaitForState(svc.get(), SERVICE_RUNNING, deadline)) {
       r.result = "timed out starting after " + seconds;
     } else {
