@@ -111,6 +111,7 @@ th{background:#eceff1;cursor:pointer;user-select:none;position:sticky;top:0}
 th[data-dir="asc"]::after{content:" \25B2"}
 th[data-dir="desc"]::after{content:" \25BC"}
 td.c{font-weight:600}
+td:first-child{white-space:nowrap}
 td.detail{color:#424242;max-width:520px}
 .pill{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px}
 #more{color:#616161;margin:8px 0}
@@ -123,7 +124,7 @@ constexpr std::string_view kJs = R"JS(
   var COLS = ['host', 'class', 'kind', 'architecture', 'view64', 'view32', 'detail', 'input'];
   var COLORS = JSON.parse(document.getElementById('colors').textContent);
   var LIMIT = 2000;
-  var state = { key: 1, dir: 1, text: '', cls: '' };
+  var state = { key: 1, dir: -1, text: '', cls: '' };  // problems first
   var tbody = document.querySelector('#machines tbody');
   var filter = document.getElementById('filter');
   var select = document.getElementById('cls');
@@ -222,7 +223,7 @@ constexpr std::string_view kJs = R"JS(
       if (tbody.rows.length < 1 || cells(0).indexOf(needle) < 0) problems.push('text filter');
       filter.value = ''; filter.dispatchEvent(new Event('input'));
     }
-    state.key = 1; state.dir = 1; render();
+    state.key = 1; state.dir = -1; render();
     if (tbody.rows.length !== Math.min(data.length, LIMIT)) problems.push('restore');
     document.body.setAttribute('data-selfcheck', problems.length ? 'fail: ' + problems.join(', ') : 'ok');
     document.body.setAttribute('data-rows', String(tbody.rows.length));
