@@ -43,9 +43,13 @@ const bool kShow = RegisterCommand({
         if (!backend) return ReportError(backend.error());
         auto ins = Inspect(**backend);
         if (!ins) return ReportError(ins.error());
+        Json os = OsJson(**backend);
         if (G().json) {
-          PrintJson(InspectionJson(*ins));
+          Json j = InspectionJson(*ins);
+          j["os"] = os;
+          PrintJson(j);
         } else {
+          if (!os.is_null()) std::cout << "OS: " << OsLine(os) << "\n";
           PrintInspection(*ins);
         }
         return kExitOk;
@@ -60,7 +64,36 @@ struct WriteOptions {
   std::string view = "both";
   bool dry_run = false;
   std::string backup;
+  bool restart_services = false;
 };
+
+// --restart-services is for the machine's own registry only.
+Status CheckRestartFlag(bool restart_services, const RegistryBackend& backend) {
+  if (restart_services && !IsLiveTarget(backend)) {
+    return Fail(Error::Usage("--restart-services needs the live target, not " + backend.Describe(),
+                             "restart-not-live"));
+  }
+  return {};
+}
+
+// Restarts the running WinHTTP services after a real change when asked.
+// Returns the JSON report and sets *failed when one restart failed.
+Json MaybeRestart(bool asked, bool changed, const RegistryBackend& backend, bool* failed) {
+  *failed = false;
+  if (!asked || !changed) return Json::array();
+  bool ok = true;
+  Json j = RestartRunningServices(backend, &ok);
+  *failed = !ok;
+  return j;
+}
+
+// Exit code after a change whose restarts may have failed.
+int RestartExit(bool failed) {
+  if (!failed) return kExitOk;
+  return ReportError(Error::Target(
+      "the setting was written, but restarting a service failed (see above); restart it or reboot",
+      "restart-failed"));
+}
 
 // Opens the target (wrapped for a dry run), resolves the views, writes the
 // backup file first, then runs `change`. Prints the result.
@@ -77,6 +110,7 @@ int RunWrite(const WriteOptions& o, bool unset) {
   if (!opened) return ReportError(opened.error());
   std::unique_ptr<RegistryBackend> backend = std::move(*opened);
   if (o.dry_run) backend = NewDryRunBackend(std::move(backend));
+  if (auto ok = CheckRestartFlag(o.restart_services, *backend); !ok) return ReportError(ok.error());
 
   auto arch = backend->DetectArchitecture();
   if (!arch) return ReportError(arch.error());
@@ -145,10 +179,17 @@ int RunWrite(const WriteOptions& o, bool unset) {
       }
     }
     j["warnings"] = w;
+    bool failed = false;
+    j["services_restarted"] =
+        MaybeRestart(o.restart_services, result->changed && !o.dry_run, *backend, &failed);
     PrintJson(j);
-    return kExitOk;
+    return RestartExit(failed);
   }
-  if (G().quiet) return kExitOk;
+  if (G().quiet) {
+    bool failed = false;
+    MaybeRestart(o.restart_services, result->changed && !o.dry_run, *backend, &failed);
+    return RestartExit(failed);
+  }
   std::string what = unset ? "remove DefaultSecureProtocols"
                            : "DefaultSecureProtocols = " + ProtocolSet(value).Hex() + " (" +
                                  ProtocolSet(value).Describe() + ")";
@@ -174,7 +215,9 @@ int RunWrite(const WriteOptions& o, bool unset) {
     std::cout << "backup: " << o.backup << " (undo: secproto rollback " << o.backup
               << " --target " << backend->Describe() << ")\n";
   }
-  return kExitOk;
+  bool failed = false;
+  MaybeRestart(o.restart_services, result->changed && !o.dry_run, *backend, &failed);
+  return RestartExit(failed);
 }
 
 void AddWriteFlags(CLI::App& app, WriteOptions& o) {
@@ -182,6 +225,8 @@ void AddWriteFlags(CLI::App& app, WriteOptions& o) {
   app.add_option("--view", o.view, "Views to write: both (default), 64 or 32");
   app.add_flag("--dry-run,-n", o.dry_run, "Show what would change, write nothing");
   app.add_option("--backup", o.backup, "Write a JSON backup of the prior state here first");
+  app.add_flag("--restart-services", o.restart_services,
+               "live: restart the running WinHTTP services after a change (30 s timeout each)");
 }
 
 const bool kSet = RegisterCommand({
@@ -273,6 +318,7 @@ struct RollbackOptions {
   std::string backup;
   TargetFlags target;
   bool dry_run = false;
+  bool restart_services = false;
 };
 
 const bool kRollback = RegisterCommand({
@@ -282,6 +328,8 @@ const bool kRollback = RegisterCommand({
       app.add_option("BACKUP", o->backup, "A backup written by set/unset --backup")->required();
       AddTargetFlags(app, o->target);
       app.add_flag("--dry-run,-n", o->dry_run, "Show what would change, write nothing");
+      app.add_flag("--restart-services", o->restart_services,
+                   "live: restart the running WinHTTP services after a change (30 s timeout each)");
       return [o]() -> int {
         auto bytes = ReadFileBytes(o->backup);
         if (!bytes) {
@@ -296,6 +344,9 @@ const bool kRollback = RegisterCommand({
         if (!opened) return ReportError(opened.error());
         std::unique_ptr<RegistryBackend> backend = std::move(*opened);
         if (o->dry_run) backend = NewDryRunBackend(std::move(backend));
+        if (auto ok = CheckRestartFlag(o->restart_services, *backend); !ok) {
+          return ReportError(ok.error());
+        }
         auto r = RestoreBackup(*backend, *backup);
         if (!r) return ReportError(r.error());
         if (o->dry_run) r->committed = false;
@@ -309,10 +360,17 @@ const bool kRollback = RegisterCommand({
           j["dry_run"] = o->dry_run;
           Merge(j, ChangeJson(*r));
           j["restart"] = r->changed && !o->dry_run ? RestartJson(*backend) : Json::array();
+          bool failed = false;
+          j["services_restarted"] =
+              MaybeRestart(o->restart_services, r->changed && !o->dry_run, *backend, &failed);
           PrintJson(j);
-          return kExitOk;
+          return RestartExit(failed);
         }
-        if (G().quiet) return kExitOk;
+        bool failed = false;
+        if (G().quiet) {
+          MaybeRestart(o->restart_services, r->changed && !o->dry_run, *backend, &failed);
+          return RestartExit(failed);
+        }
         std::cout << (o->dry_run ? "dry run, nothing written: " : "") << backend->Describe()
                   << ": rollback to " << o->backup << " (taken " << backup->created << " from "
                   << backup->target << ")\n";
@@ -325,7 +383,8 @@ const bool kRollback = RegisterCommand({
         } else if (!o->dry_run) {
           for (const std::string& line : RestartAdvice(*backend)) std::cout << line << "\n";
         }
-        return kExitOk;
+        MaybeRestart(o->restart_services, r->changed && !o->dry_run, *backend, &failed);
+        return RestartExit(failed);
       };
     }});
 

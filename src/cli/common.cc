@@ -7,6 +7,7 @@
 
 #include "core/utf16.h"
 #include "secproto/protocols.h"
+#include "util/system.h"
 
 namespace secproto::cli {
 namespace {
@@ -233,17 +234,58 @@ Json ChangeJson(const ChangeResult& r) {
   return j;
 }
 
-std::vector<std::string> RestartAdvice(const RegistryBackend& backend) {
-  std::string d = backend.Describe();
-  if (d.starts_with("live")) {
-    std::string services;
-    for (const WinHttpConsumer& c : KnownWinHttpConsumers()) {
-      if (!c.service.empty()) services += (services.empty() ? "" : ", ") + std::string(c.service);
-    }
-    return {"WinHTTP reads the value once per process: restart these or reboot: " + services +
-                "; and restart Office and .NET applications that use WinHttpHandler"};
+bool IsLiveTarget(const RegistryBackend& backend) { return backend.Describe() == "live"; }
+
+namespace {
+
+std::vector<std::string> KnownServiceNames() {
+  std::vector<std::string> names;
+  for (const WinHttpConsumer& c : KnownWinHttpConsumers()) {
+    if (!c.service.empty()) names.emplace_back(c.service);
   }
-  if (d.starts_with("reg:")) {
+  return names;
+}
+
+bool IsRunning(const std::string& state) {
+  return state == "running" || state == "start-pending" || state == "continue-pending" ||
+         state == "paused" || state == "pause-pending";
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+std::optional<std::string> RegistryText(RegistryBackend& backend, std::string_view name) {
+  auto v = backend.GetValue(View::k64, "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion", name);
+  if (!v || !*v || ((*v)->type != kRegSz && (*v)->type != kRegExpandSz)) return std::nullopt;
+  auto text = Utf16LeToUtf8((*v)->data.data(), (*v)->data.size() & ~size_t{1});
+  if (!text) return std::nullopt;
+  while (!text->empty() && text->back() == '\0') text->pop_back();
+  if (text->empty()) return std::nullopt;
+  return text;
+}
+
+}  // namespace
+
+std::vector<std::string> RestartAdvice(const RegistryBackend& backend) {
+  if (IsLiveTarget(backend)) {
+    std::vector<std::string> names = KnownServiceNames();
+    std::vector<std::string> running;
+    for (const ServiceState& s : QueryServices(names)) {
+      if (IsRunning(s.state)) running.push_back(s.name);
+    }
+    if (running.empty()) {
+      return {"WinHTTP reads the value once per process; no known WinHTTP service is running "
+              "(checked " + JoinNames(names) + "): restart Office and .NET applications that use "
+              "WinHttpHandler, or reboot"};
+    }
+    return {"WinHTTP reads the value once per process: restart these or reboot: " +
+                JoinNames(running) + " (--restart-services does it); also restart Office and "
+                ".NET applications that use WinHttpHandler"};
+  }
+  if (backend.Describe().starts_with("reg:")) {
     return {"after `reg import` on the machine, restart the WinHTTP users (WinRM, WebClient, "
             "iphlpsvc, wuauserv, Office, .NET WinHttpHandler apps) or reboot"};
   }
@@ -252,10 +294,71 @@ std::vector<std::string> RestartAdvice(const RegistryBackend& backend) {
 
 Json RestartJson(const RegistryBackend& backend) {
   Json j = Json::array();
-  if (!backend.Describe().starts_with("live") && !backend.Describe().starts_with("reg:")) return j;
+  bool live = IsLiveTarget(backend);
+  if (!live && !backend.Describe().starts_with("reg:")) return j;
+  std::vector<ServiceState> states = live ? QueryServices(KnownServiceNames()) : std::vector<ServiceState>{};
   for (const WinHttpConsumer& c : KnownWinHttpConsumers()) {
-    j.push_back(Json{{"service", c.service.empty() ? Json(nullptr) : Json(std::string(c.service))},
-                     {"display", std::string(c.display)}});
+    Json item{{"service", c.service.empty() ? Json(nullptr) : Json(std::string(c.service))},
+              {"display", std::string(c.display)}};
+    if (live) {
+      const ServiceState* found = nullptr;
+      for (const ServiceState& s : states) {
+        if (s.name == c.service) found = &s;
+      }
+      item["state"] = found ? Json(found->state) : Json(nullptr);
+      item["running"] = found != nullptr && IsRunning(found->state);
+    }
+    j.push_back(item);
+  }
+  return j;
+}
+
+Json OsJson(RegistryBackend& backend) {
+  if (!IsLiveTarget(backend)) return Json(nullptr);
+  std::optional<OsVersion> v = QueryOsVersion();
+  if (!v) return Json(nullptr);
+  Json j;
+  j["name"] = "Windows";
+  j["major"] = v->major;
+  j["minor"] = v->minor;
+  j["build"] = v->build;
+  j["product_type"] = v->product_type;
+  auto product = RegistryText(backend, "ProductName");
+  j["product_name"] = product ? Json(*product) : Json(nullptr);
+  auto display = RegistryText(backend, "DisplayVersion");
+  if (!display) display = RegistryText(backend, "ReleaseId");
+  j["display_version"] = display ? Json(*display) : Json(nullptr);
+  return j;
+}
+
+std::string OsLine(const Json& os) {
+  if (os.is_null()) return "";
+  std::string line = "Windows " + std::to_string(os["major"].get<uint32_t>()) + "." +
+                     std::to_string(os["minor"].get<uint32_t>()) + " build " +
+                     std::to_string(os["build"].get<uint32_t>()) + " (" +
+                     os["product_type"].get<std::string>() + ")";
+  if (os["product_name"].is_string()) line += ", " + os["product_name"].get<std::string>();
+  if (os["display_version"].is_string()) line += " " + os["display_version"].get<std::string>();
+  return line;
+}
+
+Json RestartRunningServices(const RegistryBackend& backend, bool* all_ok) {
+  *all_ok = true;
+  Json j = Json::array();
+  if (!IsLiveTarget(backend)) return j;
+  std::vector<std::string> running;
+  for (const ServiceState& s : QueryServices(KnownServiceNames())) {
+    if (IsRunning(s.state)) running.push_back(s.name);
+  }
+  if (running.empty() && !G().json && !G().quiet) {
+    std::cout << "restart-services: no known WinHTTP service is running\n";
+  }
+  for (const ServiceRestart& r : RestartServices(running, kServiceTimeoutMs)) {
+    if (!r.ok) *all_ok = false;
+    if (!G().json && (!G().quiet || !r.ok)) {
+      std::cout << "restart-services: " << r.name << ": " << r.result << "\n";
+    }
+    j.push_back(Json{{"service", r.name}, {"ok", r.ok}, {"result", r.result}});
   }
   return j;
 }

@@ -84,9 +84,31 @@ Json ProtocolSetJson(uint32_t value);
 std::string DescribeValue(const std::optional<RegValue>& v);
 
 /// The human lines that say what to restart after a change on this target.
+/// On live they name the known WinHTTP services the service manager reports
+/// running.
 std::vector<std::string> RestartAdvice(const RegistryBackend& backend);
-/// The JSON list of services to restart after a change.
+/// The JSON list of services to restart after a change: [{"service",
+/// "display"}], on live also "state" ("running", "stopped", "not-installed",
+/// null for applications) and "running" (bool).
 Json RestartJson(const RegistryBackend& backend);
+
+/// Whether the target is this machine's registry (also under --dry-run).
+bool IsLiveTarget(const RegistryBackend& backend);
+
+/// The running OS of a live target, null for any other target:
+/// {"name":"Windows","major","minor","build","product_type",
+///  "product_name","display_version"} (the last two from the registry,
+/// null when missing).
+Json OsJson(RegistryBackend& backend);
+/// "Windows 10.0 build 19045 (workstation), Windows 10 Pro 22H2", from OsJson.
+std::string OsLine(const Json& os);
+
+/// --restart-services: restarts the known WinHTTP services that are running
+/// (live only), prints one line per service in human mode, and returns
+/// [{"service","ok","result"}]. `*all_ok` is false when one failed.
+Json RestartRunningServices(const RegistryBackend& backend, bool* all_ok);
+/// How long --restart-services waits for each stop and each start.
+inline constexpr int kServiceTimeoutMs = 30000;
 
 }  // namespace secproto::cli
 

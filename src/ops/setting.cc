@@ -391,7 +391,7 @@ Expected<Backup> BackupFromJson(std::string_view text) {
   auto bad = [](const std::string& why) {
     return Fail(Error::Input("not a secproto backup: " + why, "bad-backup"));
   };
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  nlohmann::ordered_json j = nlohmann::ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return bad("not valid JSON");
   try {
     if (j.value("format", "") != "secproto-backup") return bad("\"format\" is not secproto-backup");
@@ -410,7 +410,7 @@ Expected<Backup> BackupFromJson(std::string_view text) {
       bv.key = v.at("key").get<std::string>();
       if (!KeyNameEquals(bv.key, kWinHttpKey)) return bad("unexpected key " + bv.key);
       bv.key_existed = v.at("key_existed").get<bool>();
-      for (const auto& k : v.value("missing_keys", nlohmann::json::array())) {
+      for (const auto& k : v.value("missing_keys", nlohmann::ordered_json::array())) {
         std::string key = k.get<std::string>();
         // Only keys on the setting's own path may be removed by a rollback.
         if (!KeyNameEquals(key, PhysicalKey(bv.view, kWinHttpKey).substr(0, key.size()))) {
@@ -440,7 +440,7 @@ Expected<Backup> BackupFromJson(std::string_view text) {
     }
     if (b.views.empty()) return bad("no views recorded");
     return b;
-  } catch (const nlohmann::json::exception& e) {
+  } catch (const nlohmann::ordered_json::exception& e) {
     return bad(std::string("a field is missing or has the wrong type (") + e.what() + ")");
   }
 }

@@ -1,0 +1,8 @@
+#include "cli/common.h"
+
+namespace secproto::cli {
+
+// On Windows the machine's own registry is the natural target.
+std::string DefaultTarget() { return "live"; }
+
+}  // namespace secproto::cli
