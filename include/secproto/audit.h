@@ -87,12 +87,21 @@ Expected<std::unique_ptr<RegistryBackend>> ReadRegSnapshot(std::string_view byte
 Expected<std::unique_ptr<RegistryBackend>> ReadShowJsonSnapshot(std::string_view text,
                                                                 std::string describe);
 
+/// How .reg inputs are read. kFast: the snapshot reader above, which also
+/// accepts several exports concatenated with `copy /b` (the collection step
+/// in docs/FLEET.md). kBackend: OpenTarget("reg:PATH", read_only), the full
+/// .reg document model; slower, and strict about one document per file.
+enum class RegReader : uint8_t { kFast, kBackend };
+
 /// Audits one input file. Never fails: I/O errors give kUnreadable, bad
 /// content kInvalid, each with a detail line.
-MachineResult AuditFile(const std::string& path, uint32_t policy);
+MachineResult AuditFile(const std::string& path, uint32_t policy,
+                        RegReader reader = RegReader::kFast);
 
-/// Audits a document already in memory (`path` names it in the result).
-MachineResult AuditBytes(const std::string& path, std::string_view bytes, uint32_t policy);
+/// Audits a document already in memory (`path` names it in the result; the
+/// hive backend and RegReader::kBackend open `path` themselves).
+MachineResult AuditBytes(const std::string& path, std::string_view bytes, uint32_t policy,
+                         RegReader reader = RegReader::kFast);
 
 /// "host" for a path: the file name without its last extension.
 std::string HostFromPath(std::string_view path);

@@ -84,6 +84,10 @@ InputKind SniffInputKind(std::string_view head) {
     return InputKind::kReg;
   }
   if (head.starts_with("regf")) return InputKind::kHive;
+  // UTF-16LE without a BOM: "W\0" or "R\0".
+  if (head.size() >= 2 && (head[0] == 'W' || head[0] == 'R') && head[1] == '\0') {
+    return InputKind::kReg;
+  }
   if (head.starts_with("\xEF\xBB\xBF")) head.remove_prefix(3);
   size_t i = 0;
   while (i < head.size() && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n')) {
@@ -156,7 +160,8 @@ void ClassifyInspection(const Inspection& ins, uint32_t policy, MachineResult& o
   }
 }
 
-MachineResult AuditBytes(const std::string& path, std::string_view bytes, uint32_t policy) {
+MachineResult AuditBytes(const std::string& path, std::string_view bytes, uint32_t policy,
+                         RegReader reader) {
   MachineResult r;
   r.host = HostFromPath(path);
   r.input = path;
@@ -165,7 +170,13 @@ MachineResult AuditBytes(const std::string& path, std::string_view bytes, uint32
       Fail(Error::Input("not a .reg export, a hive or `secproto show --json` output", "unknown-input"));
   switch (r.kind) {
     case InputKind::kReg:
-      backend = ReadRegSnapshot(bytes, "reg:" + path);
+      if (reader == RegReader::kBackend) {
+        TargetOptions opts;
+        opts.read_only = true;
+        backend = OpenTarget("reg:" + path, opts);
+      } else {
+        backend = ReadRegSnapshot(bytes, "reg:" + path);
+      }
       break;
     case InputKind::kShowJson:
       backend = ReadShowJsonSnapshot(bytes, "json:" + path);
@@ -187,7 +198,7 @@ MachineResult AuditBytes(const std::string& path, std::string_view bytes, uint32
   return r;
 }
 
-MachineResult AuditFile(const std::string& path, uint32_t policy) {
+MachineResult AuditFile(const std::string& path, uint32_t policy, RegReader reader) {
   std::unique_ptr<std::FILE, FileCloser> f(std::fopen(path.c_str(), "rb"));
   if (!f) return Unreadable(path, "cannot open: " + std::string(std::strerror(errno)));
   // Sniff first: a hive is opened by the hive backend, never read whole here.
@@ -211,7 +222,7 @@ MachineResult AuditFile(const std::string& path, uint32_t policy) {
     r.cls = MachineClass::kInvalid;
     return r;
   }
-  return AuditBytes(path, data, policy);
+  return AuditBytes(path, data, policy, reader);
 }
 
 std::vector<std::string> ExpandInputs(const std::vector<std::string>& inputs) {

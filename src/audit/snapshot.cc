@@ -229,6 +229,11 @@ Expected<std::unique_ptr<RegistryBackend>> ReadRegSnapshot(std::string_view byte
     if (!utf8) return Fail(Error::Input("broken UTF-16 text", "bad-reg"));
     converted = std::move(*utf8);
     text = converted;
+  } else if (bytes.size() >= 2 && bytes[0] != 0 && bytes[1] == 0) {  // UTF-16LE, no BOM
+    auto utf8 = Utf16LeToUtf8(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+    if (!utf8) return Fail(Error::Input("broken UTF-16 text", "bad-reg"));
+    converted = std::move(*utf8);
+    text = converted;
   }
   constexpr std::string_view kBom = "\xEF\xBB\xBF";
   SnapshotView views[2];

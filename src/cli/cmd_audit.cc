@@ -35,6 +35,7 @@ struct AuditCliOptions {
   int jobs = 0;
   int list = 20;
   bool progress = true;
+  std::string reader = "fast";
 };
 
 constexpr size_t kChunk = 256;
@@ -76,6 +77,12 @@ int Run(const AuditCliOptions& o) {
   if (auto why = WinHttpIgnoreReason(policy)) {
     return ReportError(Error::Usage("--policy " + ProtocolSet(policy).Hex() + ": " + *why, "usage"));
   }
+  RegReader reader = RegReader::kFast;
+  if (o.reader == "backend") {
+    reader = RegReader::kBackend;
+  } else if (o.reader != "fast") {
+    return ReportError(Error::Usage("--reg-reader is fast or backend", "usage"));
+  }
   std::vector<std::string> files = ExpandInputs(o.inputs);
   if (files.empty()) {
     return ReportError(Error::Target("no input files found in the given folders", "no-inputs"));
@@ -107,7 +114,7 @@ int Run(const AuditCliOptions& o) {
     chunk.assign(n, MachineResult{});
     std::atomic<size_t> next{0};
     auto work = [&]() {
-      for (size_t i; (i = next.fetch_add(1)) < n;) chunk[i] = AuditFile(files[start + i], policy);
+      for (size_t i; (i = next.fetch_add(1)) < n;) chunk[i] = AuditFile(files[start + i], policy, reader);
     };
     std::vector<std::thread> threads;
     for (unsigned t = 1; t < jobs && t < n; ++t) threads.emplace_back(work);
@@ -196,6 +203,9 @@ const bool kAudit = RegisterCommand({
       app.add_option("--html", o->html, "Write a self-contained HTML report to FILE");
       app.add_option("-j,--jobs", o->jobs, "Worker threads (default: cores, at most 4)");
       app.add_option("--list", o->list, "Human mode: list at most N non-compliant machines");
+      app.add_option("--reg-reader", o->reader,
+                     "fast (default; also reads concatenated exports) or backend (the reg: "
+                     "target's document model)");
       app.add_flag("!--no-progress", o->progress, "No progress line on a terminal");
       app.footer(
           "Classes: compliant, drift, missing, wrong-type, one-view, invalid, unreadable.\n"

@@ -150,25 +150,44 @@ std::string PolicyLine(const ExportOptions& o) {
          ")";
 }
 
+// Word-wraps `line` at `width` columns; continuation lines are indented.
+void Wrap(const std::string& line, size_t width, std::vector<std::string>& out) {
+  std::string rest = line;
+  std::string indent;
+  while (rest.size() > width) {
+    size_t cut = rest.rfind(' ', width);
+    if (cut == std::string::npos || cut <= indent.size()) break;
+    out.push_back(rest.substr(0, cut));
+    size_t lead = line.find_first_not_of(' ');
+    indent = std::string((lead == std::string::npos ? 0 : lead) + 2, ' ');
+    rest = indent + rest.substr(cut + 1);
+  }
+  out.push_back(rest);
+}
+
 std::vector<std::string> HeaderLines(const ExportOptions& o, ExportFormat format,
                                      const std::vector<std::string>& apply) {
-  std::vector<std::string> lines;
-  lines.push_back("WinHTTP DefaultSecureProtocols, made by secproto " +
-                  std::string(SECPROTO_VERSION));
-  lines.push_back("Policy: " + PolicyLine(o));
-  for (const ViewKey& k : ViewKeys()) {
-    lines.push_back("View " + k.view + ": HKLM\\" + k.subkey);
-    lines.push_back("         read by " + k.who);
-  }
-  lines.push_back(o.unset ? "Removes the value named DefaultSecureProtocols; keys stay."
-                          : "Type: REG_DWORD, written explicitly; a missing key is created.");
-  for (const std::string& a : apply) lines.push_back(a);
-  lines.push_back("WinHTTP reads the value once per process: afterwards restart " +
-                  RestartServices() + ", Office and .NET WinHttpHandler apps, or reboot.");
+  std::vector<std::string> raw;
+  raw.push_back("WinHTTP DefaultSecureProtocols, made by secproto " +
+                std::string(SECPROTO_VERSION));
+  raw.push_back("Policy: " + PolicyLine(o));
+  raw.push_back("Key: " + std::string(RelativeKey()) + ", in both views:");
+  raw.push_back("  view 64: under HKLM\\SOFTWARE (read by 64-bit processes)");
+  raw.push_back("  view 32: under HKLM\\SOFTWARE\\WOW6432Node (32-bit processes on 64-bit "
+                "Windows)");
+  raw.push_back(o.unset ? "Removes the value named DefaultSecureProtocols; keys stay."
+                        : "Type: REG_DWORD, written explicitly; a missing key is created.");
+  for (const std::string& a : apply) raw.push_back(a);
+  raw.push_back("WinHTTP reads the value once per process: afterwards restart " +
+                RestartServices() + ", Office and .NET WinHttpHandler apps, or reboot.");
   std::string regen = "secproto export " + (o.policy.empty() ? Hex(o.value) : o.policy) +
                       " --format " + std::string(ExportFormatName(format));
   if (o.unset) regen = "secproto export --unset --format " + std::string(ExportFormatName(format));
-  lines.push_back("Regenerate with: " + regen);
+  raw.push_back("Regenerate with: " + regen);
+  // Comment markers take up to 2 columns: stay within 78 for yamllint and
+  // readable diffs.
+  std::vector<std::string> lines;
+  for (const std::string& l : raw) Wrap(l, 76, lines);
   return lines;
 }
 

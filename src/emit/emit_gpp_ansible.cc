@@ -137,7 +137,8 @@ std::string AnsibleTasks(const ExportOptions& o, int indent, bool role) {
     line("- name: DefaultSecureProtocols, view " + k.view + " (" +
          (k.view == "64" ? "native key" : "WOW6432Node key") + ")");
     line("  ansible.windows.win_regedit:");
-    line("    path: HKLM:\\" + k.subkey);
+    line(std::string("    path: HKLM:\\SOFTWARE\\") + (k.view == "32" ? "WOW6432Node\\" : "") +
+         "{{ secproto_key }}");
     line("    name: DefaultSecureProtocols");
     if (o.unset) {
       line("    state: absent");
@@ -151,6 +152,12 @@ std::string AnsibleTasks(const ExportOptions& o, int indent, bool role) {
     first = false;
   }
   return t;
+}
+
+// The key below HKLM\SOFTWARE (and below its WOW6432Node), as a variable
+// so that every line stays within yamllint's 80 columns.
+std::string KeyVar() {
+  return "secproto_key: " + WinHttpSubkey(false).substr(std::string_view("SOFTWARE\\").size());
 }
 
 std::string YamlHeader(const ExportOptions& o, const std::vector<std::string>& apply) {
@@ -180,6 +187,8 @@ Artifact EmitAnsible(const ExportOptions& o) {
     p += "- name: " + PlayName(o) + "\n";
     p += "  hosts: \"{{ secproto_hosts | default('windows') }}\"\n";
     p += "  gather_facts: false\n";
+    p += "  vars:\n";
+    p += "    " + KeyVar() + "\n";
     p += "  tasks:\n";
     p += AnsibleTasks(o, 4, false);
     return Artifact{false, {{"", std::move(p)}}};
@@ -198,10 +207,12 @@ Artifact EmitAnsible(const ExportOptions& o) {
     defaults += "secproto_value: " + std::to_string(o.value) + "\n";
   }
   a.files.push_back({"defaults/main.yml", defaults});
+  a.files.push_back({"vars/main.yml", "---\n# The WinHttp key below HKLM\\SOFTWARE and HKLM\\SOFTWARE\\WOW6432Node.\n" +
+                                          KeyVar() + "\n"});
   std::string meta = "---\n";
   meta += "galaxy_info:\n";
   meta += "  author: secproto\n";
-  meta += "  description: " + PlayName(o) + " in both registry views\n";
+  meta += "  description: WinHTTP DefaultSecureProtocols in both registry views\n";
   meta += "  license: MIT\n";
   meta += "  min_ansible_version: \"2.14\"\n";
   meta += "  platforms:\n";
