@@ -106,9 +106,27 @@ MachineResult AuditBytes(const std::string& path, std::string_view bytes, uint32
 /// "host" for a path: the file name without its last extension.
 std::string HostFromPath(std::string_view path);
 
-/// Expands inputs: files stay, directories are walked recursively (regular
-/// files only, sorted by path; hidden files skipped). A path that does not
-/// exist is kept, so that it is reported unreadable.
+/// Walks inputs lazily: files are returned as given, directories are walked
+/// depth-first with each directory's entries sorted by name (hidden entries
+/// skipped). A path that does not exist, or a directory that cannot be
+/// listed, is returned as is, so that it is reported unreadable. Memory is
+/// bounded by the largest directory, not by the fleet.
+class InputWalker {
+ public:
+  explicit InputWalker(std::vector<std::string> inputs);
+  /// The next file, or nullopt when the walk is over.
+  std::optional<std::string> Next();
+
+ private:
+  struct Frame {
+    std::vector<std::string> paths;
+    size_t next = 0;
+    bool top = false;
+  };
+  std::vector<Frame> stack_;
+};
+
+/// Every file InputWalker returns, in its order.
 std::vector<std::string> ExpandInputs(const std::vector<std::string>& inputs);
 
 /// Counts per class.

@@ -225,35 +225,48 @@ MachineResult AuditFile(const std::string& path, uint32_t policy, RegReader read
   return AuditBytes(path, data, policy, reader);
 }
 
-std::vector<std::string> ExpandInputs(const std::vector<std::string>& inputs) {
+InputWalker::InputWalker(std::vector<std::string> inputs) {
+  Frame top;
+  top.paths = std::move(inputs);
+  top.top = true;
+  stack_.push_back(std::move(top));
+}
+
+std::optional<std::string> InputWalker::Next() {
   namespace fs = std::filesystem;
-  std::vector<std::string> out;
-  for (const std::string& in : inputs) {
+  while (!stack_.empty()) {
+    Frame& f = stack_.back();
+    if (f.next >= f.paths.size()) {
+      stack_.pop_back();
+      continue;
+    }
+    std::string path = std::move(f.paths[f.next++]);
+    bool top = f.top;
     std::error_code ec;
-    if (!fs::is_directory(in, ec)) {
-      out.push_back(in);
+    if (!fs::is_directory(path, ec)) {
+      // Below the top, only regular files (not sockets, fifos, dangling links).
+      if (top || fs::is_regular_file(path, ec)) return path;
       continue;
     }
-    std::vector<std::string> found;
-    fs::recursive_directory_iterator it(in, fs::directory_options::skip_permission_denied, ec), end;
-    if (ec) {
-      out.push_back(in);  // reported unreadable
-      continue;
-    }
+    Frame child;
+    fs::directory_iterator it(path, ec), end;
+    if (ec) return path;  // cannot list it: reported unreadable
     for (; it != end; it.increment(ec)) {
       if (ec) break;
-      const fs::path& p = it->path();
-      std::string name = p.filename().string();
-      if (!name.empty() && name[0] == '.') {
-        if (it->is_directory(ec)) it.disable_recursion_pending();
-        continue;
-      }
-      if (it->is_regular_file(ec)) found.push_back(p.string());
+      std::string name = it->path().filename().string();
+      if (!name.empty() && name[0] == '.') continue;
+      child.paths.push_back(it->path().string());
     }
-    std::sort(found.begin(), found.end());
-    out.insert(out.end(), std::make_move_iterator(found.begin()),
-               std::make_move_iterator(found.end()));
+    std::sort(child.paths.begin(), child.paths.end());
+    stack_.push_back(std::move(child));  // invalidates `f`
   }
+  return std::nullopt;
+}
+
+std::vector<std::string> ExpandInputs(const std::vector<std::string>& inputs) {
+  std::vector<std::string> out;
+  InputWalker walker(inputs);
+  while (auto p = walker.Next()) out.push_back(std::move(*p));
   return out;
 }
 

@@ -83,10 +83,7 @@ int Run(const AuditCliOptions& o) {
   } else if (o.reader != "fast") {
     return ReportError(Error::Usage("--reg-reader is fast or backend", "usage"));
   }
-  std::vector<std::string> files = ExpandInputs(o.inputs);
-  if (files.empty()) {
-    return ReportError(Error::Target("no input files found in the given folders", "no-inputs"));
-  }
+  InputWalker walker(o.inputs);
 
   std::unique_ptr<StreamedFile> csv;
   if (!o.csv.empty()) {
@@ -97,11 +94,11 @@ int Run(const AuditCliOptions& o) {
   }
   bool keep = G().json || !o.html.empty();
   std::vector<MachineResult> kept;
-  if (keep) kept.reserve(files.size());
 
   unsigned jobs = o.jobs > 0 ? static_cast<unsigned>(o.jobs)
                              : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
-  bool progress = o.progress && SECPROTO_ISATTY(2) && files.size() >= 1000;
+  bool progress = o.progress && SECPROTO_ISATTY(2);
+  bool progress_shown = false;
   auto last_progress = std::chrono::steady_clock::now();
 
   AuditSummary summary;
@@ -109,12 +106,20 @@ int Run(const AuditCliOptions& o) {
   int listed = 0;
   bool human = !G().json && !G().quiet;
   std::vector<MachineResult> chunk;
-  for (size_t start = 0; start < files.size(); start += kChunk) {
-    size_t n = std::min(kChunk, files.size() - start);
+  std::vector<std::string> paths;
+  while (true) {
+    paths.clear();
+    while (paths.size() < kChunk) {
+      auto p = walker.Next();
+      if (!p) break;
+      paths.push_back(std::move(*p));
+    }
+    size_t n = paths.size();
+    if (n == 0) break;
     chunk.assign(n, MachineResult{});
     std::atomic<size_t> next{0};
     auto work = [&]() {
-      for (size_t i; (i = next.fetch_add(1)) < n;) chunk[i] = AuditFile(files[start + i], policy, reader);
+      for (size_t i; (i = next.fetch_add(1)) < n;) chunk[i] = AuditFile(paths[i], policy, reader);
     };
     std::vector<std::thread> threads;
     for (unsigned t = 1; t < jobs && t < n; ++t) threads.emplace_back(work);
@@ -133,15 +138,19 @@ int Run(const AuditCliOptions& o) {
       }
       if (keep) kept.push_back(std::move(r));
     }
-    if (progress) {
+    if (progress && summary.total >= 1000) {
       auto now = std::chrono::steady_clock::now();
       if (now - last_progress > std::chrono::milliseconds(200)) {
         last_progress = now;
-        std::cerr << "\raudit: " << start + n << "/" << files.size() << " files" << std::flush;
+        progress_shown = true;
+        std::cerr << "\raudit: " << summary.total << " files" << std::flush;
       }
     }
   }
-  if (progress) std::cerr << "\r\033[K" << std::flush;
+  if (progress_shown) std::cerr << "\r\033[K" << std::flush;
+  if (summary.total == 0) {
+    return ReportError(Error::Target("no input files found in the given folders", "no-inputs"));
+  }
 
   if (csv) {
     if (Status s = csv->Publish(); !s) return ReportError(s.error());
