@@ -171,7 +171,7 @@ std::vector<std::string> HeaderLines(const ExportOptions& o, ExportFormat format
   raw.push_back("WinHTTP DefaultSecureProtocols, made by secproto " +
                 std::string(SECPROTO_VERSION));
   raw.push_back("Policy: " + PolicyLine(o));
-  raw.push_back("Key: " + std::string(RelativeKey()) + ", in both views:");
+  raw.push_back("Key (both views): " + std::string(RelativeKey()));
   raw.push_back("  view 64: under HKLM\\SOFTWARE (read by 64-bit processes)");
   raw.push_back("  view 32: under HKLM\\SOFTWARE\\WOW6432Node (32-bit processes on 64-bit "
                 "Windows)");

@@ -189,9 +189,9 @@ std::string Ps1Script(const ExportOptions& o, ExportFormat format,
 Artifact EmitPs1(const ExportOptions& o) {
   std::string s = Ps1Script(
       o, ExportFormat::kPs1,
-      {"Apply from an elevated prompt: powershell.exe -ExecutionPolicy Bypass -File <this file>",
-       "  -WhatIf shows what would change; -BackupPath FILE chooses where the backup goes.",
-       "Idempotent: a compliant machine is left alone. Exit code 0 = compliant, 1 = failed."});
+      {"Apply (elevated): powershell -ExecutionPolicy Bypass -File <this file>",
+       "  -WhatIf shows what would change; -BackupPath FILE sets the backup file.",
+       "Idempotent. Exit code 0 = compliant (or -WhatIf), 1 = failed."});
   return Artifact{false, {{"", std::move(s)}}};
 }
 

@@ -1,8 +1,7 @@
 <#
   WinHTTP DefaultSecureProtocols, made by secproto @VERSION@
   Policy: modern = REG_DWORD 0x00002800 (10240: TLS 1.2, TLS 1.3)
-  Key: Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp, in both
-    views:
+  Key (both views): Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp
     view 64: under HKLM\SOFTWARE (read by 64-bit processes)
     view 32: under HKLM\SOFTWARE\WOW6432Node (32-bit processes on 64-bit
       Windows)

@@ -1,18 +1,14 @@
 <#
   WinHTTP DefaultSecureProtocols, made by secproto @VERSION@
   Policy: modern = REG_DWORD 0x00002800 (10240: TLS 1.2, TLS 1.3)
-  Key: Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp, in both
-    views:
+  Key (both views): Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp
     view 64: under HKLM\SOFTWARE (read by 64-bit processes)
     view 32: under HKLM\SOFTWARE\WOW6432Node (32-bit processes on 64-bit
       Windows)
   Type: REG_DWORD, written explicitly; a missing key is created.
-  Apply from an elevated prompt: powershell.exe -ExecutionPolicy Bypass -File
-    <this file>
-    -WhatIf shows what would change; -BackupPath FILE chooses where the backup
-      goes.
-  Idempotent: a compliant machine is left alone. Exit code 0 = compliant, 1 =
-    failed.
+  Apply (elevated): powershell -ExecutionPolicy Bypass -File <this file>
+    -WhatIf shows what would change; -BackupPath FILE sets the backup file.
+  Idempotent. Exit code 0 = compliant (or -WhatIf), 1 = failed.
   WinHTTP reads the value once per process: afterwards restart WinRM,
     WebClient, iphlpsvc, wuauserv, Office and .NET WinHttpHandler apps, or
     reboot.

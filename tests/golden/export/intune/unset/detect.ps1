@@ -2,8 +2,7 @@
   WinHTTP DefaultSecureProtocols, made by secproto @VERSION@
   Policy: remove DefaultSecureProtocols from both views (WinHTTP falls back to
     the OS built-in default)
-  Key: Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp, in both
-    views:
+  Key (both views): Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp
     view 64: under HKLM\SOFTWARE (read by 64-bit processes)
     view 32: under HKLM\SOFTWARE\WOW6432Node (32-bit processes on 64-bit
       Windows)
