@@ -1,0 +1,227 @@
+// secproto audit INPUT... --policy PROTOCOLS [--json] [--csv FILE] [--html FILE]
+// Classifies every machine of a fleet from its collected data. Inputs are
+// processed in chunks, in order, by a few worker threads; results stream to
+// the human listing and the CSV file, and a compact record per machine is
+// kept only when --json or --html needs the whole list at the end.
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <thread>
+
+#ifdef _WIN32
+#include <io.h>
+#define SECPROTO_ISATTY _isatty
+#else
+#include <unistd.h>
+#define SECPROTO_ISATTY isatty
+#endif
+
+#include "cli/common.h"
+#include "secproto/audit.h"
+#include "secproto/protocols.h"
+#include "util/file.h"
+
+namespace secproto::cli {
+namespace {
+
+struct AuditCliOptions {
+  std::vector<std::string> inputs;
+  std::vector<std::string> policy;
+  std::string csv;
+  std::string html;
+  int jobs = 0;
+  int list = 20;
+  bool progress = true;
+  std::string reader = "fast";
+};
+
+constexpr size_t kChunk = 256;
+
+// A file written as the audit streams: a temp file beside the target,
+// renamed over it at the end (WriteFileAtomically's contract, streamed).
+class StreamedFile {
+ public:
+  static Expected<std::unique_ptr<StreamedFile>> Open(const std::string& path) {
+    SECPROTO_ASSIGN_OR_RETURN(temp, TempFile::CreateBeside(path));
+    auto f = std::unique_ptr<StreamedFile>(new StreamedFile(path, std::move(temp)));
+    f->out_.open(f->temp_->path(), std::ios::binary | std::ios::trunc);
+    if (!f->out_) return Fail(Error::Io("cannot write " + f->temp_->path(), "io"));
+    return f;
+  }
+  std::ostream& out() { return out_; }
+  Status Publish() {
+    out_.flush();
+    if (!out_) return Fail(Error::Io("cannot write " + path_, "io"));
+    out_.close();
+    return temp_->Publish(path_);
+  }
+
+ private:
+  StreamedFile(std::string path, std::unique_ptr<TempFile> temp)
+      : path_(std::move(path)), temp_(std::move(temp)) {}
+  std::string path_;
+  std::unique_ptr<TempFile> temp_;
+  std::ofstream out_;
+};
+
+int Run(const AuditCliOptions& o) {
+  auto spec = ParseProtocols(o.policy);
+  if (!spec) return ReportError(spec.error());
+  if (spec->relative) {
+    return ReportError(Error::Usage("--policy takes a full list or a profile, not +/- edits", "usage"));
+  }
+  uint32_t policy = spec->absolute;
+  if (auto why = WinHttpIgnoreReason(policy)) {
+    return ReportError(Error::Usage("--policy " + ProtocolSet(policy).Hex() + ": " + *why, "usage"));
+  }
+  RegReader reader = RegReader::kFast;
+  if (o.reader == "backend") {
+    reader = RegReader::kBackend;
+  } else if (o.reader != "fast") {
+    return ReportError(Error::Usage("--reg-reader is fast or backend", "usage"));
+  }
+  InputWalker walker(o.inputs);
+
+  std::unique_ptr<StreamedFile> csv;
+  if (!o.csv.empty()) {
+    auto f = StreamedFile::Open(o.csv);
+    if (!f) return ReportError(f.error());
+    csv = std::move(*f);
+    csv->out() << CsvHeader();
+  }
+  bool keep = G().json || !o.html.empty();
+  std::vector<MachineResult> kept;
+
+  unsigned jobs = o.jobs > 0 ? static_cast<unsigned>(o.jobs)
+                             : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+  bool progress = o.progress && SECPROTO_ISATTY(2);
+  bool progress_shown = false;
+  auto last_progress = std::chrono::steady_clock::now();
+
+  AuditSummary summary;
+  summary.policy = policy;
+  int listed = 0;
+  bool human = !G().json && !G().quiet;
+  std::vector<MachineResult> chunk;
+  std::vector<std::string> paths;
+  while (true) {
+    paths.clear();
+    while (paths.size() < kChunk) {
+      auto p = walker.Next();
+      if (!p) break;
+      paths.push_back(std::move(*p));
+    }
+    size_t n = paths.size();
+    if (n == 0) break;
+    chunk.assign(n, MachineResult{});
+    std::atomic<size_t> next{0};
+    auto work = [&]() {
+      for (size_t i; (i = next.fetch_add(1)) < n;) chunk[i] = AuditFile(paths[i], policy, reader);
+    };
+    std::vector<std::thread> threads;
+    for (unsigned t = 1; t < jobs && t < n; ++t) threads.emplace_back(work);
+    work();
+    for (std::thread& t : threads) t.join();
+
+    for (MachineResult& r : chunk) {
+      summary.Add(r);
+      if (csv) csv->out() << CsvRow(r);
+      if (human && r.cls != MachineClass::kCompliant) {
+        if (listed < o.list) {
+          std::cout << std::left << std::setw(11) << MachineClassName(r.cls) << " " << r.host
+                    << ": " << r.detail << "\n";
+        }
+        ++listed;
+      }
+      if (keep) kept.push_back(std::move(r));
+    }
+    if (progress && summary.total >= 1000) {
+      auto now = std::chrono::steady_clock::now();
+      if (now - last_progress > std::chrono::milliseconds(200)) {
+        last_progress = now;
+        progress_shown = true;
+        std::cerr << "\raudit: " << summary.total << " files" << std::flush;
+      }
+    }
+  }
+  if (progress_shown) std::cerr << "\r\033[K" << std::flush;
+  if (summary.total == 0) {
+    return ReportError(Error::Target("no input files found in the given folders", "no-inputs"));
+  }
+
+  if (csv) {
+    if (Status s = csv->Publish(); !s) return ReportError(s.error());
+  }
+  if (!o.html.empty()) {
+    if (Status s = WriteFileAtomically(o.html, HtmlReport(summary, kept)); !s) {
+      return ReportError(s.error());
+    }
+  }
+  uint64_t judged = summary.total - summary.Count(MachineClass::kInvalid) -
+                    summary.Count(MachineClass::kUnreadable);
+  int code = judged == 0 ? kExitTarget
+             : summary.Count(MachineClass::kCompliant) == summary.total ? kExitOk
+                                                                        : kExitDrift;
+  if (G().json) {
+    std::string out = "{\n  \"summary\": " + SummaryJson(summary) + ",\n  \"exit_code\": " +
+                      std::to_string(code) + ",\n  \"machines\": [";
+    std::cout << out;
+    bool first = true;
+    for (const MachineResult& r : kept) {
+      std::cout << (first ? "\n    " : ",\n    ") << MachineJson(r);
+      first = false;
+    }
+    std::cout << (first ? "]\n}\n" : "\n  ]\n}\n") << std::flush;
+  } else if (!G().quiet) {
+    if (listed > o.list) {
+      std::cout << "... and " << (listed - o.list)
+                << " more not compliant (see --csv, --json or --html)\n";
+    }
+    if (listed > 0) std::cout << "\n";
+    ProtocolSet p(policy);
+    std::cout << "Policy " << p.Hex() << " (" << p.Describe() << "): " << summary.total
+              << " machine" << (summary.total == 1 ? "" : "s") << "\n";
+    for (MachineClass c : AllMachineClasses()) {
+      uint64_t k = summary.Count(c);
+      char pct[16];
+      std::snprintf(pct, sizeof pct, "%5.1f%%", 100.0 * static_cast<double>(k) /
+                                                    static_cast<double>(summary.total));
+      std::cout << "  " << std::left << std::setw(11) << MachineClassName(c) << std::right
+                << std::setw(8) << k << "  " << pct << "\n";
+    }
+    if (!o.csv.empty()) std::cout << "wrote " << o.csv << "\n";
+    if (!o.html.empty()) std::cout << "wrote " << o.html << "\n";
+    if (code == kExitTarget) std::cerr << "secproto: error: no input could be read and judged\n";
+  }
+  return code;
+}
+
+const bool kAudit = RegisterCommand({
+    "audit", "Classify a fleet's collected data (.reg exports, hives, show --json) against a policy",
+    70, [](CLI::App& app) -> std::function<int()> {
+      auto o = std::make_shared<AuditCliOptions>();
+      app.add_option("INPUT", o->inputs, "Files or folders (walked): .reg, hive, show --json")
+          ->required();
+      app.add_option("-p,--policy", o->policy, "The expected protocols or profile (modern, 0x2800)")
+          ->required()
+          ->expected(1);
+      app.add_option("--csv", o->csv, "Write one CSV line per machine to FILE");
+      app.add_option("--html", o->html, "Write a self-contained HTML report to FILE");
+      app.add_option("-j,--jobs", o->jobs, "Worker threads (default: cores, at most 4)");
+      app.add_option("--list", o->list, "Human mode: list at most N non-compliant machines");
+      app.add_option("--reg-reader", o->reader,
+                     "fast (default; also reads concatenated exports) or backend (the reg: "
+                     "target's document model)");
+      app.add_flag("!--no-progress", o->progress, "No progress line on a terminal");
+      app.footer(
+          "Classes: compliant, drift, missing, wrong-type, one-view, invalid, unreadable.\n"
+          "Exit: 0 all compliant, 1 some not compliant, 2 bad usage, 3 nothing readable.\n"
+          "Example:\n  secproto audit collected/ --policy modern --html report.html --csv report.csv");
+      return [o]() -> int { return Run(*o); };
+    }});
+
+}  // namespace
+}  // namespace secproto::cli

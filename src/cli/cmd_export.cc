@@ -1,0 +1,154 @@
+// secproto export PROTOCOLS --format F [-o PATH] [--unset] [--role DIR]
+// [--gpo-backup DIR]: deployment artifacts for fleets.
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/common.h"
+#include "secproto/emit.h"
+#include "secproto/protocols.h"
+#include "util/file.h"
+
+namespace secproto::cli {
+namespace {
+
+struct ExportCliOptions {
+  std::vector<std::string> protocols;
+  std::string format;
+  std::string output;
+  bool unset = false;
+  std::string role_dir;
+  std::string gpo_dir;
+  bool fixed_ids = false;
+};
+
+// Writes every file of a folder artifact below `dir`, creating folders.
+Status WriteTree(const std::string& dir, const Artifact& a) {
+  for (const ArtifactFile& f : a.files) {
+    std::filesystem::path p = std::filesystem::path(dir) / f.path;
+    std::error_code ec;
+    std::filesystem::create_directories(p.parent_path(), ec);
+    if (ec) {
+      return Fail(Error::Io("cannot create folder " + p.parent_path().string() + ": " +
+                                ec.message(),
+                            "io"));
+    }
+    SECPROTO_TRY(WriteFileAtomically(p.string(), f.content));
+  }
+  return {};
+}
+
+int Run(const ExportCliOptions& o) {
+  auto format = ParseExportFormat(o.format);
+  if (!format) return ReportError(format.error());
+  ExportOptions eo;
+  eo.unset = o.unset;
+  eo.fixed_ids = o.fixed_ids;
+  if (const char* env = std::getenv("SECPROTO_FIXED_IDS"); env && std::string(env) == "1") {
+    eo.fixed_ids = true;
+  }
+  if (o.unset && !o.protocols.empty()) {
+    return ReportError(Error::Usage("--unset removes the value: give no PROTOCOLS", "usage"));
+  }
+  if (!o.unset) {
+    if (o.protocols.empty()) {
+      return ReportError(Error::Usage(
+          "give PROTOCOLS (a profile such as modern, or tls1.2,tls1.3), or --unset", "usage"));
+    }
+    auto spec = ParseProtocols(o.protocols);
+    if (!spec) return ReportError(spec.error());
+    if (spec->relative) {
+      return ReportError(Error::Input(
+          "+/- edits are relative to a stored value; export takes a full list", "relative-edit"));
+    }
+    eo.value = spec->absolute;
+    for (const std::string& p : o.protocols) eo.policy += (eo.policy.empty() ? "" : ",") + p;
+  }
+  std::string dir;
+  if (!o.gpo_dir.empty()) {
+    eo.gpo_backup = true;
+    dir = o.gpo_dir;
+  }
+  if (!o.role_dir.empty()) {
+    eo.ansible_role = true;
+    dir = o.role_dir;
+  }
+  if (!dir.empty() && !o.output.empty()) {
+    return ReportError(Error::Usage("give the folder once: --role/--gpo-backup DIR, not -o", "usage"));
+  }
+  auto artifact = Emit(*format, eo);
+  if (!artifact) return ReportError(artifact.error());
+  if (artifact->is_directory && dir.empty()) dir = o.output;
+  if (artifact->is_directory && dir.empty()) {
+    return ReportError(Error::Usage(std::string("--format ") + std::string(ExportFormatName(*format)) +
+                                        " writes a folder: give -o DIR",
+                                    "usage"));
+  }
+  if (!eo.unset && !G().quiet) {
+    for (const Warning& w : WarningsFor(ProtocolSet(eo.value))) {
+      std::cerr << "secproto: warning: " << w.message << "\n";
+    }
+  }
+  Json files = Json::array();
+  if (artifact->is_directory) {
+    if (Status s = WriteTree(dir, *artifact); !s) return ReportError(s.error());
+    for (const ArtifactFile& f : artifact->files) {
+      files.push_back(Json{{"path", (std::filesystem::path(dir) / f.path).string()},
+                           {"bytes", f.content.size()}});
+    }
+  } else if (!o.output.empty()) {
+    const std::string& content = artifact->files.front().content;
+    if (Status s = WriteFileAtomically(o.output, content); !s) return ReportError(s.error());
+    files.push_back(Json{{"path", o.output}, {"bytes", content.size()}});
+  } else {
+    if (G().json) {
+      return ReportError(Error::Usage("--json prints a report: give -o PATH for the artifact", "usage"));
+    }
+    std::cout << artifact->files.front().content << std::flush;
+    return kExitOk;
+  }
+  if (G().json) {
+    Json j;
+    j["format"] = std::string(ExportFormatName(*format));
+    j["unset"] = eo.unset;
+    j["value"] = eo.unset ? Json(nullptr) : Json(eo.value);
+    j["hex"] = eo.unset ? Json(nullptr) : Json(ProtocolSet(eo.value).Hex());
+    j["protocols"] = eo.unset ? Json(nullptr) : Json(ProtocolSet(eo.value).Names());
+    j["files"] = files;
+    PrintJson(j);
+  } else if (!G().quiet) {
+    for (const auto& f : files) {
+      std::cout << "wrote " << f["path"].get<std::string>() << " (" << f["bytes"].get<size_t>()
+                << " bytes)\n";
+    }
+  }
+  return kExitOk;
+}
+
+const bool kExport = RegisterCommand({
+    "export", "Write a deployment artifact: reg, ps1, intune, gpp, ansible, dsc", 60,
+    [](CLI::App& app) -> std::function<int()> {
+      auto o = std::make_shared<ExportCliOptions>();
+      app.add_option("PROTOCOLS", o->protocols, "Protocols or a profile (see `secproto profiles`)");
+      app.add_option("-f,--format", o->format, "reg | ps1 | intune | gpp | ansible | dsc")->required();
+      app.add_option("-o,--output", o->output, "Output file (folder for intune); default stdout");
+      app.add_flag("--unset", o->unset, "Make an artifact that removes the value");
+      app.add_option("--role", o->role_dir, "ansible: write a role layout into DIR");
+      app.add_option("--gpo-backup", o->gpo_dir,
+                     "gpp: lay out DIR/Machine/Preferences/Registry/Registry.xml and a README");
+      app.add_flag("--fixed-ids", o->fixed_ids,
+                   "gpp: fixed uids and timestamp for reproducible output (also "
+                   "SECPROTO_FIXED_IDS=1)");
+      app.footer(
+          "Examples:\n"
+          "  secproto export modern --format reg -o winhttp.reg\n"
+          "  secproto export tls1.2,tls1.3 --format ps1 -o Set-WinHttpTls.ps1\n"
+          "  secproto export modern --format intune -o intune/\n"
+          "  secproto export modern --format gpp --gpo-backup gpo/\n"
+          "  secproto export modern --format ansible --role roles/secproto_winhttp\n"
+          "  secproto export --unset --format reg -o remove.reg");
+      return [o]() -> int { return Run(*o); };
+    }});
+
+}  // namespace
+}  // namespace secproto::cli

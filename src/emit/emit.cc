@@ -1,0 +1,233 @@
+// Format dispatch, the header comment, and the .reg emitter.
+#include "secproto/emit.h"
+
+#include <cctype>
+#include <cstdio>
+#include <random>
+
+#include "core/utf16.h"
+#include "emit/emit_common.h"
+#include "secproto/protocols.h"
+#include "secproto/setting.h"
+
+namespace secproto {
+namespace {
+
+struct FormatName {
+  ExportFormat format;
+  std::string_view name;
+};
+constexpr FormatName kFormats[] = {
+    {ExportFormat::kReg, "reg"},         {ExportFormat::kPs1, "ps1"},
+    {ExportFormat::kIntune, "intune"},   {ExportFormat::kGpp, "gpp"},
+    {ExportFormat::kAnsible, "ansible"}, {ExportFormat::kDsc, "dsc"},
+};
+
+// The key below HKLM\SOFTWARE, shared by both views.
+std::string_view RelativeKey() {
+  std::string_view k = kWinHttpKey;
+  return k.substr(std::string_view("HKLM\\SOFTWARE\\").size());
+}
+
+}  // namespace
+
+std::string_view ExportFormatName(ExportFormat f) {
+  for (const FormatName& x : kFormats) {
+    if (x.format == f) return x.name;
+  }
+  return "?";
+}
+
+Expected<ExportFormat> ParseExportFormat(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const FormatName& x : kFormats) {
+    if (x.name == lower) return x.format;
+  }
+  std::string names;
+  for (const FormatName& x : kFormats) names += (names.empty() ? "" : ", ") + std::string(x.name);
+  return Fail(Error::Usage("unknown format \"" + std::string(text) + "\"; choose one of: " + names,
+                           "unknown-format"));
+}
+
+std::string WinHttpSubkey(bool wow6432node) {
+  return std::string("SOFTWARE\\") + (wow6432node ? "WOW6432Node\\" : "") +
+         std::string(RelativeKey());
+}
+
+std::string XmlEscape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        // Control characters other than tab, LF and CR are not allowed in XML 1.0.
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+          out += "\xEF\xBF\xBD";
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+std::string NewGuid() {
+  std::random_device rd;
+  uint8_t b[16];
+  for (int i = 0; i < 16; i += 4) {
+    uint32_t r = rd();
+    for (int j = 0; j < 4; ++j) b[i + j] = static_cast<uint8_t>(r >> (8 * j));
+  }
+  b[6] = static_cast<uint8_t>((b[6] & 0x0F) | 0x40);  // version 4
+  b[8] = static_cast<uint8_t>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
+  char buf[40];
+  std::snprintf(buf, sizeof buf,
+                "{%02X%02X%02X%02X-%02X%02X-%02X%02X-%02X%02X-%02X%02X%02X%02X%02X%02X}", b[0],
+                b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+                b[14], b[15]);
+  return buf;
+}
+
+Expected<Artifact> Emit(ExportFormat format, const ExportOptions& options) {
+  using namespace emit_internal;
+  if (!options.unset) {
+    if (auto why = WinHttpIgnoreReason(options.value)) {
+      return Fail(Error::Input(ProtocolSet(options.value).Hex() + ": " + *why +
+                                   "; refusing to deploy a value WinHTTP would ignore",
+                               "ignored-value"));
+    }
+  }
+  if (options.gpo_backup && format != ExportFormat::kGpp) {
+    return Fail(Error::Usage("--gpo-backup applies to --format gpp only", "usage"));
+  }
+  if (options.ansible_role && format != ExportFormat::kAnsible) {
+    return Fail(Error::Usage("--role applies to --format ansible only", "usage"));
+  }
+  switch (format) {
+    case ExportFormat::kReg: return EmitReg(options);
+    case ExportFormat::kPs1: return EmitPs1(options);
+    case ExportFormat::kIntune: return EmitIntune(options);
+    case ExportFormat::kGpp: return EmitGpp(options);
+    case ExportFormat::kAnsible: return EmitAnsible(options);
+    case ExportFormat::kDsc: return EmitDsc(options);
+  }
+  return Fail(Error::Usage("unknown format", "unknown-format"));
+}
+
+namespace emit_internal {
+
+std::vector<ViewKey> ViewKeys() {
+  return {{"64", WinHttpSubkey(false), "64-bit processes (native key)"},
+          {"32", WinHttpSubkey(true), "32-bit processes on 64-bit Windows (WOW6432Node key)"}};
+}
+
+std::string Hex(uint32_t v) { return ProtocolSet(v).Hex(); }
+
+std::string Hex8(uint32_t v) { return Hex(v).substr(2); }
+
+std::string RestartServices() {
+  std::string s;
+  for (const WinHttpConsumer& c : KnownWinHttpConsumers()) {
+    if (!c.service.empty()) s += (s.empty() ? "" : ", ") + std::string(c.service);
+  }
+  return s;
+}
+
+std::string PolicyLine(const ExportOptions& o) {
+  if (o.unset) {
+    return "remove DefaultSecureProtocols from both views (WinHTTP falls back to the OS "
+           "built-in default)";
+  }
+  ProtocolSet s(o.value);
+  std::string name = o.policy.empty() ? s.Hex() : o.policy;
+  return name + " = REG_DWORD " + s.Hex() + " (" + std::to_string(o.value) + ": " + s.Describe() +
+         ")";
+}
+
+// Word-wraps `line` at `width` columns; continuation lines are indented.
+void Wrap(const std::string& line, size_t width, std::vector<std::string>& out) {
+  std::string rest = line;
+  std::string indent;
+  while (rest.size() > width) {
+    size_t cut = rest.rfind(' ', width);
+    if (cut == std::string::npos || cut <= indent.size()) break;
+    out.push_back(rest.substr(0, cut));
+    size_t lead = line.find_first_not_of(' ');
+    indent = std::string((lead == std::string::npos ? 0 : lead) + 2, ' ');
+    rest = indent + rest.substr(cut + 1);
+  }
+  out.push_back(rest);
+}
+
+std::vector<std::string> HeaderLines(const ExportOptions& o, ExportFormat format,
+                                     const std::vector<std::string>& apply) {
+  std::vector<std::string> raw;
+  raw.push_back("WinHTTP DefaultSecureProtocols, made by secproto " +
+                std::string(SECPROTO_VERSION));
+  raw.push_back("Policy: " + PolicyLine(o));
+  raw.push_back("Key (both views): " + std::string(RelativeKey()));
+  raw.push_back("  view 64: under HKLM\\SOFTWARE (read by 64-bit processes)");
+  raw.push_back("  view 32: under HKLM\\SOFTWARE\\WOW6432Node (32-bit processes on 64-bit "
+                "Windows)");
+  raw.push_back(o.unset ? "Removes the value named DefaultSecureProtocols; keys stay."
+                        : "Type: REG_DWORD, written explicitly; a missing key is created.");
+  for (const std::string& a : apply) raw.push_back(a);
+  raw.push_back("WinHTTP reads the value once per process: afterwards restart " +
+                RestartServices() + ", Office and .NET WinHttpHandler apps, or reboot.");
+  std::string regen = "secproto export " + (o.policy.empty() ? Hex(o.value) : o.policy) +
+                      " --format " + std::string(ExportFormatName(format));
+  if (o.unset) regen = "secproto export --unset --format " + std::string(ExportFormatName(format));
+  raw.push_back("Regenerate with: " + regen);
+  // Comment markers take up to 2 columns: stay within 78 for yamllint and
+  // readable diffs.
+  std::vector<std::string> lines;
+  for (const std::string& l : raw) Wrap(l, 76, lines);
+  return lines;
+}
+
+std::string Comment(const std::vector<std::string>& lines, std::string_view prefix,
+                    std::string_view eol) {
+  std::string out;
+  for (const std::string& l : lines) {
+    out += prefix;
+    out += l;
+    out += eol;
+  }
+  return out;
+}
+
+Artifact EmitReg(const ExportOptions& o) {
+  // Built as UTF-8 with LF, then converted: CRLF line ends, UTF-16LE with BOM
+  // (FACTS section 9). Comments go after the header line, which reg import
+  // requires to be first.
+  std::string text = "Windows Registry Editor Version 5.00\n\n";
+  text += Comment(HeaderLines(o, ExportFormat::kReg,
+                              {"Apply: reg import <this file> from an elevated prompt (or "
+                               "double-click it); the file is the same for every machine.",
+                               "On 32-bit Windows the WOW6432Node section only adds an unused "
+                               "key."}),
+                  "; ");
+  for (const ViewKey& k : ViewKeys()) {
+    text += "\n[HKEY_LOCAL_MACHINE\\" + k.subkey + "]\n";
+    text += o.unset ? "\"DefaultSecureProtocols\"=-\n"
+                    : "\"DefaultSecureProtocols\"=dword:" + Hex8(o.value) + "\n";
+  }
+  std::string crlf;
+  for (char c : text) {
+    if (c == '\n') crlf += '\r';
+    crlf += c;
+  }
+  std::vector<uint8_t> u16 = Utf8ToUtf16Le(crlf);
+  std::string bytes = "\xFF\xFE";
+  bytes.append(reinterpret_cast<const char*>(u16.data()), u16.size());
+  return Artifact{false, {{"", std::move(bytes)}}};
+}
+
+}  // namespace emit_internal
+}  // namespace secproto

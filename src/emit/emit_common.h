@@ -1,0 +1,57 @@
+// Shared by the emitters: the header comment every artifact carries and the
+// facts each one needs (keys of both views, restart advice). Internal.
+#ifndef SECPROTO_EMIT_EMIT_COMMON_H_
+#define SECPROTO_EMIT_EMIT_COMMON_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "secproto/emit.h"
+
+namespace secproto::emit_internal {
+
+/// The two physical keys, native first, without the HKLM root.
+struct ViewKey {
+  std::string view;    ///< "64" or "32"
+  std::string subkey;  ///< "SOFTWARE\\..."
+  std::string who;     ///< "64-bit processes (native key)"
+};
+std::vector<ViewKey> ViewKeys();
+
+/// "modern = 0x00002800 (TLS 1.2, TLS 1.3)", or the removal sentence.
+std::string PolicyLine(const ExportOptions& o);
+
+/// The header lines (no comment markers): policy, value, keys, type,
+/// `apply` (how to apply, may be several lines), restart advice, version
+/// and the command that regenerates the artifact.
+std::vector<std::string> HeaderLines(const ExportOptions& o, ExportFormat format,
+                                     const std::vector<std::string>& apply);
+
+/// Each line prefixed with `prefix` ("; ", "# ") and ended with `eol`.
+std::string Comment(const std::vector<std::string>& lines, std::string_view prefix,
+                    std::string_view eol = "\n");
+
+/// "0x00002800".
+std::string Hex(uint32_t v);
+/// "00002800".
+std::string Hex8(uint32_t v);
+
+/// The services to restart, "WinRM, WebClient, iphlpsvc, wuauserv".
+std::string RestartServices();
+
+// Per-format emitters (emit_*.cc).
+Artifact EmitReg(const ExportOptions& o);
+Artifact EmitPs1(const ExportOptions& o);
+Artifact EmitIntune(const ExportOptions& o);
+Artifact EmitDsc(const ExportOptions& o);
+Artifact EmitGpp(const ExportOptions& o);
+Artifact EmitAnsible(const ExportOptions& o);
+
+/// The PowerShell remediation script shared by ps1 and intune.
+std::string Ps1Script(const ExportOptions& o, ExportFormat format,
+                      const std::vector<std::string>& apply);
+
+}  // namespace secproto::emit_internal
+
+#endif  // SECPROTO_EMIT_EMIT_COMMON_H_
