@@ -106,7 +106,12 @@ int RunWrite(const WriteOptions& o, bool unset) {
     if (!parsed) return ReportError(parsed.error());
     spec = *parsed;
   }
+  // A dry run opens read-only; a file that does not exist yet is previewed
+  // as a new document (the dry-run wrapper never commits).
   auto opened = OpenTargetFromFlags(o.target, /*read_only=*/o.dry_run);
+  if (!opened && o.dry_run && opened.error().code == "not-found") {
+    opened = OpenTargetFromFlags(o.target, /*read_only=*/false);
+  }
   if (!opened) return ReportError(opened.error());
   std::unique_ptr<RegistryBackend> backend = std::move(*opened);
   if (o.dry_run) backend = NewDryRunBackend(std::move(backend));

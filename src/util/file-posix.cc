@@ -114,7 +114,14 @@ Expected<std::unique_ptr<TempFile>> TempFile::CreateBeside(const std::string& pa
                               err == EACCES || err == EROFS ? "read-only" : "io"));
   }
   struct stat st;
-  if (stat(path.c_str(), &st) == 0) fchmod(fd, st.st_mode & 07777);
+  if (stat(path.c_str(), &st) == 0) {
+    fchmod(fd, st.st_mode & 07777);
+  } else {
+    // A new file gets the mode open(2) would give it, not mkstemp's 0600.
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+  }
   return std::unique_ptr<TempFile>(std::make_unique<PosixTempFile>(buf.data(), fd));
 }
 
