@@ -153,11 +153,15 @@ expect "rollback removes the WinHttp keys the set created" $([ $rc -eq 0 ] && ! 
 # machine), the check is reported as skipped, never as passed.
 win_exe="Z:$(tr / '\\' <<<"$EXE")"
 svc_seen=0
+"$WINE" net start wuauserv >/dev/null 2>&1  # the first start in a fresh prefix is slow
 for attempt in 1 2 3; do
   sp unset
   out=$("$WINE" cmd /c "net start wuauserv & $win_exe set tls1.2 --restart-services" 2>&1 | tr -d '\r')
   { echo "### set --restart-services with wuauserv started (attempt $attempt)"; echo "$out"; echo; } >>"$log"
-  if has "$out" "restart these or reboot: wuauserv"; then svc_seen=1; break; fi
+  if has "$out" "restart these or reboot: wuauserv" && has "$out" "restart-services: wuauserv:"; then
+    svc_seen=1
+    break
+  fi
 done
 if [ $svc_seen -eq 1 ]; then
   expect "after a change, the running wuauserv is named and --restart-services restarts it" \
