@@ -14,6 +14,9 @@ namespace secproto {
 /// become U+FFFD.
 std::vector<uint8_t> Utf8ToUtf16Le(std::string_view utf8);
 
+/// Appends the UTF-8 encoding of code point `cp` to `out`.
+void AppendUtf8(std::string& out, uint32_t cp);
+
 /// UTF-16LE bytes to UTF-8. nullopt for an odd length or an unpaired
 /// surrogate (broken UTF-16).
 std::optional<std::string> Utf16LeToUtf8(const uint8_t* data, size_t size);

@@ -4,13 +4,12 @@
 // items, and a library (pugixml is not header-only) would have to be built for
 // the Windows cross build too. xmllint checks the output against
 // docs/gpp-registry.xsd in the tests.
-#include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <string>
 
 #include "emit/emit_common.h"
 #include "secproto/protocols.h"
+#include "util/time.h"
 
 namespace secproto::emit_internal {
 namespace {
@@ -22,19 +21,6 @@ constexpr std::string_view kRegistryItemClsid = "{9CD4B2F4-923D-47f5-A062-E897DD
 constexpr std::string_view kCsePair =
     "[{B087BE9D-ED37-454F-AF9C-04291E351182}{BEE07A6A-EC9F-4659-B8C9-0B1937907C83}]";
 
-std::string NowGppTime() {
-  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-#ifdef _WIN32
-  gmtime_s(&tm, &t);
-#else
-  gmtime_r(&t, &tm);
-#endif
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  return buf;
-}
-
 std::string FixedGuid(int n) {
   char buf[48];
   std::snprintf(buf, sizeof buf, "{00000000-0000-4000-8000-%012d}", n);
@@ -43,7 +29,7 @@ std::string FixedGuid(int n) {
 
 std::string RegistryXml(const ExportOptions& o) {
   const char* eol = "\r\n";
-  std::string changed = o.fixed_ids ? "2000-01-01 00:00:00" : NowGppTime();
+  std::string changed = o.fixed_ids ? "2000-01-01 00:00:00" : FormatUtcNow("%Y-%m-%d %H:%M:%S");
   std::string x = "<?xml version=\"1.0\" encoding=\"utf-8\"?>";
   x += eol;
   x += "<!--";

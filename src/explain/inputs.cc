@@ -1,19 +1,10 @@
 // Reads what the model and the doctor need from a target (FACTS 1, 6, 7).
+#include "explain/keys.h"
 #include "secproto/explain.h"
 
 namespace secproto {
 namespace {
 
-constexpr std::string_view kWinInetKey =
-    "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings";
-constexpr std::string_view kWinInetPolicyKey =
-    "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\CurrentVersion\\Internet Settings";
-constexpr std::string_view kWinInetUserKey =
-    "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings";
-constexpr std::string_view kDotNetKeys[] = {
-    "HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319",
-    "HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v2.0.50727",
-};
 
 Expected<RegRead> Read(RegistryBackend& backend, View view, std::string_view key,
                        std::string_view name) {

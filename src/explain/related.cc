@@ -1,22 +1,9 @@
 // The writes behind the doctor's fixes for the settings around WinHTTP:
 // SCHANNEL protocol keys, WinINet SecureProtocols, the .NET keys (FACTS 6, 7).
+#include "explain/keys.h"
 #include "secproto/explain.h"
 
 namespace secproto {
-namespace {
-
-constexpr std::string_view kWinInetKey =
-    "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings";
-constexpr std::string_view kWinInetPolicyKey =
-    "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\CurrentVersion\\Internet Settings";
-constexpr std::string_view kWinInetUserKey =
-    "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings";
-constexpr std::string_view kDotNetKeys[] = {
-    "HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319",
-    "HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v2.0.50727",
-};
-
-}  // namespace
 
 std::vector<RelatedWrite> SchannelWrites(Protocol p, bool client, bool server, bool enable) {
   std::vector<RelatedWrite> out;

@@ -2,10 +2,10 @@
 #include "secproto/setting.h"
 
 #include <array>
-#include <chrono>
-#include <ctime>
 
 #include <nlohmann/json.hpp>
+
+#include "util/time.h"
 
 namespace secproto {
 namespace {
@@ -22,19 +22,6 @@ constexpr std::array<WinHttpConsumer, 6> kConsumers = {{
 std::string Quote(const RegValue& v) {
   if (auto d = v.AsDword()) return ProtocolSet(*d).Hex();
   return RegTypeName(v.type) + " " + v.HexData();
-}
-
-std::string NowUtc() {
-  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-#ifdef _WIN32
-  gmtime_s(&tm, &t);
-#else
-  gmtime_r(&t, &tm);
-#endif
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 // The leading parts of a key that name its root ("HKLM\\SOFTWARE" is two).
@@ -167,7 +154,7 @@ Expected<Inspection> Inspect(RegistryBackend& backend) {
 Expected<Backup> TakeBackup(RegistryBackend& backend, const std::vector<View>& views) {
   Backup b;
   b.target = backend.Describe();
-  b.created = NowUtc();
+  b.created = FormatUtcNow("%Y-%m-%dT%H:%M:%SZ");
   for (View v : views) {
     BackupView bv;
     bv.view = v;

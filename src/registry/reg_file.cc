@@ -51,24 +51,6 @@ bool EqualsFolded(std::string_view a, std::string_view b) {
   return true;
 }
 
-void PutUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 // Length of the valid UTF-8 sequence at s[i], or 0 when it is not valid
 // (overlong forms, surrogates and code points past U+10FFFF are invalid).
 size_t Utf8SequenceLength(std::string_view s, size_t i) {
@@ -147,7 +129,7 @@ Expected<Decoded> DecodeUtf16Le(std::string_view bytes, std::string_view source)
     } else if (u >= 0xDC00 && u <= 0xDFFF) {
       return Fail(BadFile(source, line, "broken UTF-16LE: unpaired low surrogate"));
     }
-    PutUtf8(d.text, u);
+    AppendUtf8(d.text, u);
   }
   if (bytes.size() % 2) {
     return Fail(BadFile(source, 0,
@@ -182,7 +164,7 @@ Expected<Decoded> DecodeAnsi(std::string_view bytes, std::string_view source) {
       return Fail(BadFile(source, 1 + CountLines(bytes.substr(0, i)),
                           "NUL byte in the text; not a .reg file"));
     }
-    PutUtf8(d.text, Cp1252ToUnicode(b));
+    AppendUtf8(d.text, Cp1252ToUnicode(b));
   }
   return d;
 }
