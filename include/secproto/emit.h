@@ -41,6 +41,12 @@ struct ExportOptions {
   bool gpo_backup = false;
   /// ansible: a role layout instead of a single playbook.
   bool ansible_role = false;
+  /// Also write the SCHANNEL client keys of the value's protocols (TLS 1.0 to
+  /// 1.2; never SSL, nor TLS 1.3) with Enabled=1 and DisabledByDefault=0, as
+  /// Microsoft's Easy Fix 51044 does for KB3140245: Windows 7 / Server 2008 R2
+  /// have TLS 1.1 and 1.2 off for clients, and WinHTTP cannot use them until
+  /// then (docs/MODEL.md R9, R16). REQUIRES: !unset.
+  bool with_schannel = false;
   /// gpp: derive uids from the item index and use a fixed "changed" time, so
   /// that output is byte-identical across runs (golden tests).
   bool fixed_ids = false;

@@ -1,5 +1,5 @@
 // The explain model: what a WinHTTP process really offers on a given OS and
-// registry (../shared/FACTS.md sections 3 to 7, docs/MODEL.md), the OS
+// registry (docs/MODEL.md, rules R1 to R17 with their sources), the OS
 // catalog that supplies the built-in defaults, and the doctor's findings.
 // Pure code: the only I/O is through a RegistryBackend in ReadRegistryInputs
 // and ReadOsFacts.
@@ -23,12 +23,12 @@ namespace secproto {
 
 // --- The OS catalog -----------------------------------------------------------
 
-/// How sure a fact is (FACTS tags).
+/// How sure a fact is (the tags of docs/MODEL.md).
 enum class Confidence { kDoc, kCode, kInfer, kUnsure };
 /// "doc", "code", "infer", "unsure".
 std::string_view ConfidenceName(Confidence c);
 
-/// SCHANNEL's client default for one protocol when no key exists (FACTS 6).
+/// SCHANNEL's client default for one protocol when no key exists (R10).
 enum class SchannelDefault : uint8_t { kOn, kOff, kNotSupported };
 /// "on", "off", "not-supported".
 std::string_view SchannelDefaultName(SchannelDefault d);
@@ -39,17 +39,17 @@ struct OsInfo {
   std::string name;          ///< "Windows 10 22H2"
   uint32_t build = 0;        ///< CurrentBuild, 19045
   bool server = false;       ///< product type: server (true) or workstation
-  uint32_t builtin_default = 0;  ///< WinHTTP default when the value is absent (FACTS 4)
+  uint32_t builtin_default = 0;  ///< WinHTTP default when the value is absent (R4)
   bool builtin_default_overridden = false;  ///< set by --builtin-default
   /// SCHANNEL client defaults, indexed by static_cast<size_t>(Protocol).
   std::array<SchannelDefault, 6> schannel_client{};
   bool tls13 = false;        ///< TLS 1.3 usable (Windows 11 / Server 2022 on)
   bool ssl2 = false;         ///< SSL 2.0 still in SCHANNEL (removed from 10 1607 / 2016 on)
   /// DefaultSecureProtocols is read only once KB3140245 is installed (7,
-  /// 2008 R2, 8, 2012). The model treats it as installed and warns.
+  /// 2008 R2, 8, 2012; R5). RegistryInputs::kb3140245 says whether it is.
   bool needs_kb3140245 = false;
   Confidence confidence = Confidence::kDoc;  ///< of the row as a whole (weakest fact)
-  std::string source;        ///< FACTS sections and Microsoft documents
+  std::string source;        ///< docs/MODEL.md rule ids and Microsoft documents
   std::string unsure;        ///< what is unsure about the row; empty when nothing
 
   /// "workstation" or "server".
@@ -115,6 +115,12 @@ struct SchannelProtocol {
   SchannelSide server;
 };
 
+/// Whether KB3140245 is installed (R5), from the Component Based Servicing
+/// package keys.
+enum class KbStatus { kInstalled, kMissing, kUnknown };
+/// "installed", "missing", "unknown".
+std::string_view KbStatusName(KbStatus s);
+
 /// The SCHANNEL protocols key.
 inline constexpr std::string_view kSchannelProtocolsKey =
     "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols";
@@ -130,13 +136,20 @@ struct RegistryInputs {
   RegRead force_default;            ///< ForceDefaultSecureProtocols (reported only)
   bool has_system = false;          ///< SCHANNEL was read (HKLM\SYSTEM present)
   std::vector<SchannelProtocol> schannel;  ///< table order; empty without SYSTEM
-  /// WinINet SecureProtocols: HKLM 64, HKLM 32, the Policies value, then HKCU
-  /// when the target has it (view k64 for the shared ones).
+  /// WinINet SecureProtocols: HKLM 64, HKLM 32, the HKLM Policies value,
+  /// then, when the target has HKCU, the user value and the user Policies
+  /// value, which wins over the user value (R14; view k64 for shared keys).
   std::vector<RegRead> wininet;
   bool has_user = false;            ///< HKCU was read
   /// .NET: for each of v4.0.30319 and v2.0.50727 in views 64 and 32,
   /// SystemDefaultTlsVersions then SchUseStrongCrypto (8 reads).
   std::vector<RegRead> dotnet;
+  /// KB3140245: kUnknown on a .reg target (it holds only what was written) or
+  /// when the servicing Packages key is absent.
+  KbStatus kb3140245 = KbStatus::kUnknown;
+  /// The key that shows the status: the Package_for_KB3140245~ key found, or
+  /// the Packages key searched; "" when unknown.
+  std::string kb3140245_key;
 
   const RegRead& Dsp(View v) const { return dsp[v == View::k64 ? 0 : 1]; }
   /// The SCHANNEL entry for p, or nullptr when SCHANNEL was not read.
@@ -157,13 +170,17 @@ std::vector<View> ProcessViews(Architecture arch);
 
 // --- The model ------------------------------------------------------------------
 
-/// Knobs for rules FACTS marks unsure.
+/// Knobs for the rules docs/MODEL.md marks unsure.
 struct ModelOptions {
-  /// FACTS 5.5: DisabledByDefault=1 (and an "off" SCHANNEL default) do not
-  /// drop a protocol from WinHTTP's explicit mask [infer, unsure]. Set to
-  /// model the opposite reading.
-  bool disabled_by_default_removes = false;
+  /// R9: a protocol SCHANNEL has off for clients (an "off" OS default, or
+  /// DisabledByDefault=1) is removed from WinHTTP's set (KB3140245 for
+  /// Windows 7, modelled on every OS). false models the other reading
+  /// (--disabled-by-default-keeps): such protocols stay.
+  bool disabled_by_default_removes = true;
 };
+
+/// "removes" or "keeps": which reading of R9 is in force.
+std::string_view SchannelReadingName(const ModelOptions& o);
 
 /// One step of the chain.
 struct ExplainStep {
@@ -177,6 +194,8 @@ struct ExplainStep {
   uint32_t after = 0;        ///< the set leaving it
   std::string detail;        ///< one or two sentences for humans, with the reason
   std::vector<std::string> notes;  ///< reported facts that do not change the set
+  std::string source;        ///< the docs/MODEL.md rule and its primary source
+  bool unsure = false;       ///< the outcome rests on an [unsure] rule (see notes)
 };
 
 /// What a process of one bitness offers.
@@ -192,6 +211,9 @@ struct Explanation {
   std::string verdict;
   std::string verdict_text;  ///< one sentence
   std::vector<std::string> warnings;  ///< unsure catalog facts, KB3140245, ForceDefaultSecureProtocols
+  /// When an [unsure] step has a second possible outcome (an app mask with
+  /// TLS 1.3 on Windows 10 1903+, R6): the set the process would end with.
+  std::optional<uint32_t> alternative_value;
 };
 
 /// Runs the chain for a process of view `view`. `app_mask`: the mask the app
@@ -217,7 +239,10 @@ struct DoctorFinding {
   std::string severity;  ///< "error", "warning", "info"
   std::string message;
   std::vector<Evidence> evidence;
-  std::string fix;       ///< the secproto command that fixes it; "" when nothing to run
+  /// The secproto commands that clear it, in order; empty when none can.
+  std::vector<std::string> fix_steps;
+  std::string fix;       ///< fix_steps joined with " && "; "" when nothing to run
+  std::string source;    ///< the docs/MODEL.md rule and its primary source
 };
 
 /// Every finding on the machine, errors first. `target_args` are the flags
@@ -246,9 +271,9 @@ struct RelatedWrite {
 std::vector<RelatedWrite> SchannelWrites(Protocol p, bool client, bool server, bool enable);
 
 /// Where `secproto wininet set` writes SecureProtocols.
-enum class WinInetScope { kMachine, kPolicy, kUser };
-/// "machine" (HKLM, every view of the OS), "policy" (the Group Policy value)
-/// or "user" (HKCU).
+enum class WinInetScope { kMachine, kPolicy, kUser, kUserPolicy };
+/// "machine" (HKLM, every view of the OS), "policy" (the Group Policy value),
+/// "user" (HKCU) or "user-policy" (the User Configuration policy value).
 std::vector<RelatedWrite> WinInetWrites(uint32_t value, WinInetScope scope, Architecture arch);
 
 /// `secproto dotnet set`: SystemDefaultTlsVersions=1 and SchUseStrongCrypto=1

@@ -1,5 +1,6 @@
 // secproto doctor: every misconfiguration of WinHTTP's policy and the
 // settings around it, with evidence and the command that fixes it.
+#include <algorithm>
 #include <iostream>
 
 #include "cli/explain_common.h"
@@ -28,7 +29,7 @@ struct DoctorOptions {
   TargetFlags target;
   std::string os;
   std::string builtin_default;
-  bool disabled_by_default_removes = false;
+  OsFlags model;
 };
 
 int RunDoctor(const DoctorOptions& o) {
@@ -39,8 +40,7 @@ int RunDoctor(const DoctorOptions& o) {
   if (!inputs) return ReportError(inputs.error());
   auto os = ResolveOs(&backend, o.os, o.builtin_default);
   if (!os) return ReportError(os.error());
-  ModelOptions mo;
-  mo.disabled_by_default_removes = o.disabled_by_default_removes;
+  ModelOptions mo = o.model.Options();
   std::vector<DoctorFinding> findings = Diagnose(os->os, *inputs, TargetArgs(o.target), mo);
 
   int errors = 0, warnings = 0, infos = 0;
@@ -60,6 +60,9 @@ int RunDoctor(const DoctorOptions& o) {
     j["architecture"] = ArchitectureName(inputs->architecture);
     j["schannel_read"] = inputs->has_system;
     j["user_hive_read"] = inputs->has_user;
+    j["kb3140245"] = os->os.needs_kb3140245 ? Json(std::string(KbStatusName(inputs->kb3140245)))
+                                            : Json(nullptr);
+    j["schannel_reading"] = std::string(SchannelReadingName(mo));
     Json arr = Json::array();
     for (const DoctorFinding& f : findings) {
       Json ev = Json::array();
@@ -68,7 +71,9 @@ int RunDoctor(const DoctorOptions& o) {
                          {"severity", f.severity},
                          {"message", f.message},
                          {"evidence", ev},
-                         {"fix", f.fix.empty() ? Json(nullptr) : Json(f.fix)}});
+                         {"fix", f.fix.empty() ? Json(nullptr) : Json(f.fix)},
+                         {"fix_steps", f.fix_steps},
+                         {"source", f.source}});
     }
     j["findings"] = arr;
     j["summary"] = {{"errors", errors}, {"warnings", warnings}, {"info", infos}};
@@ -82,13 +87,24 @@ int RunDoctor(const DoctorOptions& o) {
     if (!inputs->has_system) {
       std::cout << "  SCHANNEL not read: the target has no HKLM\\SYSTEM (give --system-hive)\n";
     }
+    std::cout << "Model: " << ReadingText(mo) << "\n";
+    // Each finding, then one block of the commands that clear them, in the
+    // order of the findings (errors first), each command once.
+    std::vector<std::string> steps;
     for (const DoctorFinding& f : findings) {
       std::cout << "\n" << f.severity << ": " << f.code << ": " << f.message << "\n";
       for (const Evidence& e : f.evidence) std::cout << "  evidence: " << EvidenceText(e) << "\n";
-      if (!f.fix.empty()) std::cout << "  fix: " << f.fix << "\n";
+      if (!f.source.empty()) std::cout << "  source: " << f.source << "\n";
+      for (const std::string& step : f.fix_steps) {
+        if (std::find(steps.begin(), steps.end(), step) == steps.end()) steps.push_back(step);
+      }
     }
     std::cout << "\n" << errors << " error(s), " << warnings << " warning(s), " << infos
               << " info\n";
+    if (!steps.empty()) {
+      std::cout << "\nNext steps:\n";
+      for (const std::string& step : steps) std::cout << "  " << step << "\n";
+    }
   }
   return errors > 0 ? kExitDrift : kExitOk;
 }
@@ -98,7 +114,7 @@ const bool kDoctor = RegisterCommand({
     41, [](CLI::App& app) -> std::function<int()> {
       auto o = std::make_shared<DoctorOptions>();
       AddTargetFlags(app, o->target);
-      AddOsFlags(app, o->os, o->builtin_default, o->disabled_by_default_removes);
+      AddOsFlags(app, o->os, o->builtin_default, o->model);
       app.footer("Exit 0: no errors; 1: errors found; 2: bad usage; 3: target unreadable.\n"
                  "Example:\n  secproto doctor --target image:/mnt/win --json");
       return [o]() -> int { return RunDoctor(*o); };

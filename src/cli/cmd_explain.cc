@@ -47,6 +47,8 @@ Json StepJson(const ExplainStep& s) {
   j["after_protocols"] = ProtocolSet(s.after).Names();
   j["detail"] = s.detail;
   j["notes"] = s.notes;
+  j["source"] = s.source;
+  j["unsure"] = s.unsure;
   return j;
 }
 
@@ -63,6 +65,8 @@ Json ExplanationJson(const Explanation& e) {
   for (const ExplainStep& s : e.steps) steps.push_back(StepJson(s));
   j["steps"] = steps;
   j["warnings"] = e.warnings;
+  j["alternative_effective_value"] =
+      e.alternative_value ? Json(*e.alternative_value) : Json(nullptr);
   return j;
 }
 
@@ -82,10 +86,11 @@ void PrintExplanation(const Explanation& e, Architecture arch) {
               << (e.view == View::k64 ? "native key" : "Wow6432Node key") << ")\n";
   }
   for (const ExplainStep& s : e.steps) {
-    std::cout << "  " << s.number << ". " << s.name << ": " << s.outcome << " -> "
-              << ProtocolSet(s.after).Hex() << "\n";
+    std::cout << "  " << s.number << ". " << s.name << ": " << s.outcome
+              << (s.unsure ? " [unsure]" : "") << " -> " << ProtocolSet(s.after).Hex() << "\n";
     std::cout << "     " << s.detail << "\n";
     for (const std::string& n : s.notes) std::cout << "     note: " << n << "\n";
+    std::cout << "     source: " << s.source << "\n";
   }
   std::cout << "  effective: " << ProtocolSet(e.effective_value).Hex() << " "
             << (e.effective_value ? "(" + ProtocolSet(e.effective_value).Describe() + ")"
@@ -112,16 +117,19 @@ struct ExplainOptions {
   std::string value;
   std::vector<std::string> app_protocols;
   std::string builtin_default;
-  bool disabled_by_default_removes = false;
+  OsFlags model;
 };
 
 int RunExplain(const ExplainOptions& o) {
-  if (o.target.target.empty() && o.value.empty() && DefaultTarget().empty()) {
+  // `explain --os ID` alone is the what-if of a machine where nothing is set.
+  bool what_if_os = o.target.target.empty() && o.value.empty() && !o.os.empty();
+  if (o.target.target.empty() && o.value.empty() && !what_if_os && DefaultTarget().empty()) {
     std::string choices;
     for (const std::string& s : SupportedTargetSchemes()) choices += (choices.empty() ? "" : ", ") + s;
     return ReportError(Error::Usage(
         "explain needs --target T (one of: " + choices +
-            ") or a what-if --value V (with --os ID)",
+            "), or --os ID for the what-if of a machine where nothing is set (with --value V "
+            "to set DefaultSecureProtocols)",
         "no-target"));
   }
   std::optional<uint32_t> app_mask;
@@ -160,7 +168,7 @@ int RunExplain(const ExplainOptions& o) {
 
   RegistryInputs inputs;
   std::unique_ptr<RegistryBackend> backend;
-  if (!o.value.empty() && o.target.target.empty()) {
+  if (what_if_os || (!o.value.empty() && o.target.target.empty())) {
     inputs = WhatIfInputs(what_if);
   } else {
     auto opened = OpenTargetFromFlags(o.target, /*read_only=*/true);
@@ -176,8 +184,7 @@ int RunExplain(const ExplainOptions& o) {
 
   auto os = ResolveOs(backend.get(), o.os, o.builtin_default);
   if (!os) return ReportError(os.error());
-  ModelOptions mo;
-  mo.disabled_by_default_removes = o.disabled_by_default_removes;
+  ModelOptions mo = o.model.Options();
 
   std::vector<Explanation> all;
   for (View v : ProcessViews(inputs.architecture)) {
@@ -192,6 +199,7 @@ int RunExplain(const ExplainOptions& o) {
     j["target"] = inputs.target;
     j["architecture"] = ArchitectureName(inputs.architecture);
     j["app_mask"] = app_mask ? Json(*app_mask) : Json(nullptr);
+    j["schannel_reading"] = std::string(SchannelReadingName(mo));
     Json procs = Json::object();
     for (const Explanation& e : all) procs[std::string(ViewName(e.view))] = ExplanationJson(e);
     j["processes"] = procs;
@@ -201,8 +209,10 @@ int RunExplain(const ExplainOptions& o) {
   PrintOsLine(*os);
   std::cout << "Target: " << inputs.target;
   if (!o.value.empty()) std::cout << " (DefaultSecureProtocols = " << o.value << " in every view)";
+  if (what_if_os) std::cout << " (nothing set: DefaultSecureProtocols missing, SCHANNEL at defaults)";
   if (app_mask) std::cout << "; app mask " << ProtocolSet(*app_mask).Hex();
   std::cout << "\n";
+  std::cout << "Model: " << ReadingText(mo) << "\n";
   for (size_t i = 0; i < all.size(); ++i) {
     const Explanation& e = all[i];
     if (i > 0 && SameChain(all[0], e)) {
@@ -229,14 +239,15 @@ const bool kExplain = RegisterCommand({
     40, [](CLI::App& app) -> std::function<int()> {
       auto o = std::make_shared<ExplainOptions>();
       AddTargetFlags(app, o->target);
-      AddOsFlags(app, o->os, o->builtin_default, o->disabled_by_default_removes);
+      AddOsFlags(app, o->os, o->builtin_default, o->model);
       app.add_option("--value", o->value,
                      "What-if: DefaultSecureProtocols in every view (0x2800, tls1.2,tls1.3, or "
                      "'missing'); needs no target");
       app.add_option("--app-protocols", o->app_protocols,
                      "Model an app that calls WinHttpSetOption with this mask (names or a number)");
       app.footer(
-          "Examples:\n  secproto explain --os win10-22h2 --value 0x2800\n"
+          "Examples:\n  secproto explain --os ws2019\n"
+          "  secproto explain --os win10-22h2 --value 0x2800\n"
           "  secproto explain --target image:/mnt/win --json\n"
           "  secproto explain --os ws2019 --value missing --app-protocols 0x2800");
       return [o]() -> int { return RunExplain(*o); };
@@ -262,7 +273,7 @@ int RunOsList() {
   if (G().json) {
     Json rows = Json::array();
     for (const OsInfo& o : OsCatalog()) rows.push_back(OsRowJson(o));
-    PrintJson(Json{{"os", rows}});
+    PrintJson(Json{{"os", rows}, {"schannel_reading", "removes"}});
     return kExitOk;
   }
   std::printf("%-11s %-6s %-11s %-10s %-5s %-4s %-3s %-7s %s\n", "ID", "BUILD", "TYPE", "DEFAULT",
@@ -280,6 +291,9 @@ int RunOsList() {
   }
   std::printf("\nRows marked unsure: the fact is conflicting or unconfirmed (docs/MODEL.md); "
               "override the WinHTTP default with --builtin-default, the OS with --os.\n");
+  std::printf("SCHANNEL client \"off\" (by default or DisabledByDefault=1) removes the protocol "
+              "from WinHTTP on every OS (rule R9); --disabled-by-default-keeps models the other "
+              "reading.\n");
   return kExitOk;
 }
 

@@ -20,6 +20,7 @@ struct ExportCliOptions {
   std::string role_dir;
   std::string gpo_dir;
   bool fixed_ids = false;
+  bool with_schannel = false;
 };
 
 // Writes every file of a folder artifact below `dir`, creating folders.
@@ -44,6 +45,7 @@ int Run(const ExportCliOptions& o) {
   ExportOptions eo;
   eo.unset = o.unset;
   eo.fixed_ids = o.fixed_ids;
+  eo.with_schannel = o.with_schannel;
   if (const char* env = std::getenv("SECPROTO_FIXED_IDS"); env && std::string(env) == "1") {
     eo.fixed_ids = true;
   }
@@ -136,6 +138,10 @@ const bool kExport = RegisterCommand({
       app.add_option("--role", o->role_dir, "ansible: write a role layout into DIR");
       app.add_option("--gpo-backup", o->gpo_dir,
                      "gpp: lay out DIR/Machine/Preferences/Registry/Registry.xml and a README");
+      app.add_flag("--with-schannel", o->with_schannel,
+                   "Also write the SCHANNEL client keys of the value's TLS 1.0-1.2 protocols "
+                   "(Enabled=1, DisabledByDefault=0) as Easy Fix 51044 does: needed on Windows 7 "
+                   "/ Server 2008 R2 (docs/MODEL.md R9)");
       app.add_flag("--fixed-ids", o->fixed_ids,
                    "gpp: fixed uids and timestamp for reproducible output (also "
                    "SECPROTO_FIXED_IDS=1)");
@@ -146,6 +152,7 @@ const bool kExport = RegisterCommand({
           "  secproto export modern --format intune -o intune/\n"
           "  secproto export modern --format gpp --gpo-backup gpo/\n"
           "  secproto export modern --format ansible --role roles/secproto_winhttp\n"
+          "  secproto export tls1.1,tls1.2 --with-schannel --format reg -o win7.reg\n"
           "  secproto export --unset --format reg -o remove.reg");
       return [o]() -> int { return Run(*o); };
     }});

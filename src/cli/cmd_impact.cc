@@ -290,7 +290,7 @@ const bool kImpact = RegisterCommand(
                       "The new DefaultSecureProtocols: tls1.2,tls1.3 | 0x2800 | a profile | "
                       "+/- edits of today's value (--policy=-tls1.0,-tls1.1)")
            ->required();
-       app.add_option("--os", o->os, "The OS catalog row (see `secproto explain --list-os`)");
+       app.add_option("--os", o->os, "The OS catalog row (see `secproto os list`)");
        auto from = app.add_option("--from", o->from,
                                   "What the app uses today (default: the OS built-in default)");
        AddTargetFlags(app, o->target);

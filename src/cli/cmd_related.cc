@@ -1,5 +1,6 @@
 // secproto schannel set / wininet set / dotnet set: the fixes doctor
 // prints for the settings around WinHTTP.
+#include <algorithm>
 #include <iostream>
 
 #include "cli/common.h"
@@ -42,6 +43,28 @@ int Apply(const RelatedOptions& o, const std::vector<RelatedWrite>& writes) {
   return kExitOk;
 }
 
+// `schannel set` protocols: one or more arguments, each a name or a
+// comma-separated list ("tls1.1,tls1.2", "TLS 1.2"); duplicates dropped.
+Expected<std::vector<Protocol>> SchannelProtocolList(const std::vector<std::string>& args) {
+  std::vector<Protocol> out;
+  for (const std::string& arg : args) {
+    size_t start = 0;
+    while (start <= arg.size()) {
+      size_t comma = arg.find(',', start);
+      std::string item = arg.substr(start, comma == std::string::npos ? std::string::npos
+                                                                       : comma - start);
+      start = comma == std::string::npos ? arg.size() + 1 : comma + 1;
+      if (item.find_first_not_of(' ') == std::string::npos) continue;
+      SECPROTO_ASSIGN_OR_RETURN(p, ParseProtocolName(item));
+      if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
+    }
+  }
+  if (out.empty()) {
+    return Fail(Error::Usage("schannel set takes protocols, e.g. tls1.2 or tls1.1,tls1.2"));
+  }
+  return out;
+}
+
 Expected<Architecture> Arch(const TargetFlags& flags) {
   auto opened = OpenTargetFromFlags(flags, /*read_only=*/true);
   if (!opened) return Fail(opened.error());
@@ -58,25 +81,29 @@ const bool kSchannel = RegisterCommand({
     "schannel", "Enable or disable a protocol in SCHANNEL (Enabled / DisabledByDefault)", 50,
     [](CLI::App& app) -> std::function<int()> {
       auto o = std::make_shared<RelatedOptions>();
-      AddSetAction(app, *o, "The protocol: tls1.2, \"TLS 1.0\", ...");
+      AddSetAction(app, *o, "The protocols: tls1.2, tls1.1,tls1.2, \"TLS 1.0\", ...");
       app.add_flag("--enable", o->enable, "Enabled=1, DisabledByDefault=0");
       app.add_flag("--disable", o->disable, "Enabled=0, DisabledByDefault=1");
       app.add_option("--side", o->side, "client (default), server or both");
       app.footer("Example:\n  secproto schannel set tls1.0 --disable --side both --target "
                  "hive:SOFTWARE --system-hive SYSTEM");
       return [o]() -> int {
-        if (o->args.size() != 1) {
-          return ReportError(Error::Usage("schannel set takes one protocol, e.g. tls1.2"));
-        }
-        auto p = ParseProtocolName(o->args[0]);
-        if (!p) return ReportError(p.error());
+        auto protocols = SchannelProtocolList(o->args);
+        if (!protocols) return ReportError(protocols.error());
         if (o->enable == o->disable) {
           return ReportError(Error::Usage("give exactly one of --enable or --disable"));
         }
         if (o->side != "client" && o->side != "server" && o->side != "both") {
           return ReportError(Error::Usage("--side takes client, server or both", "bad-side"));
         }
-        return Apply(*o, SchannelWrites(*p, o->side != "server", o->side != "client", o->enable));
+        std::vector<RelatedWrite> writes;
+        for (Protocol p : *protocols) {
+          for (RelatedWrite& w :
+               SchannelWrites(p, o->side != "server", o->side != "client", o->enable)) {
+            writes.push_back(std::move(w));
+          }
+        }
+        return Apply(*o, writes);
       };
     }});
 
@@ -85,7 +112,8 @@ const bool kWinInet = RegisterCommand({
     [](CLI::App& app) -> std::function<int()> {
       auto o = std::make_shared<RelatedOptions>();
       AddSetAction(app, *o, "The protocols: tls1.2,tls1.3 or 0x2800");
-      app.add_option("--scope", o->scope, "machine (default, HKLM in every view), policy or user");
+      app.add_option("--scope", o->scope,
+                     "machine (default, HKLM in every view), policy, user or user-policy");
       return [o]() -> int {
         auto spec = ParseProtocols(o->args);
         if (!spec) return ReportError(spec.error());
@@ -99,8 +127,11 @@ const bool kWinInet = RegisterCommand({
           scope = WinInetScope::kPolicy;
         } else if (o->scope == "user") {
           scope = WinInetScope::kUser;
+        } else if (o->scope == "user-policy") {
+          scope = WinInetScope::kUserPolicy;
         } else {
-          return ReportError(Error::Usage("--scope takes machine, policy or user", "bad-scope"));
+          return ReportError(
+              Error::Usage("--scope takes machine, policy, user or user-policy", "bad-scope"));
         }
         auto arch = Arch(o->target);
         if (!arch) return ReportError(arch.error());

@@ -1,4 +1,5 @@
 #include "cli/explain_common.h"
+
 #include <cctype>
 
 namespace secproto::cli {
@@ -58,14 +59,26 @@ Expected<ResolvedOs> ResolveOs(RegistryBackend* backend, const std::string& os_f
   return r;
 }
 
-void AddOsFlags(CLI::App& app, std::string& os, std::string& builtin_default,
-                bool& disabled_by_default_removes) {
+void AddOsFlags(CLI::App& app, std::string& os, std::string& builtin_default, OsFlags& model) {
   app.add_option("--os", os, "The OS catalog id (see `secproto os list`); default: detected");
   app.add_option("--builtin-default", builtin_default,
                  "Override the catalog's WinHTTP built-in default (0xAA0, tls1.2,tls1.3)");
-  app.add_flag("--disabled-by-default-removes", disabled_by_default_removes,
-               "Model SCHANNEL DisabledByDefault=1 (and 'off' defaults) as removing the protocol "
-               "(FACTS 5.5 is unsure)");
+  auto* keeps = app.add_flag("--disabled-by-default-keeps", model.keeps,
+                             "The other reading of rule R9 (docs/MODEL.md): a protocol SCHANNEL "
+                             "has off for clients by default or by DisabledByDefault=1 stays in "
+                             "WinHTTP's set");
+  app.add_flag("--disabled-by-default-removes", model.removes,
+               "The default reading of rule R9 (docs/MODEL.md): such protocols are removed; "
+               "accepted for scripts written before it became the default")
+      ->excludes(keeps);
+}
+
+std::string ReadingText(const ModelOptions& o) {
+  return o.disabled_by_default_removes
+             ? "SCHANNEL client protocols off by default or by DisabledByDefault=1 are removed "
+               "(R9; --disabled-by-default-keeps for the other reading)"
+             : "SCHANNEL client protocols off by default or by DisabledByDefault=1 are kept "
+               "(--disabled-by-default-keeps, the other reading of R9)";
 }
 
 std::string TargetArgs(const TargetFlags& flags) {

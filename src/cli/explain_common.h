@@ -23,9 +23,23 @@ struct ResolvedOs {
 Expected<ResolvedOs> ResolveOs(RegistryBackend* backend, const std::string& os_flag,
                                const std::string& builtin_default_flag);
 
-/// Adds --os, --builtin-default and --disabled-by-default-removes.
-void AddOsFlags(CLI::App& app, std::string& os, std::string& builtin_default,
-                bool& disabled_by_default_removes);
+/// The flags that choose the reading of docs/MODEL.md rule R9.
+struct OsFlags {
+  bool removes = false;  ///< --disabled-by-default-removes: the default, kept as a no-op
+  bool keeps = false;    ///< --disabled-by-default-keeps: the other reading
+  ModelOptions Options() const {
+    ModelOptions o;
+    o.disabled_by_default_removes = !keeps;
+    return o;
+  }
+};
+
+/// Adds --os, --builtin-default, --disabled-by-default-removes and
+/// --disabled-by-default-keeps.
+void AddOsFlags(CLI::App& app, std::string& os, std::string& builtin_default, OsFlags& model);
+
+/// One line naming the reading of R9 in force, for human output.
+std::string ReadingText(const ModelOptions& o);
 
 /// The flags that select a target, shell-quoted, for fix commands.
 std::string TargetArgs(const TargetFlags& flags);

@@ -103,6 +103,19 @@ Expected<Artifact> Emit(ExportFormat format, const ExportOptions& options) {
                                "ignored-value"));
     }
   }
+  if (options.with_schannel) {
+    if (options.unset) {
+      return Fail(Error::Usage("--with-schannel writes SCHANNEL client keys for a value: it "
+                               "does not go with --unset",
+                               "usage"));
+    }
+    if (emit_internal::SchannelKeys(options).empty()) {
+      return Fail(Error::Input(ProtocolSet(options.value).Hex() +
+                                   " holds none of TLS 1.0, 1.1, 1.2: --with-schannel has no "
+                                   "SCHANNEL client key to write",
+                               "no-schannel-protocol"));
+    }
+  }
   if (options.gpo_backup && format != ExportFormat::kGpp) {
     return Fail(Error::Usage("--gpo-backup applies to --format gpp only", "usage"));
   }
@@ -125,6 +138,27 @@ namespace emit_internal {
 std::vector<ViewKey> ViewKeys() {
   return {{"64", WinHttpSubkey(false), "64-bit processes (native key)"},
           {"32", WinHttpSubkey(true), "32-bit processes on 64-bit Windows (WOW6432Node key)"}};
+}
+
+std::vector<SchannelKey> SchannelKeys(const ExportOptions& o) {
+  std::vector<SchannelKey> out;
+  if (!o.with_schannel || o.unset) return out;
+  for (Protocol p : {Protocol::kTls10, Protocol::kTls11, Protocol::kTls12}) {
+    if (!ProtocolSet(o.value).Contains(p)) continue;
+    std::string name(Info(p).name);
+    std::string id;
+    for (char c : name) {
+      if (std::isalnum(static_cast<unsigned char>(c))) id += c;
+    }
+    // "TLS12" -> "Tls12"
+    for (size_t i = 1; i < id.size(); ++i) {
+      id[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(id[i])));
+    }
+    out.push_back({name, id,
+                   "SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\" +
+                       name + "\\Client"});
+  }
+  return out;
 }
 
 std::string Hex(uint32_t v) { return ProtocolSet(v).Hex(); }
@@ -177,12 +211,23 @@ std::vector<std::string> HeaderLines(const ExportOptions& o, ExportFormat format
                 "Windows)");
   raw.push_back(o.unset ? "Removes the value named DefaultSecureProtocols; keys stay."
                         : "Type: REG_DWORD, written explicitly; a missing key is created.");
+  if (std::vector<SchannelKey> keys = SchannelKeys(o); !keys.empty()) {
+    std::string names;
+    for (const SchannelKey& k : keys) names += (names.empty() ? "" : ", ") + k.protocol;
+    raw.push_back("Also SCHANNEL client keys, as Microsoft's Easy Fix 51044 writes them for "
+                  "KB3140245: Enabled=1, DisabledByDefault=0 in SCHANNEL\\Protocols\\<name>\\Client "
+                  "(HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders) for " + names +
+                  ". Windows 7 / Server 2008 R2 have TLS 1.1 and 1.2 off "
+                  "for clients until then, and WinHTTP cannot use them (secproto docs/MODEL.md "
+                  "R9, R16).");
+  }
   for (const std::string& a : apply) raw.push_back(a);
   raw.push_back("WinHTTP reads the value once per process: afterwards restart " +
                 RestartServices() + ", Office and .NET WinHttpHandler apps, or reboot.");
   std::string regen = "secproto export " + (o.policy.empty() ? Hex(o.value) : o.policy) +
                       " --format " + std::string(ExportFormatName(format));
   if (o.unset) regen = "secproto export --unset --format " + std::string(ExportFormatName(format));
+  if (o.with_schannel) regen += " --with-schannel";
   raw.push_back("Regenerate with: " + regen);
   // Comment markers take up to 2 columns: stay within 78 for yamllint and
   // readable diffs.
@@ -217,6 +262,12 @@ Artifact EmitReg(const ExportOptions& o) {
     text += "\n[HKEY_LOCAL_MACHINE\\" + k.subkey + "]\n";
     text += o.unset ? "\"DefaultSecureProtocols\"=-\n"
                     : "\"DefaultSecureProtocols\"=dword:" + Hex8(o.value) + "\n";
+  }
+  for (const SchannelKey& k : SchannelKeys(o)) {
+    text += "\n[HKEY_LOCAL_MACHINE\\" + k.subkey + "]\n";
+    for (const auto& [name, value] : kSchannelValues) {
+      text += "\"" + std::string(name) + "\"=dword:" + Hex8(value) + "\n";
+    }
   }
   std::string crlf;
   for (char c : text) {

@@ -3,7 +3,9 @@
 #ifndef SECPROTO_EMIT_EMIT_COMMON_H_
 #define SECPROTO_EMIT_EMIT_COMMON_H_
 
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -18,6 +20,18 @@ struct ViewKey {
   std::string who;     ///< "64-bit processes (native key)"
 };
 std::vector<ViewKey> ViewKeys();
+
+/// One SCHANNEL client key of --with-schannel, below HKLM.
+struct SchannelKey {
+  std::string protocol;  ///< "TLS 1.2"
+  std::string id;        ///< "Tls12", for resource and task names
+  std::string subkey;    ///< "SYSTEM\\CurrentControlSet\\...\\TLS 1.2\\Client"
+};
+/// The keys to write, empty unless with_schannel; each gets both values.
+std::vector<SchannelKey> SchannelKeys(const ExportOptions& o);
+/// Enabled=1 and DisabledByDefault=0, in write order.
+inline constexpr std::pair<std::string_view, uint32_t> kSchannelValues[] = {
+    {"Enabled", 1}, {"DisabledByDefault", 0}};
 
 /// "modern = 0x00002800 (TLS 1.2, TLS 1.3)", or the removal sentence.
 std::string PolicyLine(const ExportOptions& o);

@@ -1,4 +1,4 @@
-// Group Policy Preferences Registry.xml (FACTS section 9) and Ansible
+// Group Policy Preferences Registry.xml (docs/REGFILE.md, docs/gpp-registry.xsd) and Ansible
 // (ansible.windows.win_regedit). The XML is written by hand with XmlEscape
 // rather than through an XML library: the document is a fixed shape of two
 // items, and a library (pugixml is not header-only) would have to be built for
@@ -67,6 +67,24 @@ std::string RegistryXml(const ExportOptions& o) {
     x += eol;
     x += "\t</Registry>";
     x += eol;
+  }
+  for (const SchannelKey& k : SchannelKeys(o)) {
+    for (const auto& [name, value] : kSchannelValues) {
+      ++n;
+      std::string uid = o.fixed_ids ? FixedGuid(n) : NewGuid();
+      std::string desc = "secproto: SCHANNEL " + k.protocol + " client, as Easy Fix 51044";
+      x += "\t<Registry clsid=\"" + std::string(kRegistryItemClsid) + "\" name=\"" +
+           std::string(name) + "\" status=\"" + std::string(name) + "\" image=\"12\" changed=\"" +
+           changed + "\" uid=\"" + uid + "\" desc=\"" + XmlEscape(desc) + "\" bypassErrors=\"1\">";
+      x += eol;
+      x += "\t\t<Properties action=\"U\" displayDecimal=\"0\" default=\"0\" "
+           "hive=\"HKEY_LOCAL_MACHINE\" key=\"" +
+           XmlEscape(k.subkey) + "\" name=\"" + std::string(name) +
+           "\" type=\"REG_DWORD\" value=\"" + Hex8(value) + "\"/>";
+      x += eol;
+      x += "\t</Registry>";
+      x += eol;
+    }
   }
   x += "</RegistrySettings>";
   x += eol;
@@ -137,6 +155,20 @@ std::string AnsibleTasks(const ExportOptions& o, int indent, bool role) {
     if (!first) line("  when: secproto_wow64.exists");
     first = false;
   }
+  for (const SchannelKey& k : SchannelKeys(o)) {
+    for (const auto& [name, value] : kSchannelValues) {
+      line("");
+      line("- name: SCHANNEL " + k.protocol + " client " + std::string(name) + " = " +
+           std::to_string(value) + " (as Easy Fix 51044)");
+      line("  ansible.windows.win_regedit:");
+      line("    path: \"{{ secproto_sp }}\\\\SCHANNEL\\\\Protocols\\\\" + k.protocol +
+           "\\\\Client\"");
+      line("    name: " + std::string(name));
+      line("    data: " + std::to_string(value));
+      line("    type: dword");
+      line("    state: present");
+    }
+  }
   return t;
 }
 
@@ -145,6 +177,10 @@ std::string AnsibleTasks(const ExportOptions& o, int indent, bool role) {
 std::string KeyVar() {
   return "secproto_key: " + WinHttpSubkey(false).substr(std::string_view("SOFTWARE\\").size());
 }
+
+// --with-schannel: the SecurityProviders key, which SCHANNEL is below.
+constexpr std::string_view kSpVar =
+    "secproto_sp: HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders";
 
 std::string YamlHeader(const ExportOptions& o, const std::vector<std::string>& apply) {
   return "---\n" + Comment(HeaderLines(o, ExportFormat::kAnsible, apply), "# ");
@@ -175,6 +211,7 @@ Artifact EmitAnsible(const ExportOptions& o) {
     p += "  gather_facts: false\n";
     p += "  vars:\n";
     p += "    " + KeyVar() + "\n";
+    if (!SchannelKeys(o).empty()) p += "    " + std::string(kSpVar) + "\n";
     p += "  tasks:\n";
     p += AnsibleTasks(o, 4, false);
     return Artifact{false, {{"", std::move(p)}}};
@@ -193,8 +230,10 @@ Artifact EmitAnsible(const ExportOptions& o) {
     defaults += "secproto_value: " + std::to_string(o.value) + "\n";
   }
   a.files.push_back({"defaults/main.yml", defaults});
-  a.files.push_back({"vars/main.yml", "---\n# The WinHttp key below HKLM\\SOFTWARE and HKLM\\SOFTWARE\\WOW6432Node.\n" +
-                                          KeyVar() + "\n"});
+  std::string vars = "---\n# The WinHttp key below HKLM\\SOFTWARE and HKLM\\SOFTWARE\\WOW6432Node.\n" +
+                     KeyVar() + "\n";
+  if (!SchannelKeys(o).empty()) vars += std::string(kSpVar) + "\n";
+  a.files.push_back({"vars/main.yml", vars});
   std::string meta = "---\n";
   meta += "galaxy_info:\n";
   meta += "  author: secproto\n";

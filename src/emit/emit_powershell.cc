@@ -27,8 +27,111 @@ std::string PsSettings(const ExportOptions& o) {
          ProtocolSet(o.value).Describe() + "\n";
   }
   s += "$HexValue = '" + (o.unset ? std::string("(removed)") : Hex(o.value)) + "'\n";
+  if (std::vector<SchannelKey> keys = SchannelKeys(o); !keys.empty()) {
+    s += "# SCHANNEL client keys, as Easy Fix 51044 writes them (KB3140245).\n";
+    s += "$SchannelSubKeys = @(\n";
+    for (size_t i = 0; i < keys.size(); ++i) {
+      s += "    '" + keys[i].subkey + "'" + (i + 1 < keys.size() ? "," : "") + "\n";
+    }
+    s += ")\n";
+    s += "$SchannelValues = [ordered]@{";
+    bool first = true;
+    for (const auto& [name, value] : kSchannelValues) {
+      s += std::string(first ? " " : "; ") + std::string(name) + " = " + std::to_string(value);
+      first = false;
+    }
+    s += " }\n";
+  }
   return s;
 }
+
+// The SCHANNEL part of the remediation script (--with-schannel), spliced
+// into kPs1Body at fixed anchors so that scripts without it stay as they were.
+constexpr std::string_view kPs1SchannelFunctions = R"PS(
+# Both SCHANNEL client values of one key (SYSTEM is not redirected: one view).
+function Get-SchannelState([string]$Path) {
+    $key = Get-Item -LiteralPath $Path -ErrorAction SilentlyContinue
+    $state = [ordered]@{ path = $Path; key_exists = ($null -ne $key) }
+    foreach ($n in $SchannelValues.Keys) {
+        $state[$n] = $null
+        if ($null -ne $key -and ($key.GetValueNames() -contains $n)) {
+            $state[$n] = [pscustomobject]@{ kind = $key.GetValueKind($n).ToString(); data = $key.GetValue($n) }
+        }
+    }
+    [pscustomobject]$state
+}
+
+function Test-SchannelCompliant($State) {
+    foreach ($n in $SchannelValues.Keys) {
+        $v = $State.$n
+        if ($null -eq $v -or $v.kind -ne 'DWord' -or [int64]$v.data -ne $SchannelValues[$n]) { return $false }
+    }
+    return $true
+}
+
+$SchannelKeys = @($SchannelSubKeys | ForEach-Object { "HKLM:\$_" })
+)PS";
+
+constexpr std::string_view kPs1SchannelWrite = R"PS(    foreach ($s in $schannelTodo) {
+        if ($PSCmdlet.ShouldProcess($s.path, 'Set SCHANNEL client Enabled=1, DisabledByDefault=0')) {
+            if (-not $s.key_exists) { New-Item -Path $s.path -Force | Out-Null }
+            foreach ($n in $SchannelValues.Keys) {
+                New-ItemProperty -LiteralPath $s.path -Name $n -PropertyType DWord -Value $SchannelValues[$n] -Force | Out-Null
+            }
+            Write-Output "set: $($s.path) Enabled = 1, DisabledByDefault = 0 (REG_DWORD)"
+        }
+    }
+)PS";
+
+// kPs1Body with the SCHANNEL part spliced in.
+std::string Ps1BodyWithSchannel(std::string body) {
+  auto splice = [&body](std::string_view anchor, std::string_view text, bool before) {
+    size_t at = body.find(anchor);
+    if (at == std::string::npos) return;
+    if (before) {
+      body.insert(at, text);
+    } else {
+      body.replace(at, anchor.size(), text);
+    }
+  };
+  splice("try {\n", std::string(kPs1SchannelFunctions) + "\n", true);
+  splice("    if ($todo.Count -eq 0) {\n"
+         "        Write-Output \"unchanged: $Name is already compliant ($HexValue) in every view\"",
+         "    $schannelBefore = @($SchannelKeys | ForEach-Object { Get-SchannelState $_ })\n"
+         "    $schannelTodo = @($schannelBefore | Where-Object { -not (Test-SchannelCompliant $_) })\n"
+         "    if ($todo.Count -eq 0 -and $schannelTodo.Count -eq 0) {\n"
+         "        Write-Output \"unchanged: $Name ($HexValue) in every view and the SCHANNEL client "
+         "keys are already compliant\"",
+         false);
+  splice("ConvertTo-Json -InputObject $before -Depth 4",
+         "ConvertTo-Json -InputObject ([pscustomobject]@{ winhttp = $before; schannel = "
+         "$schannelBefore }) -Depth 5",
+         false);
+  splice("    if ($WhatIfPreference) { exit 0 }\n", kPs1SchannelWrite, true);
+  splice("    if ($bad.Count -gt 0) {",
+         "    $bad += @($SchannelKeys | ForEach-Object { Get-SchannelState $_ } | Where-Object { -not "
+         "(Test-SchannelCompliant $_) })\n"
+         "    if ($bad.Count -gt 0) {",
+         false);
+  return body;
+}
+
+constexpr std::string_view kDetectSchannel = R"PS(    # SCHANNEL client keys (not redirected: the 64-bit view is the only one).
+    $sys = [Microsoft.Win32.RegistryKey]::OpenBaseKey([Microsoft.Win32.RegistryHive]::LocalMachine, $Views[0])
+    foreach ($sub in $SchannelSubKeys) {
+        $key = $sys.OpenSubKey($sub)
+        foreach ($n in $SchannelValues.Keys) {
+            $ok = ($null -ne $key) -and ($key.GetValueNames() -contains $n)
+            if ($ok) {
+                $ok = ($key.GetValueKind($n) -eq [Microsoft.Win32.RegistryValueKind]::DWord) -and
+                    ([int64]$key.GetValue($n) -eq $SchannelValues[$n])
+            }
+            if (-not $ok) { $problems += "SCHANNEL ${sub}: $n is not $($SchannelValues[$n])" }
+        }
+        if ($null -ne $key) { $key.Close() }
+    }
+    $sys.Close()
+)PS";
 
 constexpr std::string_view kPs1Body = R"PS(
 # Both registry views: the native key for 64-bit processes, and on 64-bit
@@ -182,7 +285,7 @@ std::string Ps1Script(const ExportOptions& o, ExportFormat format,
   s += "Set-StrictMode -Version 2.0\n";
   s += "$ErrorActionPreference = 'Stop'\n\n";
   s += PsSettings(o);
-  s += kPs1Body;
+  s += SchannelKeys(o).empty() ? std::string(kPs1Body) : Ps1BodyWithSchannel(std::string(kPs1Body));
   return s;
 }
 
@@ -204,7 +307,14 @@ Artifact EmitIntune(const ExportOptions& o) {
   detect += "# Detection script: exit 0 = compliant, exit 1 = run the remediation.\n";
   detect += "$ErrorActionPreference = 'Stop'\n\n";
   detect += PsSettings(o);
-  detect += kDetectBody;
+  std::string body(kDetectBody);
+  if (!SchannelKeys(o).empty()) {
+    std::string_view anchor = "    if ($problems.Count -gt 0) {";
+    if (size_t at = body.find(anchor); at != std::string::npos) {
+      body.insert(at, kDetectSchannel);
+    }
+  }
+  detect += body;
   std::string remediate = Ps1Script(o, ExportFormat::kIntune, apply);
 
   std::string readme;
@@ -263,6 +373,19 @@ Artifact EmitDsc(const ExportOptions& o) {
     s += indent + "}\n";
     if (!first) s += "        }\n";
     first = false;
+  }
+  for (const SchannelKey& k : SchannelKeys(o)) {
+    s += "        # SCHANNEL " + k.protocol + " client, as Easy Fix 51044 (KB3140245)\n";
+    for (const auto& [name, value] : kSchannelValues) {
+      s += "        Registry Schannel" + k.id + "Client" + std::string(name) + "\n        {\n";
+      s += "            Ensure    = 'Present'\n";
+      s += "            Key       = 'HKEY_LOCAL_MACHINE\\" + k.subkey + "'\n";
+      s += "            ValueName = '" + std::string(name) + "'\n";
+      s += "            ValueType = 'Dword'\n";
+      s += "            ValueData = '" + std::to_string(value) + "'\n";
+      s += "            Force     = $true\n";
+      s += "        }\n";
+    }
   }
   s += "    }\n}\n\n";
   s += "SecprotoWinHttp -OutputPath (Join-Path $PSScriptRoot 'SecprotoWinHttp')\n";

@@ -1,10 +1,12 @@
-// Reads what the model and the doctor need from a target (FACTS 1, 6, 7).
+// Reads what the model and the doctor need from a target (docs/MODEL.md R1,
+// R5, R10, R14, R15).
+#include <cctype>
+
 #include "explain/keys.h"
 #include "secproto/explain.h"
 
 namespace secproto {
 namespace {
-
 
 Expected<RegRead> Read(RegistryBackend& backend, View view, std::string_view key,
                        std::string_view name) {
@@ -25,7 +27,52 @@ RegRead Missing(View view, std::string_view key, std::string_view name) {
   return r;
 }
 
+bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(s[i])) !=
+        std::tolower(static_cast<unsigned char>(prefix[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// R5: an installed update has a Package_for_KB3140245~... key under the
+// servicing Packages key. A .reg file holds only what was written into it,
+// so it cannot tell; neither can a target without that key.
+Status ReadKb3140245(RegistryBackend& backend, RegistryInputs& in) {
+  if (!backend.HasRoot("HKLM\\SOFTWARE") || backend.Describe().starts_with("reg:")) {
+    return {};
+  }
+  SECPROTO_ASSIGN_OR_RETURN(exists, backend.KeyExists(View::k64, kCbsPackagesKey));
+  if (!exists) return {};
+  SECPROTO_ASSIGN_OR_RETURN(names, backend.ListSubkeys(View::k64, kCbsPackagesKey));
+  in.kb3140245 = KbStatus::kMissing;
+  in.kb3140245_key = std::string(kCbsPackagesKey);
+  for (const std::string& n : names) {
+    if (StartsWithNoCase(n, "Package_for_KB3140245~")) {
+      in.kb3140245 = KbStatus::kInstalled;
+      in.kb3140245_key = std::string(kCbsPackagesKey) + "\\" + n;
+      break;
+    }
+  }
+  return {};
+}
+
 }  // namespace
+
+std::string_view KbStatusName(KbStatus s) {
+  switch (s) {
+    case KbStatus::kInstalled:
+      return "installed";
+    case KbStatus::kMissing:
+      return "missing";
+    case KbStatus::kUnknown:
+      return "unknown";
+  }
+  return "unknown";
+}
 
 const SchannelProtocol* RegistryInputs::Schannel(Protocol p) const {
   for (const SchannelProtocol& s : schannel) {
@@ -84,6 +131,9 @@ Expected<RegistryInputs> ReadRegistryInputs(RegistryBackend& backend) {
   if (in.has_user) {
     SECPROTO_ASSIGN_OR_RETURN(u, Read(backend, View::k64, kWinInetUserKey, "SecureProtocols"));
     in.wininet.push_back(std::move(u));
+    SECPROTO_ASSIGN_OR_RETURN(
+        up, Read(backend, View::k64, kWinInetUserPolicyKey, "SecureProtocols"));
+    in.wininet.push_back(std::move(up));
   }
 
   if (backend.HasRoot("HKLM\\SOFTWARE")) {
@@ -96,6 +146,7 @@ Expected<RegistryInputs> ReadRegistryInputs(RegistryBackend& backend) {
       }
     }
   }
+  SECPROTO_TRY(ReadKb3140245(backend, in));
   return in;
 }
 

@@ -1,5 +1,5 @@
 // The OS catalog: one table, one row per Windows release, every row with its
-// source and confidence (../shared/FACTS.md sections 4 and 6; docs/MODEL.md).
+// source and confidence (docs/MODEL.md rules R4, R5 and R10).
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -14,40 +14,54 @@ constexpr S kOn = S::kOn;
 constexpr S kOff = S::kOff;
 constexpr S kNs = S::kNotSupported;
 
-// SCHANNEL client defaults (FACTS 6), SSL2 SSL3 TLS1.0 TLS1.1 TLS1.2 TLS1.3.
+// SCHANNEL client defaults (R10, "Protocols in TLS/SSL (Schannel SSP)"), SSL2 SSL3 TLS1.0 TLS1.1 TLS1.2 TLS1.3.
 constexpr std::array<S, 6> kSchannel7 = {kOff, kOn, kOn, kOff, kOff, kNs};
 constexpr std::array<S, 6> kSchannel8 = {kOff, kOn, kOn, kOn, kOn, kNs};
 constexpr std::array<S, 6> kSchannel1607 = {kNs, kOff, kOn, kOn, kOn, kNs};
 constexpr std::array<S, 6> kSchannel11 = {kNs, kOff, kOn, kOn, kOn, kOn};
 
-// Built-in defaults (FACTS 4).
+// Built-in defaults (R4).
 constexpr uint32_t kDefaultLegacy = 0x00A0;  // SSL 3.0 + TLS 1.0
 constexpr uint32_t kDefault81 = 0x0AA0;      // SSL 3.0 + TLS 1.0 - 1.2
 constexpr uint32_t kDefault11 = 0x2800;      // TLS 1.2 + TLS 1.3
 
-constexpr std::string_view kUnsure10 =
-    "WinHTTP default 0xAA0 is Microsoft's documented value; KB5017811 says TLS 1.0/1.1 were "
-    "turned off for WinHTTP from the September 2022 preview update on some of these releases "
-    "without stating the mask (FACTS 4, [unsure]); override with --builtin-default";
-constexpr std::string_view kUnsure11 =
-    "WinHTTP default 0x2800 was seen in a recent winhttp.dll; Microsoft's docs still say 0xAA0 "
-    "(FACTS 4, [code] + [unsure]); override with --builtin-default";
-constexpr std::string_view kUnsureKb =
-    "DefaultSecureProtocols is read only once KB3140245 is installed; the model assumes it is "
-    "(FACTS 4)";
+// Why a row is unsure, printed as a warning by explain (docs/MODEL.md, rules
+// R4 and R5).
+constexpr std::string_view kUnsureKb5017811 =
+    "WinHTTP default 0xAA0 is Microsoft's documented value; KB5017811 (which lists Windows 10 "
+    "20H2, 21H1, 21H2, LTSC 2019 and Server 2019) turns TLS 1.0/1.1 off for WinHTTP from the "
+    "September 2022 preview update without stating the mask (R4 [unsure]); override with "
+    "--builtin-default";
+constexpr std::string_view kUnsureServer2022 =
+    "WinHTTP default 0x2800 was seen in a recent winhttp.dll; Microsoft's Option Flags page "
+    "names only Windows 11 (R4 [code] + [infer]); override with --builtin-default";
 constexpr std::string_view kUnsureWin8 =
     "KB3140245 lists Windows 7 SP1, Server 2008 R2 SP1 and Server 2012; Windows 8 (not 8.1) left "
     "support in January 2016, so whether an update brought it the value is unconfirmed "
-    "(FACTS 4 row 8 / 2012, [unsure]); the model treats it like Server 2012";
+    "(R5 [unsure]); the model treats it like Server 2012";
+constexpr std::string_view kUnsure2008 =
+    "Server 2008 SP2 reads DefaultSecureProtocols only after its TLS 1.1/1.2 update (the "
+    "KB4019276 family), and its SCHANNEL client column is taken from Windows 7 (R4, R10 "
+    "[unsure]); override with --builtin-default";
 
 constexpr std::string_view kSrc7 =
-    "FACTS 4 (KB3140245), FACTS 6 (Protocols in TLS/SSL (Schannel SSP))";
+    "R4, R5 (KB3140245), R10 (Protocols in TLS/SSL (Schannel SSP))";
+constexpr std::string_view kSrc2008 =
+    "R4 (KB4019276), R10 (Protocols in TLS/SSL (Schannel SSP), taken from Windows 7)";
 constexpr std::string_view kSrc81 =
-    "FACTS 4 (KB3140245 / option flags), FACTS 6 (Protocols in TLS/SSL (Schannel SSP))";
+    "R4 (KB3140245; WINHTTP_OPTION_SECURE_PROTOCOLS in Option Flags), R10 (Protocols in TLS/SSL "
+    "(Schannel SSP))";
 constexpr std::string_view kSrc10 =
-    "FACTS 4 (KB3140245, KB5017811), FACTS 6 (Protocols in TLS/SSL (Schannel SSP))";
+    "R4 (KB3140245; WINHTTP_OPTION_SECURE_PROTOCOLS in Option Flags), R10 (Protocols in TLS/SSL "
+    "(Schannel SSP))";
+constexpr std::string_view kSrc10Kb =
+    "R4 (KB3140245, KB5017811), R10 (Protocols in TLS/SSL (Schannel SSP))";
 constexpr std::string_view kSrc11 =
-    "FACTS 4 (recent winhttp.dll; docs say 0xAA0), FACTS 6 (Protocols in TLS/SSL (Schannel SSP))";
+    "R4 (Option Flags: \"Windows 11. By default, only TLS1.2 and TLS1.3 are enabled\"), R10 "
+    "(Protocols in TLS/SSL (Schannel SSP))";
+constexpr std::string_view kSrc2022 =
+    "R4 (a recent winhttp.dll; Option Flags names only Windows 11), R10 (Protocols in TLS/SSL "
+    "(Schannel SSP))";
 
 struct Row {
   std::string_view id;
@@ -66,62 +80,64 @@ struct Row {
 
 // The catalog. Oldest build first; for one build, workstation first.
 constexpr Row kRows[] = {
+    {"ws2008", "Windows Server 2008 SP2", 6002, true, kDefaultLegacy, &kSchannel7, false, true,
+     false, Confidence::kUnsure, kSrc2008, kUnsure2008},
     {"win7", "Windows 7 SP1", 7601, false, kDefaultLegacy, &kSchannel7, false, true, true,
-     Confidence::kDoc, kSrc7, kUnsureKb},
+     Confidence::kDoc, kSrc7, ""},
     {"ws2008r2", "Windows Server 2008 R2 SP1", 7601, true, kDefaultLegacy, &kSchannel7, false,
-     true, true, Confidence::kDoc, kSrc7, kUnsureKb},
+     true, true, Confidence::kDoc, kSrc7, ""},
     {"win8", "Windows 8", 9200, false, kDefaultLegacy, &kSchannel8, false, true, true,
      Confidence::kUnsure, kSrc7, kUnsureWin8},
     {"ws2012", "Windows Server 2012", 9200, true, kDefaultLegacy, &kSchannel8, false, true, true,
-     Confidence::kDoc, kSrc7, kUnsureKb},
+     Confidence::kDoc, kSrc7, ""},
     {"win81", "Windows 8.1", 9600, false, kDefault81, &kSchannel8, false, true, false,
      Confidence::kDoc, kSrc81, ""},
     {"ws2012r2", "Windows Server 2012 R2", 9600, true, kDefault81, &kSchannel8, false, true,
      false, Confidence::kDoc, kSrc81, ""},
     {"win10-1507", "Windows 10 1507", 10240, false, kDefault81, &kSchannel8, false, true, false,
-     Confidence::kUnsure, kSrc10, kUnsure10},
+     Confidence::kDoc, kSrc10, ""},
     {"win10-1511", "Windows 10 1511", 10586, false, kDefault81, &kSchannel8, false, true, false,
-     Confidence::kUnsure, kSrc10, kUnsure10},
-    {"win10-1607", "Windows 10 1607", 14393, false, kDefault81, &kSchannel1607, false, false,
-     false, Confidence::kUnsure, kSrc10, kUnsure10},
-    {"ws2016", "Windows Server 2016", 14393, true, kDefault81, &kSchannel1607, false, false,
-     false, Confidence::kUnsure, kSrc10, kUnsure10},
-    {"win10-1703", "Windows 10 1703", 15063, false, kDefault81, &kSchannel1607, false, false,
-     false, Confidence::kUnsure, kSrc10, kUnsure10},
-    {"win10-1709", "Windows 10 1709", 16299, false, kDefault81, &kSchannel1607, false, false,
-     false, Confidence::kUnsure, kSrc10, kUnsure10},
-    {"win10-1803", "Windows 10 1803", 17134, false, kDefault81, &kSchannel1607, false, false,
-     false, Confidence::kUnsure, kSrc10, kUnsure10},
-    {"win10-1809", "Windows 10 1809", 17763, false, kDefault81, &kSchannel1607, false, false,
-     false, Confidence::kUnsure, kSrc10, kUnsure10},
-    {"ws2019", "Windows Server 2019", 17763, true, kDefault81, &kSchannel1607, false, false,
-     false, Confidence::kUnsure, kSrc10, kUnsure10},
-    {"win10-1903", "Windows 10 1903", 18362, false, kDefault81, &kSchannel1607, false, false,
-     false, Confidence::kUnsure, kSrc10, kUnsure10},
-    {"win10-1909", "Windows 10 1909", 18363, false, kDefault81, &kSchannel1607, false, false,
-     false, Confidence::kUnsure, kSrc10, kUnsure10},
-    {"win10-2004", "Windows 10 2004", 19041, false, kDefault81, &kSchannel1607, false, false,
-     false, Confidence::kUnsure, kSrc10, kUnsure10},
-    {"win10-20h2", "Windows 10 20H2", 19042, false, kDefault81, &kSchannel1607, false, false,
-     false, Confidence::kUnsure, kSrc10, kUnsure10},
-    {"win10-21h1", "Windows 10 21H1", 19043, false, kDefault81, &kSchannel1607, false, false,
-     false, Confidence::kUnsure, kSrc10, kUnsure10},
-    {"win10-21h2", "Windows 10 21H2", 19044, false, kDefault81, &kSchannel1607, false, false,
-     false, Confidence::kUnsure, kSrc10, kUnsure10},
-    {"win10-22h2", "Windows 10 22H2", 19045, false, kDefault81, &kSchannel1607, false, false,
-     false, Confidence::kUnsure, kSrc10, kUnsure10},
+     Confidence::kDoc, kSrc10, ""},
+    {"win10-1607", "Windows 10 1607", 14393, false, kDefault81, &kSchannel1607, false, false, false,
+     Confidence::kDoc, kSrc10, ""},
+    {"ws2016", "Windows Server 2016", 14393, true, kDefault81, &kSchannel1607, false, false, false,
+     Confidence::kDoc, kSrc10, ""},
+    {"win10-1703", "Windows 10 1703", 15063, false, kDefault81, &kSchannel1607, false, false, false,
+     Confidence::kDoc, kSrc10, ""},
+    {"win10-1709", "Windows 10 1709", 16299, false, kDefault81, &kSchannel1607, false, false, false,
+     Confidence::kDoc, kSrc10, ""},
+    {"win10-1803", "Windows 10 1803", 17134, false, kDefault81, &kSchannel1607, false, false, false,
+     Confidence::kDoc, kSrc10, ""},
+    {"win10-1809", "Windows 10 1809 / LTSC 2019", 17763, false, kDefault81, &kSchannel1607, false, false, false,
+     Confidence::kUnsure, kSrc10Kb, kUnsureKb5017811},
+    {"ws2019", "Windows Server 2019", 17763, true, kDefault81, &kSchannel1607, false, false, false,
+     Confidence::kUnsure, kSrc10Kb, kUnsureKb5017811},
+    {"win10-1903", "Windows 10 1903", 18362, false, kDefault81, &kSchannel1607, false, false, false,
+     Confidence::kDoc, kSrc10, ""},
+    {"win10-1909", "Windows 10 1909", 18363, false, kDefault81, &kSchannel1607, false, false, false,
+     Confidence::kDoc, kSrc10, ""},
+    {"win10-2004", "Windows 10 2004", 19041, false, kDefault81, &kSchannel1607, false, false, false,
+     Confidence::kDoc, kSrc10, ""},
+    {"win10-20h2", "Windows 10 20H2", 19042, false, kDefault81, &kSchannel1607, false, false, false,
+     Confidence::kUnsure, kSrc10Kb, kUnsureKb5017811},
+    {"win10-21h1", "Windows 10 21H1", 19043, false, kDefault81, &kSchannel1607, false, false, false,
+     Confidence::kUnsure, kSrc10Kb, kUnsureKb5017811},
+    {"win10-21h2", "Windows 10 21H2", 19044, false, kDefault81, &kSchannel1607, false, false, false,
+     Confidence::kUnsure, kSrc10Kb, kUnsureKb5017811},
+    {"win10-22h2", "Windows 10 22H2", 19045, false, kDefault81, &kSchannel1607, false, false, false,
+     Confidence::kDoc, kSrc10, ""},
     {"ws2022", "Windows Server 2022", 20348, true, kDefault11, &kSchannel11, true, false, false,
-     Confidence::kUnsure, kSrc11, kUnsure11},
+     Confidence::kInfer, kSrc2022, kUnsureServer2022},
     {"win11-21h2", "Windows 11 21H2", 22000, false, kDefault11, &kSchannel11, true, false, false,
-     Confidence::kUnsure, kSrc11, kUnsure11},
+     Confidence::kDoc, kSrc11, ""},
     {"win11-22h2", "Windows 11 22H2", 22621, false, kDefault11, &kSchannel11, true, false, false,
-     Confidence::kUnsure, kSrc11, kUnsure11},
+     Confidence::kDoc, kSrc11, ""},
     {"win11-23h2", "Windows 11 23H2", 22631, false, kDefault11, &kSchannel11, true, false, false,
-     Confidence::kUnsure, kSrc11, kUnsure11},
+     Confidence::kDoc, kSrc11, ""},
     {"win11-24h2", "Windows 11 24H2", 26100, false, kDefault11, &kSchannel11, true, false, false,
-     Confidence::kUnsure, kSrc11, kUnsure11},
+     Confidence::kDoc, kSrc11, ""},
     {"ws2025", "Windows Server 2025", 26100, true, kDefault11, &kSchannel11, true, false, false,
-     Confidence::kUnsure, kSrc11, kUnsure11},
+     Confidence::kInfer, kSrc2022, kUnsureServer2022},
 };
 
 std::vector<OsInfo> BuildCatalog() {

@@ -1,5 +1,6 @@
 // The writes behind the doctor's fixes for the settings around WinHTTP:
-// SCHANNEL protocol keys, WinINet SecureProtocols, the .NET keys (FACTS 6, 7).
+// SCHANNEL protocol keys, WinINet SecureProtocols, the .NET keys (docs/MODEL.md
+// R11, R14, R15, R16).
 #include "explain/keys.h"
 #include "secproto/explain.h"
 
@@ -23,6 +24,8 @@ std::vector<RelatedWrite> WinInetWrites(uint32_t value, WinInetScope scope, Arch
       return {{View::k64, std::string(kWinInetPolicyKey), "SecureProtocols", value}};
     case WinInetScope::kUser:
       return {{View::k64, std::string(kWinInetUserKey), "SecureProtocols", value}};
+    case WinInetScope::kUserPolicy:
+      return {{View::k64, std::string(kWinInetUserPolicyKey), "SecureProtocols", value}};
     case WinInetScope::kMachine:
       break;
   }

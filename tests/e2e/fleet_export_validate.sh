@@ -7,7 +7,8 @@
 #            ansible.windows collection: Debian package `ansible`);
 #   reg      UTF-16LE BOM, CRLF only, header line first (iconv);
 #   intune/ps1/dsc  PowerShell is not on Debian: structure only (golden files in
-#            the unit tests pin their text); here the files exist and are CRLF-free.
+#            the unit tests pin their text); here the files exist and are CRLF-free;
+#   each again with --with-schannel (the SCHANNEL client keys of Easy Fix 51044).
 # Exits 77 (skip) when a validator is missing.
 #   fleet_export_validate.sh SECPROTO_BINARY SOURCE_DIR
 set -uo pipefail
@@ -71,6 +72,42 @@ if "$BIN" -q export modern --format intune >/dev/null 2>&1; then fail "intune wi
 else pass "intune without -o is a usage error"; fi
 "$BIN" -q export 0 --format reg -o zero.reg >/dev/null 2>&1; rc=$?
 check "export of 0 (ignored by WinHTTP) exits 2" test $rc -eq 2
+
+# --with-schannel (Windows 7 / 2008 R2, as Easy Fix 51044): the same validators,
+# plus the SCHANNEL client keys with Enabled=1 and DisabledByDefault=0.
+"$BIN" -q export tls1.1,tls1.2 --with-schannel --format gpp -o w7.xml
+check "gpp --with-schannel: valid against the XSD" xmllint --noout --schema "$SRC/docs/gpp-registry.xsd" w7.xml
+check "gpp --with-schannel: 2 + 4 items" test "$(grep -c '<Registry clsid' w7.xml)" -eq 6
+check "gpp --with-schannel: SCHANNEL keys" \
+  test "$(grep -c 'key="SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.[12]\\Client"' w7.xml)" -eq 4
+"$BIN" -q export tls1.1,tls1.2 --with-schannel --format ansible -o w7.yml
+"$BIN" -q export tls1.1,tls1.2 --with-schannel --format ansible --role roles/w7
+check "ansible --with-schannel: yamllint playbook" yamllint -s w7.yml
+check "ansible --with-schannel: yamllint role" yamllint -s roles/w7
+check "ansible --with-schannel: syntax-check playbook" ansible-playbook --syntax-check -i localhost, w7.yml
+check "ansible --with-schannel: syntax-check role" ansible-playbook --syntax-check \
+  -i roles/w7/tests/inventory roles/w7/tests/test.yml
+check "ansible --with-schannel: 2 + 4 dword tasks" test "$(grep -c 'type: dword' w7.yml)" -eq 6
+"$BIN" -q export tls1.1,tls1.2 --with-schannel --format reg -o w7.reg
+iconv -f UTF-16LE -t UTF-8 w7.reg | tail -c +4 > w7.txt
+check "reg --with-schannel: header line first" grep -q $'^Windows Registry Editor Version 5.00\r$' <(head -1 w7.txt)
+check "reg --with-schannel: CRLF only" test "$(grep -c $'[^\r]$' w7.txt)" -eq 0
+check "reg --with-schannel: two Client keys" \
+  test "$(grep -c '^\[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.[12]\\Client\]' w7.txt)" -eq 2
+check "reg --with-schannel: Enabled=1, DisabledByDefault=0" \
+  test "$(grep -c -e '^"Enabled"=dword:00000001' -e '^"DisabledByDefault"=dword:00000000' w7.txt)" -eq 4
+# Our own .reg reader reads it back: explain on Windows 7 ends with TLS 1.1 + 1.2.
+check "reg --with-schannel: explain reads TLS 1.1+1.2 on Windows 7" \
+  test "$("$BIN" --json explain --target reg:w7.reg --os win7 | grep -o '"effective_value": *[0-9]*' | tr -d ' ' | sort -u)" = '"effective_value":2560'
+"$BIN" -q export tls1.1,tls1.2 --with-schannel --format intune -o w7intune
+check "intune --with-schannel: detect checks SCHANNEL" grep -q 'SchannelSubKeys' w7intune/detect.ps1
+check "intune --with-schannel: remediate writes SCHANNEL" grep -q 'Set SCHANNEL client' w7intune/remediate.ps1
+"$BIN" -q export tls1.1,tls1.2 --with-schannel --format ps1 -o w7.ps1
+check "ps1 --with-schannel: both Client keys" test "$(grep -c "Protocols\\TLS 1.[12]\\Client'" w7.ps1)" -eq 2
+"$BIN" -q export tls1.1,tls1.2 --with-schannel --format dsc -o w7dsc.ps1
+check "dsc --with-schannel: 2 + 4 Registry resources" test "$(grep -c "ValueType = 'Dword'" w7dsc.ps1)" -eq 6
+"$BIN" -q export --unset --with-schannel --format reg -o bad.reg >/dev/null 2>&1; rc=$?
+check "--with-schannel with --unset exits 2" test $rc -eq 2
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -154,6 +154,12 @@ const CodeCase kCodes[] = {
      },
      "secproto dotnet set "},
     {"needs-kb3140245", "warning", "ws2012", [](MemBackend&) {}, ""},
+    {"schannel-client-off", "error", "win7",
+     [](MemBackend& m) {
+       Dsp(m, View::k64, RegValue::Dword(0xA00));
+       Dsp(m, View::k32, RegValue::Dword(0xA00));
+     },
+     "secproto schannel set tls1.1,tls1.2 --enable --side client "},
     {"force-default-secure-protocols", "info", "ws2022",
      [](MemBackend& m) {
        ASSERT_TRUE(m.SetValue(View::k64, kWinHttpKey, "ForceDefaultSecureProtocols",
@@ -169,15 +175,86 @@ INSTANTIATE_TEST_SUITE_P(Codes, DoctorCodes, ::testing::ValuesIn(kCodes),
                            return n;
                          });
 
-TEST(Doctor, SslOnlyThroughOffDefaultIsAWarning) {
+TEST(Doctor, SslOnlyThroughOffDefaultIsAWarningUnderTheOtherReading) {
   // Server 2016 default 0xAA0 holds SSL 3.0, which SCHANNEL has "off" by
-  // default there: the unsure reading, so a warning.
+  // default there: R9 removes it; --disabled-by-default-keeps keeps it, and
+  // then it is a warning.
   MemBackend mem(Architecture::k64Bit);
-  auto f = Diagnose(mem, "ws2016");
+  EXPECT_EQ(FindCode(Diagnose(mem, "ws2016"), "ssl-enabled"), nullptr);
+  auto in = ReadRegistryInputs(mem);
+  ASSERT_TRUE(in);
+  ModelOptions keeps;
+  keeps.disabled_by_default_removes = false;
+  auto f = secproto::Diagnose(*FindOs("ws2016"), *in, "--target mem:", keeps);
   const DoctorFinding* x = FindCode(f, "ssl-enabled");
   ASSERT_NE(x, nullptr);
   EXPECT_EQ(x->severity, "warning");
   EXPECT_NE(x->message.find("64-bit and 32-bit"), std::string::npos) << x->message;
+}
+
+TEST(Doctor, Windows7NeedsSchannelClientKeysWithEvidence) {
+  // KB3140245: TLS 1.1/1.2 are off for clients on 7 until SCHANNEL is
+  // configured (R9); the printed fixes, run in order, leave no error.
+  MemBackend mem(Architecture::k64Bit);
+  auto f = Diagnose(mem, "win7");
+  const DoctorFinding* x = FindCode(f, "schannel-client-off");
+  ASSERT_NE(x, nullptr) << Codes(f);
+  EXPECT_EQ(x->severity, "error");
+  EXPECT_NE(x->message.find("TLS 1.2"), std::string::npos);
+  EXPECT_EQ(x->fix, "secproto schannel set tls1.2 --enable --side client --target mem:");
+  ASSERT_FALSE(x->evidence.empty());
+  EXPECT_EQ(x->evidence[0].key, Client("TLS 1.2"));
+  EXPECT_EQ(x->evidence[0].value, "missing");
+  EXPECT_EQ(x->source.rfind("R9 ", 0), 0u);
+  ASSERT_TRUE(ApplyWrites(mem, DotNetWrites(Architecture::k64Bit)));
+  ASSERT_TRUE(ApplyWrites(mem, SchannelWrites(Protocol::kTls12, true, false, true)));
+  for (View v : {View::k64, View::k32}) Dsp(mem, v, RegValue::Dword(0x800));
+  f = Diagnose(mem, "win7");
+  for (const DoctorFinding& d : f) EXPECT_NE(d.severity, "error") << Codes(f);
+}
+
+TEST(Doctor, MissingKb3140245IsAnError) {
+  auto mem = CleanMachine(*FindOs("ws2012"));
+  ASSERT_TRUE(mem->SetValue(View::k64,
+                            "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based "
+                            "Servicing\\Packages\\Package_for_KB976932~31bf3856ad364e35~amd64~~6.2.1.1",
+                            "CurrentState", RegValue::Dword(0x70)));
+  auto f = Diagnose(*mem, "ws2012");
+  const DoctorFinding* x = FindCode(f, "needs-kb3140245");
+  ASSERT_NE(x, nullptr) << Codes(f);
+  EXPECT_EQ(x->severity, "error");
+  EXPECT_TRUE(x->fix.empty());
+  ASSERT_TRUE(mem->SetValue(View::k64,
+                            "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based "
+                            "Servicing\\Packages\\Package_for_KB3140245~31bf3856ad364e35~amd64~~6.2.1.0",
+                            "CurrentState", RegValue::Dword(0x70)));
+  EXPECT_EQ(FindCode(Diagnose(*mem, "ws2012"), "needs-kb3140245"), nullptr);
+}
+
+TEST(Doctor, UserPolicyWinsOverTheUserValue) {
+  auto mem = CleanMachine(*FindOs("ws2022"));
+  const std::string user = "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings";
+  const std::string user_policy =
+      "HKCU\\Software\\Policies\\Microsoft\\Windows\\CurrentVersion\\Internet Settings";
+  ASSERT_TRUE(mem->SetValue(View::k64, user, "SecureProtocols", RegValue::Dword(0xA80)));
+  const DoctorFinding* x = nullptr;
+  auto f = Diagnose(*mem, "ws2022");
+  x = FindCode(f, "wininet-mismatch");
+  ASSERT_NE(x, nullptr);
+  EXPECT_NE(x->fix.find("--scope user "), std::string::npos) << x->fix;
+  // A user policy with the right value hides the user value.
+  ASSERT_TRUE(mem->SetValue(View::k64, user_policy, "SecureProtocols", RegValue::Dword(0x2800)));
+  f = Diagnose(*mem, "ws2022");
+  EXPECT_EQ(FindCode(f, "wininet-mismatch"), nullptr) << Codes(f);
+  // A wrong user policy is reported with its own scope.
+  ASSERT_TRUE(mem->SetValue(View::k64, user_policy, "SecureProtocols", RegValue::Dword(0xA0)));
+  f = Diagnose(*mem, "ws2022");
+  x = FindCode(f, "wininet-mismatch");
+  ASSERT_NE(x, nullptr);
+  EXPECT_NE(x->fix.find("--scope user-policy "), std::string::npos) << x->fix;
+  ASSERT_TRUE(ApplyWrites(*mem, WinInetWrites(0x2800, WinInetScope::kUserPolicy,
+                                              Architecture::k64Bit)));
+  EXPECT_EQ(FindCode(Diagnose(*mem, "ws2022"), "wininet-mismatch"), nullptr);
 }
 
 TEST(Doctor, FixesClearTheirFindings) {

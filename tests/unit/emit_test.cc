@@ -67,7 +67,21 @@ std::vector<GoldenCase> Cases() {
   backup.gpo_backup = true;
   ExportOptions role = Modern();
   role.ansible_role = true;
+  // Windows 7 / 2008 R2: the Easy Fix 51044 value with its SCHANNEL keys.
+  ExportOptions win7 = Modern();
+  win7.value = 0xA00;
+  win7.policy = "tls1.1,tls1.2";
+  win7.with_schannel = true;
+  ExportOptions win7_role = win7;
+  win7_role.ansible_role = true;
   return {
+      {"reg/win7-schannel.reg", ExportFormat::kReg, win7},
+      {"ps1/win7-schannel.ps1", ExportFormat::kPs1, win7},
+      {"intune/win7-schannel", ExportFormat::kIntune, win7},
+      {"gpp/win7-schannel.xml", ExportFormat::kGpp, win7},
+      {"ansible/win7-schannel.yml", ExportFormat::kAnsible, win7},
+      {"ansible/win7-schannel-role", ExportFormat::kAnsible, win7_role},
+      {"dsc/win7-schannel.ps1", ExportFormat::kDsc, win7},
       {"reg/modern.reg", ExportFormat::kReg, Modern()},
       {"reg/unset.reg", ExportFormat::kReg, Unset()},
       {"ps1/modern.ps1", ExportFormat::kPs1, Modern()},
@@ -128,8 +142,9 @@ TEST(Emit, EveryArtifactCoversBothViewsWithAnExplicitDwordAndAHeader) {
     EXPECT_NE(all.find("Regenerate with: secproto export"), std::string::npos);
     if (!c.options.unset) {
       // An explicit DWORD in every format's own spelling.
-      std::regex dword("dword:00002800|-PropertyType DWord|type=\"REG_DWORD\" value=\"00002800\"|"
-                       "type: dword|ValueType = 'Dword'");
+      std::regex dword("dword:00002800|dword:00000[aA]00|-PropertyType DWord|type=\"REG_DWORD\" "
+                       "value=\"00002800\"|type=\"REG_DWORD\" value=\"00000A00\"|type: dword|"
+                       "ValueType = 'Dword'");
       EXPECT_TRUE(std::regex_search(all, dword));
     }
   }
@@ -199,6 +214,49 @@ TEST(Emit, GpoBackupLaysOutTheTreeAndNamesTheCsePair) {
   EXPECT_NE(a->files[1].content.find(
                 "[{B087BE9D-ED37-454F-AF9C-04291E351182}{BEE07A6A-EC9F-4659-B8C9-0B1937907C83}]"),
             std::string::npos);
+}
+
+TEST(Emit, WithSchannelWritesTheClientKeysInEveryFormat) {
+  ExportOptions o;
+  o.value = 0xA00;
+  o.with_schannel = true;
+  o.fixed_ids = true;
+  for (ExportFormat f : {ExportFormat::kReg, ExportFormat::kPs1, ExportFormat::kIntune,
+                         ExportFormat::kGpp, ExportFormat::kAnsible, ExportFormat::kDsc}) {
+    SCOPED_TRACE(std::string(ExportFormatName(f)));
+    auto a = Emit(f, o);
+    ASSERT_TRUE(a.has_value()) << a.error().message;
+    std::string all;
+    for (const ArtifactFile& file : a->files) {
+      if (f == ExportFormat::kReg) {
+        auto text = Utf16LeToUtf8(reinterpret_cast<const uint8_t*>(file.content.data()) + 2,
+                                  file.content.size() - 2);
+        ASSERT_TRUE(text.has_value());
+        all += *text;
+      } else {
+        all += file.content;
+      }
+    }
+    for (const char* p : {"TLS 1.1", "TLS 1.2"}) {
+      EXPECT_NE(all.find(std::string("SCHANNEL\\Protocols\\") + p + "\\Client"), std::string::npos)
+          << p;
+    }
+    EXPECT_EQ(all.find("TLS 1.0\\Client"), std::string::npos);
+    EXPECT_NE(all.find("DisabledByDefault"), std::string::npos);
+    EXPECT_NE(all.find("Easy Fix 51044"), std::string::npos);
+  }
+  // Without the flag nothing about SCHANNEL appears.
+  o.with_schannel = false;
+  EXPECT_EQ(Emit(ExportFormat::kReg, o)->files[0].content.find("S\0C\0H\0A\0N"), std::string::npos);
+  // Refused with --unset, and for a value without TLS 1.0-1.2.
+  ExportOptions u;
+  u.unset = true;
+  u.with_schannel = true;
+  EXPECT_EQ(Emit(ExportFormat::kReg, u).error().kind, ErrorKind::kUsage);
+  ExportOptions t13;
+  t13.value = 0x2000;
+  t13.with_schannel = true;
+  EXPECT_EQ(Emit(ExportFormat::kReg, t13).error().kind, ErrorKind::kInput);
 }
 
 TEST(Emit, RefusesValuesWinHttpIgnoresAndMisplacedOptions) {

@@ -6,10 +6,13 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -80,6 +83,107 @@ TEST(DoctorGolden, Windows7Empty) {
   ExpectGolden("doctor-win7-empty.txt", Secproto("doctor --target " + Reg("win7-empty.reg")), 1);
 }
 TEST(OsGolden, List) { ExpectGolden("os-list.txt", Secproto("os list"), 0); }
+// Issue 9 point 1: Windows 7 with the Easy Fix value but no SCHANNEL keys.
+TEST(ExplainGolden, Windows7EasyFixValueAlone) {
+  ExpectGolden("explain-win7-0xa00.txt", Secproto("explain --os win7 --value 0xA00"), 0);
+}
+TEST(DoctorGolden, Windows7EasyFixValueAlone) {
+  ExpectGolden("doctor-win7-easyfix-value.txt",
+               Secproto("doctor --target " + Reg("win7-easyfix-value.reg")), 1);
+}
+// Point 10: a stock Server 2019, no target, no value.
+TEST(ExplainGolden, StockServer2019WhatIf) {
+  ExpectGolden("explain-ws2019-stock.txt", Secproto("explain --os ws2019"), 0);
+}
+// Point 5: an app mask with TLS 1.3 on Windows 10 shows both outcomes.
+TEST(ExplainGolden, AppMaskTls13OnWindows10) {
+  ExpectGolden("explain-app-tls13-win10.txt",
+               Secproto("explain --os win10-22h2 --value 0xA80 --app-protocols 0x2800"), 0);
+}
+
+TEST(ExplainCli, OsAloneIsTheWhatIfOfAMachineWhereNothingIsSet) {
+  CliRun r = Secproto("--json explain --os ws2019");
+  ASSERT_EQ(r.code, 0) << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["target"], "what-if");
+  EXPECT_EQ(j["schannel_reading"], "removes");
+  for (const char* v : {"64", "32"}) {
+    EXPECT_EQ(j["processes"][v]["steps"][1]["outcome"], "missing");
+    EXPECT_EQ(j["processes"][v]["effective_value"], 0xA80);  // 0xAA0 minus SSL 3.0 (R9)
+  }
+  // The other reading, and the old flag as a no-op.
+  j = nlohmann::json::parse(Secproto("--json explain --os ws2019 --disabled-by-default-keeps").out);
+  EXPECT_EQ(j["processes"]["64"]["effective_value"], 0xAA0);
+  EXPECT_EQ(j["schannel_reading"], "keeps");
+  j = nlohmann::json::parse(Secproto("--json explain --os ws2019 --disabled-by-default-removes").out);
+  EXPECT_EQ(j["processes"]["64"]["effective_value"], 0xA80);
+  EXPECT_EQ(Secproto("explain --os ws2019 --disabled-by-default-removes "
+                     "--disabled-by-default-keeps").code,
+            2);
+}
+
+TEST(ExplainCli, StepsAndFindingsCiteRules) {
+  auto j = nlohmann::json::parse(Secproto("--json explain --os win7 --value 0xA00").out);
+  for (const auto& step : j["processes"]["64"]["steps"]) {
+    EXPECT_TRUE(step["source"].get<std::string>().starts_with("R")) << step.dump();
+  }
+  EXPECT_NE(j["os"]["source"].get<std::string>().find("KB3140245"), std::string::npos);
+  j = nlohmann::json::parse(Secproto("--json doctor --target " + Reg("win7-easyfix-value.reg")).out);
+  bool off = false;
+  for (const auto& f : j["findings"]) {
+    EXPECT_TRUE(f["source"].get<std::string>().starts_with("R")) << f.dump();
+    if (f["code"] == "schannel-client-off") {
+      off = true;
+      EXPECT_EQ(f["severity"], "error");
+      EXPECT_EQ(f["fix_steps"][0].get<std::string>().rfind(
+                    "secproto schannel set tls1.1,tls1.2 --enable --side client --target reg:", 0),
+                0u)
+          << f.dump();
+    }
+  }
+  EXPECT_TRUE(off);
+  EXPECT_EQ(j["kb3140245"], "unknown");  // a .reg file cannot tell
+}
+
+// Issue 9 point 9: nothing a user sees names the project's private notes.
+TEST(NoPrivateNotes, GoldensDocsReadmeAndJsonCiteOnlyRulesAndSources) {
+  const std::string word = std::string("FA") + "CTS";
+  std::vector<std::string> files = {kSrc + "/README.md"};
+  for (const char* dir : {"/docs", "/tests/golden"}) {
+    for (const auto& e : std::filesystem::recursive_directory_iterator(kSrc + dir)) {
+      if (e.is_regular_file()) files.push_back(e.path().string());
+    }
+  }
+  for (const std::string& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string t = text.str();
+    // .reg goldens are UTF-16: drop the zero bytes.
+    t.erase(std::remove(t.begin(), t.end(), '\0'), t.end());
+    EXPECT_EQ(t.find(word), std::string::npos) << f;
+  }
+  // Every --json output over the catalog and the scenario table's kinds.
+  std::vector<std::string> runs = {"--json os list"};
+  auto list = nlohmann::json::parse(Secproto("--json os list").out);
+  for (const auto& row : list["os"]) {
+    std::string id = row["id"];
+    for (const char* extra : {"", " --value 0xA00", " --value 0x2AA8 --app-protocols 0x2800",
+                              " --value 0 --app-protocols 0", " --disabled-by-default-keeps"}) {
+      runs.push_back("--json explain --os " + id + extra);
+    }
+  }
+  for (const char* reg : {"ws2019.reg", "win7-empty.reg", "ws2022-clean.reg",
+                          "win7-easyfix-value.reg"}) {
+    runs.push_back("--json explain --target " + Reg(reg));
+    runs.push_back("--json doctor --target " + Reg(reg));
+  }
+  for (const std::string& args : runs) {
+    CliRun r = Secproto(args, true);
+    EXPECT_EQ(r.out.find(word), std::string::npos) << args;
+    EXPECT_FALSE(r.out.empty()) << args;
+  }
+}
 
 TEST(ExplainCli, JsonShape) {
   CliRun r = Secproto("--json explain --os ws2022 --value tls1.2,tls1.3 --app-protocols 0");
@@ -127,6 +231,7 @@ TEST(ExplainCli, OsOverrideAndBuiltinDefault) {
 TEST(ExplainCli, UsageErrors) {
   CliRun r = Secproto("explain", true);
   EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("--os"), std::string::npos);
   EXPECT_NE(r.out.find("--target"), std::string::npos);
   EXPECT_NE(r.out.find("mem:"), std::string::npos);
   r = Secproto("explain --value 0x800", true);

@@ -11,7 +11,7 @@ namespace {
 
 TEST(OsCatalog, HasExactlyTheIssueIds) {
   std::set<std::string> want = {
-      "win7",       "ws2008r2",   "win8",       "ws2012",     "win81",      "ws2012r2",
+      "ws2008",     "win7",       "ws2008r2",   "win8",       "ws2012",     "win81",      "ws2012r2",
       "win10-1507", "win10-1511", "win10-1607", "win10-1703", "win10-1709", "win10-1803",
       "win10-1809", "win10-1903", "win10-1909", "win10-2004", "win10-20h2", "win10-21h1",
       "win10-21h2", "win10-22h2", "ws2016",     "ws2019",     "ws2022",     "win11-21h2",
@@ -36,6 +36,30 @@ TEST(OsCatalog, EveryRowIsSourcedAndConsistent) {
     if (!o.tls13) EXPECT_EQ(o.builtin_default & 0x2000u, 0u);
     EXPECT_EQ(o.KnownBits(), o.tls13 ? 0x2AA8u : 0x0AA8u);
   }
+}
+
+TEST(OsCatalog, DocumentedStatusPerRow) {
+  // Issue 9: Windows 11 is [doc] (Option Flags since May 2024), Server
+  // 2022/2025 [code]+[infer]; KB5017811's caveat only on the releases it lists.
+  for (const char* id : {"win11-21h2", "win11-22h2", "win11-23h2", "win11-24h2"}) {
+    EXPECT_EQ(FindOs(id)->confidence, Confidence::kDoc) << id;
+    EXPECT_TRUE(FindOs(id)->unsure.empty()) << id;
+  }
+  for (const char* id : {"ws2022", "ws2025"}) EXPECT_EQ(FindOs(id)->confidence, Confidence::kInfer);
+  for (const OsInfo& o : OsCatalog()) {
+    bool kb = o.unsure.find("KB5017811") != std::string::npos;
+    bool listed = o.id == "win10-20h2" || o.id == "win10-21h1" || o.id == "win10-21h2" ||
+                  o.id == "win10-1809" || o.id == "ws2019";
+    EXPECT_EQ(kb, listed) << o.id;
+    EXPECT_EQ(o.source.find("FACTS"), std::string::npos) << o.id;
+    EXPECT_EQ(o.unsure.find("FACTS"), std::string::npos) << o.id;
+    EXPECT_EQ(o.unsure.find("still say"), std::string::npos) << o.id;
+  }
+  auto ws2008 = FindOs("ws2008");
+  ASSERT_TRUE(ws2008);
+  EXPECT_EQ(ws2008->builtin_default, 0xA0u);
+  EXPECT_EQ(ws2008->confidence, Confidence::kUnsure);
+  EXPECT_EQ(DetectOs({"6002", "Server", "Windows Server 2008 Standard", ""})->os.id, "ws2008");
 }
 
 TEST(OsCatalog, FactsTableValues) {
