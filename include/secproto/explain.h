@@ -39,7 +39,7 @@ struct OsInfo {
   std::string name;          ///< "Windows 10 22H2"
   uint32_t build = 0;        ///< CurrentBuild, 19045
   bool server = false;       ///< product type: server (true) or workstation
-  uint32_t builtin_default = 0;  ///< WinHTTP default when the value is absent (R4)
+  uint32_t builtin_default = 0;             ///< WinHTTP default when the value is absent (R4)
   bool builtin_default_overridden = false;  ///< set by --builtin-default
   /// SCHANNEL client defaults, indexed by static_cast<size_t>(Protocol).
   std::array<SchannelDefault, 6> schannel_client{};
@@ -49,7 +49,7 @@ struct OsInfo {
   /// 2008 R2, 8, 2012; R5). RegistryInputs::kb3140245 says whether it is.
   bool needs_kb3140245 = false;
   Confidence confidence = Confidence::kDoc;  ///< of the row as a whole (weakest fact)
-  std::string source;        ///< docs/MODEL.md rule ids and Microsoft documents
+  std::string source;                        ///< docs/MODEL.md rule ids and Microsoft documents
   std::string unsure;        ///< what is unsure about the row; empty when nothing
 
   /// "workstation" or "server".
@@ -194,8 +194,8 @@ struct ExplainStep {
   uint32_t after = 0;        ///< the set leaving it
   std::string detail;        ///< one or two sentences for humans, with the reason
   std::vector<std::string> notes;  ///< reported facts that do not change the set
-  std::string source;        ///< the docs/MODEL.md rule and its primary source
-  bool unsure = false;       ///< the outcome rests on an [unsure] rule (see notes)
+  std::string source;              ///< the docs/MODEL.md rule and its primary source
+  bool unsure = false;             ///< the outcome rests on an [unsure] rule (see notes)
 };
 
 /// What a process of one bitness offers.
@@ -241,8 +241,8 @@ struct DoctorFinding {
   std::vector<Evidence> evidence;
   /// The secproto commands that clear it, in order; empty when none can.
   std::vector<std::string> fix_steps;
-  std::string fix;       ///< fix_steps joined with " && "; "" when nothing to run
-  std::string source;    ///< the docs/MODEL.md rule and its primary source
+  std::string fix;     ///< fix_steps joined with " && "; "" when nothing to run
+  std::string source;  ///< the docs/MODEL.md rule and its primary source
 };
 
 /// Every finding on the machine, errors first. `target_args` are the flags

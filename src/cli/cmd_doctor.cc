@@ -60,8 +60,8 @@ int RunDoctor(const DoctorOptions& o) {
     j["architecture"] = ArchitectureName(inputs->architecture);
     j["schannel_read"] = inputs->has_system;
     j["user_hive_read"] = inputs->has_user;
-    j["kb3140245"] = os->os.needs_kb3140245 ? Json(std::string(KbStatusName(inputs->kb3140245)))
-                                            : Json(nullptr);
+    j["kb3140245"] =
+        os->os.needs_kb3140245 ? Json(std::string(KbStatusName(inputs->kb3140245))) : Json(nullptr);
     j["schannel_reading"] = std::string(SchannelReadingName(mo));
     Json arr = Json::array();
     for (const DoctorFinding& f : findings) {

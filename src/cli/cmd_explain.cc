@@ -209,7 +209,8 @@ int RunExplain(const ExplainOptions& o) {
   PrintOsLine(*os);
   std::cout << "Target: " << inputs.target;
   if (!o.value.empty()) std::cout << " (DefaultSecureProtocols = " << o.value << " in every view)";
-  if (what_if_os) std::cout << " (nothing set: DefaultSecureProtocols missing, SCHANNEL at defaults)";
+  if (what_if_os)
+    std::cout << " (nothing set: DefaultSecureProtocols missing, SCHANNEL at defaults)";
   if (app_mask) std::cout << "; app mask " << ProtocolSet(*app_mask).Hex();
   std::cout << "\n";
   std::cout << "Model: " << ReadingText(mo) << "\n";
@@ -291,9 +292,10 @@ int RunOsList() {
   }
   std::printf("\nRows marked unsure: the fact is conflicting or unconfirmed (docs/MODEL.md); "
               "override the WinHTTP default with --builtin-default, the OS with --os.\n");
-  std::printf("SCHANNEL client \"off\" (by default or DisabledByDefault=1) removes the protocol "
-              "from WinHTTP on every OS (rule R9); --disabled-by-default-keeps models the other "
-              "reading.\n");
+  std::printf(
+      "SCHANNEL client \"off\" (by default or DisabledByDefault=1) removes the protocol "
+      "from WinHTTP on every OS (rule R9); --disabled-by-default-keeps models the other "
+      "reading.\n");
   return kExitOk;
 }
 

@@ -51,8 +51,8 @@ Expected<std::vector<Protocol>> SchannelProtocolList(const std::vector<std::stri
     size_t start = 0;
     while (start <= arg.size()) {
       size_t comma = arg.find(',', start);
-      std::string item = arg.substr(start, comma == std::string::npos ? std::string::npos
-                                                                       : comma - start);
+      std::string item =
+          arg.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
       start = comma == std::string::npos ? arg.size() + 1 : comma + 1;
       if (item.find_first_not_of(' ') == std::string::npos) continue;
       SECPROTO_ASSIGN_OR_RETURN(p, ParseProtocolName(item));

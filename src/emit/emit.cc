@@ -105,9 +105,10 @@ Expected<Artifact> Emit(ExportFormat format, const ExportOptions& options) {
   }
   if (options.with_schannel) {
     if (options.unset) {
-      return Fail(Error::Usage("--with-schannel writes SCHANNEL client keys for a value: it "
-                               "does not go with --unset",
-                               "usage"));
+      return Fail(
+          Error::Usage("--with-schannel writes SCHANNEL client keys for a value: it "
+                       "does not go with --unset",
+                       "usage"));
     }
     if (emit_internal::SchannelKeys(options).empty()) {
       return Fail(Error::Input(ProtocolSet(options.value).Hex() +
@@ -214,12 +215,14 @@ std::vector<std::string> HeaderLines(const ExportOptions& o, ExportFormat format
   if (std::vector<SchannelKey> keys = SchannelKeys(o); !keys.empty()) {
     std::string names;
     for (const SchannelKey& k : keys) names += (names.empty() ? "" : ", ") + k.protocol;
-    raw.push_back("Also SCHANNEL client keys, as Microsoft's Easy Fix 51044 writes them for "
-                  "KB3140245: Enabled=1, DisabledByDefault=0 in SCHANNEL\\Protocols\\<name>\\Client "
-                  "(HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders) for " + names +
-                  ". Windows 7 / Server 2008 R2 have TLS 1.1 and 1.2 off "
-                  "for clients until then, and WinHTTP cannot use them (secproto docs/MODEL.md "
-                  "R9, R16).");
+    raw.push_back(
+        "Also SCHANNEL client keys, as Microsoft's Easy Fix 51044 writes them for "
+        "KB3140245: Enabled=1, DisabledByDefault=0 in SCHANNEL\\Protocols\\<name>\\Client "
+        "(HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders) for " +
+        names +
+        ". Windows 7 / Server 2008 R2 have TLS 1.1 and 1.2 off "
+        "for clients until then, and WinHTTP cannot use them (secproto docs/MODEL.md "
+        "R9, R16).");
   }
   for (const std::string& a : apply) raw.push_back(a);
   raw.push_back("WinHTTP reads the value once per process: afterwards restart " +

@@ -230,8 +230,9 @@ Artifact EmitAnsible(const ExportOptions& o) {
     defaults += "secproto_value: " + std::to_string(o.value) + "\n";
   }
   a.files.push_back({"defaults/main.yml", defaults});
-  std::string vars = "---\n# The WinHttp key below HKLM\\SOFTWARE and HKLM\\SOFTWARE\\WOW6432Node.\n" +
-                     KeyVar() + "\n";
+  std::string vars =
+      "---\n# The WinHttp key below HKLM\\SOFTWARE and HKLM\\SOFTWARE\\WOW6432Node.\n" + KeyVar() +
+      "\n";
   if (!SchannelKeys(o).empty()) vars += std::string(kSpVar) + "\n";
   a.files.push_back({"vars/main.yml", vars});
   std::string meta = "---\n";

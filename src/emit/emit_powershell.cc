@@ -95,28 +95,31 @@ std::string Ps1BodyWithSchannel(std::string body) {
     }
   };
   splice("try {\n", std::string(kPs1SchannelFunctions) + "\n", true);
-  splice("    if ($todo.Count -eq 0) {\n"
-         "        Write-Output \"unchanged: $Name is already compliant ($HexValue) in every view\"",
-         "    $schannelBefore = @($SchannelKeys | ForEach-Object { Get-SchannelState $_ })\n"
-         "    $schannelTodo = @($schannelBefore | Where-Object { -not (Test-SchannelCompliant $_) })\n"
-         "    if ($todo.Count -eq 0 -and $schannelTodo.Count -eq 0) {\n"
-         "        Write-Output \"unchanged: $Name ($HexValue) in every view and the SCHANNEL client "
-         "keys are already compliant\"",
-         false);
+  splice(
+      "    if ($todo.Count -eq 0) {\n"
+      "        Write-Output \"unchanged: $Name is already compliant ($HexValue) in every view\"",
+      "    $schannelBefore = @($SchannelKeys | ForEach-Object { Get-SchannelState $_ })\n"
+      "    $schannelTodo = @($schannelBefore | Where-Object { -not (Test-SchannelCompliant $_) })\n"
+      "    if ($todo.Count -eq 0 -and $schannelTodo.Count -eq 0) {\n"
+      "        Write-Output \"unchanged: $Name ($HexValue) in every view and the SCHANNEL client "
+      "keys are already compliant\"",
+      false);
   splice("ConvertTo-Json -InputObject $before -Depth 4",
          "ConvertTo-Json -InputObject ([pscustomobject]@{ winhttp = $before; schannel = "
          "$schannelBefore }) -Depth 5",
          false);
   splice("    if ($WhatIfPreference) { exit 0 }\n", kPs1SchannelWrite, true);
-  splice("    if ($bad.Count -gt 0) {",
-         "    $bad += @($SchannelKeys | ForEach-Object { Get-SchannelState $_ } | Where-Object { -not "
-         "(Test-SchannelCompliant $_) })\n"
-         "    if ($bad.Count -gt 0) {",
-         false);
+  splice(
+      "    if ($bad.Count -gt 0) {",
+      "    $bad += @($SchannelKeys | ForEach-Object { Get-SchannelState $_ } | Where-Object { -not "
+      "(Test-SchannelCompliant $_) })\n"
+      "    if ($bad.Count -gt 0) {",
+      false);
   return body;
 }
 
-constexpr std::string_view kDetectSchannel = R"PS(    # SCHANNEL client keys (not redirected: the 64-bit view is the only one).
+constexpr std::string_view kDetectSchannel =
+    R"PS(    # SCHANNEL client keys (not redirected: the 64-bit view is the only one).
     $sys = [Microsoft.Win32.RegistryKey]::OpenBaseKey([Microsoft.Win32.RegistryHive]::LocalMachine, $Views[0])
     foreach ($sub in $SchannelSubKeys) {
         $key = $sys.OpenSubKey($sub)

@@ -332,12 +332,12 @@ class Doctor {
       }
       if (enabled == 0u) continue;
       bool by_dbd = dbd && *dbd != 0;
-      bool by_default = !enabled && !dbd &&
-                        os_.schannel_client[static_cast<size_t>(p)] == SchannelDefault::kOff;
+      bool by_default =
+          !enabled && !dbd && os_.schannel_client[static_cast<size_t>(p)] == SchannelDefault::kOff;
       if (!by_dbd && !by_default) continue;
       off |= Info(p).bit;
-      std::string key = std::string(kSchannelProtocolsKey) + "\\" + std::string(Info(p).name) +
-                        "\\Client";
+      std::string key =
+          std::string(kSchannelProtocolsKey) + "\\" + std::string(Info(p).name) + "\\Client";
       if (sp) {
         ev.push_back(Ev(sp->client.enabled));
         ev.push_back(Ev(sp->client.disabled_by_default));
@@ -378,7 +378,8 @@ class Doctor {
         x.value = "missing";
         Add("needs-kb3140245", "error",
             "KB3140245 is not installed (no Package_for_KB3140245~ key among the installed "
-            "packages): " + os_.name +
+            "packages): " +
+                os_.name +
                 " ignores DefaultSecureProtocols until it is; install it from the Microsoft "
                 "Update Catalog",
             {std::move(x)}, {}, rules::kR5);
@@ -386,10 +387,11 @@ class Doctor {
       case KbStatus::kUnknown:
         x.value = "unknown";
         Add("needs-kb3140245", "warning",
-            os_.name + " reads DefaultSecureProtocols only once KB3140245 is installed, and this "
-                       "target cannot show installed updates (the model assumes it is): check "
-                       "with `wmic qfe get hotfixid | findstr 3140245` or "
-                       "`Get-HotFix KB3140245`, and install it from the Microsoft Update Catalog",
+            os_.name +
+                " reads DefaultSecureProtocols only once KB3140245 is installed, and this "
+                "target cannot show installed updates (the model assumes it is): check "
+                "with `wmic qfe get hotfixid | findstr 3140245` or "
+                "`Get-HotFix KB3140245`, and install it from the Microsoft Update Catalog",
             {std::move(x)}, {}, rules::kR5);
         return;
     }

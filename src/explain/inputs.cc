@@ -131,8 +131,8 @@ Expected<RegistryInputs> ReadRegistryInputs(RegistryBackend& backend) {
   if (in.has_user) {
     SECPROTO_ASSIGN_OR_RETURN(u, Read(backend, View::k64, kWinInetUserKey, "SecureProtocols"));
     in.wininet.push_back(std::move(u));
-    SECPROTO_ASSIGN_OR_RETURN(
-        up, Read(backend, View::k64, kWinInetUserPolicyKey, "SecureProtocols"));
+    SECPROTO_ASSIGN_OR_RETURN(up,
+                              Read(backend, View::k64, kWinInetUserPolicyKey, "SecureProtocols"));
     in.wininet.push_back(std::move(up));
   }
 

@@ -77,17 +77,20 @@ ExplainStep RegistryStep(const OsInfo& os, const RegistryInputs& in, View view, 
   s.after = d;
   s.detail = where + " is " + SetText(d) + ": it replaces the built-in default";
   if (os.needs_kb3140245) {
-    s.notes.push_back(
-        in.kb3140245 == KbStatus::kInstalled
-            ? os.name + " reads this value only once KB3140245 is installed: it is (" +
-                  in.kb3140245_key + ", R5)"
-            : os.name + " reads this value only once KB3140245 is installed; the target "
-                        "cannot tell, so the model assumes it is (R5)");
+    s.notes.push_back(in.kb3140245 == KbStatus::kInstalled
+                          ? os.name +
+                                " reads this value only once KB3140245 is installed: it is (" +
+                                in.kb3140245_key + ", R5)"
+                          : os.name +
+                                " reads this value only once KB3140245 is installed; the target "
+                                "cannot tell, so the model assumes it is (R5)");
   }
   if (!os.tls13 && (d & Info(Protocol::kTls13).bit)) {
-    s.notes.push_back("the TLS 1.3 bit is valid in the registry (R3, from a recent "
-                      "winhttp.dll); whether older builds accept it is unconfirmed [unsure]; "
-                      "either way " + os.name + " cannot use TLS 1.3 (step 4)");
+    s.notes.push_back(
+        "the TLS 1.3 bit is valid in the registry (R3, from a recent "
+        "winhttp.dll); whether older builds accept it is unconfirmed [unsure]; "
+        "either way " +
+        os.name + " cannot use TLS 1.3 (step 4)");
   }
   return s;
 }
@@ -113,12 +116,14 @@ ExplainStep AppStep(const OsInfo& os, std::optional<uint32_t> app_mask, uint32_t
     // one and the note gives the other.
     s.outcome = "rejected";
     s.unsure = true;
-    s.detail = "WinHttpSetOption(WINHTTP_OPTION_SECURE_PROTOCOLS, " + Hex(m) + ") on " +
-               os.name + ": the TLS 1.3 bit is unknown before Windows 11 / Server 2022, so the "
-               "call fails and the app keeps " + SetText(before) + " (R6 [unsure])";
-    s.notes.push_back("[unsure] Windows 10 1903 and later builds with experimental TLS 1.3 may "
-                      "accept the mask: then the app offers " + SetText(m) +
-                      " instead, before steps 4 and 5");
+    s.detail = "WinHttpSetOption(WINHTTP_OPTION_SECURE_PROTOCOLS, " + Hex(m) + ") on " + os.name +
+               ": the TLS 1.3 bit is unknown before Windows 11 / Server 2022, so the "
+               "call fails and the app keeps " +
+               SetText(before) + " (R6 [unsure])";
+    s.notes.push_back(
+        "[unsure] Windows 10 1903 and later builds with experimental TLS 1.3 may "
+        "accept the mask: then the app offers " +
+        SetText(m) + " instead, before steps 4 and 5");
     return s;
   }
   if (uint32_t bad = m & ~os.KnownBits()) {
@@ -154,8 +159,7 @@ ExplainStep OsStep(const OsInfo& os, uint32_t before) {
     s.detail = os.name + " supports every protocol in the set";
   } else {
     s.outcome = "removed";
-    s.detail = "removed " + ProtocolSet(before & ~s.after).Describe() + ": " + removed +
-               " (R7)";
+    s.detail = "removed " + ProtocolSet(before & ~s.after).Describe() + ": " + removed + " (R7)";
   }
   return s;
 }
@@ -286,8 +290,9 @@ Explanation ExplainProcess(const OsInfo& os, const RegistryInputs& in,
     e.alternative_value = alt;
     e.warnings.push_back("[unsure] if " + os.name + " accepts the app's mask " + Hex(*app_mask) +
                          ", " + ViewWord(view) + " processes end with " +
-                         (alt ? SetText(alt) : Hex(alt) + " (nothing: every HTTPS request "
-                                                          "fails)") +
+                         (alt ? SetText(alt)
+                              : Hex(alt) + " (nothing: every HTTPS request "
+                                           "fails)") +
                          " instead (R6)");
   }
   s1.outcome = (reg_used || app_used) ? "replaced" : "used";
@@ -309,8 +314,9 @@ Explanation ExplainProcess(const OsInfo& os, const RegistryInputs& in,
       e.warnings.push_back("KB3140245 is not installed: " + os.name +
                            " ignores DefaultSecureProtocols until it is (R5)");
     } else if (in.kb3140245 == KbStatus::kUnknown) {
-      e.warnings.push_back("KB3140245: the target cannot show whether it is installed; the "
-                           "model assumes it is (R5)");
+      e.warnings.push_back(
+          "KB3140245: the target cannot show whether it is installed; the "
+          "model assumes it is (R5)");
     }
   } else if (os.needs_kb3140245) {
     e.warnings.push_back("KB3140245: " + os.name +

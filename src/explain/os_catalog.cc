@@ -14,7 +14,8 @@ constexpr S kOn = S::kOn;
 constexpr S kOff = S::kOff;
 constexpr S kNs = S::kNotSupported;
 
-// SCHANNEL client defaults (R10, "Protocols in TLS/SSL (Schannel SSP)"), SSL2 SSL3 TLS1.0 TLS1.1 TLS1.2 TLS1.3.
+// SCHANNEL client defaults (R10, "Protocols in TLS/SSL (Schannel SSP)"), SSL2 SSL3 TLS1.0 TLS1.1
+// TLS1.2 TLS1.3.
 constexpr std::array<S, 6> kSchannel7 = {kOff, kOn, kOn, kOff, kOff, kNs};
 constexpr std::array<S, 6> kSchannel8 = {kOff, kOn, kOn, kOn, kOn, kNs};
 constexpr std::array<S, 6> kSchannel1607 = {kNs, kOff, kOn, kOn, kOn, kNs};
@@ -44,8 +45,7 @@ constexpr std::string_view kUnsure2008 =
     "KB4019276 family), and its SCHANNEL client column is taken from Windows 7 (R4, R10 "
     "[unsure]); override with --builtin-default";
 
-constexpr std::string_view kSrc7 =
-    "R4, R5 (KB3140245), R10 (Protocols in TLS/SSL (Schannel SSP))";
+constexpr std::string_view kSrc7 = "R4, R5 (KB3140245), R10 (Protocols in TLS/SSL (Schannel SSP))";
 constexpr std::string_view kSrc2008 =
     "R4 (KB4019276), R10 (Protocols in TLS/SSL (Schannel SSP), taken from Windows 7)";
 constexpr std::string_view kSrc81 =
@@ -84,16 +84,16 @@ constexpr Row kRows[] = {
      false, Confidence::kUnsure, kSrc2008, kUnsure2008},
     {"win7", "Windows 7 SP1", 7601, false, kDefaultLegacy, &kSchannel7, false, true, true,
      Confidence::kDoc, kSrc7, ""},
-    {"ws2008r2", "Windows Server 2008 R2 SP1", 7601, true, kDefaultLegacy, &kSchannel7, false,
-     true, true, Confidence::kDoc, kSrc7, ""},
+    {"ws2008r2", "Windows Server 2008 R2 SP1", 7601, true, kDefaultLegacy, &kSchannel7, false, true,
+     true, Confidence::kDoc, kSrc7, ""},
     {"win8", "Windows 8", 9200, false, kDefaultLegacy, &kSchannel8, false, true, true,
      Confidence::kUnsure, kSrc7, kUnsureWin8},
     {"ws2012", "Windows Server 2012", 9200, true, kDefaultLegacy, &kSchannel8, false, true, true,
      Confidence::kDoc, kSrc7, ""},
     {"win81", "Windows 8.1", 9600, false, kDefault81, &kSchannel8, false, true, false,
      Confidence::kDoc, kSrc81, ""},
-    {"ws2012r2", "Windows Server 2012 R2", 9600, true, kDefault81, &kSchannel8, false, true,
-     false, Confidence::kDoc, kSrc81, ""},
+    {"ws2012r2", "Windows Server 2012 R2", 9600, true, kDefault81, &kSchannel8, false, true, false,
+     Confidence::kDoc, kSrc81, ""},
     {"win10-1507", "Windows 10 1507", 10240, false, kDefault81, &kSchannel8, false, true, false,
      Confidence::kDoc, kSrc10, ""},
     {"win10-1511", "Windows 10 1511", 10586, false, kDefault81, &kSchannel8, false, true, false,
@@ -108,8 +108,8 @@ constexpr Row kRows[] = {
      Confidence::kDoc, kSrc10, ""},
     {"win10-1803", "Windows 10 1803", 17134, false, kDefault81, &kSchannel1607, false, false, false,
      Confidence::kDoc, kSrc10, ""},
-    {"win10-1809", "Windows 10 1809 / LTSC 2019", 17763, false, kDefault81, &kSchannel1607, false, false, false,
-     Confidence::kUnsure, kSrc10Kb, kUnsureKb5017811},
+    {"win10-1809", "Windows 10 1809 / LTSC 2019", 17763, false, kDefault81, &kSchannel1607, false,
+     false, false, Confidence::kUnsure, kSrc10Kb, kUnsureKb5017811},
     {"ws2019", "Windows Server 2019", 17763, true, kDefault81, &kSchannel1607, false, false, false,
      Confidence::kUnsure, kSrc10Kb, kUnsureKb5017811},
     {"win10-1903", "Windows 10 1903", 18362, false, kDefault81, &kSchannel1607, false, false, false,

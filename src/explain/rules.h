@@ -9,7 +9,8 @@
 namespace secproto::rules {
 
 inline constexpr std::string_view kR1 = "R1 (KB3140245; Registry Redirector)";
-inline constexpr std::string_view kR2 = "R2 (winhttp.dll; Configure secure protocol options for WinHTTP)";
+inline constexpr std::string_view kR2 =
+    "R2 (winhttp.dll; Configure secure protocol options for WinHTTP)";
 inline constexpr std::string_view kR3 = "R3 (value handling seen in winhttp.dll)";
 inline constexpr std::string_view kR4 =
     "R4 (KB3140245; WINHTTP_OPTION_SECURE_PROTOCOLS in Option Flags; KB5017811)";

@@ -11,9 +11,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "registry/regf.h"
 #include "secproto/registry.h"
@@ -40,7 +39,8 @@ CliRun Secproto(const std::string& args) {
 
 const std::string kSoft = "HKLM\\SOFTWARE\\";
 const std::string kSys = "HKLM\\SYSTEM\\CurrentControlSet\\";
-const std::string kWinHttp = kSoft + "Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp";
+const std::string kWinHttp =
+    kSoft + "Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp";
 const std::string kInet = kSoft + "Microsoft\\Windows\\CurrentVersion\\Internet Settings";
 const std::string kInetPolicy =
     kSoft + "Policies\\Microsoft\\Windows\\CurrentVersion\\Internet Settings";
@@ -64,7 +64,9 @@ struct FixCase {
 
 std::vector<FixCase> Cases() {
   return {
-      {"wrong-type", "20348", "Server",
+      {"wrong-type",
+       "20348",
+       "Server",
        {{View::k64, kWinHttp, "DefaultSecureProtocols", RegValue::String("0x2800")},
         Dsp(View::k32, 0x2800)}},
       {"one-view", "20348", "Server", {Dsp(View::k64, 0x2800)}},
@@ -72,31 +74,47 @@ std::vector<FixCase> Cases() {
       {"invalid-bits", "17763", "Server", {Dsp(View::k64, 0xC00), Dsp(View::k32, 0xC00)}},
       {"zero-value", "17763", "Server", {Dsp(View::k64, 0x800), Dsp(View::k32, 0)}},
       {"not-set", "20348", "Server", {}},
-      {"empty-effective", "19045", "Client",
-       {Dsp(View::k64, 0x800), Dsp(View::k32, 0x800),
+      {"empty-effective",
+       "19045",
+       "Client",
+       {Dsp(View::k64, 0x800),
+        Dsp(View::k32, 0x800),
         {View::k64, kSchannel + "TLS 1.2\\Client", "Enabled", RegValue::Dword(0)}}},
       {"ssl-enabled", "9600", "Server", {}},
       {"legacy-tls-enabled", "20348", "Server", {Dsp(View::k64, 0xA80), Dsp(View::k32, 0xA80)}},
       {"tls13-unsupported", "17763", "Server", {Dsp(View::k64, 0x2800), Dsp(View::k32, 0x800)}},
-      {"schannel-legacy-enabled-value", "20348", "Server",
+      {"schannel-legacy-enabled-value",
+       "20348",
+       "Server",
        {{View::k64, kSchannel + "TLS 1.2\\Client", "Enabled", RegValue::Dword(0xFFFFFFFF)}}},
-      {"schannel-wrong-type", "20348", "Server",
+      {"schannel-wrong-type",
+       "20348",
+       "Server",
        {{View::k64, kSchannel + "TLS 1.0\\Server", "Enabled", RegValue::String("0")}}},
-      {"tls12-disabled", "20348", "Server",
+      {"tls12-disabled",
+       "20348",
+       "Server",
        {{View::k64, kSchannel + "TLS 1.2\\Server", "Enabled", RegValue::Dword(0)}}},
       // Windows 7 with nothing set: a bitness without TLS 1.2 (R4, R9).
       {"tls12-disabled", "7601", "Client", {}},
       // Windows 7 with the Easy Fix value but no SCHANNEL keys (R9).
-      {"schannel-client-off", "7601", "Client",
-       {Dsp(View::k64, 0xA00), Dsp(View::k32, 0xA00)}},
-      {"schannel-client-off", "19045", "Client",
-       {Dsp(View::k64, 0x800), Dsp(View::k32, 0x800),
+      {"schannel-client-off", "7601", "Client", {Dsp(View::k64, 0xA00), Dsp(View::k32, 0xA00)}},
+      {"schannel-client-off",
+       "19045",
+       "Client",
+       {Dsp(View::k64, 0x800),
+        Dsp(View::k32, 0x800),
         {View::k64, kSchannel + "TLS 1.2\\Client", "DisabledByDefault", RegValue::Dword(1)}}},
       // WinHTTP at its built-in default, WinINet set (issue 18 item 8).
-      {"wininet-mismatch", "17763", "Server",
+      {"wininet-mismatch",
+       "17763",
+       "Server",
        {{View::k64, kInet, "SecureProtocols", RegValue::Dword(0x800)}}},
-      {"wininet-mismatch", "20348", "Server",
-       {Dsp(View::k64, 0x2800), Dsp(View::k32, 0x2800),
+      {"wininet-mismatch",
+       "20348",
+       "Server",
+       {Dsp(View::k64, 0x2800),
+        Dsp(View::k32, 0x2800),
         {View::k64, kInetPolicy, "SecureProtocols", RegValue::Dword(0xA80)}}},
       {"dotnet-strong-crypto", "20348", "Server", {Dsp(View::k64, 0x2800), Dsp(View::k32, 0x2800)}},
   };
@@ -141,7 +159,8 @@ std::string BuildHives(const TempDir& dir, const std::vector<Put>& puts) {
   EXPECT_TRUE((*y)->SetValue(View::k64, "HKLM\\SOFTWARE\\Select", "Current", RegValue::Dword(1)));
   for (const Put& p : puts) {
     if (p.key.starts_with(kSys)) {
-      EXPECT_TRUE((*y)->SetValue(View::k64, "HKLM\\SOFTWARE\\ControlSet001\\" + p.key.substr(kSys.size()),
+      EXPECT_TRUE((*y)->SetValue(View::k64,
+                                 "HKLM\\SOFTWARE\\ControlSet001\\" + p.key.substr(kSys.size()),
                                  p.name, p.value));
     } else {
       EXPECT_TRUE((*s)->SetValue(p.view, p.key, p.name, p.value));

@@ -215,19 +215,21 @@ TEST(Doctor, Windows7NeedsSchannelClientKeysWithEvidence) {
 
 TEST(Doctor, MissingKb3140245IsAnError) {
   auto mem = CleanMachine(*FindOs("ws2012"));
-  ASSERT_TRUE(mem->SetValue(View::k64,
-                            "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based "
-                            "Servicing\\Packages\\Package_for_KB976932~31bf3856ad364e35~amd64~~6.2.1.1",
-                            "CurrentState", RegValue::Dword(0x70)));
+  ASSERT_TRUE(
+      mem->SetValue(View::k64,
+                    "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based "
+                    "Servicing\\Packages\\Package_for_KB976932~31bf3856ad364e35~amd64~~6.2.1.1",
+                    "CurrentState", RegValue::Dword(0x70)));
   auto f = Diagnose(*mem, "ws2012");
   const DoctorFinding* x = FindCode(f, "needs-kb3140245");
   ASSERT_NE(x, nullptr) << Codes(f);
   EXPECT_EQ(x->severity, "error");
   EXPECT_TRUE(x->fix.empty());
-  ASSERT_TRUE(mem->SetValue(View::k64,
-                            "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based "
-                            "Servicing\\Packages\\Package_for_KB3140245~31bf3856ad364e35~amd64~~6.2.1.0",
-                            "CurrentState", RegValue::Dword(0x70)));
+  ASSERT_TRUE(
+      mem->SetValue(View::k64,
+                    "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based "
+                    "Servicing\\Packages\\Package_for_KB3140245~31bf3856ad364e35~amd64~~6.2.1.0",
+                    "CurrentState", RegValue::Dword(0x70)));
   EXPECT_EQ(FindCode(Diagnose(*mem, "ws2012"), "needs-kb3140245"), nullptr);
 }
 
@@ -252,8 +254,8 @@ TEST(Doctor, UserPolicyWinsOverTheUserValue) {
   x = FindCode(f, "wininet-mismatch");
   ASSERT_NE(x, nullptr);
   EXPECT_NE(x->fix.find("--scope user-policy "), std::string::npos) << x->fix;
-  ASSERT_TRUE(ApplyWrites(*mem, WinInetWrites(0x2800, WinInetScope::kUserPolicy,
-                                              Architecture::k64Bit)));
+  ASSERT_TRUE(
+      ApplyWrites(*mem, WinInetWrites(0x2800, WinInetScope::kUserPolicy, Architecture::k64Bit)));
   EXPECT_EQ(FindCode(Diagnose(*mem, "ws2022"), "wininet-mismatch"), nullptr);
 }
 

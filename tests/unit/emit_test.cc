@@ -142,9 +142,10 @@ TEST(Emit, EveryArtifactCoversBothViewsWithAnExplicitDwordAndAHeader) {
     EXPECT_NE(all.find("Regenerate with: secproto export"), std::string::npos);
     if (!c.options.unset) {
       // An explicit DWORD in every format's own spelling.
-      std::regex dword("dword:00002800|dword:00000[aA]00|-PropertyType DWord|type=\"REG_DWORD\" "
-                       "value=\"00002800\"|type=\"REG_DWORD\" value=\"00000A00\"|type: dword|"
-                       "ValueType = 'Dword'");
+      std::regex dword(
+          "dword:00002800|dword:00000[aA]00|-PropertyType DWord|type=\"REG_DWORD\" "
+          "value=\"00002800\"|type=\"REG_DWORD\" value=\"00000A00\"|type: dword|"
+          "ValueType = 'Dword'");
       EXPECT_TRUE(std::regex_search(all, dword));
     }
   }

@@ -3,18 +3,17 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+#include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace {
 
@@ -115,10 +114,12 @@ TEST(ExplainCli, OsAloneIsTheWhatIfOfAMachineWhereNothingIsSet) {
   j = nlohmann::json::parse(Secproto("--json explain --os ws2019 --disabled-by-default-keeps").out);
   EXPECT_EQ(j["processes"]["64"]["effective_value"], 0xAA0);
   EXPECT_EQ(j["schannel_reading"], "keeps");
-  j = nlohmann::json::parse(Secproto("--json explain --os ws2019 --disabled-by-default-removes").out);
+  j = nlohmann::json::parse(
+      Secproto("--json explain --os ws2019 --disabled-by-default-removes").out);
   EXPECT_EQ(j["processes"]["64"]["effective_value"], 0xA80);
   EXPECT_EQ(Secproto("explain --os ws2019 --disabled-by-default-removes "
-                     "--disabled-by-default-keeps").code,
+                     "--disabled-by-default-keeps")
+                .code,
             2);
 }
 
@@ -128,7 +129,8 @@ TEST(ExplainCli, StepsAndFindingsCiteRules) {
     EXPECT_TRUE(step["source"].get<std::string>().starts_with("R")) << step.dump();
   }
   EXPECT_NE(j["os"]["source"].get<std::string>().find("KB3140245"), std::string::npos);
-  j = nlohmann::json::parse(Secproto("--json doctor --target " + Reg("win7-easyfix-value.reg")).out);
+  j = nlohmann::json::parse(
+      Secproto("--json doctor --target " + Reg("win7-easyfix-value.reg")).out);
   bool off = false;
   for (const auto& f : j["findings"]) {
     EXPECT_TRUE(f["source"].get<std::string>().starts_with("R")) << f.dump();
@@ -173,8 +175,8 @@ TEST(NoPrivateNotes, GoldensDocsReadmeAndJsonCiteOnlyRulesAndSources) {
       runs.push_back("--json explain --os " + id + extra);
     }
   }
-  for (const char* reg : {"ws2019.reg", "win7-empty.reg", "ws2022-clean.reg",
-                          "win7-easyfix-value.reg"}) {
+  for (const char* reg :
+       {"ws2019.reg", "win7-empty.reg", "ws2022-clean.reg", "win7-easyfix-value.reg"}) {
     runs.push_back("--json explain --target " + Reg(reg));
     runs.push_back("--json doctor --target " + Reg(reg));
   }

@@ -391,7 +391,8 @@ TEST(ExplainInputs, Kb3140245FromServicingPackages) {
   EXPECT_EQ(read(unknown).kb3140245, KbStatus::kUnknown);
 
   MemBackend missing(Architecture::k64Bit);
-  ASSERT_TRUE(missing.SetValue(View::k64, packages + "\\Package_for_KB976932~31bf3856ad364e35~amd64~~6.1.1.17",
+  ASSERT_TRUE(missing.SetValue(View::k64,
+                               packages + "\\Package_for_KB976932~31bf3856ad364e35~amd64~~6.1.1.17",
                                "CurrentState", RegValue::Dword(0x70)));
   RegistryInputs in = read(missing);
   EXPECT_EQ(in.kb3140245, KbStatus::kMissing);

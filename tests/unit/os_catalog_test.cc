@@ -11,11 +11,11 @@ namespace {
 
 TEST(OsCatalog, HasExactlyTheIssueIds) {
   std::set<std::string> want = {
-      "ws2008",     "win7",       "ws2008r2",   "win8",       "ws2012",     "win81",      "ws2012r2",
-      "win10-1507", "win10-1511", "win10-1607", "win10-1703", "win10-1709", "win10-1803",
-      "win10-1809", "win10-1903", "win10-1909", "win10-2004", "win10-20h2", "win10-21h1",
-      "win10-21h2", "win10-22h2", "ws2016",     "ws2019",     "ws2022",     "win11-21h2",
-      "win11-22h2", "win11-23h2", "win11-24h2", "ws2025"};
+      "ws2008",     "win7",       "ws2008r2",   "win8",       "ws2012",     "win81",
+      "ws2012r2",   "win10-1507", "win10-1511", "win10-1607", "win10-1703", "win10-1709",
+      "win10-1803", "win10-1809", "win10-1903", "win10-1909", "win10-2004", "win10-20h2",
+      "win10-21h1", "win10-21h2", "win10-22h2", "ws2016",     "ws2019",     "ws2022",
+      "win11-21h2", "win11-22h2", "win11-23h2", "win11-24h2", "ws2025"};
   std::set<std::string> got;
   for (const OsInfo& o : OsCatalog()) EXPECT_TRUE(got.insert(o.id).second) << o.id;
   EXPECT_EQ(got, want);
