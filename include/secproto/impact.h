@@ -65,7 +65,7 @@ struct Negotiation {
 /// "works", "fails", "unknown".
 std::string_view NegotiationStateName(Negotiation::State s);
 
-/// The highest version in `client` that the server offers (FACTS: a client and
+/// The highest version in `client` that the server offers (RFC 8446 4.1.3, RFC 5246 7.4.1.3: a client and
 /// a server settle on the highest version both support).
 Negotiation Negotiate(ProtocolSet client, const ServerOffer& server);
 

@@ -1,6 +1,6 @@
 // The TLS version prober: which protocol versions an endpoint accepts, found
 // with hand-built hellos and our own answer parser (no TLS library), driven by
-// one thread over many non-blocking sockets (../shared/FACTS.md section 10).
+// one thread over many non-blocking sockets (docs/PROBE.md).
 //
 // The versions probed are the rows of the protocol table (AllProtocols());
 // nothing here hard-codes a wire version.

@@ -1,5 +1,5 @@
 // The protocol table and ProtocolSet: the one place that knows which bit is
-// which protocol (../shared/FACTS.md section 2). Everything else, from the
+// which protocol (winhttp.h WINHTTP_FLAG_SECURE_PROTOCOL_*). Everything else, from the
 // parser to the emitters and the prober, reads this table.
 #ifndef SECPROTO_PROTOCOLS_H_
 #define SECPROTO_PROTOCOLS_H_
@@ -43,7 +43,7 @@ inline constexpr uint32_t kKnownBits = 0x2AA8;
 /// WINHTTP_FLAG_SECURE_PROTOCOL_ALL from the SDK: SSL2|SSL3|TLS1.0 only.
 inline constexpr uint32_t kWinHttpFlagAll = 0xA8;
 
-/// Registry location of the setting (../shared/FACTS.md section 1). The path is
+/// Registry location of the setting (docs/MODEL.md R1). The path is
 /// logical: the 32-bit view of it is the Wow6432Node twin.
 inline constexpr std::string_view kWinHttpKey =
     "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp";
@@ -83,7 +83,7 @@ class ProtocolSet {
 };
 
 /// Why WinHTTP would ignore a stored value, or nullopt when it uses it
-/// (../shared/FACTS.md section 3). The text is one sentence for humans.
+/// (docs/MODEL.md R3). The text is one sentence for humans.
 std::optional<std::string> WinHttpIgnoreReason(uint32_t value);
 
 /// Human explanation of unknown bits: which bits, and a hint when the value

@@ -46,7 +46,7 @@ struct Inspection {
   std::vector<View> required_views;  ///< the views a 64-bit / 32-bit OS reads
   std::vector<ViewState> views;      ///< one per required view, 64 first
   std::vector<Finding> findings;     ///< all findings, view ones included
-  /// ForceDefaultSecureProtocols, reported not modelled (FACTS 5.7).
+  /// ForceDefaultSecureProtocols, reported not modelled (docs/MODEL.md R13).
   std::optional<RegValue> force_default;
   const ViewState* Find(View v) const;
 };
@@ -132,7 +132,7 @@ struct CheckResult {
 Expected<CheckResult> CheckSetting(RegistryBackend& backend, uint32_t value,
                                    const std::vector<View>& views);
 
-/// A Windows service known to use WinHTTP (FACTS section 1).
+/// A Windows service known to use WinHTTP (KB3140245; docs/MODEL.md R2).
 struct WinHttpConsumer {
   std::string_view service;  ///< service name, "WinRM"; empty for applications
   std::string_view display;  ///< "Windows Remote Management (WinRM)"

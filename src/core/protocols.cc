@@ -9,7 +9,8 @@
 namespace secproto {
 namespace {
 
-// FACTS section 2. The .NET numbers are here only to recognise the mix-up.
+// WINHTTP_FLAG_SECURE_PROTOCOL_* (winhttp.h), equal to SP_PROT_*_CLIENT. The .NET
+// numbers are here only to recognise the mix-up.
 constexpr std::array<ProtocolInfo, 6> kTable = {{
     {Protocol::kSsl2, 0x00000008, "SSL 2.0", "ssl2", "WINHTTP_FLAG_SECURE_PROTOCOL_SSL2", 0x0002,
      12, true, false},

@@ -252,7 +252,7 @@ std::string Comment(const std::vector<std::string>& lines, std::string_view pref
 
 Artifact EmitReg(const ExportOptions& o) {
   // Built as UTF-8 with LF, then converted: CRLF line ends, UTF-16LE with BOM
-  // (FACTS section 9). Comments go after the header line, which reg import
+  // (docs/REGFILE.md). Comments go after the header line, which reg import
   // requires to be first.
   std::string text = "Windows Registry Editor Version 5.00\n\n";
   text += Comment(HeaderLines(o, ExportFormat::kReg,

@@ -1,5 +1,5 @@
-// Hand-built ClientHellos, one per protocol version (../shared/FACTS.md
-// section 10). No TLS library: the bytes are laid out here so that the probe
+// Hand-built ClientHellos, one per protocol version (docs/PROBE.md,
+// "Edge cases handled"). No TLS library: the bytes are laid out here so that the probe
 // sends the same thing on every OS.
 #include <algorithm>
 #include <cstdint>
