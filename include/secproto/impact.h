@@ -65,8 +65,8 @@ struct Negotiation {
 /// "works", "fails", "unknown".
 std::string_view NegotiationStateName(Negotiation::State s);
 
-/// The highest version in `client` that the server offers (RFC 8446 4.1.3, RFC 5246 7.4.1.3: a client and
-/// a server settle on the highest version both support).
+/// The highest version in `client` that the server offers (RFC 8446 section
+/// 4.1.3: a client and a server settle on the highest version both support).
 Negotiation Negotiate(ProtocolSet client, const ServerOffer& server);
 
 /// The impact of moving a client from `before` to `after` on one server.
