@@ -37,9 +37,11 @@ while IFS= read -r line; do
   where=${line%%: *}
   text=${line#*: }
   # Every "secproto[.exe] [global flags] COMMAND rest" in the line.
-  while [[ $text =~ secproto(\.exe)?((\ +--?[a-z][a-z-]*)*)\ +([a-z][a-z0-9-]*)(.*) ]]; do
-    cmd=${BASH_REMATCH[4]}
-    rest=${BASH_REMATCH[5]}
+  # (at the start, or after a backtick, `$`, `(`, a pipe, `&&` or `;`: not
+  # `ninja -C build secproto` nor `--secproto FILE`).
+  while [[ $text =~ (^|[\`$\;\&\|\(])[[:space:]]*secproto(\.exe)?((\ +--?[a-z][a-z-]*)*)\ +([a-z][a-z0-9-]*)(.*) ]]; do
+    cmd=${BASH_REMATCH[5]}
+    rest=${BASH_REMATCH[6]}
     text=$rest
     if ! grep -qx -- "$cmd" <<< "$commands"; then
       fail "$where: 'secproto $cmd' is not a command: $line"
