@@ -103,7 +103,7 @@ check "reg --with-schannel: explain reads TLS 1.1+1.2 on Windows 7" \
 check "intune --with-schannel: detect checks SCHANNEL" grep -q 'SchannelSubKeys' w7intune/detect.ps1
 check "intune --with-schannel: remediate writes SCHANNEL" grep -q 'Set SCHANNEL client' w7intune/remediate.ps1
 "$BIN" -q export tls1.1,tls1.2 --with-schannel --format ps1 -o w7.ps1
-check "ps1 --with-schannel: both Client keys" test "$(grep -c "Protocols\\TLS 1.[12]\\Client'" w7.ps1)" -eq 2
+check "ps1 --with-schannel: both Client keys" test "$(grep -cE "^    'SYSTEM.*SCHANNEL.Protocols.TLS 1[.][12].Client'" w7.ps1)" -eq 2
 "$BIN" -q export tls1.1,tls1.2 --with-schannel --format dsc -o w7dsc.ps1
 check "dsc --with-schannel: 2 + 4 Registry resources" test "$(grep -c "ValueType = 'Dword'" w7dsc.ps1)" -eq 6
 "$BIN" -q export --unset --with-schannel --format reg -o bad.reg >/dev/null 2>&1; rc=$?
