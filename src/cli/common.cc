@@ -121,8 +121,8 @@ void AddTargetFlags(CLI::App& app, TargetFlags& flags) {
   app.add_option("--user-hive", flags.user_hive, "An NTUSER.DAT hive for HKCU");
 }
 
-Expected<std::unique_ptr<RegistryBackend>> OpenTargetFromFlags(const TargetFlags& flags,
-                                                              bool read_only) {
+Expected<std::unique_ptr<RegistryBackend>> OpenTargetFromFlags(
+    const TargetFlags& flags, bool read_only, const std::vector<std::string>& write_roots) {
   std::string spec = flags.target.empty() ? DefaultTarget() : flags.target;
   if (spec.empty()) {
     std::string choices;
@@ -134,7 +134,13 @@ Expected<std::unique_ptr<RegistryBackend>> OpenTargetFromFlags(const TargetFlags
   opts.force_dirty = flags.force_dirty;
   opts.system_hive = flags.system_hive;
   opts.user_hive = flags.user_hive;
-  return OpenTarget(spec, opts);
+  opts.write_roots = write_roots;
+  auto opened = OpenTarget(spec, opts);
+  // A dirty hive is read as it is on disk: say so on every read.
+  if (opened && !G().quiet) {
+    for (const std::string& n : (*opened)->Notices()) std::cerr << "secproto: note: " << n << "\n";
+  }
+  return opened;
 }
 
 std::string ArchitectureName(Architecture a) {
