@@ -60,6 +60,7 @@ int RunDoctor(const DoctorOptions& o) {
     j["architecture"] = ArchitectureName(inputs->architecture);
     j["schannel_read"] = inputs->has_system;
     j["user_hive_read"] = inputs->has_user;
+    j["notices"] = backend.Notices();
     Json arr = Json::array();
     for (const DoctorFinding& f : findings) {
       Json ev = Json::array();

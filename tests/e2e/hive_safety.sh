@@ -111,6 +111,8 @@ run --json show --target hive:DS
 check "10.7 show --json lists it in notices" bash -c "grep -q '\"notices\": \[' <<<\"\$0\" && grep -q 'is dirty' <<<\"\$0\"" "$out"
 run doctor --target hive:SOFTWARE --system-hive SYSTEM --os win81
 check "10.7 doctor names the dirty SYSTEM hive" bash -c "grep -q 'is dirty' <<<\"\$0\"" "$err"
+run --json doctor --target hive:SOFTWARE --system-hive SYSTEM --os win81
+check "10.7 doctor --json lists it in notices" bash -c "grep -q '\"notices\": \[' <<<\"\$0\" && grep -q 'is dirty' <<<\"\$0\"" "$out"
 run show --target hive:SOFTWARE
 check "10.7 a clean hive gets no note" test -z "$err"
 
