@@ -256,7 +256,7 @@ check "18 ... Select\\Current is 1" test "$(hivexget BS 'Select' Current 2>/dev/
 "$B" hive create BSW >/dev/null
 run schannel set tls1.0 --disable --target hive:BSW --system-hive BS
 check "18 ... README's --system-hive example works on it" bash -c "test $rc = 0 && test \"\$(hivexget BS 'ControlSet001\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.0\\Client' Enabled)\" = 0"
-run doctor --target hive:BSW --system-hive BS --os win10
+run doctor --target hive:BSW --system-hive BS --os win10-22h2
 check "18 ... doctor reads it (exit 0 or 1)" bash -c "test $rc -le 1"
 
 echo "$pass passed, $fail failed"
