@@ -137,8 +137,14 @@ Expected<std::unique_ptr<RegistryBackend>> OpenTargetFromFlags(
   opts.write_roots = write_roots;
   auto opened = OpenTarget(spec, opts);
   // A dirty hive is read as it is on disk: say so on every read.
+  // Once per process: a command may open its target twice.
+  static std::vector<std::string> said;
   if (opened && !G().quiet) {
-    for (const std::string& n : (*opened)->Notices()) std::cerr << "secproto: note: " << n << "\n";
+    for (const std::string& n : (*opened)->Notices()) {
+      if (std::find(said.begin(), said.end(), n) != said.end()) continue;
+      said.push_back(n);
+      std::cerr << "secproto: note: " << n << "\n";
+    }
   }
   return opened;
 }

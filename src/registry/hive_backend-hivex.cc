@@ -814,9 +814,11 @@ Status CheckHiveKind(const HiveFile& f) {
   };
   std::string role_flag = flag(f.role());
   if (role_flag.back() == ' ') role_flag.pop_back();
-  return Fail(Error::Usage(f.path() + " is a " + kind + " hive (" + why + "), not a " + f.role() +
-                               " hive: give it as " + flag(kind) + f.path() + ", and give " +
-                               role_flag + " a " + f.role() + " hive",
+  auto a = [](const std::string& k) { return k == "NTUSER.DAT" ? "an " : "a "; };
+  return Fail(Error::Usage(f.path() + " is " + a(kind) + kind + " hive (" + why + "), not " +
+                               a(f.role()) + f.role() + " hive: give it as " + flag(kind) +
+                               f.path() + ", and give " + role_flag + " " + a(f.role()) + f.role() +
+                               " hive",
                            "wrong-hive"));
 }
 
