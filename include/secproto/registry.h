@@ -107,6 +107,26 @@ class RegistryBackend {
   /// success; a non-empty key is left alone and is success too.
   virtual Status DeleteKeyIfEmpty(View view, std::string_view key) = 0;
 
+  /// Checks that a write under `key` can be made, before anything is
+  /// written (a backup file included), so that a refusal changes nothing.
+  /// A hive backend checks the hive that holds `key` (writable, not dirty)
+  /// and, unless opened read-only, locks it and opens it for writing; a
+  /// target opened read-only (a dry run) gives the same answer and writes
+  /// nothing. Writes call it themselves; calling it first is optional.
+  virtual Status PrepareWrite(View view, std::string_view key) {
+    (void)view;
+    (void)key;
+    return {};
+  }
+
+  /// What a reader should know about the target, one sentence each: a dirty
+  /// hive whose .LOG1/.LOG2 changes this read does not see. Empty when none.
+  virtual std::vector<std::string> Notices() const { return {}; }
+
+  /// The machine the target is ("" when it is a file): the live backend's
+  /// computer name, recorded in backups and compared on rollback.
+  virtual std::string MachineName() const { return ""; }
+
   /// See the class comment.
   virtual bool IsTransactional() const = 0;
 
@@ -143,6 +163,9 @@ class RegistryBackendWrapper : public RegistryBackend {
   Status DeleteKeyIfEmpty(View v, std::string_view k) override {
     return target_->DeleteKeyIfEmpty(v, k);
   }
+  Status PrepareWrite(View v, std::string_view k) override { return target_->PrepareWrite(v, k); }
+  std::vector<std::string> Notices() const override { return target_->Notices(); }
+  std::string MachineName() const override { return target_->MachineName(); }
   bool IsTransactional() const override { return target_->IsTransactional(); }
   Status Commit() override { return target_->Commit(); }
 
@@ -156,7 +179,17 @@ struct TargetOptions {
   bool force_dirty = false;   ///< write a dirty hive anyway (--force-dirty)
   std::string system_hive;    ///< --system-hive PATH: a SYSTEM hive beside a SOFTWARE hive
   std::string user_hive;      ///< --user-hive PATH: an NTUSER.DAT for HKCU
+  /// The roots the command will write ("HKLM\\SOFTWARE", "HKLM\\SYSTEM",
+  /// "HKCU"). A hive backend checks (writable, not dirty) and, unless
+  /// read_only, locks the hives of these roots when it opens them, so a dry
+  /// run gives the real run's answer; the other hives are only read and
+  /// never refused for being dirty (a write there later checks and locks
+  /// then, see PrepareWrite). Empty: decide at the first write.
+  std::vector<std::string> write_roots;
 };
+
+/// The root of a logical key: "HKLM\\SOFTWARE", "HKLM\\SYSTEM", "HKCU", or "".
+std::string RootOfKey(std::string_view key);
 
 /// Opens a target from its --target string: "hive:PATH", "reg:PATH", "mem:",
 /// "image:DIR", "live". Unknown schemes are kUsage errors that list the

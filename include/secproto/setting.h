@@ -77,12 +77,16 @@ struct BackupView {
   bool key_existed = false;
   std::vector<std::string> missing_keys;  ///< keys on the path that did not exist, deepest last
   std::optional<RegValue> value;       ///< nullopt: the value did not exist
+  std::string name;                    ///< the value's name; "" means Backup::value_name
 };
 struct Backup {
   std::string target;
+  std::string machine;  ///< the live machine's name; "" for files and older backups
   std::string created;  ///< UTC, ISO 8601
   std::string value_name = std::string(kValueName);
   std::vector<BackupView> views;
+  /// Whether the entries name their own values (a version 2 backup).
+  bool HasNamedValues() const;
 };
 /// Backups are JSON: {"format":"secproto-backup","version":1,"target":...,
 /// "created":...,"value_name":...,"views":{"64":{"key":...,"key_existed":...,
@@ -90,8 +94,23 @@ struct Backup {
 /// "data":"00280000"}}}.
 std::string BackupToJson(const Backup& b);
 Expected<Backup> BackupFromJson(std::string_view json);
+/// Version 2, for the values schannel/wininet/dotnet write: {"format":
+/// "secproto-backup","version":2,"target":...,"machine":...,"created":...,
+/// "values":[{"view":"64","name":...,"key":...,"key_existed":...,
+/// "missing_keys":[...],"value_existed":...,"type":4,...}]}. "machine" (both
+/// versions) is the live computer name; older backups have none.
 /// Records the current state of the given views.
 Expected<Backup> TakeBackup(RegistryBackend& backend, const std::vector<View>& views);
+
+/// One value a write will touch.
+struct BackupValueRef {
+  View view = View::k64;
+  std::string key;   ///< logical key
+  std::string name;  ///< value name
+};
+/// Records the current state of each value (duplicates once).
+Expected<Backup> TakeValuesBackup(RegistryBackend& backend,
+                                  const std::vector<BackupValueRef>& values);
 
 /// The result of a write operation.
 struct ChangeResult {

@@ -63,6 +63,7 @@ int RunDoctor(const DoctorOptions& o) {
     j["kb3140245"] =
         os->os.needs_kb3140245 ? Json(std::string(KbStatusName(inputs->kb3140245))) : Json(nullptr);
     j["schannel_reading"] = std::string(SchannelReadingName(mo));
+    j["notices"] = backend.Notices();
     Json arr = Json::array();
     for (const DoctorFinding& f : findings) {
       Json ev = Json::array();

@@ -11,6 +11,7 @@ namespace {
 struct HiveOptions {
   std::string path;
   bool force = false;
+  bool system = false;
   std::string action;
 };
 
@@ -27,9 +28,14 @@ const bool kHive = RegisterCommand({
           ->check(CLI::IsMember({"create"}));
       app.add_option("PATH", o->path, "The hive file to create")->required();
       app.add_flag("--force", o->force, "Replace an existing file");
+      app.add_flag("--system", o->system,
+                   "A blank SYSTEM hive (Select\\Current=1, ControlSet001) for --system-hive");
       app.footer(
           "Example:\n  secproto hive create /tmp/SOFTWARE\n  secproto set tls1.2,tls1.3 --target "
-          "hive:/tmp/SOFTWARE\n\nJSON: {\"path\": \"/tmp/SOFTWARE\", \"created\": true, "
+          "hive:/tmp/SOFTWARE\n  secproto hive create --system /tmp/SYSTEM\n  secproto schannel "
+          "set tls1.0 "
+          "--disable --target hive:/tmp/SOFTWARE --system-hive /tmp/SYSTEM\n\nJSON: {\"path\": "
+          "\"/tmp/SOFTWARE\", \"created\": true, "
           "\"replaced\": false}");
       return [o]() -> int {
         bool existed = false;
@@ -37,12 +43,16 @@ const bool kHive = RegisterCommand({
           std::error_code ec;
           existed = std::filesystem::exists(o->path, ec);
         }
-        if (Status s = CreateEmptyHiveFile(o->path, o->force); !s) return ReportError(s.error());
+        Status s = o->system ? CreateBlankSystemHiveFile(o->path, o->force)
+                             : CreateEmptyHiveFile(o->path, o->force);
+        if (!s) return ReportError(s.error());
         if (G().json) {
-          PrintJson(Json{{"path", o->path}, {"created", true}, {"replaced", existed}});
+          PrintJson(Json{
+              {"path", o->path}, {"created", true}, {"replaced", existed}, {"system", o->system}});
         } else if (!G().quiet) {
           std::cout << (existed ? "replaced " : "created ") << o->path
-                    << ": an empty registry hive (root key ROOT)\n";
+                    << (o->system ? ": a blank SYSTEM hive (Select\\Current=1, ControlSet001)\n"
+                                  : ": an empty registry hive (root key ROOT)\n");
         }
         return kExitOk;
       };

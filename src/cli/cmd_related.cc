@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include "cli/backup_guard.h"
 #include "cli/common.h"
 #include "secproto/explain.h"
 
@@ -17,13 +18,53 @@ struct RelatedOptions {
   bool disable = false;
   std::string side = "client";
   std::string scope = "machine";
+  std::string backup;
 };
 
+// The [view N] label, only where views exist: HKLM\SOFTWARE outside
+// Policies. SYSTEM, HKCU and the policy key have one view.
+std::string ViewLabel(const RelatedWrite& w) {
+  if (PhysicalKey(View::k32, w.key) == w.key) return "";
+  return " [view " + std::string(ViewName(w.view)) + "]";
+}
+
 int Apply(const RelatedOptions& o, const std::vector<RelatedWrite>& writes) {
-  auto opened = OpenTargetFromFlags(o.target, /*read_only=*/false);
+  if (auto ok = RefuseExistingBackup(o.backup); !ok) return ReportError(ok.error());
+  std::vector<std::string> roots;
+  for (const RelatedWrite& w : writes) {
+    std::string r = RootOfKey(w.key);
+    if (!r.empty() && std::find(roots.begin(), roots.end(), r) == roots.end()) roots.push_back(r);
+  }
+  auto opened = OpenTargetFromFlags(o.target, /*read_only=*/false, roots);
   if (!opened) return ReportError(opened.error());
-  auto changed = ApplyWrites(**opened, writes);
-  if (!changed) return ReportError(changed.error());
+  RegistryBackend& backend = **opened;
+  std::vector<BackupValueRef> refs;
+  for (const RelatedWrite& w : writes) refs.push_back({w.view, w.key, w.name});
+  auto backup = TakeValuesBackup(backend, refs);
+  if (!backup) return ReportError(backup.error());
+  bool would_change = false;
+  for (const RelatedWrite& w : writes) {
+    for (const BackupView& bv : backup->views) {
+      if (bv.view == w.view && KeyNameEquals(bv.key, w.key) && KeyNameEquals(bv.name, w.name) &&
+          bv.value != RegValue::Dword(w.value)) {
+        would_change = true;
+        if (auto ok = backend.PrepareWrite(w.view, w.key); !ok) return ReportError(ok.error());
+      }
+    }
+  }
+  bool backup_written = false;
+  if (!o.backup.empty() && would_change) {
+    if (auto ok = WriteBackupFile(o.backup, *backup); !ok) return ReportError(ok.error());
+    backup_written = true;
+  }
+  auto changed = ApplyWrites(backend, writes);
+  if (!changed) {
+    if (backup_written && backend.IsTransactional()) DropBackupFile(o.backup);
+    return ReportError(changed.error());
+  }
+  std::string extra;
+  if (!o.target.system_hive.empty()) extra += " --system-hive " + o.target.system_hive;
+  if (!o.target.user_hive.empty()) extra += " --user-hive " + o.target.user_hive;
   if (G().json) {
     Json w = Json::array();
     for (const RelatedWrite& x : writes) {
@@ -32,13 +73,18 @@ int Apply(const RelatedOptions& o, const std::vector<RelatedWrite>& writes) {
                        {"name", x.name},
                        {"value", x.value}});
     }
-    PrintJson(Json{{"target", (*opened)->Describe()}, {"changed", *changed}, {"writes", w}});
+    PrintJson(Json{{"target", backend.Describe()},
+                   {"changed", *changed},
+                   {"writes", w},
+                   {"backup", backup_written ? Json(o.backup) : Json(nullptr)},
+                   {"notices", backend.Notices()}});
   } else if (!G().quiet) {
     for (const RelatedWrite& x : writes) {
-      std::cout << x.key << "\\" << x.name << " [view " << ViewName(x.view) << "] = " << x.value
-                << " (REG_DWORD)\n";
+      std::cout << x.key << "\\" << x.name << ViewLabel(x) << " = " << x.value << " (REG_DWORD)\n";
     }
     std::cout << *changed << " value(s) changed\n";
+    if (!o.backup.empty())
+      std::cout << BackupLine(o.backup, backup_written, backend, extra) << "\n";
   }
   return kExitOk;
 }
@@ -75,6 +121,9 @@ void AddSetAction(CLI::App& app, RelatedOptions& o, const std::string& args_help
   app.add_option("ACTION", o.action, "set")->required()->check(CLI::IsMember({"set"}));
   if (!args_help.empty()) app.add_option("ARGS", o.args, args_help);
   AddTargetFlags(app, o.target);
+  app.add_option("--backup", o.backup,
+                 "Write a JSON backup of the values before the change here first (undo: "
+                 "secproto rollback FILE)");
 }
 
 const bool kSchannel = RegisterCommand({

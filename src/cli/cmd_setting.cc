@@ -1,6 +1,8 @@
 // secproto show / set / check / unset / rollback: the setting on one target.
+#include <algorithm>
 #include <iostream>
 
+#include "cli/backup_guard.h"
 #include "cli/common.h"
 #include "secproto/protocols.h"
 #include "util/file.h"
@@ -47,6 +49,7 @@ const bool kShow = RegisterCommand({
         if (G().json) {
           Json j = InspectionJson(*ins);
           j["os"] = os;
+          j["notices"] = (*backend)->Notices();
           PrintJson(j);
         } else {
           if (!os.is_null()) std::cout << "OS: " << OsLine(os) << "\n";
@@ -57,6 +60,14 @@ const bool kShow = RegisterCommand({
     }});
 
 // --- set / unset ----------------------------------------------------------------
+
+// The hive flags a rollback needs besides --target.
+std::string HiveFlags(const TargetFlags& t) {
+  std::string out;
+  if (!t.system_hive.empty()) out += " --system-hive " + t.system_hive;
+  if (!t.user_hive.empty()) out += " --user-hive " + t.user_hive;
+  return out;
+}
 
 struct WriteOptions {
   std::vector<std::string> protocols;
@@ -108,9 +119,10 @@ int RunWrite(const WriteOptions& o, bool unset) {
   }
   // A dry run opens read-only; a file that does not exist yet is previewed
   // as a new document (the dry-run wrapper never commits).
-  auto opened = OpenTargetFromFlags(o.target, /*read_only=*/o.dry_run);
+  const std::vector<std::string> roots = {"HKLM\\SOFTWARE"};
+  auto opened = OpenTargetFromFlags(o.target, /*read_only=*/o.dry_run, roots);
   if (!opened && o.dry_run && opened.error().code == "not-found") {
-    opened = OpenTargetFromFlags(o.target, /*read_only=*/false);
+    opened = OpenTargetFromFlags(o.target, /*read_only=*/false, roots);
   }
   if (!opened) return ReportError(opened.error());
   std::unique_ptr<RegistryBackend> backend = std::move(*opened);
@@ -151,18 +163,31 @@ int RunWrite(const WriteOptions& o, bool unset) {
     }
   }
 
+  // A dry run gives the answer the real run would: an existing backup file
+  // and a hive that cannot be written are refused by both.
+  if (auto ok = RefuseExistingBackup(o.backup); !ok) return ReportError(ok.error());
   auto backup = TakeBackup(*backend, views);
   if (!backup) return ReportError(backup.error());
-  if (!o.backup.empty() && !o.dry_run) {
-    auto wrote = WriteFileAtomically(o.backup, BackupToJson(*backup));
-    if (!wrote) {
-      return ReportError(Error::Io("cannot write the backup, so nothing was changed: " +
-                                       wrote.error().message,
-                                   "backup-failed"));
+  bool would_change = false;
+  for (const BackupView& bv : backup->views) {
+    would_change =
+        would_change || (unset ? bv.value.has_value() : bv.value != RegValue::Dword(value));
+  }
+  if (would_change) {
+    for (View v : views) {
+      if (auto ok = backend->PrepareWrite(v, kWinHttpKey); !ok) return ReportError(ok.error());
     }
   }
+  bool backup_written = false;
+  if (!o.backup.empty() && !o.dry_run && would_change) {
+    if (auto ok = WriteBackupFile(o.backup, *backup); !ok) return ReportError(ok.error());
+    backup_written = true;
+  }
   auto result = unset ? UnsetSetting(*backend, views) : SetSetting(*backend, value, views);
-  if (!result) return ReportError(result.error());
+  if (!result) {
+    if (backup_written && backend->IsTransactional()) DropBackupFile(o.backup);
+    return ReportError(result.error());
+  }
   result->note = note;
   if (o.dry_run) result->committed = false;
 
@@ -175,7 +200,8 @@ int RunWrite(const WriteOptions& o, bool unset) {
     }
     j["dry_run"] = o.dry_run;
     Merge(j, ChangeJson(*result));
-    j["backup"] = o.backup.empty() || o.dry_run ? Json(nullptr) : Json(o.backup);
+    j["backup"] = backup_written ? Json(o.backup) : Json(nullptr);
+    j["notices"] = backend->Notices();
     j["restart"] = result->changed && !o.dry_run ? RestartJson(*backend) : Json::array();
     Json w = Json::array();
     if (!unset) {
@@ -217,8 +243,9 @@ int RunWrite(const WriteOptions& o, bool unset) {
     for (const Warning& w : WarningsFor(ProtocolSet(value))) std::cout << "warning: " << w.message << "\n";
   }
   if (!o.backup.empty() && !o.dry_run) {
-    std::cout << "backup: " << o.backup << " (undo: secproto rollback " << o.backup
-              << " --target " << backend->Describe() << ")\n";
+    std::cout << BackupLine(o.backup, backup_written && result->changed, *backend,
+                            HiveFlags(o.target))
+              << "\n";
   }
   bool failed = false;
   MaybeRestart(o.restart_services, result->changed && !o.dry_run, *backend, &failed);
@@ -301,6 +328,7 @@ const bool kCheck = RegisterCommand({
           }
           j["differences"] = d;
           j["state"] = InspectionJson(r->inspection);
+          j["notices"] = (*backend)->Notices();
           PrintJson(j);
         } else if (r->compliant) {
           if (!G().quiet) {
@@ -324,6 +352,7 @@ struct RollbackOptions {
   TargetFlags target;
   bool dry_run = false;
   bool restart_services = false;
+  bool force = false;
 };
 
 const bool kRollback = RegisterCommand({
@@ -335,6 +364,8 @@ const bool kRollback = RegisterCommand({
       app.add_flag("--dry-run,-n", o->dry_run, "Show what would change, write nothing");
       app.add_flag("--restart-services", o->restart_services,
                    "live: restart the running WinHTTP services after a change (30 s timeout each)");
+      app.add_flag("--force", o->force,
+                   "Apply a backup taken from another target or machine than --target");
       return [o]() -> int {
         auto bytes = ReadFileBytes(o->backup);
         if (!bytes) {
@@ -345,9 +376,20 @@ const bool kRollback = RegisterCommand({
         auto backup = BackupFromJson(std::string_view(reinterpret_cast<const char*>(bytes->data()),
                                                       bytes->size()));
         if (!backup) return ReportError(backup.error());
-        auto opened = OpenTargetFromFlags(o->target, o->dry_run);
+        std::vector<std::string> roots;
+        for (const BackupView& bv : backup->views) {
+          std::string r = RootOfKey(bv.key);
+          if (!r.empty() && std::find(roots.begin(), roots.end(), r) == roots.end())
+            roots.push_back(r);
+        }
+        auto opened = OpenTargetFromFlags(o->target, o->dry_run, roots);
         if (!opened) return ReportError(opened.error());
         std::unique_ptr<RegistryBackend> backend = std::move(*opened);
+        if (!o->force) {
+          if (auto ok = CheckBackupTarget(*backup, o->backup, *backend); !ok) {
+            return ReportError(ok.error());
+          }
+        }
         if (o->dry_run) backend = NewDryRunBackend(std::move(backend));
         if (auto ok = CheckRestartFlag(o->restart_services, *backend); !ok) {
           return ReportError(ok.error());
@@ -379,7 +421,16 @@ const bool kRollback = RegisterCommand({
         std::cout << (o->dry_run ? "dry run, nothing written: " : "") << backend->Describe()
                   << ": rollback to " << o->backup << " (taken " << backup->created << " from "
                   << backup->target << ")\n";
-        for (const ViewChange& c : r->views) {
+        for (size_t i = 0; i < r->views.size(); ++i) {
+          const ViewChange& c = r->views[i];
+          const BackupView& bv = backup->views[i];
+          if (!bv.name.empty()) {
+            std::cout << "  " << bv.key << "\\" << bv.name;
+            if (PhysicalKey(View::k32, bv.key) != bv.key)
+              std::cout << " [view " << ViewName(c.view) << "]";
+            std::cout << ": " << c.action << " -> " << DescribeValue(c.after) << "\n";
+            continue;
+          }
           std::cout << "  view " << ViewName(c.view) << ": " << c.action << " -> "
                     << DescribeValue(c.after) << "\n";
         }

@@ -121,8 +121,8 @@ void AddTargetFlags(CLI::App& app, TargetFlags& flags) {
   app.add_option("--user-hive", flags.user_hive, "An NTUSER.DAT hive for HKCU");
 }
 
-Expected<std::unique_ptr<RegistryBackend>> OpenTargetFromFlags(const TargetFlags& flags,
-                                                              bool read_only) {
+Expected<std::unique_ptr<RegistryBackend>> OpenTargetFromFlags(
+    const TargetFlags& flags, bool read_only, const std::vector<std::string>& write_roots) {
   std::string spec = flags.target.empty() ? DefaultTarget() : flags.target;
   if (spec.empty()) {
     std::string choices;
@@ -134,7 +134,19 @@ Expected<std::unique_ptr<RegistryBackend>> OpenTargetFromFlags(const TargetFlags
   opts.force_dirty = flags.force_dirty;
   opts.system_hive = flags.system_hive;
   opts.user_hive = flags.user_hive;
-  return OpenTarget(spec, opts);
+  opts.write_roots = write_roots;
+  auto opened = OpenTarget(spec, opts);
+  // A dirty hive is read as it is on disk: say so on every read.
+  // Once per process: a command may open its target twice.
+  static std::vector<std::string> said;
+  if (opened && !G().quiet) {
+    for (const std::string& n : (*opened)->Notices()) {
+      if (std::find(said.begin(), said.end(), n) != said.end()) continue;
+      said.push_back(n);
+      std::cerr << "secproto: note: " << n << "\n";
+    }
+  }
+  return opened;
 }
 
 std::string ArchitectureName(Architecture a) {

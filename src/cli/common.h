@@ -64,8 +64,9 @@ struct TargetFlags {
 void AddTargetFlags(CLI::App& app, TargetFlags& flags);
 /// Opens the target; a missing --target uses the platform default (live on
 /// Windows) or is a usage error naming the choices.
-Expected<std::unique_ptr<RegistryBackend>> OpenTargetFromFlags(const TargetFlags& flags,
-                                                              bool read_only);
+/// `write_roots`: the roots the command will write (TargetOptions).
+Expected<std::unique_ptr<RegistryBackend>> OpenTargetFromFlags(
+    const TargetFlags& flags, bool read_only, const std::vector<std::string>& write_roots = {});
 /// The default target of this platform, or "" when there is none.
 std::string DefaultTarget();
 

@@ -151,36 +151,68 @@ Expected<Inspection> Inspect(RegistryBackend& backend) {
   return ins;
 }
 
+namespace {
+
+// The state of one value, with every key on its physical path that is
+// missing, so that a rollback removes exactly what a write creates.
+Expected<BackupView> RecordValue(RegistryBackend& backend, View v, const std::string& key,
+                                 const std::string& name) {
+  BackupView bv;
+  bv.view = v;
+  bv.key = key;
+  SECPROTO_ASSIGN_OR_RETURN(exists, backend.KeyExists(v, key));
+  bv.key_existed = exists;
+  if (exists) {
+    SECPROTO_ASSIGN_OR_RETURN(val, backend.GetValue(v, key, name));
+    bv.value = std::move(val);
+    return bv;
+  }
+  std::vector<std::string> parts = SplitKey(PhysicalKey(v, key));
+  std::string prefix;
+  size_t root = RootParts(parts);
+  bool missing = false;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    prefix += (i ? "\\" : "") + parts[i];
+    if (i < root) continue;
+    if (!missing) {
+      SECPROTO_ASSIGN_OR_RETURN(e, backend.KeyExists(View::k64, prefix));
+      missing = !e;
+    }
+    if (missing) bv.missing_keys.push_back(prefix);
+  }
+  return bv;
+}
+
+}  // namespace
+
 Expected<Backup> TakeBackup(RegistryBackend& backend, const std::vector<View>& views) {
   Backup b;
   b.target = backend.Describe();
+  b.machine = backend.MachineName();
   b.created = FormatUtcNow("%Y-%m-%dT%H:%M:%SZ");
   for (View v : views) {
-    BackupView bv;
-    bv.view = v;
-    bv.key = std::string(kWinHttpKey);
-    SECPROTO_ASSIGN_OR_RETURN(exists, backend.KeyExists(v, kWinHttpKey));
-    bv.key_existed = exists;
-    if (exists) {
-      SECPROTO_ASSIGN_OR_RETURN(val, backend.GetValue(v, kWinHttpKey, kValueName));
-      bv.value = std::move(val);
-    } else {
-      // Record every key on the physical path that is missing, so that a
-      // rollback removes exactly what a set creates.
-      std::vector<std::string> parts = SplitKey(PhysicalKey(v, kWinHttpKey));
-      std::string prefix;
-      size_t root = RootParts(parts);
-      bool missing = false;
-      for (size_t i = 0; i < parts.size(); ++i) {
-        prefix += (i ? "\\" : "") + parts[i];
-        if (i < root) continue;
-        if (!missing) {
-          SECPROTO_ASSIGN_OR_RETURN(e, backend.KeyExists(View::k64, prefix));
-          missing = !e;
-        }
-        if (missing) bv.missing_keys.push_back(prefix);
-      }
+    SECPROTO_ASSIGN_OR_RETURN(
+        bv, RecordValue(backend, v, std::string(kWinHttpKey), std::string(kValueName)));
+    b.views.push_back(std::move(bv));
+  }
+  return b;
+}
+
+Expected<Backup> TakeValuesBackup(RegistryBackend& backend,
+                                  const std::vector<BackupValueRef>& values) {
+  Backup b;
+  b.target = backend.Describe();
+  b.machine = backend.MachineName();
+  b.created = FormatUtcNow("%Y-%m-%dT%H:%M:%SZ");
+  for (const BackupValueRef& r : values) {
+    bool seen = false;
+    for (const BackupView& x : b.views) {
+      seen = seen ||
+             (x.view == r.view && KeyNameEquals(x.key, r.key) && KeyNameEquals(x.name, r.name));
     }
+    if (seen) continue;
+    SECPROTO_ASSIGN_OR_RETURN(bv, RecordValue(backend, r.view, r.key, r.name));
+    bv.name = r.name;
     b.views.push_back(std::move(bv));
   }
   return b;
@@ -280,19 +312,20 @@ Expected<ChangeResult> RestoreBackup(RegistryBackend& backend, const Backup& bac
   for (const BackupView& bv : backup.views) {
     ViewChange change;
     change.view = bv.view;
-    SECPROTO_ASSIGN_OR_RETURN(now, backend.GetValue(bv.view, bv.key, backup.value_name));
+    const std::string& value_name = bv.name.empty() ? backup.value_name : bv.name;
+    SECPROTO_ASSIGN_OR_RETURN(now, backend.GetValue(bv.view, bv.key, value_name));
     change.before = now;
     change.after = bv.value;
     change.action = "unchanged";
     if (bv.value) {
       if (!now || !(*now == *bv.value)) {
-        SECPROTO_TRY(backend.SetValue(bv.view, bv.key, backup.value_name, *bv.value));
+        SECPROTO_TRY(backend.SetValue(bv.view, bv.key, value_name, *bv.value));
         change.action = "restored";
         result.changed = true;
       }
     } else {
       if (now) {
-        SECPROTO_TRY(backend.DeleteValue(bv.view, bv.key, backup.value_name));
+        SECPROTO_TRY(backend.DeleteValue(bv.view, bv.key, value_name));
         change.action = "deleted";
         result.changed = true;
       }
@@ -349,16 +382,30 @@ Expected<CheckResult> CheckSetting(RegistryBackend& backend, uint32_t value,
 
 // --- backup JSON -------------------------------------------------------------
 
+bool Backup::HasNamedValues() const {
+  for (const BackupView& bv : views) {
+    if (!bv.name.empty()) return true;
+  }
+  return false;
+}
+
 std::string BackupToJson(const Backup& b) {
   nlohmann::ordered_json j;
+  bool named = b.HasNamedValues();
   j["format"] = "secproto-backup";
-  j["version"] = 1;
+  j["version"] = named ? 2 : 1;
   j["target"] = b.target;
+  if (!b.machine.empty()) j["machine"] = b.machine;
   j["created"] = b.created;
-  j["value_name"] = b.value_name;
+  if (!named) j["value_name"] = b.value_name;
   nlohmann::ordered_json views = nlohmann::ordered_json::object();
+  nlohmann::ordered_json values = nlohmann::ordered_json::array();
   for (const BackupView& bv : b.views) {
     nlohmann::ordered_json v;
+    if (named) {
+      v["view"] = std::string(ViewName(bv.view));
+      v["name"] = bv.name;
+    }
     v["key"] = bv.key;
     v["key_existed"] = bv.key_existed;
     v["missing_keys"] = bv.missing_keys;
@@ -368,11 +415,89 @@ std::string BackupToJson(const Backup& b) {
       v["type_name"] = RegTypeName(bv.value->type);
       v["data"] = bv.value->HexData();
     }
-    views[std::string(ViewName(bv.view))] = v;
+    if (named) {
+      values.push_back(v);
+    } else {
+      views[std::string(ViewName(bv.view))] = v;
+    }
   }
-  j["views"] = views;
+  if (named) {
+    j["values"] = values;
+  } else {
+    j["views"] = views;
+  }
   return j.dump(2) + "\n";
 }
+
+namespace {
+
+Expected<RegValue> ValueFromJson(const nlohmann::ordered_json& v) {
+  RegValue rv;
+  rv.type = v.at("type").get<uint32_t>();
+  std::string hex = v.at("data").get<std::string>();
+  if (hex.size() % 2)
+    return Fail(Error::Input("not a secproto backup: odd-length data", "bad-backup"));
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    auto nib = [&](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+      return -1;
+    };
+    int hi = nib(hex[i]), lo = nib(hex[i + 1]);
+    if (hi < 0 || lo < 0)
+      return Fail(Error::Input("not a secproto backup: data is not hex", "bad-backup"));
+    rv.data.push_back(static_cast<uint8_t>(hi * 16 + lo));
+  }
+  return rv;
+}
+
+// Version 2: a list of named values anywhere under the three roots (the
+// backups of schannel, wininet and dotnet writes).
+Expected<Backup> ValuesFromJson(const nlohmann::ordered_json& j, Backup b) {
+  auto bad = [](const std::string& why) {
+    return Fail(Error::Input("not a secproto backup: " + why, "bad-backup"));
+  };
+  if (!j.contains("values") || !j["values"].is_array()) return bad("no \"values\" list");
+  for (const auto& v : j["values"]) {
+    BackupView bv;
+    std::string view = v.at("view").get<std::string>();
+    if (view == "64")
+      bv.view = View::k64;
+    else if (view == "32")
+      bv.view = View::k32;
+    else
+      return bad("unknown view '" + view + "'");
+    bv.key = v.at("key").get<std::string>();
+    bv.name = v.at("name").get<std::string>();
+    if (bv.name.empty()) return bad("a value has no name");
+    std::vector<std::string> parts = SplitKey(bv.key);
+    bool rooted = (parts.size() > 2 && KeyNameEquals(parts[0], "HKLM") &&
+                   (KeyNameEquals(parts[1], "SOFTWARE") || KeyNameEquals(parts[1], "SYSTEM"))) ||
+                  (parts.size() > 1 && KeyNameEquals(parts[0], "HKCU"));
+    if (!rooted) return bad("key " + bv.key + " is not under HKLM\\SOFTWARE, HKLM\\SYSTEM or HKCU");
+    bv.key_existed = v.at("key_existed").get<bool>();
+    std::string physical = PhysicalKey(bv.view, bv.key);
+    for (const auto& k : v.value("missing_keys", nlohmann::ordered_json::array())) {
+      std::string key = k.get<std::string>();
+      std::vector<std::string> kp = SplitKey(key);
+      if (kp.size() <= RootParts(kp) || !KeyNameEquals(key, physical.substr(0, key.size())) ||
+          (key.size() < physical.size() && physical[key.size()] != '\\')) {
+        return bad("missing_keys entry " + key + " is not on the path of " + bv.key);
+      }
+      bv.missing_keys.push_back(key);
+    }
+    if (v.at("value_existed").get<bool>()) {
+      SECPROTO_ASSIGN_OR_RETURN(rv, ValueFromJson(v));
+      bv.value = std::move(rv);
+    }
+    b.views.push_back(std::move(bv));
+  }
+  if (b.views.empty()) return bad("no values recorded");
+  return b;
+}
+
+}  // namespace
 
 Expected<Backup> BackupFromJson(std::string_view text) {
   auto bad = [](const std::string& why) {
@@ -382,10 +507,13 @@ Expected<Backup> BackupFromJson(std::string_view text) {
   if (j.is_discarded() || !j.is_object()) return bad("not valid JSON");
   try {
     if (j.value("format", "") != "secproto-backup") return bad("\"format\" is not secproto-backup");
-    if (j.value("version", 0) != 1) return bad("unsupported version");
+    int version = j.value("version", 0);
+    if (version != 1 && version != 2) return bad("unsupported version");
     Backup b;
     b.target = j.value("target", "");
+    b.machine = j.value("machine", "");
     b.created = j.value("created", "");
+    if (version == 2) return ValuesFromJson(j, std::move(b));
     b.value_name = j.value("value_name", std::string(kValueName));
     if (!KeyNameEquals(b.value_name, kValueName)) return bad("value_name is not " + std::string(kValueName));
     if (!j.contains("views") || !j["views"].is_object()) return bad("no \"views\" object");

@@ -4,8 +4,12 @@
 // which writes each changed hive to a temp file beside it (hivex_commit with
 // a file name never touches the original), reopens that temp file and checks
 // every changed value reads back, fsyncs it and renames it over the original.
-// A writer holds a FileLock on each hive for its whole life, so two secproto
-// processes never interleave; a reader takes no lock and never writes.
+// Every hive is opened read-only first. Only a hive that is about to be
+// written (PrepareWrite, or the first write) is checked for being writable
+// and clean, locked and reopened for writing, so a dirty SYSTEM hive that a
+// SOFTWARE write only reads never blocks it, and a read leaves no lock file.
+// The writer then holds a FileLock on that hive until it is done, so two
+// secproto processes never interleave; the lock file is removed afterwards.
 #include <errno.h>
 #include <fcntl.h>
 #include <hivex.h>
@@ -13,13 +17,14 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <thread>
-#include <chrono>
 
 #include "registry/regf.h"
 #include "secproto/registry.h"
@@ -79,17 +84,105 @@ struct NamedValue {
   RegValue value;
 };
 
+class HiveFile;
+Status CheckHiveKind(const HiveFile& f);
+
 // One hive file opened by hivex. `role` names its root for messages.
 class HiveFile {
  public:
   static Expected<std::unique_ptr<HiveFile>> Open(const std::string& path, std::string role,
                                                   const TargetOptions& options) {
-    auto f = std::unique_ptr<HiveFile>(new HiveFile(path, std::move(role), !options.read_only));
-    SECPROTO_TRY(f->OpenFile(options));
+    auto f = std::unique_ptr<HiveFile>(
+        new HiveFile(path, std::move(role), !options.read_only, options.force_dirty));
+    bool declared = false;
+    for (const std::string& r : options.write_roots)
+      declared = declared || KeyNameEquals(r, f->root());
+    // A hive the command says it will write is locked before anything is
+    // read from it, so a relative edit starts from the latest commit.
+    if (declared && !options.read_only) SECPROTO_TRY(f->LockEarly());
+    SECPROTO_TRY(f->OpenFile());
+    SECPROTO_TRY(CheckHiveKind(*f));
+    if (declared) SECPROTO_TRY(f->PrepareWrite());
     return f;
   }
 
   const std::string& path() const { return path_; }
+  const std::string& role() const { return role_; }
+  // The logical root this hive holds.
+  std::string root() const {
+    if (role_ == "SYSTEM") return "HKLM\\SYSTEM";
+    if (role_ == "NTUSER.DAT") return "HKCU";
+    return "HKLM\\SOFTWARE";
+  }
+  const RegfBaseBlock& base_block() const { return bb_; }
+
+  // What a reader must know about this hive: that it is dirty.
+  std::string DirtyNotice() const {
+    if (!bb_.dirty()) return "";
+    return path_ + " (" + role_ + " hive) is dirty (base block sequence numbers " +
+           std::to_string(bb_.primary_sequence) + " != " + std::to_string(bb_.secondary_sequence) +
+           "): changes still in its .LOG1/.LOG2 files are not seen by this read";
+  }
+
+  // Checks that this hive may be written (writable file and folder, clean or
+  // --force-dirty) and, unless the target was opened read-only (a dry run,
+  // which only wants the answer), locks it and reopens it for writing.
+  Status PrepareWrite() {
+    if (writer_) return {};
+    struct stat st;
+    if (stat(path_.c_str(), &st) != 0) {
+      return Fail(Error::Target(
+          "cannot open " + role_ + " hive " + path_ + ": " + std::strerror(errno), "open-failed"));
+    }
+    // A file nobody may write is read-only by intent, even for root.
+    if ((st.st_mode & 0222) == 0 || access(path_.c_str(), W_OK) != 0) {
+      return Fail(Error::Target(path_ + " is read-only; make it writable (chmod u+w) or use a copy",
+                                "read-only"));
+    }
+    std::string dir = DirOf(path_);
+    if (access(dir.c_str(), W_OK) != 0) {
+      return Fail(
+          Error::Target("the folder " + dir +
+                            " is read-only; secproto writes the new hive "
+                            "beside the old one and renames it, so the folder must be writable",
+                        "read-only"));
+    }
+    if (bb_.dirty() && !force_dirty_) {
+      return Fail(Error::Target(
+          path_ + " is dirty (base block sequence numbers " + std::to_string(bb_.primary_sequence) +
+              " != " + std::to_string(bb_.secondary_sequence) +
+              "): its .LOG1/.LOG2 files hold changes not yet written into it, and writing would "
+              "lose "
+              "them; shut Windows down or unmount the volume cleanly, or replay the logs with "
+              "a tool that applies transaction logs (such as regipy), or pass --force-dirty to "
+              "discard them",
+          "dirty-hive"));
+    }
+    if (!may_write_) return {};
+    std::unique_ptr<FileLock> lock = std::move(lock_);
+    if (!lock) {
+      SECPROTO_ASSIGN_OR_RETURN(l, FileLock::Acquire(path_, kLockTimeoutMs));
+      lock = std::move(l);
+    }
+    // What was read so far must still be what is written: another process
+    // may have replaced the hive before this one took the lock.
+    struct stat now;
+    if (stat(path_.c_str(), &now) != 0 || now.st_ino != st_.st_ino || now.st_dev != st_.st_dev ||
+        now.st_size != st_.st_size || now.st_mtim.tv_sec != st_.st_mtim.tv_sec ||
+        now.st_mtim.tv_nsec != st_.st_mtim.tv_nsec) {
+      return Fail(Error::Target(path_ + " was changed by another process while secproto read it; "
+                                        "run the command again",
+                                "changed"));
+    }
+    RemoveStaleTempFiles();
+    errno = 0;
+    HivePtr w(hivex_open(path_.c_str(), HIVEX_OPEN_WRITE));
+    if (!w) return Fail(NotAHive(errno));
+    h_ = std::move(w);
+    lock_ = std::move(lock);
+    writer_ = true;
+    return {};
+  }
   hive_h* h() const { return h_.get(); }
 
   // The node at `parts` below the root: 0 when a key on the way is missing.
@@ -164,10 +257,13 @@ class HiveFile {
       return Fail(HivexError(errno, "hivex_node_nr_children", path_, Join(parts)));
     }
     if (nvalues || nchildren) return {};
+    hive_node_h parent = hivex_node_parent(h_.get(), node);
     if (hivex_node_delete_child(h_.get(), node) != 0) {
       return Fail(HivexError(errno, "hivex_node_delete_child", path_, Join(parts)));
     }
     changed_ = true;
+    touched_.erase(node);
+    if (parent) touched_.insert(parent);
     deleted_keys_.push_back(parts);
     // Values expected under a deleted key are gone with it.
     std::string prefix = Lower(Join(parts)) + "\\";
@@ -187,6 +283,7 @@ class HiveFile {
     if (hivex_commit(h_.get(), tmp->path().c_str(), 0) != 0) {
       return Fail(HivexError(errno, "hivex_commit", tmp->path(), "writing the new " + role_ + " hive"));
     }
+    SECPROTO_TRY(StampTimes(tmp->path()));
     SECPROTO_TRY(Verify(tmp->path()));
     temp_ = std::move(tmp);
     return {};
@@ -199,21 +296,49 @@ class HiveFile {
     changed_ = false;
     expected_.clear();
     deleted_keys_.clear();
+    touched_.clear();
     return {};
   }
 
  private:
-  HiveFile(std::string path, std::string role, bool writer)
-      : path_(std::move(path)), role_(std::move(role)), writer_(writer) {}
+  HiveFile(std::string path, std::string role, bool may_write, bool force_dirty)
+      : path_(std::move(path)),
+        role_(std::move(role)),
+        may_write_(may_write),
+        force_dirty_(force_dirty) {}
 
-  Status RequireWritable() const {
-    if (!writer_) {
+  Status RequireWritable() {
+    if (!may_write_) {
       return Fail(Error::Target(path_ + " was opened read-only", "read-only"));
     }
+    return PrepareWrite();
+  }
+
+  // Takes the lock of a hive that will be written before it is read, when it
+  // is a writable file in a writable folder; anything else is reported by
+  // OpenFile() or PrepareWrite().
+  Status LockEarly() {
+    struct stat st;
+    if (stat(path_.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 0222) == 0 ||
+        access(path_.c_str(), W_OK) != 0 || access(DirOf(path_).c_str(), W_OK) != 0) {
+      return {};
+    }
+    SECPROTO_ASSIGN_OR_RETURN(lock, FileLock::Acquire(path_, kLockTimeoutMs));
+    lock_ = std::move(lock);
     return {};
   }
 
-  Status OpenFile(const TargetOptions& options) {
+  // hivex refused a file whose base block passed our checks.
+  Error NotAHive(int err) const {
+    std::string why = err == ENOTSUP || err == EINVAL || err == 0
+                          ? "its hive bins are damaged or the file was cut short"
+                          : std::strerror(err);
+    return Error::Target(path_ + " is not a valid or not a complete registry hive (" + role_ +
+                             " hive): " + why + " (libhivex could not read it)",
+                         "corrupt-hive");
+  }
+
+  Status OpenFile() {
     struct stat st;
     if (stat(path_.c_str(), &st) != 0) {
       int err = errno;
@@ -228,36 +353,12 @@ class HiveFile {
     if (!S_ISREG(st.st_mode)) {
       return Fail(Error::Target(path_ + " is not a regular file", "not-a-file"));
     }
-    if (writer_) {
-      // A file nobody may write is read-only by intent, even for root.
-      if ((st.st_mode & 0222) == 0 || access(path_.c_str(), W_OK) != 0) {
-        return Fail(Error::Target(path_ + " is read-only; make it writable (chmod u+w) or use a copy",
-                                  "read-only"));
-      }
-      std::string dir = DirOf(path_);
-      if (access(dir.c_str(), W_OK) != 0) {
-        return Fail(Error::Target("the folder " + dir + " is read-only; secproto writes the new hive "
-                                  "beside the old one and renames it, so the folder must be writable",
-                                  "read-only"));
-      }
-      SECPROTO_ASSIGN_OR_RETURN(lock, FileLock::Acquire(path_, kLockTimeoutMs));
-      lock_ = std::move(lock);
-      RemoveStaleTempFiles();
-    }
+    st_ = st;
     SECPROTO_ASSIGN_OR_RETURN(bb, ReadHeader());
-    if (bb.dirty() && writer_ && !options.force_dirty) {
-      return Fail(Error::Target(
-          path_ + " is dirty (base block sequence numbers " + std::to_string(bb.primary_sequence) +
-              " != " + std::to_string(bb.secondary_sequence) +
-              "): its .LOG1/.LOG2 files hold changes not yet written into it, and writing would lose "
-              "them; shut Windows down or unmount the volume cleanly, or replay the logs with "
-              "a tool that applies transaction logs (such as regipy), or pass --force-dirty to "
-              "discard them",
-          "dirty-hive"));
-    }
+    bb_ = std::move(bb);
     errno = 0;
-    h_.reset(hivex_open(path_.c_str(), writer_ ? HIVEX_OPEN_WRITE : 0));
-    if (!h_) return Fail(HivexError(errno, "hivex_open", path_, role_ + " hive"));
+    h_.reset(hivex_open(path_.c_str(), 0));
+    if (!h_) return Fail(NotAHive(errno));
     return {};
   }
 
@@ -367,6 +468,8 @@ class HiveFile {
         child = hivex_node_add_child(h_.get(), node, part.c_str());
         if (!child) return Fail(HivexError(errno, "hivex_node_add_child", path_, part));
         changed_ = true;
+        touched_.insert(node);
+        touched_.insert(child);
       }
       node = child;
     }
@@ -388,6 +491,7 @@ class HiveFile {
       return Fail(HivexError(errno, "hivex_node_set_values", path_, where));
     }
     changed_ = true;
+    touched_.insert(node);
     return {};
   }
 
@@ -395,6 +499,38 @@ class HiveFile {
               std::optional<RegValue> value) {
     std::string k = Lower(Join(parts)) + "\n" + Lower(name);
     expected_[k] = Expectation{parts, std::string(name), std::move(value)};
+  }
+
+  // hivex leaves the last-write time of a changed key as it was (a new key
+  // inherits its parent's) and the base block's timestamp too: Windows sets
+  // both to the time of the change, and so does this, in the new file.
+  Status StampTimes(const std::string& tmp) {
+    stamp_ = FileTimeNow();
+    uint8_t t[8];
+    for (int i = 0; i < 8; ++i) t[i] = static_cast<uint8_t>(stamp_ >> (8 * i));
+    int fd = open(tmp.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0) return Fail(HivexError(errno, "open", tmp, "stamping last-write times"));
+    bool ok = true;
+    for (hive_node_h node : touched_) {
+      char id[2];
+      if (pread(fd, id, 2, static_cast<off_t>(node) + 4) != 2) ok = false;
+      if (ok && id[0] == 'n' && id[1] == 'k') {
+        ok = pwrite(fd, t, 8, static_cast<off_t>(node) + 8) == 8;
+      }
+      if (!ok) break;
+    }
+    uint8_t block[512];
+    if (ok) ok = pread(fd, block, sizeof block, 0) == static_cast<ssize_t>(sizeof block);
+    if (ok) {
+      std::memcpy(block + 12, t, 8);
+      uint32_t sum = RegfChecksum(block);
+      for (int i = 0; i < 4; ++i) block[508 + i] = static_cast<uint8_t>(sum >> (8 * i));
+      ok = pwrite(fd, block, sizeof block, 0) == static_cast<ssize_t>(sizeof block);
+    }
+    int err = errno;
+    close(fd);
+    if (!ok) return Fail(HivexError(err, "pwrite", tmp, "stamping last-write times"));
+    return {};
   }
 
   // Reopens a freshly written hive and checks that every change is in it.
@@ -419,6 +555,13 @@ class HiveFile {
                               "verify-failed"));
       }
     }
+    for (hive_node_h node : touched_) {
+      if (hivex_node_timestamp(check.get(), node) != static_cast<int64_t>(stamp_)) {
+        return Fail(Error::Io("the new hive " + tmp + " lost a key's last-write time; " + path_ +
+                                  " was left unchanged",
+                              "verify-failed"));
+      }
+    }
     for (const auto& parts : deleted_keys_) {
       SECPROTO_ASSIGN_OR_RETURN(node, FindIn(check.get(), tmp, parts));
       if (node) {
@@ -438,12 +581,18 @@ class HiveFile {
 
   std::string path_;
   std::string role_;
-  bool writer_;
+  bool may_write_;
+  bool force_dirty_;
+  bool writer_ = false;
+  struct stat st_ {};
+  RegfBaseBlock bb_;
   std::unique_ptr<FileLock> lock_;
   HivePtr h_;
   bool changed_ = false;
   std::map<std::string, Expectation> expected_;
   std::vector<std::vector<std::string>> deleted_keys_;
+  std::set<hive_node_h> touched_;  // keys whose last-write time the commit sets
+  uint64_t stamp_ = 0;
   std::unique_ptr<TempFile> temp_;
 };
 
@@ -508,6 +657,19 @@ class HiveBackend : public RegistryBackend {
   Status DeleteKeyIfEmpty(View view, std::string_view key) override {
     SECPROTO_ASSIGN_OR_RETURN(r, Resolve(view, key));
     return r.hive->DeleteKeyIfEmpty(r.parts);
+  }
+
+  Status PrepareWrite(View view, std::string_view key) override {
+    SECPROTO_ASSIGN_OR_RETURN(r, Resolve(view, key));
+    return r.hive->PrepareWrite();
+  }
+
+  std::vector<std::string> Notices() const override {
+    std::vector<std::string> out;
+    for (const HiveFile* f : {software_.get(), system_.get(), user_.get()}) {
+      if (f && !f->DirtyNotice().empty()) out.push_back(f->DirtyNotice());
+    }
+    return out;
   }
 
   bool IsTransactional() const override { return true; }
@@ -598,6 +760,68 @@ Expected<std::string> CurrentControlSet(const HiveFile& system) {
   return std::string(name);
 }
 
+// What a hive is, from its base block's file name and its root's subkeys:
+// "SOFTWARE", "SYSTEM", "NTUSER.DAT", or "" when it does not say (a blank
+// hive, a saved key). `why` gets the evidence.
+std::string HiveKind(const HiveFile& f, std::string* why) {
+  std::string name = Lower(f.base_block().file_name);
+  size_t cut = name.find_last_of("\\/");
+  std::string tail = cut == std::string::npos ? name : name.substr(cut + 1);
+  if (tail == "system" || tail == "software" || tail == "ntuser.dat" || tail == "usrclass.dat") {
+    *why = "its base block names it " + f.base_block().file_name;
+    if (tail == "system") return "SYSTEM";
+    if (tail == "software") return "SOFTWARE";
+    return "NTUSER.DAT";
+  }
+  auto subkeys = f.ListSubkeys({});
+  if (!subkeys) return "";
+  auto has = [&](std::string_view k) {
+    for (const std::string& s : *subkeys) {
+      if (KeyNameEquals(s, k)) return true;
+    }
+    return false;
+  };
+  std::string control_set;
+  for (const std::string& s : *subkeys) {
+    if (s.size() == 13 && KeyNameEquals(s.substr(0, 10), "ControlSet")) control_set = s;
+  }
+  if (has("Select") && !control_set.empty()) {
+    *why = "its root holds Select and " + control_set;
+    return "SYSTEM";
+  }
+  if (has("Software") && (has("Environment") || has("Control Panel") || has("Console"))) {
+    *why = std::string("its root holds Software and ") + (has("Environment")     ? "Environment"
+                                                          : has("Control Panel") ? "Control Panel"
+                                                                                 : "Console");
+    return "NTUSER.DAT";
+  }
+  if (has("Microsoft") && (has("Classes") || has("Policies"))) {
+    *why = std::string("its root holds Microsoft and ") + (has("Classes") ? "Classes" : "Policies");
+    return "SOFTWARE";
+  }
+  return "";
+}
+
+// Refuses a hive given in the wrong role: a SYSTEM hive as the target, say.
+Status CheckHiveKind(const HiveFile& f) {
+  std::string why;
+  std::string kind = HiveKind(f, &why);
+  if (kind.empty() || kind == f.role()) return {};
+  auto flag = [](const std::string& k) -> std::string {
+    if (k == "SYSTEM") return "--system-hive ";
+    if (k == "NTUSER.DAT") return "--user-hive ";
+    return "--target hive:";
+  };
+  std::string role_flag = flag(f.role());
+  if (role_flag.back() == ' ') role_flag.pop_back();
+  auto a = [](const std::string& k) { return k == "NTUSER.DAT" ? "an " : "a "; };
+  return Fail(Error::Usage(f.path() + " is " + a(kind) + kind + " hive (" + why + "), not " +
+                               a(f.role()) + f.role() + " hive: give it as " + flag(kind) +
+                               f.path() + ", and give " + role_flag + " " + a(f.role()) + f.role() +
+                               " hive",
+                           "wrong-hive"));
+}
+
 Expected<std::unique_ptr<RegistryBackend>> OpenHives(std::string describe,
                                                      const std::string& software_path,
                                                      const std::string& system_path,
@@ -650,6 +874,57 @@ Expected<std::string> FindCaseInsensitive(const std::string& dir,
   }
   return cur.string();
 }
+
+}  // namespace
+
+Status CreateBlankSystemHiveFile(const std::string& path, bool overwrite) {
+  std::error_code ec;
+  auto st = std::filesystem::status(path, ec);
+  if (std::filesystem::is_directory(st)) {
+    return Fail(Error::Input(path + " is a directory; give the path of the hive file to create",
+                             "is-directory"));
+  }
+  if (std::filesystem::exists(st) && !overwrite) {
+    return Fail(Error::Input(path + " already exists; use --force to replace it", "exists"));
+  }
+  std::vector<uint8_t> bytes = BuildEmptyHive("ROOT", FileTimeNow(), "SYSTEM");
+  SECPROTO_ASSIGN_OR_RETURN(tmp, TempFile::CreateBeside(path));
+  {
+    int fd = open(tmp->path().c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+    bool ok =
+        fd >= 0 && write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
+    int err = errno;
+    if (fd >= 0) close(fd);
+    if (!ok) return Fail(HivexError(err, "write", tmp->path(), "new SYSTEM hive"));
+  }
+  errno = 0;
+  HivePtr h(hivex_open(tmp->path().c_str(), HIVEX_OPEN_WRITE));
+  if (!h) return Fail(HivexError(errno, "hivex_open", tmp->path(), "new SYSTEM hive"));
+  hive_node_h root = hivex_root(h.get());
+  hive_node_h select = hivex_node_add_child(h.get(), root, "Select");
+  hive_node_h cs = select ? hivex_node_add_child(h.get(), root, "ControlSet001") : 0;
+  hive_node_h control = cs ? hivex_node_add_child(h.get(), cs, "Control") : 0;
+  if (!control)
+    return Fail(HivexError(errno, "hivex_node_add_child", tmp->path(), "new SYSTEM hive"));
+  RegValue one = RegValue::Dword(1), zero = RegValue::Dword(0);
+  std::string names[] = {"Current", "Default", "Failed", "LastKnownGood"};
+  hive_set_value values[4];
+  for (int i = 0; i < 4; ++i) {
+    RegValue& v = names[i] == "Failed" ? zero : one;
+    values[i].key = names[i].data();
+    values[i].t = hive_t_REG_DWORD;
+    values[i].len = v.data.size();
+    values[i].value = reinterpret_cast<char*>(v.data.data());
+  }
+  if (hivex_node_set_values(h.get(), select, 4, values, 0) != 0 ||
+      hivex_commit(h.get(), nullptr, 0) != 0) {
+    return Fail(HivexError(errno, "hivex_commit", tmp->path(), "new SYSTEM hive"));
+  }
+  h.reset();
+  return tmp->Publish(path);
+}
+
+namespace {
 
 const bool kHiveRegistered = RegisterTargetScheme(
     "hive", "hive:PATH (an offline SOFTWARE hive; --system-hive, --user-hive add more)",

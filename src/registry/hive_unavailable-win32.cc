@@ -1,6 +1,7 @@
 // The Windows build has no hive backend (hivex is Linux-only). The hive: and
 // image: schemes are still registered so that `--target hive:...` gets one
 // clear line instead of "unknown target".
+#include "registry/regf.h"
 #include "secproto/registry.h"
 
 namespace secproto {
@@ -25,4 +26,10 @@ const bool kImageRegistered = RegisterTargetScheme(
     });
 
 }  // namespace
+
+Status CreateBlankSystemHiveFile(const std::string&, bool) {
+  return Fail(
+      Error::Usage("hive create --system needs the Linux build (libhivex)", "hive-unavailable"));
+}
+
 }  // namespace secproto

@@ -111,6 +111,13 @@ class LiveBackend : public RegistryBackend {
 
   Expected<Architecture> DetectArchitecture() override { return NativeArchitecture(); }
 
+  std::string MachineName() const override {
+    wchar_t name[MAX_COMPUTERNAME_LENGTH + 1];
+    DWORD len = MAX_COMPUTERNAME_LENGTH + 1;
+    if (!GetComputerNameW(name, &len)) return "";
+    return Narrow(std::wstring_view(name, len));
+  }
+
   Expected<bool> KeyExists(View view, std::string_view key) override {
     SECPROTO_ASSIGN_OR_RETURN(rk, Resolve(view, key));
     ScopedHKEY h;

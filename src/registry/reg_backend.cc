@@ -5,6 +5,7 @@
 // Commit(), which replaces the file atomically and writes nothing when nothing
 // changed. The roots HKLM\SOFTWARE, HKLM\SYSTEM and HKCU are always present;
 // the 32-bit view is the Wow6432Node key, spelled out in the file.
+#include <filesystem>
 #include <memory>
 
 #include "registry/reg_file.h"
@@ -20,6 +21,22 @@ extern const bool kRegistered;
 
 // How long a writer waits for another secproto process writing the same file.
 constexpr int kLockTimeoutMs = 10000;
+
+// A .reg file that exists but may not be written is refused, as a read-only
+// hive is: secproto would otherwise replace it by renaming.
+Status CheckWritableFile(const std::string& path) {
+  std::error_code ec;
+  auto st = std::filesystem::status(path, ec);
+  if (!std::filesystem::is_regular_file(st)) return {};
+  using std::filesystem::perms;
+  bool nobody = (st.permissions() &
+                 (perms::owner_write | perms::group_write | perms::others_write)) == perms::none;
+  if (nobody || !IsWritable(path)) {
+    return Fail(
+        Error::Target(path + " is read-only; make it writable or write a copy", "read-only"));
+  }
+  return {};
+}
 
 class RegFileBackend : public RegistryBackend {
  public:
@@ -85,6 +102,8 @@ class RegFileBackend : public RegistryBackend {
     return {};
   }
 
+  Status PrepareWrite(View, std::string_view) override { return CheckWritableFile(path_); }
+
   bool IsTransactional() const override { return true; }
 
   Status Commit() override {
@@ -146,6 +165,13 @@ Expected<std::unique_ptr<RegistryBackend>> OpenRegFile(std::string_view rest,
   // processes editing one file cannot lose each other's change.
   std::unique_ptr<FileLock> lock;
   if (!options.read_only) {
+    SECPROTO_TRY(CheckWritableFile(path));
+    {
+      std::error_code ec;
+      if (std::filesystem::is_directory(path, ec)) {
+        return Fail(Error::Target(path + " is a directory, not a file", "not-a-file"));
+      }
+    }
     SECPROTO_ASSIGN_OR_RETURN(l, FileLock::Acquire(path, kLockTimeoutMs));
     lock = std::move(l);
   }

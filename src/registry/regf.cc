@@ -133,6 +133,11 @@ Expected<RegfBaseBlock> CheckRegfHeader(const std::vector<uint8_t>& head, uint64
   bb.minor_version = Le32(b + kMinor);
   bb.root_cell_offset = Le32(b + kRootCell);
   bb.hive_bins_size = Le32(b + kBinsSize);
+  for (size_t i = 0; i < 32; ++i) {
+    uint16_t c = static_cast<uint16_t>(b[kFileName + 2 * i] | (b[kFileName + 2 * i + 1] << 8));
+    if (c == 0) break;
+    bb.file_name.push_back(c < 0x80 ? static_cast<char>(c) : '?');
+  }
   if (bb.major_version != 1 || bb.minor_version > 6) {
     return Fail(Corrupt(path, "unsupported format version " + std::to_string(bb.major_version) +
                                   "." + std::to_string(bb.minor_version)));
@@ -175,7 +180,9 @@ uint64_t FileTimeNow() {
   return (kUnixEpochIn1601 * 1000000ull + static_cast<uint64_t>(since_unix)) * 10ull;
 }
 
-std::vector<uint8_t> BuildEmptyHive(std::string_view root_name, uint64_t filetime) {
+std::vector<uint8_t> BuildEmptyHive(std::string_view root_name, uint64_t filetime,
+                                    std::string_view file_name) {
+  if (file_name.empty()) file_name = root_name;
   constexpr size_t kHbinSize = 4096;
   std::vector<uint8_t> out(kRegfBaseBlockSize + kHbinSize, 0);
 
@@ -203,7 +210,7 @@ std::vector<uint8_t> BuildEmptyHive(std::string_view root_name, uint64_t filetim
   Put32(out, kBinsSize, static_cast<uint32_t>(kHbinSize));
   Put32(out, kClustering, 1);
   // The file name field holds the tail of the hive's path as UTF-16LE.
-  for (size_t i = 0; i < root_name.size() && i < 31; ++i) out[kFileName + 2 * i] = root_name[i];
+  for (size_t i = 0; i < file_name.size() && i < 31; ++i) out[kFileName + 2 * i] = file_name[i];
 
   // hbin header.
   const size_t hb = kRegfBaseBlockSize;

@@ -28,6 +28,10 @@ struct RegfBaseBlock {
   uint32_t minor_version = 0;
   uint32_t root_cell_offset = 0;
   uint32_t hive_bins_size = 0;
+  /// The base block's file name field: the tail of the path the hive was
+  /// loaded from on Windows ("\\SystemRoot\\System32\\Config\\SYSTEM",
+  /// "\\??\\C:\\Users\\x\\ntuser.dat"), ASCII only, possibly empty.
+  std::string file_name;
   /// Primary != secondary: the hive's .LOG1/.LOG2 hold changes not yet
   /// written into it (it was not unloaded cleanly).
   bool dirty() const { return primary_sequence != secondary_sequence; }
@@ -51,7 +55,10 @@ Expected<RegfBaseBlock> CheckRegfHeader(const std::vector<uint8_t>& head, uint64
 /// 1..255 characters), a security cell that grants Administrators and SYSTEM
 /// full control and Everyone read, equal sequence numbers and a valid
 /// checksum. `filetime` is the Windows FILETIME stamped on the hive.
-std::vector<uint8_t> BuildEmptyHive(std::string_view root_name, uint64_t filetime);
+/// `file_name` goes into the base block's file name field (the root name
+/// when empty; at most 31 characters are kept).
+std::vector<uint8_t> BuildEmptyHive(std::string_view root_name, uint64_t filetime,
+                                    std::string_view file_name = {});
 
 /// The current time as a Windows FILETIME (100 ns units since 1601).
 uint64_t FileTimeNow();
@@ -59,6 +66,12 @@ uint64_t FileTimeNow();
 /// Writes a new empty hive (root "ROOT") at `path`, atomically. An existing
 /// file is refused (kInput, "exists") unless `overwrite`; a directory always is.
 Status CreateEmptyHiveFile(const std::string& path, bool overwrite);
+
+/// Writes a blank SYSTEM hive at `path`: Select\\Current=1 (and Default,
+/// LastKnownGood) and an empty ControlSet001\\Control, base block file name
+/// "SYSTEM", so that it works as --system-hive. Needs hivex: the Windows
+/// build returns a kUsage error ("hive-unavailable").
+Status CreateBlankSystemHiveFile(const std::string& path, bool overwrite);
 
 }  // namespace secproto
 

@@ -91,6 +91,19 @@ std::string PhysicalKey(View view, std::string_view logical) {
   return out;
 }
 
+std::string RootOfKey(std::string_view key) {
+  std::vector<std::string> parts = SplitKey(key);
+  if (!parts.empty() &&
+      (KeyNameEquals(parts[0], "HKCU") || KeyNameEquals(parts[0], "HKEY_CURRENT_USER"))) {
+    return "HKCU";
+  }
+  if (parts.size() >= 2 && KeyNameEquals(parts[0], "HKLM")) {
+    if (KeyNameEquals(parts[1], "SOFTWARE")) return "HKLM\\SOFTWARE";
+    if (KeyNameEquals(parts[1], "SYSTEM")) return "HKLM\\SYSTEM";
+  }
+  return "";
+}
+
 Architecture ArchitectureFromSoftwareKeys(bool has_current_version, bool has_wow6432node) {
   if (has_wow6432node) return Architecture::k64Bit;
   if (has_current_version) return Architecture::k32Bit;
@@ -134,6 +147,19 @@ Expected<std::unique_ptr<RegistryBackend>> OpenTarget(std::string_view spec,
   std::string_view rest = colon == std::string_view::npos ? "" : spec.substr(colon + 1);
   // A Windows drive letter ("C:\\x") is not a scheme.
   auto it = scheme.size() > 1 ? Schemes().find(scheme) : Schemes().end();
+  if (it == Schemes().end() && (colon == std::string_view::npos || colon == 1) && !spec.empty()) {
+    // A bare path: say which scheme it most likely needs.
+    std::string path(spec);
+    std::string lower;
+    for (char c : path)
+      lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    std::string guess = lower.ends_with(".reg") ? "reg:" : "hive:";
+    if (Schemes().count(guess.substr(0, guess.size() - 1))) {
+      return Fail(Error::Usage("unknown target '" + path + "'; did you mean " + guess + path +
+                                   "? (targets: " + choices + ")",
+                               "bad-target"));
+    }
+  }
   if (it == Schemes().end()) {
     return Fail(Error::Usage("unknown target '" + std::string(spec) + "'; use one of: " + choices,
                              "bad-target"));

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <optional>
 #include <thread>
 
 #include "util/file.h"
@@ -58,17 +59,31 @@ class PosixTempFile : public TempFile {
   bool published_ = false;
 };
 
+// The lock file exists only while a writer holds it: the holder removes it
+// before unlocking, and a waiter that wins the lock on a file already
+// removed (or replaced) starts again on the current one.
 class PosixFileLock : public FileLock {
  public:
-  explicit PosixFileLock(int fd) : fd_(fd) {}
+  PosixFileLock(int fd, std::string lock_path) : fd_(fd), lock_path_(std::move(lock_path)) {}
   ~PosixFileLock() override {
+    unlink(lock_path_.c_str());
     flock(fd_, LOCK_UN);
     close(fd_);
   }
 
  private:
   int fd_;
+  std::string lock_path_;
 };
+
+// "folder X does not exist" when the folder that would hold `path` is
+// missing; nullopt otherwise.
+std::optional<Error> MissingFolder(const std::string& path) {
+  std::string dir = DirName(path);
+  struct stat st;
+  if (stat(dir.c_str(), &st) == 0 || errno != ENOENT) return std::nullopt;
+  return Error::Target("folder " + dir + " does not exist (create it first)", "no-folder");
+}
 
 }  // namespace
 
@@ -109,6 +124,7 @@ Expected<std::unique_ptr<TempFile>> TempFile::CreateBeside(const std::string& pa
   int fd = mkstemp(buf.data());
   if (fd < 0) {
     int err = errno;
+    if (auto missing = MissingFolder(path)) return Fail(*missing);
     return Fail(Error::Target("cannot create a temp file beside " + path + ": " +
                                   std::strerror(err),
                               err == EACCES || err == EROFS ? "read-only" : "io"));
@@ -145,27 +161,37 @@ Status WriteFileAtomically(const std::string& path, std::string_view data) {
 }
 
 Expected<std::unique_ptr<FileLock>> FileLock::Acquire(const std::string& path, int timeout_ms) {
+  if (auto missing = MissingFolder(path)) return Fail(*missing);
   std::string lock_path = path + ".secproto.lock";
-  int fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    int err = errno;
-    return Fail(Error::Target("cannot create lock file " + lock_path + ": " + std::strerror(err),
-                              err == EACCES || err == EROFS ? "read-only" : "lock"));
-  }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    if (errno != EWOULDBLOCK && errno != EINTR) {
+  while (true) {
+    int fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
       int err = errno;
-      close(fd);
-      return Fail(Error::Target("cannot lock " + lock_path + ": " + std::strerror(err), "lock"));
+      return Fail(Error::Target("cannot create lock file " + lock_path + ": " + std::strerror(err),
+                                err == EACCES || err == EROFS ? "read-only" : "lock"));
     }
-    if (std::chrono::steady_clock::now() >= deadline) {
-      close(fd);
-      return Fail(Error::Target(path + " is locked by another secproto process", "locked"));
+    while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      if (errno != EWOULDBLOCK && errno != EINTR) {
+        int err = errno;
+        close(fd);
+        return Fail(Error::Target("cannot lock " + lock_path + ": " + std::strerror(err), "lock"));
+      }
+      if (std::chrono::steady_clock::now() >= deadline) {
+        close(fd);
+        return Fail(Error::Target(path + " is locked by another secproto process", "locked"));
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    // The previous holder may have removed the file while this process
+    // waited: the lock counts only on the file the path names now.
+    struct stat held, now;
+    if (fstat(fd, &held) == 0 && stat(lock_path.c_str(), &now) == 0 && held.st_dev == now.st_dev &&
+        held.st_ino == now.st_ino) {
+      return std::unique_ptr<FileLock>(std::make_unique<PosixFileLock>(fd, lock_path));
+    }
+    close(fd);
   }
-  return std::unique_ptr<FileLock>(std::make_unique<PosixFileLock>(fd));
 }
 
 bool IsWritable(const std::string& path) { return access(path.c_str(), W_OK) == 0; }

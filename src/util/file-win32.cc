@@ -61,7 +61,12 @@ class Win32TempFile : public TempFile {
 class Win32FileLock : public FileLock {
  public:
   explicit Win32FileLock(HANDLE h) : handle_(h) {}
+  // The holder marks the lock file for deletion before unlocking; a waiter
+  // that then wins the lock sees it pending deletion and starts again.
   ~Win32FileLock() override {
+    FILE_DISPOSITION_INFO del{};
+    del.DeleteFile = TRUE;
+    SetFileInformationByHandle(handle_, FileDispositionInfo, &del, sizeof del);
     OVERLAPPED ov{};
     UnlockFileEx(handle_, 0, MAXDWORD, MAXDWORD, &ov);
     CloseHandle(handle_);
@@ -148,34 +153,63 @@ Status WriteFileAtomically(const std::string& path, std::string_view data) {
 
 Expected<std::unique_ptr<FileLock>> FileLock::Acquire(const std::string& path, int timeout_ms) {
   std::string lock_path = path + ".secproto.lock";
-  HANDLE h = CreateFileW(Widen(lock_path).c_str(), GENERIC_READ | GENERIC_WRITE,
-                         FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
-                         OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
-  if (h == INVALID_HANDLE_VALUE) {
-    DWORD err = GetLastError();
-    return Fail(Error::Target("cannot create lock file " + lock_path + ": " + Win32ErrorText(err),
-                              err == ERROR_ACCESS_DENIED || err == ERROR_WRITE_PROTECT ? "read-only"
-                                                                                        : "lock"));
+  {
+    std::string dir = lock_path;
+    size_t slash = dir.find_last_of("/\\");
+    dir = slash == std::string::npos ? "." : dir.substr(0, slash == 0 ? 1 : slash);
+    DWORD attrs = GetFileAttributesW(Widen(dir).c_str());
+    if (attrs == INVALID_FILE_ATTRIBUTES &&
+        (GetLastError() == ERROR_FILE_NOT_FOUND || GetLastError() == ERROR_PATH_NOT_FOUND)) {
+      return Fail(
+          Error::Target("folder " + dir + " does not exist (create it first)", "no-folder"));
+    }
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  auto timed_out = [&] { return std::chrono::steady_clock::now() >= deadline; };
   while (true) {
-    OVERLAPPED ov{};
-    if (LockFileEx(h, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, MAXDWORD, MAXDWORD,
-                   &ov)) {
-      break;
+    HANDLE h = CreateFileW(Widen(lock_path).c_str(), GENERIC_READ | GENERIC_WRITE | DELETE,
+                           FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+                           OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
+    if (h == INVALID_HANDLE_VALUE) {
+      DWORD err = GetLastError();
+      // A lock file pending deletion refuses new opens for a moment.
+      if (err == ERROR_ACCESS_DENIED && !timed_out()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        continue;
+      }
+      return Fail(Error::Target(
+          "cannot create lock file " + lock_path + ": " + Win32ErrorText(err),
+          err == ERROR_ACCESS_DENIED || err == ERROR_WRITE_PROTECT ? "read-only" : "lock"));
     }
-    DWORD err = GetLastError();
-    if (err != ERROR_LOCK_VIOLATION && err != ERROR_IO_PENDING) {
-      CloseHandle(h);
-      return Fail(Error::Target("cannot lock " + lock_path + ": " + Win32ErrorText(err), "lock"));
+    bool locked = false;
+    while (true) {
+      OVERLAPPED ov{};
+      if (LockFileEx(h, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, MAXDWORD, MAXDWORD,
+                     &ov)) {
+        locked = true;
+        break;
+      }
+      DWORD err = GetLastError();
+      if (err != ERROR_LOCK_VIOLATION && err != ERROR_IO_PENDING) {
+        CloseHandle(h);
+        return Fail(Error::Target("cannot lock " + lock_path + ": " + Win32ErrorText(err), "lock"));
+      }
+      if (timed_out()) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    if (std::chrono::steady_clock::now() >= deadline) {
+    if (!locked) {
       CloseHandle(h);
       return Fail(Error::Target(path + " is locked by another secproto process", "locked"));
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    FILE_STANDARD_INFO info{};
+    if (GetFileInformationByHandleEx(h, FileStandardInfo, &info, sizeof info) &&
+        !info.DeletePending) {
+      return std::unique_ptr<FileLock>(std::make_unique<Win32FileLock>(h));
+    }
+    OVERLAPPED ov{};
+    UnlockFileEx(h, 0, MAXDWORD, MAXDWORD, &ov);
+    CloseHandle(h);
   }
-  return std::unique_ptr<FileLock>(std::make_unique<Win32FileLock>(h));
 }
 
 bool IsWritable(const std::string& path) {
