@@ -56,9 +56,9 @@ std::string AdaptFooter(std::string_view footer, bool hives) {
   std::istringstream in{std::string(footer)};
   while (std::getline(in, line)) {
     bool example = line.starts_with("  secproto ");
-    if (example && (line.find("hive:") != std::string::npos ||
-                    line.find("image:") != std::string::npos ||
-                    line.find("-hive ") != std::string::npos)) {
+    if (example &&
+        (line.find("hive:") != std::string::npos || line.find("image:") != std::string::npos ||
+         line.find("-hive ") != std::string::npos)) {
       std::istringstream words(line);
       std::vector<std::string> out;
       std::string w;

@@ -24,8 +24,9 @@ TEST(CliText, TargetHelpHasNoTrailingSeparator) {
   std::string help = TargetHelp(kLinuxSchemes);
   EXPECT_EQ(help.find("; "), std::string::npos) << help;
   EXPECT_FALSE(help.ends_with(" ")) << help;
-  EXPECT_EQ(help, "Target: hive:PATH (offline SOFTWARE hive), image:DIR (mounted Windows volume), "
-                  "reg:PATH (.reg file), mem: (tests)");
+  EXPECT_EQ(help,
+            "Target: hive:PATH (offline SOFTWARE hive), image:DIR (mounted Windows volume), "
+            "reg:PATH (.reg file), mem: (tests)");
 }
 
 TEST(CliText, WindowsBuildHasNoHiveFlags) {
@@ -38,8 +39,9 @@ TEST(CliText, WindowsHelpShowsLiveExamples) {
       "Exit 0: no errors; 1: errors found.\nExample:\n  secproto doctor --target image:/mnt/win "
       "--json";
   EXPECT_EQ(AdaptFooter(doctor, true), doctor);
-  EXPECT_EQ(AdaptFooter(doctor, false),
-            "Exit 0: no errors; 1: errors found.\nExample:\n  secproto doctor --target live --json");
+  EXPECT_EQ(
+      AdaptFooter(doctor, false),
+      "Exit 0: no errors; 1: errors found.\nExample:\n  secproto doctor --target live --json");
   std::string schannel =
       "Example:\n  secproto schannel set tls1.0 --disable --side both --target hive:SOFTWARE "
       "--system-hive SYSTEM";
