@@ -24,10 +24,7 @@ std::vector<Command>& Commands() {
 // registry. Applies to nested subcommands too.
 void TuneSubcommand(CLI::App& app, bool hives) {
   for (CLI::Option* opt : app.get_options()) {
-    if (!opt->get_positional() && opt->get_items_expected_max() > 1) {
-      opt->expected(1);
-      opt->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    }
+    if (!opt->get_positional() && opt->get_allow_extra_args()) opt->allow_extra_args(false);
   }
   app.footer(AdaptFooter(app.get_footer(), hives));
   for (CLI::App* sub : app.get_subcommands({})) TuneSubcommand(*sub, hives);
