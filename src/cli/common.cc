@@ -22,6 +22,16 @@ std::vector<Command>& Commands() {
 // swallows the positional arguments after it (`probe --protocols tls1.2
 // HOST`); on a build without hive targets, the examples show the live
 // registry. Applies to nested subcommands too.
+// The target schemes this build can open: the Windows build lists hive: and
+// image: only to say they are for the Linux build, so --help leaves them out.
+std::vector<std::string> UsableSchemes() {
+  std::vector<std::string> out;
+  for (const std::string& s : SupportedTargetSchemes()) {
+    if (s.find("Linux build only") == std::string::npos) out.push_back(s);
+  }
+  return out;
+}
+
 void TuneSubcommand(CLI::App& app, bool hives) {
   for (CLI::Option* opt : app.get_options()) {
     if (!opt->get_positional() && opt->get_allow_extra_args()) opt->allow_extra_args(false);
@@ -80,7 +90,7 @@ int Main(int argc, char** argv) {
             });
   std::map<CLI::App*, std::function<int()>> runners;
   std::vector<std::string> names;
-  bool hives = SchemesHaveHives(SupportedTargetSchemes());
+  bool hives = SchemesHaveHives(UsableSchemes());
   for (const Command& c : Commands()) {
     CLI::App* sub = app.add_subcommand(c.name, c.help);
     sub->fallthrough();
@@ -138,7 +148,7 @@ int Main(int argc, char** argv) {
 }
 
 void AddTargetFlags(CLI::App& app, TargetFlags& flags, TargetUse use) {
-  std::vector<std::string> schemes = SupportedTargetSchemes();
+  std::vector<std::string> schemes = UsableSchemes();
   bool hives = SchemesHaveHives(schemes);
   app.add_option("--target", flags.target, TargetHelp(schemes));
   // Flags this build or command cannot use stay accepted (and get their one
