@@ -34,7 +34,7 @@ struct AuditCliOptions {
   std::string html;
   int jobs = 0;
   int list = 20;
-  bool progress = true;
+  bool no_progress = false;
   std::string reader = "fast";
 };
 
@@ -97,14 +97,14 @@ int Run(const AuditCliOptions& o) {
 
   unsigned jobs = o.jobs > 0 ? static_cast<unsigned>(o.jobs)
                              : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
-  bool progress = o.progress && SECPROTO_ISATTY(2);
+  bool progress = !o.no_progress && !G().quiet && SECPROTO_ISATTY(2);
   bool progress_shown = false;
   auto last_progress = std::chrono::steady_clock::now();
 
   AuditSummary summary;
   summary.policy = policy;
   int listed = 0;
-  bool human = !G().json && !G().quiet;
+  bool human = !G().json;
   std::vector<MachineResult> chunk;
   std::vector<std::string> paths;
   while (true) {
@@ -175,7 +175,7 @@ int Run(const AuditCliOptions& o) {
       first = false;
     }
     std::cout << (first ? "]\n}\n" : "\n  ]\n}\n") << std::flush;
-  } else if (!G().quiet) {
+  } else {
     if (listed > o.list) {
       std::cout << "... and " << (listed - o.list)
                 << " more not compliant (see --csv, --json or --html)\n";
@@ -192,8 +192,8 @@ int Run(const AuditCliOptions& o) {
       std::cout << "  " << std::left << std::setw(11) << MachineClassName(c) << std::right
                 << std::setw(8) << k << "  " << pct << "\n";
     }
-    if (!o.csv.empty()) std::cout << "wrote " << o.csv << "\n";
-    if (!o.html.empty()) std::cout << "wrote " << o.html << "\n";
+    if (!o.csv.empty() && !G().quiet) std::cout << "wrote " << o.csv << "\n";
+    if (!o.html.empty() && !G().quiet) std::cout << "wrote " << o.html << "\n";
     if (code == kExitTarget) std::cerr << "secproto: error: no input could be read and judged\n";
   }
   return code;
@@ -215,7 +215,7 @@ const bool kAudit = RegisterCommand({
       app.add_option("--reg-reader", o->reader,
                      "fast (default; also reads concatenated exports) or backend (the reg: "
                      "target's document model)");
-      app.add_flag("!--no-progress", o->progress, "No progress line on a terminal");
+      app.add_flag("--no-progress", o->no_progress, "No progress line on a terminal");
       app.footer(
           "Classes: compliant, drift, missing, wrong-type, one-view, invalid, unreadable.\n"
           "Exit: 0 all compliant, 1 some not compliant, 2 bad usage, 3 nothing readable.\n"

@@ -26,10 +26,14 @@ Json ValueReport(uint32_t value) {
   return j;
 }
 
-void PrintHuman(uint32_t value) {
+// The value on stdout, its warnings through Warn(); the "ignored" warning is
+// left out when the caller reports the same text as an error.
+void PrintHuman(uint32_t value, bool ignored_is_error = false) {
   ProtocolSet s(value);
   std::cout << s.Hex() << "  " << value << "  " << s.Describe() << "\n";
-  for (const Warning& w : WarningsFor(s)) std::cout << "warning: " << w.message << "\n";
+  for (const Warning& w : WarningsFor(s)) {
+    if (!(ignored_is_error && w.code == "ignored")) Warn(w.message);
+  }
 }
 
 struct CalcOptions {
@@ -86,7 +90,7 @@ const bool kDecode = RegisterCommand({
           }
           PrintJson(j);
         } else {
-          PrintHuman(value);
+          PrintHuman(value, unknown);
         }
         if (unknown) {
           std::cerr << "secproto: error: " << ProtocolSet(value).Hex() << ": "

@@ -83,7 +83,10 @@ int RunDoctor(const DoctorOptions& o) {
     std::cout << "OS: " << os->os.name << " (" << os->os.id << ", " << os->how << ") ["
               << ConfidenceName(os->os.confidence) << "]\n";
     if (!os->note.empty()) std::cout << "  note: " << os->note << "\n";
-    std::cout << "Target: " << inputs->target << " (" << ArchitectureName(inputs->architecture)
+    std::cout << "Target: " << inputs->target << " ("
+              << (inputs->architecture == Architecture::kUnknown
+                      ? std::string("OS bitness not known: both views checked")
+                      : ArchitectureName(inputs->architecture) + " OS")
               << ")\n";
     if (!inputs->has_system) {
       std::cout << "  SCHANNEL not read: the target has no HKLM\\SYSTEM (give --system-hive)\n";
@@ -114,7 +117,7 @@ const bool kDoctor = RegisterCommand({
     "doctor", "Find every misconfiguration of WinHTTP's protocols and the settings around it",
     41, [](CLI::App& app) -> std::function<int()> {
       auto o = std::make_shared<DoctorOptions>();
-      AddTargetFlags(app, o->target);
+      AddTargetFlags(app, o->target, TargetUse::kRead);
       AddOsFlags(app, o->os, o->builtin_default, o->model);
       app.footer("Exit 0: no errors; 1: errors found; 2: bad usage; 3: target unreadable.\n"
                  "Example:\n  secproto doctor --target image:/mnt/win --json");

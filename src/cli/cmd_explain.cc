@@ -239,7 +239,7 @@ const bool kExplain = RegisterCommand({
     "explain", "Explain what WinHTTP processes of each bitness will really offer, step by step",
     40, [](CLI::App& app) -> std::function<int()> {
       auto o = std::make_shared<ExplainOptions>();
-      AddTargetFlags(app, o->target);
+      AddTargetFlags(app, o->target, TargetUse::kRead);
       AddOsFlags(app, o->os, o->builtin_default, o->model);
       app.add_option("--value", o->value,
                      "What-if: DefaultSecureProtocols in every view (0x2800, tls1.2,tls1.3, or "

@@ -15,6 +15,7 @@ namespace {
 struct ExportCliOptions {
   std::vector<std::string> protocols;
   std::string format;
+  std::string format_short;  ///< the deprecated -f
   std::string output;
   bool unset = false;
   std::string role_dir;
@@ -39,7 +40,17 @@ Status WriteTree(const std::string& dir, const Artifact& a) {
   return {};
 }
 
-int Run(const ExportCliOptions& o) {
+int Run(ExportCliOptions o) {
+  // -f means --file in probe and impact; export's old -f still works.
+  if (!o.format_short.empty()) {
+    Warn("-f is deprecated in export (probe and impact use -f for --file): write --format " +
+         o.format_short);
+    if (o.format.empty()) o.format = o.format_short;
+  }
+  if (o.format.empty()) {
+    return ReportError(Error::Usage(
+        "--format is required: reg | ps1 | intune | gpp | ansible | dsc", "usage"));
+  }
   auto format = ParseExportFormat(o.format);
   if (!format) return ReportError(format.error());
   ExportOptions eo;
@@ -88,7 +99,7 @@ int Run(const ExportCliOptions& o) {
   }
   if (!eo.unset && !G().quiet) {
     for (const Warning& w : WarningsFor(ProtocolSet(eo.value))) {
-      std::cerr << "secproto: warning: " << w.message << "\n";
+      Warn(w.message);
     }
   }
   Json files = Json::array();
@@ -132,7 +143,8 @@ const bool kExport = RegisterCommand({
     [](CLI::App& app) -> std::function<int()> {
       auto o = std::make_shared<ExportCliOptions>();
       app.add_option("PROTOCOLS", o->protocols, "Protocols or a profile (see `secproto profiles`)");
-      app.add_option("-f,--format", o->format, "reg | ps1 | intune | gpp | ansible | dsc")->required();
+      app.add_option("--format", o->format, "reg | ps1 | intune | gpp | ansible | dsc (required)");
+      app.add_option("-f", o->format_short, "Deprecated spelling of --format")->group("");
       app.add_option("-o,--output", o->output, "Output file (folder for intune); default stdout");
       app.add_flag("--unset", o->unset, "Make an artifact that removes the value");
       app.add_option("--role", o->role_dir, "ansible: write a role layout into DIR");

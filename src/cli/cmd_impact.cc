@@ -117,7 +117,9 @@ void PrintHuman(const OsInfo& os, const std::string& os_note, const ClientState&
   for (const EndpointImpact& e : r.endpoints) {
     if (e.breaks) std::cout << "breaks: " << e.endpoint << "\n";
   }
-  for (const std::string& w : after.explanation.warnings) std::cout << "note: " << w << "\n";
+  if (!G().quiet) {
+    for (const std::string& w : after.explanation.warnings) std::cout << "note: " << w << "\n";
+  }
 }
 
 // The registry inputs with DefaultSecureProtocols replaced in every view.
@@ -212,6 +214,24 @@ int Run(const ImpactOptions& o) {
     return ReportError(
         Error::Input("policy " + ProtocolSet(policy).Hex() + ": " + *why, "bad-policy"));
   }
+  // Edits on top of the built-in default inherit what it offers: say so when
+  // that keeps an insecure protocol the user did not name.
+  std::vector<Warning> warnings;
+  if (policy_spec->relative) {
+    uint32_t insecure = 0;
+    for (Protocol p : {Protocol::kSsl2, Protocol::kSsl3}) insecure |= Info(p).bit;
+    uint32_t kept = policy & base & insecure & ~policy_spec->add;
+    if (kept != 0) {
+      warnings.push_back(
+          {"keeps-insecure",
+           "the edits apply to " +
+               std::string(base == os.builtin_default && before.source != "from"
+                               ? std::string(os.name) + "'s built-in default"
+                               : "the stored value") +
+               " (" + ProtocolSet(base).Describe() + "), so the policy keeps " +
+               ProtocolSet(kept).Describe() + "; give a full list (e.g. tls1.2,tls1.3) to drop it"});
+    }
+  }
   after.source = "policy";
   after.stored = policy;
   after.explanation = ExplainProcess(os, WithValue(inputs, policy), std::nullopt, view);
@@ -273,9 +293,13 @@ int Run(const ImpactOptions& o) {
                         {"version_changed", s.version_changed},
                         {"unknown", s.unknown},
                         {"probe_failures", probe_failures}};
+    Json w = Json::array();
+    for (const Warning& x : warnings) w.push_back(Json{{"code", x.code}, {"message", x.message}});
+    j["warnings"] = w;
     PrintJson(j);
   } else {
     PrintHuman(os, os_note, before, after, report);
+    for (const Warning& x : warnings) Warn(x.message);
   }
   if (report.summary.breaks > 0) return kExitDrift;
   if (probe_failures > 0) return kExitTarget;
@@ -293,7 +317,7 @@ const bool kImpact = RegisterCommand(
        app.add_option("--os", o->os, "The OS catalog row (see `secproto os list`)");
        auto from = app.add_option("--from", o->from,
                                   "What the app uses today (default: the OS built-in default)");
-       AddTargetFlags(app, o->target);
+       AddTargetFlags(app, o->target, TargetUse::kRead);
        if (auto* t = app.get_option_no_throw("--target")) from->excludes(t);
        app.add_option("--view", o->view, "Process bitness: 64 (native) or 32 (Wow6432Node)")
            ->check(CLI::IsMember({"64", "32"}));

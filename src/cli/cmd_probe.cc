@@ -1,8 +1,15 @@
 // secproto probe ENDPOINT... [-f FILE]: which TLS versions each endpoint accepts.
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <future>
 #include <iostream>
 #include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #if defined(_WIN32)
 #include <io.h>
@@ -71,6 +78,22 @@ std::string Pad(std::string s, size_t w) {
   return s + "  ";
 }
 
+// Set by SIGINT while probing; the waiting thread prints what is done.
+volatile std::sig_atomic_t g_interrupted = 0;
+extern "C" void OnInterrupt(int) { g_interrupted = 1; }
+
+// An error on stderr, and with --json one {"error": ...} line on stdout (the
+// stream is one object per line). Returns the exit code.
+int ReportProbeError(const std::string& code, const std::string& message, int exit_code) {
+  std::cerr << "secproto: error: " << message << "\n";
+  if (G().json) {
+    Json j;
+    j["error"] = {{"code", code}, {"message", message}, {"exit_code", exit_code}};
+    std::cout << j.dump() << "\n" << std::flush;
+  }
+  return exit_code;
+}
+
 void PrintTable(const std::vector<EndpointResult>& results) {
   if (results.empty()) return;
   size_t ew = 8, iw = 2;
@@ -87,8 +110,13 @@ void PrintTable(const std::vector<EndpointResult>& results) {
   std::vector<std::string> notes;
   for (const EndpointResult& r : results) {
     std::string line = Pad(r.endpoint.ToString(), ew) + Pad(r.ip.empty() ? "-" : r.ip, iw);
+    // An endpoint nobody answered for gets one note, not one per version.
+    if (!r.Reachable() && !r.versions.empty()) {
+      notes.push_back(r.endpoint.ToString() + ": unreachable, " + Why(r.versions.front()));
+    }
     for (const VersionResult& v : r.versions) {
       line += Pad(Cell(v), 16);
+      if (!r.Reachable()) continue;
       if (v.verdict == Verdict::kInconclusive || v.outcome == Outcome::kHigherVersion) {
         notes.push_back(r.endpoint.ToString() + " " + std::string(Info(v.protocol).name) + ": " +
                         std::string(VerdictName(v.verdict)) + ", " + Why(v));
@@ -97,7 +125,9 @@ void PrintTable(const std::vector<EndpointResult>& results) {
     while (!line.empty() && line.back() == ' ') line.pop_back();
     std::cout << line << "\n";
   }
-  for (const std::string& n : notes) std::cout << "note: " << n << "\n";
+  if (!G().quiet) {
+    for (const std::string& n : notes) std::cout << "note: " << n << "\n";
+  }
 }
 
 class ProgressLine {
@@ -173,33 +203,66 @@ int RunProbe(const ProbeFlags& f) {
   }
 
   ProgressLine progress(!f.no_progress && !G().quiet && SECPROTO_ISATTY(SECPROTO_STDERR_FD));
+  // The engine runs on a worker thread; this thread waits for it or for
+  // Ctrl-C, and then prints the endpoints already finished.
+  std::mutex mu;
+  std::vector<std::optional<EndpointResult>> done(endpoints.size());
+  size_t done_count = 0;
+  bool stopped = false;
   ProbeCallbacks cb;
-  cb.progress = [&](const ProbeProgress& p) { progress.Update(p); };
+  cb.progress = [&](const ProbeProgress& p) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (!stopped) progress.Update(p);
+  };
   // --json streams one line per endpoint, in input order, as soon as all
   // endpoints before it are done.
-  std::map<size_t, std::string> waiting;
   size_t next = 0;
-  if (G().json) {
-    cb.endpoint_done = [&](size_t index, const EndpointResult& r) {
-      waiting.emplace(index, ProbeResultJsonLine(r));
-      while (!waiting.empty() && waiting.begin()->first == next) {
-        progress.Clear();
-        std::cout << waiting.begin()->second << "\n" << std::flush;
-        waiting.erase(waiting.begin());
-        ++next;
+  cb.endpoint_done = [&](size_t index, const EndpointResult& r) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (stopped || index >= done.size()) return;
+    done[index] = r;
+    ++done_count;
+    if (!G().json) return;
+    while (next < done.size() && done[next]) {
+      progress.Clear();
+      std::cout << ProbeResultJsonLine(*done[next]) << "\n" << std::flush;
+      ++next;
+    }
+  };
+  g_interrupted = 0;
+  auto previous = std::signal(SIGINT, OnInterrupt);
+  auto future = std::async(std::launch::async, [&] { return ProbeEndpoints(endpoints, o, cb); });
+  while (future.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
+    if (!g_interrupted) continue;
+    std::vector<EndpointResult> finished;
+    size_t n = 0;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      stopped = true;
+      progress.Clear();
+      for (const auto& r : done) {
+        if (r) finished.push_back(*r);
       }
-    };
+      n = done_count;
+    }
+    if (!G().json) PrintTable(finished);
+    std::cout << std::flush;
+    ReportProbeError("interrupted",
+                     "interrupted after " + std::to_string(n) + " of " +
+                         std::to_string(endpoints.size()) + " endpoints",
+                     130);
+    std::cerr << std::flush;
+    // The worker is still blocked in the engine: leave without unwinding it.
+    std::_Exit(130);
   }
-  auto results = ProbeEndpoints(endpoints, o, cb);
+  std::signal(SIGINT, previous);
+  auto results = future.get();
   progress.Clear();
   if (!results) return ReportError(results.error());
-  if (!G().json && !G().quiet) PrintTable(*results);
+  if (!G().json) PrintTable(*results);
   bool any = std::any_of(results->begin(), results->end(),
                          [](const EndpointResult& r) { return r.Reachable(); });
-  if (!any) {
-    std::cerr << "secproto: error: no endpoint could be reached\n";
-    return kExitTarget;
-  }
+  if (!any) return ReportProbeError("unreachable", "no endpoint could be reached", kExitTarget);
   return kExitOk;
 }
 

@@ -3,12 +3,24 @@
 #include <iostream>
 
 #include "cli/backup_guard.h"
+#include "cli/cli_text.h"
 #include "cli/common.h"
 #include "secproto/protocols.h"
 #include "util/file.h"
 
 namespace secproto::cli {
 namespace {
+
+// The command that clears a finding, or "" when there is no single one.
+std::string FixFor(const Inspection& ins, const Finding& f) {
+  if (f.code != "one-view") return "";
+  for (const ViewState& vs : ins.views) {
+    if (auto d = vs.dword(); d && ProtocolSet(*d).IsValid()) {
+      return "secproto set " + ProtocolSet(*d).Hex() + " --view both --target " + ins.target;
+    }
+  }
+  return "";
+}
 
 void PrintInspection(const Inspection& ins) {
   std::cout << ins.target << " (" << ArchitectureName(ins.architecture) << " OS"
@@ -26,6 +38,7 @@ void PrintInspection(const Inspection& ins) {
   }
   for (const Finding& f : ins.findings) {
     std::cout << "  " << f.severity << ": " << f.code << ": " << f.message << "\n";
+    if (std::string fix = FixFor(ins, f); !fix.empty()) std::cout << "    fix: " << fix << "\n";
   }
 }
 
@@ -39,7 +52,7 @@ const bool kShow = RegisterCommand({
     "show", "Show DefaultSecureProtocols in every registry view of a target", 20,
     [](CLI::App& app) -> std::function<int()> {
       auto o = std::make_shared<ShowOptions>();
-      AddTargetFlags(app, o->target);
+      AddTargetFlags(app, o->target, TargetUse::kRead);
       return [o]() -> int {
         auto backend = OpenTargetFromFlags(o->target, /*read_only=*/true);
         if (!backend) return ReportError(backend.error());
@@ -146,7 +159,9 @@ int RunWrite(const WriteOptions& o, bool unset) {
         if (!d || !ProtocolSet(*d).IsValid()) {
           return ReportError(Error::Input(
               "+/- edits need a valid REG_DWORD in every view, and view " +
-                  std::string(ViewName(v)) + " holds " + DescribeValue(vs ? vs->value : std::nullopt) +
+                  std::string(ViewName(v)) +
+                  (vs && vs->value ? " holds " + DescribeValue(vs->value)
+                                   : " has no DefaultSecureProtocols value") +
                   "; give the full list instead",
               "no-base-value"));
         }
@@ -166,6 +181,21 @@ int RunWrite(const WriteOptions& o, bool unset) {
   // A dry run gives the answer the real run would: an existing backup file
   // and a hive that cannot be written are refused by both.
   if (auto ok = RefuseExistingBackup(o.backup); !ok) return ReportError(ok.error());
+
+  // One view chosen on an OS that has both: say what the other one holds.
+  std::string other_view_note;
+  if (views.size() == 1 && *arch != Architecture::k32Bit) {
+    auto ins = Inspect(*backend);
+    if (!ins) return ReportError(ins.error());
+    for (const ViewState& vs : ins->views) {
+      if (vs.view == views.front()) continue;
+      other_view_note = "view " + std::string(ViewName(vs.view)) + " is left as it was (" +
+                        (vs.value ? DescribeValue(vs.value) : std::string("no value")) + "); " +
+                        (vs.view == View::k64 ? "64-bit" : "32-bit") +
+                        " processes read it (--view both writes both)";
+    }
+  }
+
   auto backup = TakeBackup(*backend, views);
   if (!backup) return ReportError(backup.error());
   bool would_change = false;
@@ -191,6 +221,21 @@ int RunWrite(const WriteOptions& o, bool unset) {
   result->note = note;
   if (o.dry_run) result->committed = false;
 
+  std::vector<Warning> warnings;
+  if (!unset) {
+    Json os = OsJson(*backend);
+    std::string machine = MachineName(os);
+    bool honours = !os.is_null() && WindowsHonoursTls13(os["major"].get<uint32_t>(),
+                                                        os["build"].get<uint32_t>(),
+                                                        os["product_type"].get<std::string>());
+    for (const Warning& x : WarningsFor(ProtocolSet(value))) {
+      if (auto m = MachineWarning(x.code, x.message, machine, honours)) {
+        warnings.push_back({x.code, *m});
+      }
+    }
+  }
+  if (!other_view_note.empty()) warnings.push_back({"other-view-unchanged", other_view_note});
+
   if (G().json) {
     Json j;
     j["target"] = backend->Describe();
@@ -204,11 +249,7 @@ int RunWrite(const WriteOptions& o, bool unset) {
     j["notices"] = backend->Notices();
     j["restart"] = result->changed && !o.dry_run ? RestartJson(*backend) : Json::array();
     Json w = Json::array();
-    if (!unset) {
-      for (const Warning& x : WarningsFor(ProtocolSet(value))) {
-        w.push_back(Json{{"code", x.code}, {"message", x.message}});
-      }
-    }
+    for (const Warning& x : warnings) w.push_back(Json{{"code", x.code}, {"message", x.message}});
     j["warnings"] = w;
     bool failed = false;
     j["services_restarted"] =
@@ -228,20 +269,19 @@ int RunWrite(const WriteOptions& o, bool unset) {
             << what << "\n";
   if (!note.empty()) std::cout << "  note: " << note << "\n";
   for (const ViewChange& c : result->views) {
-    std::cout << "  view " << ViewName(c.view) << ": " << c.action;
+    std::cout << "  view " << ViewName(c.view) << ": " << ActionWord(c.action, o.dry_run);
     if (c.action != "unchanged" && c.action != "absent" && c.before) {
       std::cout << " (was " << DescribeValue(c.before) << ")";
     }
     std::cout << "\n";
   }
   if (!result->changed) {
-    std::cout << "unchanged: the target already holds this, nothing was written\n";
+    std::cout << (unset ? "unchanged: there is no value to remove, nothing was written\n"
+                        : "unchanged: the target already holds this, nothing was written\n");
   } else if (!o.dry_run) {
     for (const std::string& line : RestartAdvice(*backend)) std::cout << line << "\n";
   }
-  if (!unset) {
-    for (const Warning& w : WarningsFor(ProtocolSet(value))) std::cout << "warning: " << w.message << "\n";
-  }
+  for (const Warning& w : warnings) Warn(w.message);
   if (!o.backup.empty() && !o.dry_run) {
     std::cout << BackupLine(o.backup, backup_written && result->changed, *backend,
                             HiveFlags(o.target))
@@ -293,7 +333,7 @@ const bool kCheck = RegisterCommand({
     [](CLI::App& app) -> std::function<int()> {
       auto o = std::make_shared<CheckOptions>();
       app.add_option("PROTOCOLS", o->protocols, "The expected protocols or value")->required();
-      AddTargetFlags(app, o->target);
+      AddTargetFlags(app, o->target, TargetUse::kRead);
       app.add_option("--view", o->view, "Views to check: both (default), 64 or 32");
       return [o]() -> int {
         auto sel = ParseViewSelection(o->view);
@@ -331,12 +371,10 @@ const bool kCheck = RegisterCommand({
           j["notices"] = (*backend)->Notices();
           PrintJson(j);
         } else if (r->compliant) {
-          if (!G().quiet) {
-            std::cout << "compliant: " << (*backend)->Describe() << " holds "
-                      << ProtocolSet(spec->absolute).Hex() << " in view"
-                      << (views.size() > 1 ? "s 64 and 32" : " " + std::string(ViewName(views[0])))
-                      << "\n";
-          }
+          std::cout << "compliant: " << (*backend)->Describe() << " holds "
+                    << ProtocolSet(spec->absolute).Hex() << " in view"
+                    << (views.size() > 1 ? "s 64 and 32" : " " + std::string(ViewName(views[0])))
+                    << "\n";
         } else {
           std::cout << "not compliant: " << (*backend)->Describe() << "\n";
           for (const Difference& x : r->differences) std::cout << "  " << x.message << "\n";
@@ -428,10 +466,10 @@ const bool kRollback = RegisterCommand({
             std::cout << "  " << bv.key << "\\" << bv.name;
             if (PhysicalKey(View::k32, bv.key) != bv.key)
               std::cout << " [view " << ViewName(c.view) << "]";
-            std::cout << ": " << c.action << " -> " << DescribeValue(c.after) << "\n";
+            std::cout << ": " << ActionWord(c.action, o->dry_run) << " -> " << DescribeValue(c.after) << "\n";
             continue;
           }
-          std::cout << "  view " << ViewName(c.view) << ": " << c.action << " -> "
+          std::cout << "  view " << ViewName(c.view) << ": " << ActionWord(c.action, o->dry_run) << " -> "
                     << DescribeValue(c.after) << "\n";
         }
         if (!r->changed) {

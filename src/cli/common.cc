@@ -5,6 +5,7 @@
 #include <iostream>
 #include <map>
 
+#include "cli/cli_text.h"
 #include "core/utf16.h"
 #include "secproto/protocols.h"
 #include "util/system.h"
@@ -15,6 +16,28 @@ namespace {
 std::vector<Command>& Commands() {
   static std::vector<Command> commands;
   return commands;
+}
+
+// Every option takes one value (repeat it for more), so that an option never
+// swallows the positional arguments after it (`probe --protocols tls1.2
+// HOST`); on a build without hive targets, the examples show the live
+// registry. Applies to nested subcommands too.
+// The target schemes this build can open: the Windows build lists hive: and
+// image: only to say they are for the Linux build, so --help leaves them out.
+std::vector<std::string> UsableSchemes() {
+  std::vector<std::string> out;
+  for (const std::string& s : SupportedTargetSchemes()) {
+    if (s.find("Linux build only") == std::string::npos) out.push_back(s);
+  }
+  return out;
+}
+
+void TuneSubcommand(CLI::App& app, bool hives) {
+  for (CLI::Option* opt : app.get_options()) {
+    if (!opt->get_positional() && opt->get_allow_extra_args()) opt->allow_extra_args(false);
+  }
+  app.footer(AdaptFooter(app.get_footer(), hives));
+  for (CLI::App* sub : app.get_subcommands({})) TuneSubcommand(*sub, hives);
 }
 
 }  // namespace
@@ -35,6 +58,10 @@ void Merge(Json& into, const Json& from, const std::string& prefix) {
 
 void PrintJson(const Json& j) { std::cout << j.dump(2) << "\n"; }
 
+void Warn(const std::string& message) {
+  if (!G().quiet) std::cerr << "secproto: warning: " << message << "\n";
+}
+
 int ReportError(const Error& e) {
   int code = ExitCodeFor(e.kind);
   std::cerr << "secproto: error: " << e.message << "\n";
@@ -54,31 +81,40 @@ int Main(int argc, char** argv) {
   app.fallthrough();
   app.set_version_flag("--version", std::string("secproto ") + SECPROTO_VERSION);
   app.add_flag("--json", G().json, "Print JSON (stable shapes, see README)");
-  app.add_flag("-q,--quiet", G().quiet, "Print only errors (human mode)");
+  app.add_flag("-q,--quiet", G().quiet,
+               "Print only results and errors: no warnings, notes, advice or progress");
 
   std::sort(Commands().begin(), Commands().end(),
             [](const Command& a, const Command& b) {
               return a.order != b.order ? a.order < b.order : a.name < b.name;
             });
   std::map<CLI::App*, std::function<int()>> runners;
+  std::vector<std::string> names;
+  bool hives = SchemesHaveHives(UsableSchemes());
   for (const Command& c : Commands()) {
     CLI::App* sub = app.add_subcommand(c.name, c.help);
     sub->fallthrough();
     runners[sub] = c.setup(*sub);
+    names.push_back(c.name);
+    TuneSubcommand(*sub, hives);
   }
-  // "-tls1.0" is a protocol edit, not an option: spell its sign as U+2212,
-  // which ParseProtocols reads as a minus, so that CLI11 takes it as a
-  // positional in its place.
-  std::vector<std::string> args;
-  bool after_dashes = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--") after_dashes = true;
-    if (!after_dashes && a.size() > 2 && a[0] == '-' && a[1] != '-' &&
-        ParseProtocols(std::vector<std::string>{a.substr(1)})) {
-      a = "\xE2\x88\x92" + a.substr(1);
+  // "-tls1.0" and "-tls1.0,-tls1.1" are protocol edits, not options.
+  std::vector<std::string> args = ProtectProtocolEdits(
+      std::vector<std::string>(argv + std::min(argc, 1), argv + argc), [](const std::string& a) {
+        return ParseProtocols(std::vector<std::string>{a}).has_value();
+      });
+  // The first word that is not a global switch names the command.
+  for (const std::string& a : args) {
+    if (a == "--json") G().json = true;
+    if (a.starts_with("-")) continue;
+    if (std::find(names.begin(), names.end(), a) == names.end()) {
+      std::string near = ClosestName(a, names);
+      return ReportError(Error::Usage("unknown command " + a +
+                                          (near.empty() ? "" : "; did you mean " + near + "?") +
+                                          " (see secproto --help)",
+                                      "unknown-command"));
     }
-    args.push_back(a);
+    break;
   }
   std::reverse(args.begin(), args.end());
   try {
@@ -111,14 +147,22 @@ int Main(int argc, char** argv) {
   }
 }
 
-void AddTargetFlags(CLI::App& app, TargetFlags& flags) {
-  std::string help = "Target: ";
-  for (const std::string& s : SupportedTargetSchemes()) help += s + "; ";
-  app.add_option("--target", flags.target, help);
-  app.add_flag("--force-dirty", flags.force_dirty,
-               "Write a dirty hive anyway (its .LOG1/.LOG2 changes are lost)");
-  app.add_option("--system-hive", flags.system_hive, "A SYSTEM hive to read SCHANNEL from");
-  app.add_option("--user-hive", flags.user_hive, "An NTUSER.DAT hive for HKCU");
+void AddTargetFlags(CLI::App& app, TargetFlags& flags, TargetUse use) {
+  std::vector<std::string> schemes = UsableSchemes();
+  bool hives = SchemesHaveHives(schemes);
+  app.add_option("--target", flags.target, TargetHelp(schemes));
+  // Flags this build or command cannot use stay accepted (and get their one
+  // clear error) but are not listed in --help.
+  auto* dirty = app.add_flag("--force-dirty", flags.force_dirty,
+                             "Write a dirty hive anyway (its .LOG1/.LOG2 changes are lost)");
+  if (!hives || use == TargetUse::kRead) dirty->group("");
+  auto* system = app.add_option("--system-hive", flags.system_hive,
+                                "A SYSTEM hive to read SCHANNEL from");
+  auto* user = app.add_option("--user-hive", flags.user_hive, "An NTUSER.DAT hive for HKCU");
+  if (!hives) {
+    system->group("");
+    user->group("");
+  }
 }
 
 Expected<std::unique_ptr<RegistryBackend>> OpenTargetFromFlags(
@@ -340,7 +384,18 @@ Json OsJson(RegistryBackend& backend) {
   auto display = RegistryText(backend, "DisplayVersion");
   if (!display) display = RegistryText(backend, "ReleaseId");
   j["display_version"] = display ? Json(*display) : Json(nullptr);
+  auto sp = RegistryText(backend, "CSDVersion");
+  j["service_pack"] = sp ? Json(*sp) : Json(nullptr);
   return j;
+}
+
+std::string MachineName(const Json& os) {
+  if (os.is_null()) return "";
+  return WindowsName(os["major"].get<uint32_t>(), os["minor"].get<uint32_t>(),
+                     os["build"].get<uint32_t>(), os["product_type"].get<std::string>(),
+                     os.contains("service_pack") && os["service_pack"].is_string()
+                         ? os["service_pack"].get<std::string>()
+                         : std::string());
 }
 
 std::string OsLine(const Json& os) {

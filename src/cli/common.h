@@ -50,6 +50,10 @@ int ReportError(const Error& e);
 /// Copies every member of `from` into `into`, names prefixed by `prefix`.
 void Merge(Json& into, const Json& from, const std::string& prefix = "");
 
+/// Prints "secproto: warning: MESSAGE" on stderr unless -q. Every command
+/// prints its warnings through this (--json puts them in the document).
+void Warn(const std::string& message);
+
 /// Prints a JSON document on stdout.
 void PrintJson(const Json& j);
 
@@ -60,8 +64,10 @@ struct TargetFlags {
   std::string system_hive;
   std::string user_hive;
 };
+/// Whether a command writes its target (--force-dirty is listed only then).
+enum class TargetUse { kWrite, kRead };
 /// Adds --target, --force-dirty, --system-hive, --user-hive.
-void AddTargetFlags(CLI::App& app, TargetFlags& flags);
+void AddTargetFlags(CLI::App& app, TargetFlags& flags, TargetUse use = TargetUse::kWrite);
 /// Opens the target; a missing --target uses the platform default (live on
 /// Windows) or is a usage error naming the choices.
 /// `write_roots`: the roots the command will write (TargetOptions).
@@ -98,9 +104,12 @@ bool IsLiveTarget(const RegistryBackend& backend);
 
 /// The running OS of a live target, null for any other target:
 /// {"name":"Windows","major","minor","build","product_type",
-///  "product_name","display_version"} (the last two from the registry,
-/// null when missing).
+///  "product_name","display_version","service_pack"} (the last three from
+/// the registry, null when missing).
 Json OsJson(RegistryBackend& backend);
+/// "Windows 7 SP1", "Windows Server 2019" from OsJson, "" for null: how
+/// warnings name this machine.
+std::string MachineName(const Json& os);
 /// "Windows 10.0 build 19045 (workstation), Windows 10 Pro 22H2", from OsJson.
 std::string OsLine(const Json& os);
 

@@ -16,8 +16,8 @@ constexpr std::array<ProtocolInfo, 6> kTable = {{
      12, true, false},
     {Protocol::kSsl3, 0x00000020, "SSL 3.0", "ssl3", "WINHTTP_FLAG_SECURE_PROTOCOL_SSL3", 0x0300,
      48, true, false},
-    {Protocol::kTls10, 0x00000080, "TLS 1.0", "tls1.0", "WINHTTP_FLAG_SECURE_PROTOCOL_TLS1",
-     0x0301, 192, false, true},
+    {Protocol::kTls10, 0x00000080, "TLS 1.0", "tls1.0", "WINHTTP_FLAG_SECURE_PROTOCOL_TLS1", 0x0301,
+     192, false, true},
     {Protocol::kTls11, 0x00000200, "TLS 1.1", "tls1.1", "WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_1",
      0x0302, 768, false, true},
     {Protocol::kTls12, 0x00000800, "TLS 1.2", "tls1.2", "WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2",
@@ -40,9 +40,15 @@ struct Alias {
   Protocol protocol;
 };
 constexpr std::array<Alias, 9> kAliases = {{
-    {"ssl2", Protocol::kSsl2},   {"ssl20", Protocol::kSsl2},  {"ssl3", Protocol::kSsl3},
-    {"ssl30", Protocol::kSsl3},  {"tls1", Protocol::kTls10},  {"tls10", Protocol::kTls10},
-    {"tls11", Protocol::kTls11}, {"tls12", Protocol::kTls12}, {"tls13", Protocol::kTls13},
+    {"ssl2", Protocol::kSsl2},
+    {"ssl20", Protocol::kSsl2},
+    {"ssl3", Protocol::kSsl3},
+    {"ssl30", Protocol::kSsl3},
+    {"tls1", Protocol::kTls10},
+    {"tls10", Protocol::kTls10},
+    {"tls11", Protocol::kTls11},
+    {"tls12", Protocol::kTls12},
+    {"tls13", Protocol::kTls13},
 }};
 
 std::string Lower(std::string_view s) {
@@ -126,40 +132,41 @@ bool LooksNumeric(std::string_view s) {
   return !s.empty() && std::isdigit(static_cast<unsigned char>(s[0]));
 }
 
-// Splits the arguments into words: commas separate always; spaces separate
-// unless the two sides together name a protocol ("TLS 1.2").
+// Splits the arguments into words: commas separate always; spaces and
+// argument boundaries separate unless the two sides together name a protocol
+// ("TLS 1.2", also as the two arguments TLS and 1.2).
 std::vector<std::string> Words(std::span<const std::string> args) {
   std::vector<std::string> out;
+  std::string part;
+  auto flush = [&] {
+    // Split on blanks, then glue "tls" + "1.2" style pairs back together.
+    std::vector<std::string> toks;
+    std::string cur;
+    for (char c : part) {
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        if (!cur.empty()) toks.push_back(cur), cur.clear();
+      } else {
+        cur.push_back(c);
+      }
+    }
+    if (!cur.empty()) toks.push_back(cur);
+    for (size_t i = 0; i < toks.size(); ++i) {
+      if (i + 1 < toks.size()) {
+        std::string joined = toks[i] + toks[i + 1];
+        std::string_view body = joined;
+        if (!body.empty() && (body[0] == '+' || body[0] == '-')) body.remove_prefix(1);
+        if (body.starts_with("\xE2\x88\x92")) body.remove_prefix(3);
+        if (!LookupAlias(Normalize(toks[i])) && LookupAlias(Normalize(body))) {
+          out.push_back(joined);
+          ++i;
+          continue;
+        }
+      }
+      out.push_back(toks[i]);
+    }
+    part.clear();
+  };
   for (const std::string& arg : args) {
-    std::string part;
-    auto flush = [&] {
-      // Split on blanks, then glue "tls" + "1.2" style pairs back together.
-      std::vector<std::string> toks;
-      std::string cur;
-      for (char c : part) {
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-          if (!cur.empty()) toks.push_back(cur), cur.clear();
-        } else {
-          cur.push_back(c);
-        }
-      }
-      if (!cur.empty()) toks.push_back(cur);
-      for (size_t i = 0; i < toks.size(); ++i) {
-        if (i + 1 < toks.size()) {
-          std::string joined = toks[i] + toks[i + 1];
-          std::string_view body = joined;
-          if (!body.empty() && (body[0] == '+' || body[0] == '-')) body.remove_prefix(1);
-          if (body.starts_with("\xE2\x88\x92")) body.remove_prefix(3);
-          if (!LookupAlias(Normalize(toks[i])) && LookupAlias(Normalize(body))) {
-            out.push_back(joined);
-            ++i;
-            continue;
-          }
-        }
-        out.push_back(toks[i]);
-      }
-      part.clear();
-    };
     for (char c : arg) {
       if (c == ',' || c == ';' || c == '|') {
         flush();
@@ -167,8 +174,11 @@ std::vector<std::string> Words(std::span<const std::string> args) {
         part.push_back(c);
       }
     }
-    flush();
+    // Separate arguments are separated like spaces, so an unquoted
+    // `calc TLS 1.2` reads as "TLS 1.2".
+    part.push_back(' ');
   }
+  flush();
   return out;
 }
 
@@ -310,7 +320,8 @@ Expected<uint32_t> ParseNumber(std::string_view text) {
     }
     v = v * base + d;
     if (v > 0xFFFFFFFFull) {
-      return Fail(Error::Input("'" + std::string(text) + "' does not fit in a DWORD", "bad-number"));
+      return Fail(
+          Error::Input("'" + std::string(text) + "' does not fit in a DWORD", "bad-number"));
     }
   }
   return static_cast<uint32_t>(v);
@@ -327,8 +338,10 @@ Expected<Protocol> ParseProtocolName(std::string_view name) {
   }
   std::string msg = std::string(name) + " is not a protocol";
   std::string s = Suggest(name);
-  if (!s.empty()) msg += "; did you mean " + s + "?";
-  else msg += " (known: ssl2 ssl3 tls1.0 tls1.1 tls1.2 tls1.3)";
+  if (!s.empty())
+    msg += "; did you mean " + s + "?";
+  else
+    msg += " (known: ssl2 ssl3 tls1.0 tls1.1 tls1.2 tls1.3)";
   return Fail(Error::Input(msg, "unknown-protocol"));
 }
 
@@ -348,8 +361,7 @@ Expected<ProtocolSpec> ParseProtocols(std::span<const std::string> args) {
       body.remove_prefix(3);
       sign = '-';
       if (body.empty()) return Fail(Error::Input("'" + w + "' has no protocol after the sign"));
-    } else
-    if (body[0] == '+' || body[0] == '-') {
+    } else if (body[0] == '+' || body[0] == '-') {
       sign = body[0];
       body.remove_prefix(1);
       if (body.empty()) return Fail(Error::Input("'" + w + "' has no protocol after the sign"));
