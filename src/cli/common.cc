@@ -297,7 +297,8 @@ Json RestartJson(const RegistryBackend& backend) {
   Json j = Json::array();
   bool live = IsLiveTarget(backend);
   if (!live && !backend.Describe().starts_with("reg:")) return j;
-  std::vector<ServiceState> states = live ? QueryServices(SystemServices(), KnownServiceNames()) : std::vector<ServiceState>{};
+  std::vector<ServiceState> states =
+      live ? QueryServices(SystemServices(), KnownServiceNames()) : std::vector<ServiceState>{};
   for (const WinHttpConsumer& c : KnownWinHttpConsumers()) {
     Json item{{"service", c.service.empty() ? Json(nullptr) : Json(std::string(c.service))},
               {"display", std::string(c.display)}};
@@ -367,13 +368,12 @@ std::string MaybeRestart(bool asked, int timeout_s, bool changed, const Registry
   }
   Json& j = *json;
   for (const ServiceRestart& r : report.restarts) {
-    j["services_restarted"].push_back(Json{{"service", r.name},
-                                           {"ok", r.ok},
-                                           {"result", r.result},
-                                           {"code", r.code},
-                                           {"state", r.final_state.empty()
-                                                         ? Json(nullptr)
-                                                         : Json(r.final_state)}});
+    j["services_restarted"].push_back(
+        Json{{"service", r.name},
+             {"ok", r.ok},
+             {"result", r.result},
+             {"code", r.code},
+             {"state", r.final_state.empty() ? Json(nullptr) : Json(r.final_state)}});
   }
   if (j.contains("restart") && j["restart"].is_array()) {
     for (Json& item : j["restart"]) {
