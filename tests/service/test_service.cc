@@ -1,7 +1,8 @@
 // A Windows service for the end-to-end tests of --restart-services (built by
 // the Windows build, registered under Wine by scripts/test.d/50-windows.sh as
-// WinRM and WebClient). It appends one line to a log file at each start, so a
-// test can count starts, and can misbehave on request.
+// WinRM and WebClient). It appends a "start NAME pid N" line to a log file at
+// each start, so a test can count starts ("stop ..." and "stopped ..." lines
+// at a stop), and can misbehave on request.
 //
 //   secproto_test_service.exe --log FILE [--mode-file FILE] [OPTION...]
 //
@@ -115,9 +116,17 @@ void WINAPI ServiceMain(DWORD argc, char** argv) {
   WaitForSingleObject(g_stop, INFINITE);
   // Stop slowly when asked to: stay stop-pending, with progress.
   int delay = Current().stop_delay_ms;
+  if (FILE* f = std::fopen(g_log.c_str(), "a")) {
+    std::fprintf(f, "stop %s delay %d ms\n", g_name.c_str(), delay);
+    std::fclose(f);
+  }
   for (int waited = 0; waited < delay; waited += 500) {
     Sleep(500);
     Report(SERVICE_STOP_PENDING, 0, static_cast<DWORD>(delay - waited) + 2000);
+  }
+  if (FILE* f = std::fopen(g_log.c_str(), "a")) {
+    std::fprintf(f, "stopped %s\n", g_name.c_str());
+    std::fclose(f);
   }
   Report(SERVICE_STOPPED, 0, 0);
 }
