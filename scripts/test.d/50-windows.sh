@@ -67,6 +67,10 @@ trap 'exit 130' INT TERM
 # survive between `wine` commands only under a persistent wineserver.
 wineserver -w
 wineserver -p
+# The prefix's own processes (services.exe and friends) now outlive each
+# command: start them with no pipe of ours open, or every $(...) around a
+# `wine` command would wait for them forever.
+"$WINE" wineboot >/dev/null 2>&1 </dev/null
 
 # --- unit tests -------------------------------------------------------------
 if [ $tests_built -eq 1 ]; then
