@@ -19,3 +19,11 @@ if(WIN32)
   set(CPACK_RESOURCE_FILE_LICENSE ${CMAKE_SOURCE_DIR}/LICENSE)
   include(CPack)
 endif()
+
+# The service that scripts/test.d/50-windows.sh registers under Wine as WinRM
+# and WebClient to prove --restart-services (tests/service/test_service.cc).
+if(WIN32 AND SECPROTO_BUILD_TESTS)
+  add_executable(secproto_test_service ${CMAKE_SOURCE_DIR}/tests/service/test_service.cc)
+  target_link_libraries(secproto_test_service PRIVATE advapi32)
+  target_compile_options(secproto_test_service PRIVATE -Wall -Wextra)
+endif()

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "secproto/registry.h"
+#include "secproto/services.h"
 
 namespace secproto {
 
@@ -87,6 +88,67 @@ class FaultInjectingBackend : public RegistryBackendWrapper {
   std::vector<std::string> log_;
   int writes_ = 0;
   int reads_ = 0;
+};
+
+/// A scripted service manager with a virtual clock: SleepMs() advances the
+/// clock instead of waiting, and pending states settle when their time has
+/// come. Records every call as a line ("query WinRM", "stop WinRM",
+/// "start WinRM") so tests can assert on which services were touched, and in
+/// which order.
+class FakeServiceManager : public ServiceManager {
+ public:
+  /// One service and how it behaves.
+  struct Service {
+    ServiceStatus status = ServiceStatus::kStopped;
+    /// How long a stop takes, in virtual ms; negative: it never stops
+    /// (stays stop-pending).
+    int stop_ms = 0;
+    /// RequestStop fails with code "stop-refused" (the service does not
+    /// accept SERVICE_CONTROL_STOP).
+    bool refuse_stop = false;
+    /// How long a start takes, in virtual ms; negative: it never gets past
+    /// start-pending.
+    int start_ms = 0;
+    /// The started service gives up and stops with
+    /// ERROR_SERVICE_SPECIFIC_ERROR and service_exit_code 1.
+    bool fail_start = false;
+    /// Start itself fails, with this error code ("" for none), e.g.
+    /// "database-locked" the first `start_errors` times.
+    std::string start_error;
+    int start_errors = 0;
+    /// Counted by the fake: how often the service was started and stopped.
+    int starts = 0;
+    int stops = 0;
+  };
+
+  /// Adds or replaces a service.
+  void Add(std::string name, Service service);
+  /// REQUIRES: the service was added.
+  const Service& service(std::string_view name) const;
+  /// Every call in order.
+  const std::vector<std::string>& log() const { return log_; }
+  /// The calls other than queries ("stop WinRM", "start WinRM").
+  std::vector<std::string> actions() const;
+
+  Expected<ServiceInfo> Query(std::string_view name) override;
+  Status RequestStop(std::string_view name) override;
+  Status Start(std::string_view name) override;
+  int64_t NowMs() override { return now_ms_; }
+  void SleepMs(int ms) override { now_ms_ += ms; }
+
+ private:
+  struct Entry {
+    Service service;
+    int64_t due_ms = 0;  // when the pending state settles; -1: never
+    uint32_t win32_exit_code = 0;
+    uint32_t service_exit_code = 0;
+  };
+  Entry* Find(std::string_view name);
+  void Settle(Entry& e);
+
+  std::map<std::string, Entry, std::less<>> services_;
+  std::vector<std::string> log_;
+  int64_t now_ms_ = 0;
 };
 
 }  // namespace secproto

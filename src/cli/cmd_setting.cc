@@ -89,6 +89,7 @@ struct WriteOptions {
   bool dry_run = false;
   std::string backup;
   bool restart_services = false;
+  int restart_timeout = kServiceTimeoutSeconds;
 };
 
 // --restart-services is for the machine's own registry only.
@@ -98,25 +99,6 @@ Status CheckRestartFlag(bool restart_services, const RegistryBackend& backend) {
                              "restart-not-live"));
   }
   return {};
-}
-
-// Restarts the running WinHTTP services after a real change when asked.
-// Returns the JSON report and sets *failed when one restart failed.
-Json MaybeRestart(bool asked, bool changed, const RegistryBackend& backend, bool* failed) {
-  *failed = false;
-  if (!asked || !changed) return Json::array();
-  bool ok = true;
-  Json j = RestartRunningServices(backend, &ok);
-  *failed = !ok;
-  return j;
-}
-
-// Exit code after a change whose restarts may have failed.
-int RestartExit(bool failed) {
-  if (!failed) return kExitOk;
-  return ReportError(Error::Target(
-      "the setting was written, but restarting a service failed (see above); restart it or reboot",
-      "restart-failed"));
 }
 
 // Opens the target (wrapped for a dry run), resolves the views, writes the
@@ -251,16 +233,14 @@ int RunWrite(const WriteOptions& o, bool unset) {
     Json w = Json::array();
     for (const Warning& x : warnings) w.push_back(Json{{"code", x.code}, {"message", x.message}});
     j["warnings"] = w;
-    bool failed = false;
-    j["services_restarted"] =
-        MaybeRestart(o.restart_services, result->changed && !o.dry_run, *backend, &failed);
+    std::string failure = MaybeRestart(o.restart_services, o.restart_timeout,
+                                       result->changed && !o.dry_run, *backend, &j);
     PrintJson(j);
-    return RestartExit(failed);
+    return RestartExit(failure);
   }
   if (G().quiet) {
-    bool failed = false;
-    MaybeRestart(o.restart_services, result->changed && !o.dry_run, *backend, &failed);
-    return RestartExit(failed);
+    return RestartExit(MaybeRestart(o.restart_services, o.restart_timeout,
+                                    result->changed && !o.dry_run, *backend, nullptr));
   }
   std::string what = unset ? "remove DefaultSecureProtocols"
                            : "DefaultSecureProtocols = " + ProtocolSet(value).Hex() + " (" +
@@ -287,9 +267,8 @@ int RunWrite(const WriteOptions& o, bool unset) {
                             HiveFlags(o.target))
               << "\n";
   }
-  bool failed = false;
-  MaybeRestart(o.restart_services, result->changed && !o.dry_run, *backend, &failed);
-  return RestartExit(failed);
+  return RestartExit(MaybeRestart(o.restart_services, o.restart_timeout,
+                                  result->changed && !o.dry_run, *backend, nullptr));
 }
 
 void AddWriteFlags(CLI::App& app, WriteOptions& o) {
@@ -299,6 +278,9 @@ void AddWriteFlags(CLI::App& app, WriteOptions& o) {
   app.add_option("--backup", o.backup, "Write a JSON backup of the prior state here first");
   app.add_flag("--restart-services", o.restart_services,
                "live: restart the running WinHTTP services after a change (30 s timeout each)");
+  app.add_option("--restart-timeout", o.restart_timeout,
+                 "Seconds --restart-services waits for each stop and each start (default 30)")
+      ->check(CLI::Range(1, 3600));
 }
 
 const bool kSet = RegisterCommand({
@@ -391,6 +373,7 @@ struct RollbackOptions {
   bool dry_run = false;
   bool restart_services = false;
   bool force = false;
+  int restart_timeout = kServiceTimeoutSeconds;
 };
 
 const bool kRollback = RegisterCommand({
@@ -404,6 +387,9 @@ const bool kRollback = RegisterCommand({
                    "live: restart the running WinHTTP services after a change (30 s timeout each)");
       app.add_flag("--force", o->force,
                    "Apply a backup taken from another target or machine than --target");
+      app.add_option("--restart-timeout", o->restart_timeout,
+                     "Seconds --restart-services waits for each stop and each start (default 30)")
+          ->check(CLI::Range(1, 3600));
       return [o]() -> int {
         auto bytes = ReadFileBytes(o->backup);
         if (!bytes) {
@@ -445,16 +431,14 @@ const bool kRollback = RegisterCommand({
           j["dry_run"] = o->dry_run;
           Merge(j, ChangeJson(*r));
           j["restart"] = r->changed && !o->dry_run ? RestartJson(*backend) : Json::array();
-          bool failed = false;
-          j["services_restarted"] =
-              MaybeRestart(o->restart_services, r->changed && !o->dry_run, *backend, &failed);
+          std::string failure = MaybeRestart(o->restart_services, o->restart_timeout,
+                                             r->changed && !o->dry_run, *backend, &j);
           PrintJson(j);
-          return RestartExit(failed);
+          return RestartExit(failure);
         }
-        bool failed = false;
         if (G().quiet) {
-          MaybeRestart(o->restart_services, r->changed && !o->dry_run, *backend, &failed);
-          return RestartExit(failed);
+          return RestartExit(MaybeRestart(o->restart_services, o->restart_timeout,
+                                          r->changed && !o->dry_run, *backend, nullptr));
         }
         std::cout << (o->dry_run ? "dry run, nothing written: " : "") << backend->Describe()
                   << ": rollback to " << o->backup << " (taken " << backup->created << " from "
@@ -477,8 +461,8 @@ const bool kRollback = RegisterCommand({
         } else if (!o->dry_run) {
           for (const std::string& line : RestartAdvice(*backend)) std::cout << line << "\n";
         }
-        MaybeRestart(o->restart_services, r->changed && !o->dry_run, *backend, &failed);
-        return RestartExit(failed);
+        return RestartExit(MaybeRestart(o->restart_services, o->restart_timeout,
+                                        r->changed && !o->dry_run, *backend, nullptr));
       };
     }});
 

@@ -8,6 +8,7 @@
 #include "cli/cli_text.h"
 #include "core/utf16.h"
 #include "secproto/protocols.h"
+#include "secproto/services.h"
 #include "util/system.h"
 
 namespace secproto::cli {
@@ -294,12 +295,12 @@ bool IsLiveTarget(const RegistryBackend& backend) { return backend.Describe() ==
 
 namespace {
 
-std::vector<std::string> KnownServiceNames() {
-  std::vector<std::string> names;
-  for (const WinHttpConsumer& c : KnownWinHttpConsumers()) {
-    if (!c.service.empty()) names.emplace_back(c.service);
-  }
-  return names;
+std::vector<std::string> KnownServiceNames() { return KnownWinHttpServiceNames(); }
+
+// This machine's service manager, opened on first use.
+ServiceManager& SystemServices() {
+  static std::unique_ptr<ServiceManager> manager = NewSystemServiceManager();
+  return *manager;
 }
 
 bool IsRunning(const std::string& state) {
@@ -329,7 +330,7 @@ std::vector<std::string> RestartAdvice(const RegistryBackend& backend) {
   if (IsLiveTarget(backend)) {
     std::vector<std::string> names = KnownServiceNames();
     std::vector<std::string> running;
-    for (const ServiceState& s : QueryServices(names)) {
+    for (const ServiceState& s : QueryServices(SystemServices(), names)) {
       if (IsRunning(s.state)) running.push_back(s.name);
     }
     if (running.empty()) {
@@ -352,7 +353,8 @@ Json RestartJson(const RegistryBackend& backend) {
   Json j = Json::array();
   bool live = IsLiveTarget(backend);
   if (!live && !backend.Describe().starts_with("reg:")) return j;
-  std::vector<ServiceState> states = live ? QueryServices(KnownServiceNames()) : std::vector<ServiceState>{};
+  std::vector<ServiceState> states =
+      live ? QueryServices(SystemServices(), KnownServiceNames()) : std::vector<ServiceState>{};
   for (const WinHttpConsumer& c : KnownWinHttpConsumers()) {
     Json item{{"service", c.service.empty() ? Json(nullptr) : Json(std::string(c.service))},
               {"display", std::string(c.display)}};
@@ -409,25 +411,62 @@ std::string OsLine(const Json& os) {
   return line;
 }
 
-Json RestartRunningServices(const RegistryBackend& backend, bool* all_ok) {
-  *all_ok = true;
-  Json j = Json::array();
-  if (!IsLiveTarget(backend)) return j;
-  std::vector<std::string> running;
-  for (const ServiceState& s : QueryServices(KnownServiceNames())) {
-    if (IsRunning(s.state)) running.push_back(s.name);
+std::string MaybeRestart(bool asked, int timeout_s, bool changed, const RegistryBackend& backend,
+                         Json* json) {
+  if (json != nullptr) (*json)["services_restarted"] = Json::array();
+  if (!asked || !changed || !IsLiveTarget(backend)) return "";
+  RestartReport report =
+      RestartActiveServices(SystemServices(), KnownServiceNames(), true, timeout_s * 1000);
+  std::string failure;
+  for (const ServiceRestart& r : report.restarts) {
+    if (!r.ok) failure += (failure.empty() ? "" : "; ") + r.name + ": " + r.result;
   }
-  if (running.empty() && !G().json && !G().quiet) {
-    std::cout << "restart-services: no known WinHTTP service is running\n";
-  }
-  for (const ServiceRestart& r : RestartServices(running, kServiceTimeoutMs)) {
-    if (!r.ok) *all_ok = false;
-    if (!G().json && (!G().quiet || !r.ok)) {
-      std::cout << "restart-services: " << r.name << ": " << r.result << "\n";
+  if (!failure.empty()) failure = "the value is written; the restart failed: " + failure;
+  if (json == nullptr) {
+    if (G().quiet) return failure;
+    if (report.restarts.empty()) {
+      std::cout << "restart-services: no known WinHTTP service is running\n";
     }
-    j.push_back(Json{{"service", r.name}, {"ok", r.ok}, {"result", r.result}});
+    // A failure is told once, in the error line.
+    for (const ServiceRestart& r : report.restarts) {
+      if (r.ok) std::cout << "restart-services: " << r.name << ": " << r.result << "\n";
+    }
+    return failure;
   }
-  return j;
+  Json& j = *json;
+  for (const ServiceRestart& r : report.restarts) {
+    j["services_restarted"].push_back(
+        Json{{"service", r.name},
+             {"ok", r.ok},
+             {"result", r.result},
+             {"code", r.code},
+             {"state", r.final_state.empty() ? Json(nullptr) : Json(r.final_state)}});
+  }
+  if (j.contains("restart") && j["restart"].is_array()) {
+    for (Json& item : j["restart"]) {
+      item["restart_outcome"] = nullptr;
+      item["restart_result"] = nullptr;
+      for (const ServiceRestart& r : report.restarts) {
+        if (item["service"] == r.name) {
+          item["restart_outcome"] = r.code;
+          item["restart_result"] = r.result;
+        }
+      }
+    }
+  }
+  if (!failure.empty()) {
+    j["error"] = {{"code", "restart-failed"},
+                  {"message", failure},
+                  {"exit_code", ExitCodeFor(ErrorKind::kTarget)}};
+  }
+  return failure;
+}
+
+int RestartExit(const std::string& failure) {
+  if (failure.empty()) return kExitOk;
+  // With --json the error is already part of the printed document.
+  std::cerr << "secproto: error: " << failure << "\n";
+  return ExitCodeFor(ErrorKind::kTarget);
 }
 
 }  // namespace secproto::cli

@@ -113,12 +113,22 @@ std::string MachineName(const Json& os);
 /// "Windows 10.0 build 19045 (workstation), Windows 10 Pro 22H2", from OsJson.
 std::string OsLine(const Json& os);
 
-/// --restart-services: restarts the known WinHTTP services that are running
-/// (live only), prints one line per service in human mode, and returns
-/// [{"service","ok","result"}]. `*all_ok` is false when one failed.
-Json RestartRunningServices(const RegistryBackend& backend, bool* all_ok);
-/// How long --restart-services waits for each stop and each start.
-inline constexpr int kServiceTimeoutMs = 30000;
+/// --restart-services after a change on `backend` (live only; nothing when
+/// `asked` or `changed` is false): restarts the known WinHTTP services that
+/// are running, waiting up to `timeout_s` for each stop and each start, and
+/// prints "restart-services: NAME: restarted" per success in human mode.
+/// With `json` set, adds "services_restarted" ([{"service","ok","result",
+/// "code","state"}]), each "restart" entry's "restart_outcome" and
+/// "restart_result", and on failure "error". Returns "" when every restart
+/// succeeded, else the one-line failure for RestartExit.
+std::string MaybeRestart(bool asked, int timeout_s, bool changed, const RegistryBackend& backend,
+                         Json* json);
+/// 0 after MaybeRestart's "", else prints the failure line ("the value is
+/// written; the restart failed: WinRM: did not stop within 30 s (still
+/// stop-pending)") on stderr and returns 3.
+int RestartExit(const std::string& failure);
+/// How long --restart-services waits by default for each stop and each start.
+inline constexpr int kServiceTimeoutSeconds = 30;
 
 }  // namespace secproto::cli
 

@@ -1,8 +1,10 @@
 #include <windows.h>
 
 #include <chrono>
+#include <memory>
 #include <thread>
 
+#include "secproto/services.h"
 #include "util/system.h"
 #include "util/win32.h"
 
@@ -19,70 +21,110 @@ class ScopedSCHandle {
   ScopedSCHandle(const ScopedSCHandle&) = delete;
   ScopedSCHandle& operator=(const ScopedSCHandle&) = delete;
   SC_HANDLE get() const { return h_; }
+  void reset(SC_HANDLE h) {
+    if (h_ != nullptr) CloseServiceHandle(h_);
+    h_ = h;
+  }
 
  private:
   SC_HANDLE h_;
 };
 
-std::string StateName(DWORD state) {
+ServiceStatus StatusOf(DWORD state) {
   switch (state) {
     case SERVICE_STOPPED:
-      return "stopped";
+      return ServiceStatus::kStopped;
     case SERVICE_START_PENDING:
-      return "start-pending";
+      return ServiceStatus::kStartPending;
     case SERVICE_STOP_PENDING:
-      return "stop-pending";
-    case SERVICE_RUNNING:
-      return "running";
+      return ServiceStatus::kStopPending;
     case SERVICE_CONTINUE_PENDING:
-      return "continue-pending";
+      return ServiceStatus::kContinuePending;
     case SERVICE_PAUSE_PENDING:
-      return "pause-pending";
+      return ServiceStatus::kPausePending;
     case SERVICE_PAUSED:
-      return "paused";
+      return ServiceStatus::kPaused;
     default:
-      return "state " + std::to_string(state);
+      // SERVICE_RUNNING, and any state a later Windows may add: it has a
+      // process, which is what matters to a restart.
+      return ServiceStatus::kRunning;
   }
 }
 
-bool QueryState(SC_HANDLE service, DWORD* state) {
-  SERVICE_STATUS_PROCESS status{};
-  DWORD needed = 0;
-  if (!QueryServiceStatusEx(service, SC_STATUS_PROCESS_INFO, reinterpret_cast<BYTE*>(&status),
-                            sizeof status, &needed)) {
-    return false;
-  }
-  *state = status.dwCurrentState;
-  return true;
-}
-
-// Polls until the service reaches `want` or the deadline passes.
-bool WaitForState(SC_HANDLE service, DWORD want, std::chrono::steady_clock::time_point deadline) {
-  while (true) {
-    DWORD state = 0;
-    if (!QueryState(service, &state)) return false;
-    if (state == want) return true;
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-}
-
-// StartServiceW until the deadline: a locked service database is retried,
-// and a service that missed the manager's start timeout (1053) may still come
-// up, which the caller's wait decides. Returns ERROR_SUCCESS or the error.
-DWORD StartWithRetry(SC_HANDLE service, std::chrono::steady_clock::time_point deadline) {
-  while (true) {
-    if (StartServiceW(service, 0, nullptr)) return ERROR_SUCCESS;
-    DWORD err = GetLastError();
-    if (err == ERROR_SERVICE_ALREADY_RUNNING || err == ERROR_SERVICE_REQUEST_TIMEOUT) {
-      return ERROR_SUCCESS;
+// The service control manager of this machine. The manager handle is opened
+// on first use; each call opens the service with the access it needs.
+class Win32ServiceManager : public ServiceManager {
+ public:
+  Expected<ServiceInfo> Query(std::string_view name) override {
+    ScopedSCHandle svc;
+    DWORD err = Open(name, SERVICE_QUERY_STATUS, &svc);
+    if (err == ERROR_SERVICE_DOES_NOT_EXIST) return ServiceInfo{};
+    if (err != ERROR_SUCCESS) return Fail(Win32Error(err, "OpenServiceW", name));
+    SERVICE_STATUS_PROCESS status{};
+    DWORD needed = 0;
+    if (!QueryServiceStatusEx(svc.get(), SC_STATUS_PROCESS_INFO, reinterpret_cast<BYTE*>(&status),
+                              sizeof status, &needed)) {
+      return Fail(Win32Error(GetLastError(), "QueryServiceStatusEx", name));
     }
-    if (err != ERROR_SERVICE_DATABASE_LOCKED || std::chrono::steady_clock::now() >= deadline) {
-      return err;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    return ServiceInfo{StatusOf(status.dwCurrentState), status.dwWin32ExitCode,
+                       status.dwServiceSpecificExitCode};
   }
-}
+
+  Status RequestStop(std::string_view name) override {
+    ScopedSCHandle svc;
+    DWORD err = Open(name, SERVICE_STOP, &svc);
+    if (err != ERROR_SUCCESS) return Fail(Win32Error(err, "OpenServiceW", name));
+    SERVICE_STATUS status{};
+    if (ControlService(svc.get(), SERVICE_CONTROL_STOP, &status)) return {};
+    err = GetLastError();
+    if (err == ERROR_SERVICE_NOT_ACTIVE) return {};  // it stopped meanwhile
+    Error e = Win32Error(err, "ControlService(stop)", name);
+    // The service does not accept a stop now, or at all.
+    if (err == ERROR_INVALID_SERVICE_CONTROL || err == ERROR_SERVICE_CANNOT_ACCEPT_CTRL ||
+        err == ERROR_CALL_NOT_IMPLEMENTED) {
+      e.code = "stop-refused";
+    }
+    return Fail(std::move(e));
+  }
+
+  Status Start(std::string_view name) override {
+    ScopedSCHandle svc;
+    DWORD err = Open(name, SERVICE_START, &svc);
+    if (err != ERROR_SUCCESS) return Fail(Win32Error(err, "OpenServiceW", name));
+    if (StartServiceW(svc.get(), 0, nullptr)) return {};
+    err = GetLastError();
+    // Someone else started it, or it missed the manager's start timeout and
+    // may still come up: the caller's wait decides.
+    if (err == ERROR_SERVICE_ALREADY_RUNNING || err == ERROR_SERVICE_REQUEST_TIMEOUT) return {};
+    Error e = Win32Error(err, "StartServiceW", name);
+    if (err == ERROR_SERVICE_DATABASE_LOCKED) e.code = "database-locked";
+    return Fail(std::move(e));
+  }
+
+  int64_t NowMs() override {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+  void SleepMs(int ms) override { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
+ private:
+  // Opens the manager (once) and the service; returns the Win32 error.
+  DWORD Open(std::string_view name, DWORD access, ScopedSCHandle* svc) {
+    if (scm_ == nullptr) {
+      scm_ = std::make_unique<ScopedSCHandle>(OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT));
+      if (scm_->get() == nullptr) {
+        DWORD err = GetLastError();
+        scm_.reset();
+        return err;
+      }
+    }
+    svc->reset(OpenServiceW(scm_->get(), Widen(name).c_str(), access));
+    return svc->get() == nullptr ? GetLastError() : ERROR_SUCCESS;
+  }
+
+  std::unique_ptr<ScopedSCHandle> scm_;
+};
 
 }  // namespace
 
@@ -116,82 +158,8 @@ std::optional<OsVersion> QueryOsVersion() {
   return v;
 }
 
-std::vector<ServiceState> QueryServices(const std::vector<std::string>& names) {
-  std::vector<ServiceState> out;
-  ScopedSCHandle scm(OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT));
-  for (const std::string& name : names) {
-    ServiceState s{name, ""};
-    if (scm.get() == nullptr) {
-      s.state = "unknown: " + Win32ErrorText(GetLastError());
-    } else {
-      ScopedSCHandle svc(OpenServiceW(scm.get(), Widen(name).c_str(), SERVICE_QUERY_STATUS));
-      DWORD state = 0;
-      if (svc.get() == nullptr) {
-        DWORD err = GetLastError();
-        s.state = err == ERROR_SERVICE_DOES_NOT_EXIST ? "not-installed"
-                                                      : "unknown: " + Win32ErrorText(err);
-      } else if (!QueryState(svc.get(), &state)) {
-        s.state = "unknown: " + Win32ErrorText(GetLastError());
-      } else {
-        s.state = StateName(state);
-      }
-    }
-    out.push_back(std::move(s));
-  }
-  return out;
-}
-
-std::vector<ServiceRestart> RestartServices(const std::vector<std::string>& names, int timeout_ms) {
-  std::vector<ServiceRestart> out;
-  ScopedSCHandle scm(OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT));
-  DWORD scm_error = scm.get() == nullptr ? GetLastError() : 0;
-  std::string seconds = std::to_string(timeout_ms / 1000) + " s";
-  for (const std::string& name : names) {
-    ServiceRestart r{name, false, ""};
-    if (scm.get() == nullptr) {
-      r.result = Win32Error(scm_error, "OpenSCManagerW", "").message;
-      out.push_back(std::move(r));
-      continue;
-    }
-    ScopedSCHandle svc(OpenServiceW(scm.get(), Widen(name).c_str(),
-                                    SERVICE_QUERY_STATUS | SERVICE_STOP | SERVICE_START));
-    if (svc.get() == nullptr) {
-      r.result = Win32Error(GetLastError(), "OpenServiceW", name).message;
-      out.push_back(std::move(r));
-      continue;
-    }
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    DWORD state = 0;
-    if (QueryState(svc.get(), &state) && state != SERVICE_STOPPED) {
-      SERVICE_STATUS status{};
-      if (!ControlService(svc.get(), SERVICE_CONTROL_STOP, &status) &&
-          GetLastError() != ERROR_SERVICE_NOT_ACTIVE) {
-        r.result = Win32Error(GetLastError(), "ControlService(stop)", name).message;
-        out.push_back(std::move(r));
-        continue;
-      }
-      if (!WaitForState(svc.get(), SERVICE_STOPPED, deadline)) {
-        r.result = "timed out stopping after " + seconds;
-        out.push_back(std::move(r));
-        continue;
-      }
-    }
-    deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    DWORD start_error = StartWithRetry(svc.get(), deadline);
-    if (start_error != ERROR_SUCCESS) {
-      r.result = Win32Error(start_error, "StartServiceW", name).message;
-      out.push_back(std::move(r));
-      continue;
-    }
-    if (!WaitForState(svc.get(), SERVICE_RUNNING, deadline)) {
-      r.result = "timed out starting after " + seconds;
-    } else {
-      r.ok = true;
-      r.result = "restarted";
-    }
-    out.push_back(std::move(r));
-  }
-  return out;
+std::unique_ptr<ServiceManager> NewSystemServiceManager() {
+  return std::make_unique<Win32ServiceManager>();
 }
 
 }  // namespace secproto

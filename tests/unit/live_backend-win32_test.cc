@@ -6,6 +6,7 @@
 
 #include "registry/live_backend.h"
 #include "secproto/registry.h"
+#include "secproto/services.h"
 #include "util/file.h"
 #include "util/system.h"
 #include "util/win32.h"
@@ -122,9 +123,15 @@ TEST(Win32SystemTest, OsVersionAndServices) {
   ASSERT_TRUE(v.has_value());
   EXPECT_GT(v->build, 0u);
   EXPECT_FALSE(v->product_type.empty());
-  auto states = QueryServices({"secproto-no-such-service"});
+  std::unique_ptr<ServiceManager> services = NewSystemServiceManager();
+  auto states = QueryServices(*services, {"secproto-no-such-service"});
   ASSERT_EQ(states.size(), 1u);
   EXPECT_EQ(states[0].state, "not-installed");
+  EXPECT_FALSE(states[0].active);
+  auto restarts = RestartServices(*services, {"secproto-no-such-service"}, 1000);
+  ASSERT_EQ(restarts.size(), 1u);
+  EXPECT_FALSE(restarts[0].ok);
+  EXPECT_EQ(restarts[0].result, "not installed");
   EXPECT_NE(Win32ErrorText(ERROR_ACCESS_DENIED).find("denied"), std::string::npos);
 }
 
