@@ -5,6 +5,7 @@
 #include <iostream>
 #include <map>
 
+#include "cli/version.h"
 #include "core/utf16.h"
 #include "secproto/protocols.h"
 #include "util/system.h"
@@ -52,7 +53,7 @@ int Main(int argc, char** argv) {
                "secproto"};
   app.require_subcommand(1);
   app.fallthrough();
-  app.set_version_flag("--version", std::string("secproto ") + SECPROTO_VERSION);
+  app.set_version_flag("--version", VersionText());
   app.add_flag("--json", G().json, "Print JSON (stable shapes, see README)");
   app.add_flag("-q,--quiet", G().quiet, "Print only errors (human mode)");
 
