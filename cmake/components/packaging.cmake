@@ -93,8 +93,8 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Windows TLS protocol policy (WinHTTP) calculator and deployer")
+# CPack puts the summary above this as the synopsis line.
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-    "Windows TLS protocol policy (WinHTTP) calculator and deployer\n"
     "secproto computes, applies, explains, deploys and verifies the WinHTTP\n"
     "DefaultSecureProtocols registry value: in offline Windows registry hives\n"
     "(through hivex), in .reg files, across fleet data, and against TLS\n"

@@ -4,11 +4,10 @@
 #ifndef SECPROTO_CLI_DOCGEN_H_
 #define SECPROTO_CLI_DOCGEN_H_
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 namespace secproto::cli {
 

@@ -24,8 +24,8 @@ bool HasHiveBackend() {
 }
 
 std::string VersionText() {
-  return "secproto " + Version() + "\ncommit " + GitCommit() + "\nhive backend: " +
-         (HasHiveBackend() ? "yes" : "no");
+  return "secproto " + Version() + "\ncommit " + GitCommit() +
+         "\nhive backend: " + (HasHiveBackend() ? "yes" : "no");
 }
 
 }  // namespace secproto::cli
