@@ -65,7 +65,7 @@ done
 # lintian: errors and warnings fail, except the tags documented in
 # packaging/lintian-exceptions (one tag and its reason per line).
 suppress=$(grep -v '^#' packaging/lintian-exceptions | awk 'NF {print $1}' | paste -sd, -)
-lintian_out=$(lintian --allow-root --fail-on error,warning ${suppress:+--suppress-tags "$suppress"} "$deb" 2>&1)
+lintian_out=$(lintian --fail-on error,warning ${suppress:+--suppress-tags "$suppress"} "$deb" 2>&1)
 lintian_rc=$?
 [ -n "$lintian_out" ] && sed 's/^/    /' <<<"$lintian_out"
 check "lintian: no errors or warnings beyond packaging/lintian-exceptions" test "$lintian_rc" -eq 0
