@@ -91,7 +91,10 @@ for section in "EXIT STATUS" "GLOBAL OPTIONS" COMMANDS TARGETS PROTOCOLS; do
   check "man page has $section" grep -q "^$section" <<<"$man_text"
 done
 # Every visible command of `secproto --help` has its section in the man page.
-for cmd in $(/usr/bin/secproto --help | awk '/^SUBCOMMANDS:/ {on = 1; next} on && /^  [a-z]/ {print $1}'); do
+commands=$(/usr/bin/secproto --help | awk '/^[A-Za-z].*:$/ {section = $0; next}
+  section !~ /^(OPTIONS|POSITIONALS|Options|Positionals)/ && /^  [a-z][a-z0-9-]*( |$)/ && $1 != "secproto" {print $1}')
+check "secproto --help lists commands ($(wc -w <<<"$commands"))" test -n "$commands"
+for cmd in $commands; do
   check "man page documents secproto $cmd" grep -q "^   secproto $cmd\$\|^  secproto $cmd\$" <<<"$man_text"
 done
 version=$(/usr/bin/secproto --version)
