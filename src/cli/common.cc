@@ -6,6 +6,7 @@
 #include <map>
 
 #include "cli/cli_text.h"
+#include "cli/version.h"
 #include "core/utf16.h"
 #include "secproto/protocols.h"
 #include "secproto/services.h"
@@ -80,7 +81,7 @@ int Main(int argc, char** argv) {
                "secproto"};
   app.require_subcommand(1);
   app.fallthrough();
-  app.set_version_flag("--version", std::string("secproto ") + SECPROTO_VERSION);
+  app.set_version_flag("--version", VersionText());
   app.add_flag("--json", G().json, "Print JSON (stable shapes, see README)");
   app.add_flag("-q,--quiet", G().quiet,
                "Print only results and errors: no warnings, notes, advice or progress");
