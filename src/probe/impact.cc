@@ -6,18 +6,6 @@
 
 namespace secproto {
 
-std::string_view ServerVerdictName(ServerVerdict v) {
-  switch (v) {
-    case ServerVerdict::kOffered:
-      return "offered";
-    case ServerVerdict::kNotOffered:
-      return "not-offered";
-    case ServerVerdict::kInconclusive:
-      return "inconclusive";
-  }
-  return "inconclusive";
-}
-
 std::string_view NegotiationStateName(Negotiation::State s) {
   switch (s) {
     case Negotiation::State::kWorks:
@@ -30,16 +18,25 @@ std::string_view NegotiationStateName(Negotiation::State s) {
   return "unknown";
 }
 
-namespace {
-
-std::optional<ServerVerdict> ParseVerdict(std::string_view text) {
-  if (text == "offered") return ServerVerdict::kOffered;
-  if (text == "not-offered") return ServerVerdict::kNotOffered;
-  if (text == "inconclusive") return ServerVerdict::kInconclusive;
-  return std::nullopt;
+ServerOffer OfferFromProbe(const EndpointResult& r) {
+  ServerOffer offer;
+  offer.endpoint = r.endpoint.ToString();
+  offer.ip = r.ip;
+  offer.verdicts.fill(Verdict::kInconclusive);
+  for (const VersionResult& v : r.versions) {
+    offer.verdicts[static_cast<size_t>(v.protocol)] = v.verdict;
+  }
+  if (!r.Reachable()) {
+    std::string why = "unreachable";
+    if (!r.versions.empty()) {
+      const VersionResult& v = r.versions.front();
+      why += " (" + std::string(OutcomeName(v.outcome)) +
+             (v.detail.message.empty() ? "" : ": " + v.detail.message) + ")";
+    }
+    offer.error = why;
+  }
+  return offer;
 }
-
-}  // namespace
 
 Expected<ServerOffer> ParseProbeLine(std::string_view line) {
   nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
@@ -48,7 +45,7 @@ Expected<ServerOffer> ParseProbeLine(std::string_view line) {
                              "bad-probe-results"));
   }
   ServerOffer offer;
-  offer.verdicts.fill(ServerVerdict::kInconclusive);
+  offer.verdicts.fill(Verdict::kInconclusive);
   auto endpoint = j.find("endpoint");
   if (endpoint == j.end() || !endpoint->is_string() || endpoint->get<std::string>().empty()) {
     return Fail(Error::Input("no \"endpoint\" string", "bad-probe-results"));
@@ -87,9 +84,9 @@ Expected<ServerOffer> ParseProbeLine(std::string_view line) {
                                "bad-probe-results"));
     }
     auto verdict = v->find("verdict");
-    std::optional<ServerVerdict> parsed;
+    std::optional<Verdict> parsed;
     if (verdict != v->end() && verdict->is_string())
-      parsed = ParseVerdict(verdict->get<std::string>());
+      parsed = ParseVerdictName(verdict->get<std::string>());
     if (!parsed) {
       return Fail(Error::Input("endpoint " + offer.endpoint + ": \"" +
                                    std::string(info.short_name) +
@@ -135,15 +132,15 @@ Negotiation Negotiate(ProtocolSet client, const ServerOffer& server) {
   // Highest first: the first offered one is what the two settle on.
   for (auto it = protocols.rbegin(); it != protocols.rend(); ++it) {
     switch (server.verdict(*it)) {
-      case ServerVerdict::kOffered:
+      case Verdict::kOffered:
         n.state = Negotiation::State::kWorks;
         n.version = *it;
         n.version_uncertain = inconclusive_above;
         return n;
-      case ServerVerdict::kInconclusive:
+      case Verdict::kInconclusive:
         inconclusive_above = true;
         break;
-      case ServerVerdict::kNotOffered:
+      case Verdict::kNotOffered:
         break;
     }
   }
