@@ -65,17 +65,20 @@ Expected<ServerOffer> ParseProbeLine(std::string_view line) {
   }
   // An endpoint whose every attempt failed to connect was never reached.
   size_t reported = 0, unreachable = 0;
-  std::string unreachable_outcome;
+  std::string_view unreachable_outcome;
   for (const ProtocolInfo& info : AllProtocols()) {
     auto v = versions->find(std::string(info.short_name));
     if (v == versions->end()) continue;
     ++reported;
     if (v->is_object()) {
       auto outcome = v->find("outcome");
-      if (outcome != v->end() && outcome->is_string() &&
-          (*outcome == "connect-failed" || *outcome == "resolve-failed")) {
+      std::optional<Outcome> parsed;
+      if (outcome != v->end() && outcome->is_string()) {
+        parsed = ParseOutcomeName(outcome->get<std::string>());
+      }
+      if (parsed == Outcome::kConnectFailed || parsed == Outcome::kResolveFailed) {
         ++unreachable;
-        unreachable_outcome = outcome->get<std::string>();
+        unreachable_outcome = OutcomeName(*parsed);
       }
     }
     if (!v->is_object()) {
@@ -96,7 +99,7 @@ Expected<ServerOffer> ParseProbeLine(std::string_view line) {
     offer.verdicts[static_cast<size_t>(info.id)] = *parsed;
   }
   if (offer.error.empty() && reported > 0 && unreachable == reported) {
-    offer.error = "unreachable (" + unreachable_outcome + ")";
+    offer.error = "unreachable (" + std::string(unreachable_outcome) + ")";
   }
   return offer;
 }
