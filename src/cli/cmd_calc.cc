@@ -9,10 +9,7 @@ namespace {
 
 Json ValueReport(uint32_t value) {
   ProtocolSet s(value);
-  Json j;
-  j["value"] = value;
-  j["hex"] = s.Hex();
-  j["protocols"] = s.Names();
+  Json j = ProtocolSetJson(value);
   j["short_names"] = s.ShortNames();
   j["unknown_bits"] = s.unknown_bits();
   auto why = WinHttpIgnoreReason(value);
@@ -36,66 +33,67 @@ struct CalcOptions {
   std::vector<std::string> protocols;
 };
 
-const bool kCalc = RegisterCommand({
-    "calc", "Compute a DefaultSecureProtocols value from protocol names", 10,
-    [](CLI::App& app) -> std::function<int()> {
-      auto o = std::make_shared<CalcOptions>();
-      app.add_option("PROTOCOLS", o->protocols,
-                     "Protocols: tls1.2,tls1.3 | \"TLS 1.2\" | 0x2800 | a profile (modern, tls12, "
-                     "compat, easyfix)")
-          ->required();
-      app.footer("Examples:\n  secproto calc tls1.2 tls1.3\n  secproto calc \"TLS 1.2,TLS 1.3\" --json");
-      return [o]() -> int {
-        auto spec = ParseProtocols(o->protocols);
-        if (!spec) return ReportError(spec.error());
-        if (spec->relative) {
-          return ReportError(Error::Input(
-              "+/- edits are relative to a stored value; calc takes a full list (use `secproto "
-              "set` for edits)",
-              "relative-edit"));
-        }
-        if (G().json) {
-          PrintJson(ValueReport(spec->absolute));
-        } else {
-          PrintHuman(spec->absolute);
-        }
-        return kExitOk;
-      };
-    }});
+const bool kCalc = RegisterCommand(
+    {"calc", "Compute a DefaultSecureProtocols value from protocol names", 10,
+     [](CLI::App& app) -> std::function<int()> {
+       auto o = std::make_shared<CalcOptions>();
+       app.add_option("PROTOCOLS", o->protocols,
+                      "Protocols: tls1.2,tls1.3 | \"TLS 1.2\" | 0x2800 | a profile (modern, tls12, "
+                      "compat, easyfix)")
+           ->required();
+       app.footer(
+           "Examples:\n  secproto calc tls1.2 tls1.3\n  secproto calc \"TLS 1.2,TLS 1.3\" --json");
+       return [o]() -> int {
+         auto spec = ParseProtocols(o->protocols);
+         if (!spec) return ReportError(spec.error());
+         if (spec->relative) {
+           return ReportError(Error::Input(
+               "+/- edits are relative to a stored value; calc takes a full list (use `secproto "
+               "set` for edits)",
+               "relative-edit"));
+         }
+         if (G().json) {
+           PrintJson(ValueReport(spec->absolute));
+         } else {
+           PrintHuman(spec->absolute);
+         }
+         return kExitOk;
+       };
+     }});
 
 struct DecodeOptions {
   std::string value;
 };
 
-const bool kDecode = RegisterCommand({
-    "decode", "Decode a DefaultSecureProtocols value into protocol names", 11,
-    [](CLI::App& app) -> std::function<int()> {
-      auto o = std::make_shared<DecodeOptions>();
-      app.add_option("VALUE", o->value, "A value: 0x2800 or 10240")->required();
-      return [o]() -> int {
-        auto n = ParseNumber(o->value);
-        if (!n) return ReportError(n.error());
-        uint32_t value = *n;
-        bool unknown = (value & ~kKnownBits) != 0;
-        if (G().json) {
-          Json j = ValueReport(value);
-          if (unknown) {
-            j["error"] = {{"code", "unknown-bits"},
-                          {"message", *WinHttpIgnoreReason(value)},
-                          {"exit_code", kExitUsage}};
-          }
-          PrintJson(j);
-        } else {
-          PrintHuman(value);
-        }
-        if (unknown) {
-          std::cerr << "secproto: error: " << ProtocolSet(value).Hex() << ": "
-                    << *WinHttpIgnoreReason(value) << "\n";
-          return kExitUsage;
-        }
-        return kExitOk;
-      };
-    }});
+const bool kDecode =
+    RegisterCommand({"decode", "Decode a DefaultSecureProtocols value into protocol names", 11,
+                     [](CLI::App& app) -> std::function<int()> {
+                       auto o = std::make_shared<DecodeOptions>();
+                       app.add_option("VALUE", o->value, "A value: 0x2800 or 10240")->required();
+                       return [o]() -> int {
+                         auto n = ParseNumber(o->value);
+                         if (!n) return ReportError(n.error());
+                         uint32_t value = *n;
+                         bool unknown = (value & ~kKnownBits) != 0;
+                         if (G().json) {
+                           Json j = ValueReport(value);
+                           if (unknown) {
+                             j["error"] = {{"code", "unknown-bits"},
+                                           {"message", *WinHttpIgnoreReason(value)},
+                                           {"exit_code", kExitUsage}};
+                           }
+                           PrintJson(j);
+                         } else {
+                           PrintHuman(value);
+                         }
+                         if (unknown) {
+                           std::cerr << "secproto: error: " << ProtocolSet(value).Hex() << ": "
+                                     << *WinHttpIgnoreReason(value) << "\n";
+                           return kExitUsage;
+                         }
+                         return kExitOk;
+                       };
+                     }});
 
 }  // namespace
 }  // namespace secproto::cli
