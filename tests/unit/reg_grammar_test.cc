@@ -199,7 +199,7 @@ TEST(RegGrammar, ConcatenatedExportsReadAsTheirPartsInOrder) {
   // The strict entry points reject the second header, at its line.
   auto strict = ReadRegSnapshot(native + wow, "t", RegSnapshotOptions{.concatenated = false});
   ASSERT_FALSE(strict.has_value());
-  EXPECT_EQ(strict.error().message.rfind("line 5: ", 0), 0u) << strict.error().message;
+  EXPECT_EQ(strict.error().message.rfind("line 6: ", 0), 0u) << strict.error().message;
   EXPECT_FALSE(RegDocument::Parse(native + wow, "x.reg").has_value());
 }
 
