@@ -98,7 +98,8 @@ OrderedJson ViewStateJson(const ViewState& vs) {
   j["key"] = vs.key;
   j["physical_key"] = vs.physical_key;
   j["key_exists"] = vs.key_exists;
-  for (auto& [name, member] : ValueJson(vs.value).items()) j[name] = member;
+  const OrderedJson value = ValueJson(vs.value);
+  for (const auto& [name, member] : value.items()) j[name] = member;
   j["used_by_winhttp"] = vs.UsedByWinHttp();
   j["findings"] = FindingsJson(vs.findings);
   return j;
