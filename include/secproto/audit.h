@@ -48,14 +48,14 @@ InputKind SniffInputKind(std::string_view head);
 
 /// The compact record of one machine: what the report needs, nothing more.
 struct MachineResult {
-  std::string host;          ///< file name without extension
-  std::string input;         ///< the path read
+  std::string host;   ///< file name without extension
+  std::string input;  ///< the path read
   InputKind kind = InputKind::kUnknown;
   MachineClass cls = MachineClass::kUnreadable;
   Architecture architecture = Architecture::kUnknown;
-  std::string view64;        ///< "0x00002800", "REG_SZ", "missing", "" (no data)
-  std::string view32;        ///< same; "n/a" when the OS has no 32-bit view
-  std::string detail;        ///< one line: why this class
+  std::string view64;  ///< "0x00002800", "REG_SZ", "missing", "" (no data)
+  std::string view32;  ///< same; "n/a" when the OS has no 32-bit view
+  std::string detail;  ///< one line: why this class
 };
 
 /// Classifies an inspection against the policy value. Fills cls, view64,
@@ -73,14 +73,23 @@ struct SnapshotView {
 std::unique_ptr<RegistryBackend> NewSnapshotBackend(std::string describe, Architecture arch,
                                                     SnapshotView v64, SnapshotView v32);
 
-/// Reads a .reg document (Version 5.00 UTF-16LE with BOM, or REGEDIT4 /
-/// UTF-8 text): comments, continuation lines, dword:, hex(N):, strings,
-/// deletions, and several exports concatenated into one file. Architecture:
-/// 64-bit when any WOW6432Node key appears, 32-bit when the document holds
-/// Windows NT\CurrentVersion without WOW6432Node, otherwise unknown (both
-/// views expected). Errors are kInput with the line number.
+/// How ReadRegSnapshot reads.
+struct RegSnapshotOptions {
+  /// Accept several exports concatenated with `copy /b` into one file (the
+  /// collection step in docs/FLEET.md): a header line starts the next part.
+  bool concatenated = true;
+};
+
+/// Reads a .reg document with the one .reg grammar (the .reg target's, in
+/// its scanning mode: docs/REGFILE.md), keeping only the WinHttp keys' state:
+/// the state importing the file onto an empty registry leaves. Architecture:
+/// 64-bit when the state holds HKLM\SOFTWARE\WOW6432Node, 32-bit when it
+/// holds Windows NT\CurrentVersion without it, otherwise unknown (both views
+/// expected). Errors are the .reg target's ("bad-reg-file"), with the line
+/// number: "line N: what is wrong".
 Expected<std::unique_ptr<RegistryBackend>> ReadRegSnapshot(std::string_view bytes,
-                                                           std::string describe);
+                                                           std::string describe,
+                                                           const RegSnapshotOptions& options = {});
 
 /// Reads a `secproto show --json` document. A document holding {"error":...}
 /// is a kTarget error (the collection failed on that machine).

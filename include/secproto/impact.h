@@ -14,29 +14,28 @@
 #include <vector>
 
 #include "secproto/error.h"
+#include "secproto/probe.h"
 #include "secproto/protocols.h"
 
 namespace secproto {
-
-/// A prober's verdict on one protocol version of one server.
-enum class ServerVerdict { kOffered, kNotOffered, kInconclusive };
-
-/// "offered", "not-offered", "inconclusive".
-std::string_view ServerVerdictName(ServerVerdict v);
 
 /// What one server offers, as `secproto probe --json` reports it.
 struct ServerOffer {
   std::string endpoint;  ///< "host:port"
   std::string ip;        ///< the address probed; may be empty
   /// Indexed by Protocol. A version the probe did not report is inconclusive.
-  std::array<ServerVerdict, 6> verdicts{};
+  std::array<Verdict, 6> verdicts{};
   /// Why the probe could not reach the server at all (an "error" member in
   /// the line, or every version's outcome connect-failed / resolve-failed);
   /// empty when it was reached.
   std::string error;
 
-  ServerVerdict verdict(Protocol p) const { return verdicts[static_cast<size_t>(p)]; }
+  Verdict verdict(Protocol p) const { return verdicts[static_cast<size_t>(p)]; }
 };
+
+/// What the prober found, as impact needs it: each version's verdict, and
+/// `error` "unreachable (outcome: message)" when no attempt reached the server.
+ServerOffer OfferFromProbe(const EndpointResult& result);
 
 /// Parses one line of `secproto probe --json`:
 /// {"endpoint":...,"ip":...,"versions":{"ssl2":{"verdict":...},...}}.

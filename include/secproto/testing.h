@@ -1,13 +1,21 @@
 // The fakes that ship: an in-memory registry and a recording, fault-injecting
-// wrapper. Tests use them to assert on what was done; `mem:` uses MemBackend.
+// wrapper; a scripted prober transport. Tests use them to assert on what was
+// done; `mem:` uses MemBackend.
 #ifndef SECPROTO_TESTING_H_
 #define SECPROTO_TESTING_H_
 
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "secproto/probe.h"
 #include "secproto/registry.h"
 #include "secproto/services.h"
 
@@ -149,6 +157,50 @@ class FakeServiceManager : public ServiceManager {
   std::map<std::string, Entry, std::less<>> services_;
   std::vector<std::string> log_;
   int64_t now_ms_ = 0;
+
+// ---------------------------------------------------------------------------
+// The prober's transport seam (ProbeTransport in probe.h)
+
+/// A ProbeTransport without sockets: each exchange is answered by `script`
+/// from the port and the protocol of the hello sent. Exchanges end one per
+/// Poll(), in the order started, so that the engine's caps can be observed.
+/// Records every request and the highest concurrency seen.
+class FakeProbeTransport : public ProbeTransport {
+ public:
+  /// What the "server" does: the bytes it sends (none for a silent server),
+  /// then how the exchange ends when the sink still wants more.
+  struct Behaviour {
+    TransportEnd end = TransportEnd::kClosed;
+    std::vector<uint8_t> data;
+  };
+  /// REQUIRES: set before the first Poll(). `nth` counts the hellos of
+  /// protocol `p` to `port` so far, from 1.
+  std::function<Behaviour(uint16_t port, Protocol p, int nth)> script;
+  /// Resolve() answers: host name to numeric addresses; others fail (Io).
+  std::map<std::string, std::vector<std::string>> names;
+
+  /// Every request started, in order.
+  const std::vector<ExchangeRequest>& started() const { return started_; }
+  /// The most exchanges open at once, in all and per address.
+  size_t max_active() const { return max_active_; }
+  const std::map<std::string, int>& max_per_ip() const { return max_per_ip_; }
+
+  Expected<std::vector<std::string>> Resolve(const std::string& host) override;
+  void Start(const ExchangeRequest& request, ExchangeSink* sink) override;
+  void Poll(int max_wait_ms) override;
+  size_t Active() const override { return queue_.size(); }
+
+  /// The protocol a ClientHello (as BuildClientHello writes it) asks for;
+  /// kTls12 for bytes it cannot read.
+  static Protocol ProtocolOf(std::span<const uint8_t> hello);
+
+ private:
+  std::vector<ExchangeRequest> started_;
+  size_t max_active_ = 0;
+  std::map<std::string, int> max_per_ip_;
+  std::deque<std::pair<ExchangeRequest, ExchangeSink*>> queue_;
+  std::map<std::string, int> active_per_ip_;
+  std::map<std::pair<uint16_t, Protocol>, int> count_;
 };
 
 }  // namespace secproto

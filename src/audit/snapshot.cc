@@ -1,12 +1,10 @@
-// The read-only snapshot backend and the two fast readers that fill it: .reg
-// documents (as `reg export` writes them) and `secproto show --json` output.
-// Hives go through the hive backend instead (audit.cc).
+// The read-only snapshot backend and its .reg reader (the `show --json` reader
+// lives beside its writer, in show_json.cc). Hives go through the hive backend
+// instead (audit.cc).
 #include <cctype>
-#include <cstring>
+#include <string>
 
-#include <nlohmann/json.hpp>
-
-#include "core/utf16.h"
+#include "registry/reg_file.h"
 #include "secproto/audit.h"
 #include "secproto/emit.h"
 #include "secproto/protocols.h"
@@ -58,158 +56,34 @@ class SnapshotBackend : public RegistryBackend {
 
 // ---- .reg reader ----
 
-bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && KeyNameEquals(s.substr(0, prefix.size()), prefix);
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Which WinHttp key a section names: 0 native, 1 WOW6432Node, -1 neither.
-// Both "HKEY_LOCAL_MACHINE\" and "HKLM\" roots are accepted.
-int WinHttpSection(std::string_view key) {
-  if (StartsWithNoCase(key, "HKEY_LOCAL_MACHINE\\")) {
-    key.remove_prefix(19);
-  } else if (StartsWithNoCase(key, "HKLM\\")) {
-    key.remove_prefix(5);
-  } else {
-    return -1;
-  }
-  static const std::string native = WinHttpSubkey(false);
-  static const std::string wow = WinHttpSubkey(true);
-  if (KeyNameEquals(key, native)) return 0;
-  if (KeyNameEquals(key, wow)) return 1;
-  return -1;
-}
-
-Expected<std::vector<uint8_t>> ParseHexBytes(std::string_view s, size_t line) {
-  std::vector<uint8_t> out;
-  int hi = -1;
-  for (char c : s) {
-    if (c == ',' || c == ' ' || c == '\t' || c == '\\' || c == '\r' || c == '\n') {
-      if (hi >= 0) {
-        out.push_back(static_cast<uint8_t>(hi));
-        hi = -1;
-      }
-      continue;
-    }
-    int d = HexDigit(c);
-    if (d < 0) {
-      return Fail(Error::Input("line " + std::to_string(line) + ": bad hex byte", "bad-reg"));
-    }
-    if (hi < 0) {
-      hi = d;
-    } else if (hi < 16) {
-      hi = hi * 16 + d;
-      out.push_back(static_cast<uint8_t>(hi));
-      hi = -1;
-    }
-  }
-  if (hi >= 0) out.push_back(static_cast<uint8_t>(hi));
+std::string FoldAscii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
-// Parses `"name"` or `@` at the start of a value line; returns the name and
-// the text after '='.
-Expected<std::pair<std::string, std::string_view>> SplitValueLine(std::string_view s, size_t line) {
-  auto bad = [&](const char* what) {
-    return Fail(Error::Input("line " + std::to_string(line) + ": " + what, "bad-reg"));
-  };
-  std::string name;
-  size_t i = 0;
-  if (s[0] == '@') {
-    i = 1;
-  } else {
-    i = 1;
-    bool closed = false;
-    while (i < s.size()) {
-      char c = s[i++];
-      if (c == '\\' && i < s.size()) {
-        name += s[i++];
-      } else if (c == '"') {
-        closed = true;
-        break;
-      } else {
-        name += c;
-      }
-    }
-    if (!closed) return bad("unterminated value name");
-  }
-  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-  if (i >= s.size() || s[i] != '=') return bad("expected '=' after the value name");
-  return std::make_pair(std::move(name), Trim(s.substr(i + 1)));
+// Whether folded key `a` is `b` or below it.
+bool AtOrBelow(std::string_view a, std::string_view b) {
+  return a.starts_with(b) && (a.size() == b.size() || a[b.size()] == '\\');
 }
 
-// Parses value data; nullopt for a deletion ("=-").
-Expected<std::optional<RegValue>> ParseData(std::string_view d, size_t line) {
-  auto bad = [&](const std::string& what) {
-    return Fail(Error::Input("line " + std::to_string(line) + ": " + what, "bad-reg"));
-  };
-  if (d == "-") return std::optional<RegValue>();
-  if (!d.empty() && d[0] == '"') {
-    std::string text;
-    size_t i = 1;
-    bool closed = false;
-    while (i < d.size()) {
-      char c = d[i++];
-      if (c == '\\' && i < d.size()) {
-        text += d[i++];
-      } else if (c == '"') {
-        closed = true;
-        break;
-      } else {
-        text += c;
-      }
+// One key whose existence the audit needs, replayed as importing the file
+// onto an empty registry leaves it (reg_file.h): `[KEY]` creates it when KEY
+// is it or below it, `[-KEY]` removes it when KEY is it or above it.
+struct TrackedKey {
+  std::string folded;
+  bool exists = false;
+
+  // Returns true when the entry removed the key.
+  bool Apply(const RegEntry& e) {
+    if (e.kind == RegEntry::Kind::kKey && AtOrBelow(e.folded_key, folded)) exists = true;
+    if (e.kind == RegEntry::Kind::kDeleteKey && AtOrBelow(folded, e.folded_key)) {
+      exists = false;
+      return true;
     }
-    if (!closed) return bad("unterminated string");
-    return std::optional<RegValue>(RegValue::String(text));
+    return false;
   }
-  if (StartsWithNoCase(d, "dword:")) {
-    std::string_view h = Trim(d.substr(6));
-    if (h.empty() || h.size() > 8) return bad("dword: needs 1 to 8 hex digits");
-    uint32_t v = 0;
-    for (char c : h) {
-      int x = HexDigit(c);
-      if (x < 0) return bad("dword: needs hex digits");
-      v = v * 16 + static_cast<uint32_t>(x);
-    }
-    return std::optional<RegValue>(RegValue::Dword(v));
-  }
-  if (StartsWithNoCase(d, "hex")) {
-    uint32_t type = kRegBinary;
-    size_t i = 3;
-    if (i < d.size() && d[i] == '(') {
-      size_t close = d.find(')', i);
-      if (close == std::string_view::npos) return bad("hex( without )");
-      std::string_view t = d.substr(i + 1, close - i - 1);
-      if (t.empty() || t.size() > 8) return bad("bad hex(N) type");
-      type = 0;
-      for (char c : t) {
-        int x = HexDigit(c);
-        if (x < 0) return bad("bad hex(N) type");
-        type = type * 16 + static_cast<uint32_t>(x);
-      }
-      i = close + 1;
-    }
-    if (i >= d.size() || d[i] != ':') return bad("expected ':' after hex");
-    SECPROTO_ASSIGN_OR_RETURN(bytes, ParseHexBytes(d.substr(i + 1), line));
-    RegValue v;
-    v.type = type;
-    v.data = std::move(bytes);
-    return std::optional<RegValue>(std::move(v));
-  }
-  return bad("cannot read the value data");
-}
+};
 
 }  // namespace
 
@@ -220,181 +94,61 @@ std::unique_ptr<RegistryBackend> NewSnapshotBackend(std::string describe, Archit
 }
 
 Expected<std::unique_ptr<RegistryBackend>> ReadRegSnapshot(std::string_view bytes,
-                                                           std::string describe) {
-  std::string converted;
-  std::string_view text = bytes;
-  if (bytes.size() >= 2 && static_cast<uint8_t>(bytes[0]) == 0xFF &&
-      static_cast<uint8_t>(bytes[1]) == 0xFE) {
-    auto utf8 = Utf16LeToUtf8(reinterpret_cast<const uint8_t*>(bytes.data()) + 2, bytes.size() - 2);
-    if (!utf8) return Fail(Error::Input("broken UTF-16 text", "bad-reg"));
-    converted = std::move(*utf8);
-    text = converted;
-  } else if (bytes.size() >= 2 && bytes[0] != 0 && bytes[1] == 0) {  // UTF-16LE, no BOM
-    auto utf8 = Utf16LeToUtf8(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-    if (!utf8) return Fail(Error::Input("broken UTF-16 text", "bad-reg"));
-    converted = std::move(*utf8);
-    text = converted;
-  }
-  constexpr std::string_view kBom = "\xEF\xBB\xBF";
+                                                           std::string describe,
+                                                           const RegSnapshotOptions& options) {
+  // The .reg grammar is RegDocument's (registry/reg_file.h), in its scanning
+  // mode: no lines kept, only the WinHttp keys' state replayed.
+  TrackedKey keys[2] = {{FoldAscii("HKLM\\" + WinHttpSubkey(false))},
+                        {FoldAscii("HKLM\\" + WinHttpSubkey(true))}};
+  TrackedKey wow{"hklm\\software\\wow6432node"};
+  TrackedKey current_version{"hklm\\software\\microsoft\\windows nt\\currentversion"};
+  const std::string dsp = FoldAscii(kValueName);
+  const std::string force = "forcedefaultsecureprotocols";
   SnapshotView views[2];
-  bool saw_header = false;
-  bool has_wow = false;
-  bool has_current_version = false;
-  int section = -1;  // WinHttpSection of the current [KEY], -1 for others
-  bool in_section = false;
-  size_t line_no = 0;
-  size_t pos = 0;
-  std::string joined;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = Trim(text.substr(pos, end - pos));
-    pos = end + 1;
-    ++line_no;
-    while (line.starts_with(kBom)) line = Trim(line.substr(kBom.size()));
-    if (line.empty() || line[0] == ';') continue;
-    if (line == "Windows Registry Editor Version 5.00" || line == "REGEDIT4") {
-      saw_header = true;  // a repeated header starts a concatenated export
-      continue;
-    }
-    if (!saw_header) {
-      return Fail(Error::Input("line " + std::to_string(line_no) +
-                                   ": not a .reg file (no \"Windows Registry Editor Version "
-                                   "5.00\" or \"REGEDIT4\" header)",
-                               "bad-reg"));
-    }
-    if (line[0] == '[') {
-      if (line.back() != ']') {
-        return Fail(Error::Input("line " + std::to_string(line_no) + ": unterminated [key]",
-                                 "bad-reg"));
-      }
-      std::string_view key = line.substr(1, line.size() - 2);
-      bool remove = !key.empty() && key[0] == '-';
-      if (remove) key.remove_prefix(1);
-      if (StartsWithNoCase(key, "HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node") && !remove) has_wow = true;
-      if (StartsWithNoCase(key, "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion") &&
-          !remove) {
-        has_current_version = true;
-      }
-      section = WinHttpSection(key);
-      in_section = !remove;
-      if (section >= 0) {
-        if (remove) {
-          views[section] = SnapshotView{};
-          section = -1;
-        } else {
-          views[section].key_exists = true;
+  int section = -1;  // the WinHttp key of the current [KEY] section, -1 for others
+  auto visit = [&](const RegEntry& e) {
+    wow.Apply(e);
+    current_version.Apply(e);
+    switch (e.kind) {
+      case RegEntry::Kind::kHeader:
+        section = -1;
+        break;
+      case RegEntry::Kind::kKey:
+      case RegEntry::Kind::kDeleteKey:
+        section = -1;
+        for (int i = 0; i < 2; ++i) {
+          if (keys[i].Apply(e)) views[i] = SnapshotView{};
+          views[i].key_exists = keys[i].exists;
+          if (e.kind == RegEntry::Kind::kKey && e.folded_key == keys[i].folded) section = i;
         }
+        break;
+      case RegEntry::Kind::kValue:
+      case RegEntry::Kind::kDeleteValue: {
+        if (section < 0) break;
+        std::optional<RegValue>* slot = nullptr;
+        if (e.name.size() == dsp.size() && FoldAscii(e.name) == dsp) {
+          slot = &views[section].value;
+        } else if (section == 0 && e.name.size() == force.size() && FoldAscii(e.name) == force) {
+          slot = &views[section].force_default;
+        }
+        if (!slot) break;
+        if (e.kind == RegEntry::Kind::kValue) {
+          *slot = e.value;
+        } else {
+          slot->reset();
+        }
+        break;
       }
-      continue;
+      case RegEntry::Kind::kBlank:
+      case RegEntry::Kind::kComment:
+        break;
     }
-    if (line[0] != '"' && line[0] != '@') {
-      return Fail(Error::Input("line " + std::to_string(line_no) +
-                                   ": expected [key], \"name\"=data or a ; comment",
-                               "bad-reg"));
-    }
-    if (!in_section) {
-      return Fail(Error::Input("line " + std::to_string(line_no) + ": a value before any [key]",
-                               "bad-reg"));
-    }
-    // Continuation lines: a trailing backslash joins the next line.
-    std::string_view full = line;
-    if (line.back() == '\\') {
-      joined.assign(line.substr(0, line.size() - 1));
-      while (pos < text.size()) {
-        size_t e = text.find('\n', pos);
-        if (e == std::string_view::npos) e = text.size();
-        std::string_view next = Trim(text.substr(pos, e - pos));
-        pos = e + 1;
-        ++line_no;
-        bool more = !next.empty() && next.back() == '\\';
-        joined.append(more ? next.substr(0, next.size() - 1) : next);
-        if (!more) break;
-      }
-      full = joined;
-    }
-    if (section < 0) continue;  // only the WinHttp keys matter to the audit
-    SECPROTO_ASSIGN_OR_RETURN(split, SplitValueLine(full, line_no));
-    bool dsp = KeyNameEquals(split.first, kValueName);
-    bool force = section == 0 && KeyNameEquals(split.first, "ForceDefaultSecureProtocols");
-    if (!dsp && !force) continue;
-    SECPROTO_ASSIGN_OR_RETURN(data, ParseData(split.second, line_no));
-    (dsp ? views[section].value : views[section].force_default) = std::move(data);
-  }
-  if (!saw_header) {
-    return Fail(Error::Input("empty file: not a .reg export", "bad-reg"));
-  }
-  Architecture arch = has_wow ? Architecture::k64Bit
-                      : has_current_version ? Architecture::k32Bit
-                                            : Architecture::kUnknown;
-  return NewSnapshotBackend(std::move(describe), arch, std::move(views[0]), std::move(views[1]));
-}
-
-Expected<std::unique_ptr<RegistryBackend>> ReadShowJsonSnapshot(std::string_view text,
-                                                                std::string describe) {
-  using Json = nlohmann::json;
-  Json j = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) {
-    return Fail(Error::Input("not valid JSON", "bad-json"));
-  }
-  if (auto e = j.find("error"); e != j.end()) {
-    std::string msg = "collection failed";
-    if (e->is_object() && e->contains("message") && (*e)["message"].is_string()) {
-      msg += ": " + (*e)["message"].get<std::string>();
-    }
-    return Fail(Error::Target(msg, "collection-failed"));
-  }
-  auto views = j.find("views");
-  if (views == j.end() || !views->is_object()) {
-    return Fail(Error::Input("JSON without \"views\": not `secproto show --json` output", "bad-json"));
-  }
-  Architecture arch = Architecture::kUnknown;
-  if (auto a = j.find("architecture"); a != j.end() && a->is_string()) {
-    if (*a == "64-bit") arch = Architecture::k64Bit;
-    if (*a == "32-bit") arch = Architecture::k32Bit;
-  }
-  auto read_value = [](const Json& v) -> Expected<std::optional<RegValue>> {
-    if (!v.is_object()) return Fail(Error::Input("a view is not an object", "bad-json"));
-    auto exists = v.find("value_exists");
-    if (exists == v.end() || !exists->is_boolean()) {
-      return Fail(Error::Input("a view has no value_exists", "bad-json"));
-    }
-    if (!exists->get<bool>()) return std::optional<RegValue>();
-    auto type = v.find("type_code");
-    auto raw = v.find("raw");
-    if (type == v.end() || !type->is_number_unsigned() || raw == v.end() || !raw->is_string()) {
-      return Fail(Error::Input("a view has no type_code or raw", "bad-json"));
-    }
-    const std::string& hex = raw->get_ref<const std::string&>();
-    if (hex.size() % 2 != 0) return Fail(Error::Input("raw has an odd number of digits", "bad-json"));
-    RegValue out;
-    out.type = type->get<uint32_t>();
-    for (size_t i = 0; i < hex.size(); i += 2) {
-      int a = HexDigit(hex[i]);
-      int b = HexDigit(hex[i + 1]);
-      if (a < 0 || b < 0) return Fail(Error::Input("raw is not hex", "bad-json"));
-      out.data.push_back(static_cast<uint8_t>(a * 16 + b));
-    }
-    return std::optional<RegValue>(std::move(out));
   };
-  SnapshotView sv[2];
-  bool any = false;
-  for (int i = 0; i < 2; ++i) {
-    auto v = views->find(i == 0 ? "64" : "32");
-    if (v == views->end()) continue;
-    any = true;
-    SECPROTO_ASSIGN_OR_RETURN(value, read_value(*v));
-    sv[i].value = std::move(value);
-    auto ke = v->find("key_exists");
-    sv[i].key_exists = (ke != v->end() && ke->is_boolean() && ke->get<bool>()) || sv[i].value;
-  }
-  if (!any) return Fail(Error::Input("\"views\" holds neither \"64\" nor \"32\"", "bad-json"));
-  if (auto f = j.find("force_default_secure_protocols"); f != j.end() && f->is_object()) {
-    SECPROTO_ASSIGN_OR_RETURN(force, read_value(*f));
-    sv[0].force_default = std::move(force);
-  }
-  // A 64-bit OS always has both views; a show of a 32-bit OS lists only "64".
-  return NewSnapshotBackend(std::move(describe), arch, std::move(sv[0]), std::move(sv[1]));
+  SECPROTO_TRY(ScanRegFile(bytes, "", RegScanOptions{.concatenated = options.concatenated}, visit));
+  Architecture arch = wow.exists               ? Architecture::k64Bit
+                      : current_version.exists ? Architecture::k32Bit
+                                               : Architecture::kUnknown;
+  return NewSnapshotBackend(std::move(describe), arch, std::move(views[0]), std::move(views[1]));
 }
 
 }  // namespace secproto

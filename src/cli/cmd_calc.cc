@@ -9,10 +9,7 @@ namespace {
 
 Json ValueReport(uint32_t value) {
   ProtocolSet s(value);
-  Json j;
-  j["value"] = value;
-  j["hex"] = s.Hex();
-  j["protocols"] = s.Names();
+  Json j = ProtocolSetJson(value);
   j["short_names"] = s.ShortNames();
   j["unknown_bits"] = s.unknown_bits();
   auto why = WinHttpIgnoreReason(value);
@@ -40,32 +37,33 @@ struct CalcOptions {
   std::vector<std::string> protocols;
 };
 
-const bool kCalc = RegisterCommand({
-    "calc", "Compute a DefaultSecureProtocols value from protocol names", 10,
-    [](CLI::App& app) -> std::function<int()> {
-      auto o = std::make_shared<CalcOptions>();
-      app.add_option("PROTOCOLS", o->protocols,
-                     "Protocols: tls1.2,tls1.3 | \"TLS 1.2\" | 0x2800 | a profile (modern, tls12, "
-                     "compat, easyfix)")
-          ->required();
-      app.footer("Examples:\n  secproto calc tls1.2 tls1.3\n  secproto calc \"TLS 1.2,TLS 1.3\" --json");
-      return [o]() -> int {
-        auto spec = ParseProtocols(o->protocols);
-        if (!spec) return ReportError(spec.error());
-        if (spec->relative) {
-          return ReportError(Error::Input(
-              "+/- edits are relative to a stored value; calc takes a full list (use `secproto "
-              "set` for edits)",
-              "relative-edit"));
-        }
-        if (G().json) {
-          PrintJson(ValueReport(spec->absolute));
-        } else {
-          PrintHuman(spec->absolute);
-        }
-        return kExitOk;
-      };
-    }});
+const bool kCalc = RegisterCommand(
+    {"calc", "Compute a DefaultSecureProtocols value from protocol names", 10,
+     [](CLI::App& app) -> std::function<int()> {
+       auto o = std::make_shared<CalcOptions>();
+       app.add_option("PROTOCOLS", o->protocols,
+                      "Protocols: tls1.2,tls1.3 | \"TLS 1.2\" | 0x2800 | a profile (modern, tls12, "
+                      "compat, easyfix)")
+           ->required();
+       app.footer(
+           "Examples:\n  secproto calc tls1.2 tls1.3\n  secproto calc \"TLS 1.2,TLS 1.3\" --json");
+       return [o]() -> int {
+         auto spec = ParseProtocols(o->protocols);
+         if (!spec) return ReportError(spec.error());
+         if (spec->relative) {
+           return ReportError(Error::Input(
+               "+/- edits are relative to a stored value; calc takes a full list (use `secproto "
+               "set` for edits)",
+               "relative-edit"));
+         }
+         if (G().json) {
+           PrintJson(ValueReport(spec->absolute));
+         } else {
+           PrintHuman(spec->absolute);
+         }
+         return kExitOk;
+       };
+     }});
 
 struct DecodeOptions {
   std::string value;

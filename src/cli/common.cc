@@ -195,27 +195,6 @@ Expected<std::unique_ptr<RegistryBackend>> OpenTargetFromFlags(
   return opened;
 }
 
-std::string ArchitectureName(Architecture a) {
-  switch (a) {
-    case Architecture::k64Bit:
-      return "64-bit";
-    case Architecture::k32Bit:
-      return "32-bit";
-    case Architecture::kUnknown:
-      break;
-  }
-  return "unknown";
-}
-
-Json ProtocolSetJson(uint32_t value) {
-  ProtocolSet s(value);
-  Json j;
-  j["value"] = value;
-  j["hex"] = s.Hex();
-  j["protocols"] = s.Names();
-  return j;
-}
-
 std::string DescribeValue(const std::optional<RegValue>& v) {
   if (!v) return "missing";
   if (auto d = v->AsDword()) {
@@ -229,50 +208,6 @@ std::string DescribeValue(const std::optional<RegValue>& v) {
     }
   }
   return RegTypeName(v->type) + " hex:" + v->HexData();
-}
-
-Json ValueJson(const std::optional<RegValue>& v) {
-  Json j;
-  j["value_exists"] = v.has_value();
-  j["type"] = v ? Json(RegTypeName(v->type)) : Json(nullptr);
-  j["type_code"] = v ? Json(v->type) : Json(nullptr);
-  j["raw"] = v ? Json(v->HexData()) : Json(nullptr);
-  auto d = v ? v->AsDword() : std::nullopt;
-  j["value"] = d ? Json(*d) : Json(nullptr);
-  j["hex"] = d ? Json(ProtocolSet(*d).Hex()) : Json(nullptr);
-  j["protocols"] = d ? Json(ProtocolSet(*d).Names()) : Json(nullptr);
-  return j;
-}
-
-Json FindingJson(const Finding& f) {
-  return Json{{"code", f.code}, {"severity", f.severity}, {"view", f.view}, {"message", f.message}};
-}
-
-Json ViewStateJson(const ViewState& vs) {
-  Json j;
-  j["key"] = vs.key;
-  j["physical_key"] = vs.physical_key;
-  j["key_exists"] = vs.key_exists;
-  Merge(j, ValueJson(vs.value));
-  j["used_by_winhttp"] = vs.UsedByWinHttp();
-  Json f = Json::array();
-  for (const Finding& x : vs.findings) f.push_back(FindingJson(x));
-  j["findings"] = f;
-  return j;
-}
-
-Json InspectionJson(const Inspection& ins) {
-  Json j;
-  j["target"] = ins.target;
-  j["architecture"] = ArchitectureName(ins.architecture);
-  Json views = Json::object();
-  for (const ViewState& vs : ins.views) views[std::string(ViewName(vs.view))] = ViewStateJson(vs);
-  j["views"] = views;
-  Json f = Json::array();
-  for (const Finding& x : ins.findings) f.push_back(FindingJson(x));
-  j["findings"] = f;
-  j["force_default_secure_protocols"] = ins.force_default ? ValueJson(ins.force_default) : Json(nullptr);
-  return j;
 }
 
 Json ChangeJson(const ChangeResult& r) {

@@ -14,6 +14,7 @@
 #include "secproto/error.h"
 #include "secproto/registry.h"
 #include "secproto/setting.h"
+#include "secproto/show_json.h"
 
 namespace secproto::cli {
 
@@ -76,16 +77,10 @@ Expected<std::unique_ptr<RegistryBackend>> OpenTargetFromFlags(
 /// The default target of this platform, or "" when there is none.
 std::string DefaultTarget();
 
-/// "64-bit", "32-bit", "unknown".
-std::string ArchitectureName(Architecture a);
-
-/// JSON shapes (README: "JSON shapes").
-Json ValueJson(const std::optional<RegValue>& v);
-Json ViewStateJson(const ViewState& vs);
-Json FindingJson(const Finding& f);
-Json InspectionJson(const Inspection& ins);
+/// JSON shapes (README: "JSON shapes"). The `show --json` ones (ValueJson,
+/// InspectionJson, ProtocolSetJson, ArchitectureName ...) are the library's,
+/// beside their reader: secproto/show_json.h.
 Json ChangeJson(const ChangeResult& r);
-Json ProtocolSetJson(uint32_t value);
 
 /// "REG_DWORD 0x00002800 (TLS 1.2, TLS 1.3)", "REG_SZ \"0xA80\"", "missing".
 std::string DescribeValue(const std::optional<RegValue>& v);

@@ -21,22 +21,6 @@ void AddProbeRunFlags(CLI::App& app, ProbeRunOptions& o) {
   app.add_flag("--no-sni", o.no_sni, "Never send SNI (it is never sent for IP addresses)");
 }
 
-namespace {
-
-ServerVerdict ToServerVerdict(Verdict v) {
-  switch (v) {
-    case Verdict::kOffered:
-      return ServerVerdict::kOffered;
-    case Verdict::kNotOffered:
-      return ServerVerdict::kNotOffered;
-    case Verdict::kInconclusive:
-      return ServerVerdict::kInconclusive;
-  }
-  return ServerVerdict::kInconclusive;
-}
-
-}  // namespace
-
 Expected<std::vector<ServerOffer>> ProbeForImpact(const std::vector<std::string>& args,
                                                   const std::string& file,
                                                   const ProbeRunOptions& o) {
@@ -70,25 +54,7 @@ Expected<std::vector<ServerOffer>> ProbeForImpact(const std::vector<std::string>
 
   std::vector<ServerOffer> offers;
   offers.reserve(results.size());
-  for (const EndpointResult& r : results) {
-    ServerOffer offer;
-    offer.endpoint = r.endpoint.ToString();
-    offer.ip = r.ip;
-    offer.verdicts.fill(ServerVerdict::kInconclusive);
-    for (const VersionResult& v : r.versions) {
-      offer.verdicts[static_cast<size_t>(v.protocol)] = ToServerVerdict(v.verdict);
-    }
-    if (!r.Reachable()) {
-      std::string why = "unreachable";
-      if (!r.versions.empty()) {
-        const VersionResult& v = r.versions.front();
-        why += " (" + std::string(OutcomeName(v.outcome)) +
-               (v.detail.message.empty() ? "" : ": " + v.detail.message) + ")";
-      }
-      offer.error = why;
-    }
-    offers.push_back(std::move(offer));
-  }
+  for (const EndpointResult& r : results) offers.push_back(OfferFromProbe(r));
   return offers;
 }
 

@@ -6,18 +6,6 @@
 
 namespace secproto {
 
-std::string_view ServerVerdictName(ServerVerdict v) {
-  switch (v) {
-    case ServerVerdict::kOffered:
-      return "offered";
-    case ServerVerdict::kNotOffered:
-      return "not-offered";
-    case ServerVerdict::kInconclusive:
-      return "inconclusive";
-  }
-  return "inconclusive";
-}
-
 std::string_view NegotiationStateName(Negotiation::State s) {
   switch (s) {
     case Negotiation::State::kWorks:
@@ -30,16 +18,25 @@ std::string_view NegotiationStateName(Negotiation::State s) {
   return "unknown";
 }
 
-namespace {
-
-std::optional<ServerVerdict> ParseVerdict(std::string_view text) {
-  if (text == "offered") return ServerVerdict::kOffered;
-  if (text == "not-offered") return ServerVerdict::kNotOffered;
-  if (text == "inconclusive") return ServerVerdict::kInconclusive;
-  return std::nullopt;
+ServerOffer OfferFromProbe(const EndpointResult& r) {
+  ServerOffer offer;
+  offer.endpoint = r.endpoint.ToString();
+  offer.ip = r.ip;
+  offer.verdicts.fill(Verdict::kInconclusive);
+  for (const VersionResult& v : r.versions) {
+    offer.verdicts[static_cast<size_t>(v.protocol)] = v.verdict;
+  }
+  if (!r.Reachable()) {
+    std::string why = "unreachable";
+    if (!r.versions.empty()) {
+      const VersionResult& v = r.versions.front();
+      why += " (" + std::string(OutcomeName(v.outcome)) +
+             (v.detail.message.empty() ? "" : ": " + v.detail.message) + ")";
+    }
+    offer.error = why;
+  }
+  return offer;
 }
-
-}  // namespace
 
 Expected<ServerOffer> ParseProbeLine(std::string_view line) {
   nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
@@ -48,7 +45,7 @@ Expected<ServerOffer> ParseProbeLine(std::string_view line) {
                              "bad-probe-results"));
   }
   ServerOffer offer;
-  offer.verdicts.fill(ServerVerdict::kInconclusive);
+  offer.verdicts.fill(Verdict::kInconclusive);
   auto endpoint = j.find("endpoint");
   if (endpoint == j.end() || !endpoint->is_string() || endpoint->get<std::string>().empty()) {
     return Fail(Error::Input("no \"endpoint\" string", "bad-probe-results"));
@@ -68,17 +65,20 @@ Expected<ServerOffer> ParseProbeLine(std::string_view line) {
   }
   // An endpoint whose every attempt failed to connect was never reached.
   size_t reported = 0, unreachable = 0;
-  std::string unreachable_outcome;
+  std::string_view unreachable_outcome;
   for (const ProtocolInfo& info : AllProtocols()) {
     auto v = versions->find(std::string(info.short_name));
     if (v == versions->end()) continue;
     ++reported;
     if (v->is_object()) {
       auto outcome = v->find("outcome");
-      if (outcome != v->end() && outcome->is_string() &&
-          (*outcome == "connect-failed" || *outcome == "resolve-failed")) {
+      std::optional<Outcome> parsed;
+      if (outcome != v->end() && outcome->is_string()) {
+        parsed = ParseOutcomeName(outcome->get<std::string>());
+      }
+      if (parsed == Outcome::kConnectFailed || parsed == Outcome::kResolveFailed) {
         ++unreachable;
-        unreachable_outcome = outcome->get<std::string>();
+        unreachable_outcome = OutcomeName(*parsed);
       }
     }
     if (!v->is_object()) {
@@ -87,9 +87,9 @@ Expected<ServerOffer> ParseProbeLine(std::string_view line) {
                                "bad-probe-results"));
     }
     auto verdict = v->find("verdict");
-    std::optional<ServerVerdict> parsed;
+    std::optional<Verdict> parsed;
     if (verdict != v->end() && verdict->is_string())
-      parsed = ParseVerdict(verdict->get<std::string>());
+      parsed = ParseVerdictName(verdict->get<std::string>());
     if (!parsed) {
       return Fail(Error::Input("endpoint " + offer.endpoint + ": \"" +
                                    std::string(info.short_name) +
@@ -99,7 +99,7 @@ Expected<ServerOffer> ParseProbeLine(std::string_view line) {
     offer.verdicts[static_cast<size_t>(info.id)] = *parsed;
   }
   if (offer.error.empty() && reported > 0 && unreachable == reported) {
-    offer.error = "unreachable (" + unreachable_outcome + ")";
+    offer.error = "unreachable (" + std::string(unreachable_outcome) + ")";
   }
   return offer;
 }
@@ -135,15 +135,15 @@ Negotiation Negotiate(ProtocolSet client, const ServerOffer& server) {
   // Highest first: the first offered one is what the two settle on.
   for (auto it = protocols.rbegin(); it != protocols.rend(); ++it) {
     switch (server.verdict(*it)) {
-      case ServerVerdict::kOffered:
+      case Verdict::kOffered:
         n.state = Negotiation::State::kWorks;
         n.version = *it;
         n.version_uncertain = inconclusive_above;
         return n;
-      case ServerVerdict::kInconclusive:
+      case Verdict::kInconclusive:
         inconclusive_above = true;
         break;
-      case ServerVerdict::kNotOffered:
+      case Verdict::kNotOffered:
         break;
     }
   }

@@ -92,10 +92,16 @@ int CountLines(std::string_view s) {
   return n;
 }
 
+// "<source>:<line>: what"; without a source name "line <line>: what".
 Error BadFile(std::string_view source, int line, const std::string& what) {
   std::string msg(source);
-  if (line > 0) msg += ":" + std::to_string(line);
-  return Error::Target(msg + ": " + what, "bad-reg-file");
+  if (source.empty()) {
+    if (line > 0) msg = "line " + std::to_string(line) + ": ";
+  } else {
+    if (line > 0) msg += ":" + std::to_string(line);
+    msg += ": ";
+  }
+  return Error::Target(msg + what, "bad-reg-file");
 }
 
 struct Decoded {
@@ -315,25 +321,69 @@ std::optional<std::string> QuotableString(const RegValue& v) {
   return utf8;
 }
 
-// The parser of one file.
+// The header line's format, or nullopt when `content` is not a header.
+std::optional<RegFormat> HeaderFormat(std::string_view content) {
+  std::string_view header = TrimRight(content);
+  if (header == kHeader5) return RegFormat::kVersion5;
+  if (header == kHeader4) return RegFormat::kRegedit4;
+  return std::nullopt;
+}
+
+// How a Parser hands over entries.
+struct ParseMode {
+  // Keep each entry's raw text (a document does; a scan does not).
+  bool keep_text = true;
+  // Accept a header line, after an optional BOM, between entries (see
+  // RegScanOptions::concatenated).
+  bool concatenated = false;
+};
+
+// The parser of one file: the one .reg grammar, behind RegDocument::Parse and
+// ScanRegFile.
 class Parser {
  public:
-  Parser(std::string_view text, std::string_view source, RegFormat format)
-      : source_(source), format_(format) {
-    reader_.text = text;
+  Parser(LineReader reader, std::string_view source, RegFormat format, ParseMode mode)
+      : source_(source), format_(format), mode_(mode), reader_(reader) {}
+
+  // Reads the header line of `text`: the format, or the error Parse reports.
+  static Expected<RegFormat> ReadHeader(LineReader& reader, std::string_view source,
+                                        std::string_view* raw) {
+    std::string_view content;
+    reader.Next(&content, raw);
+    if (content.size() > kMaxRegLineBytes) {
+      return Fail(BadFile(source, 1,
+                          "line longer than " + std::to_string(kMaxRegLineBytes) +
+                              " bytes; not a .reg file regedit would import"));
+    }
+    if (auto format = HeaderFormat(content)) return *format;
+    return Fail(BadFile(source, 1,
+                        "missing header: the first line must be \"" + std::string(kHeader5) +
+                            "\" or \"" + std::string(kHeader4) + "\""));
   }
 
-  // Parses every line after the header into `entries`.
-  Status Run(std::vector<RegEntry>& entries) {
+  // Parses every line after the header, handing each entry to `sink`
+  // (callable as sink(RegEntry&&)).
+  template <typename Sink>
+  Status Run(Sink&& sink) {
+    constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
     while (!reader_.AtEnd()) {
       std::string_view content, raw;
       reader_.Next(&content, &raw);
       SECPROTO_TRY(CheckLength(content.size()));
       RegEntry e;
       e.line = reader_.line;
-      e.text.assign(raw);
+      if (mode_.keep_text) e.text.assign(raw);
       std::string_view s = TrimLeft(content);
-      if (s.empty()) {
+      std::optional<RegFormat> header;
+      if (mode_.concatenated) {
+        header = HeaderFormat(s.starts_with(kUtf8Bom) ? s.substr(kUtf8Bom.size()) : s);
+      }
+      if (header) {
+        // The next part of a concatenated export: a new file, no section.
+        e.kind = RegEntry::Kind::kHeader;
+        format_ = *header;
+        section_ = Section::kNone;
+      } else if (s.empty()) {
         e.kind = RegEntry::Kind::kBlank;
       } else if (s[0] == ';') {
         e.kind = RegEntry::Kind::kComment;
@@ -356,7 +406,7 @@ class Parser {
             Err("unexpected text; expected [KEY], [-KEY], \"name\"=value, @=value, "
                 "a ; comment or a blank line"));
       }
-      entries.push_back(std::move(e));
+      sink(std::move(e));
     }
     return {};
   }
@@ -495,7 +545,7 @@ class Parser {
         SECPROTO_TRY(CheckLength(content.size()));
         logical += content.size();
         SECPROTO_TRY(CheckLength(logical));
-        e.text.append(raw);
+        if (mode_.keep_text) e.text.append(raw);
         s = TrimLeft(content);
         if (s.empty()) return Fail(Err("blank line where the continued hex data should go on"));
         continue;
@@ -524,13 +574,11 @@ class Parser {
 
   std::string_view source_;
   RegFormat format_;
+  ParseMode mode_;
   LineReader reader_;
   Section section_ = Section::kNone;
   std::string section_key_;
   std::string section_folded_;
-
- public:
-  LineReader& reader() { return reader_; }
 };
 
 }  // namespace
@@ -632,24 +680,11 @@ Expected<RegDocument> RegDocument::Parse(std::string_view bytes, std::string_vie
   SECPROTO_ASSIGN_OR_RETURN(decoded, Decode(bytes, source));
   RegDocument doc;
   doc.encoding_ = decoded.encoding;
-  LineReader header_reader{decoded.text};
-  std::string_view content, raw;
-  header_reader.Next(&content, &raw);
-  if (content.size() > kMaxRegLineBytes) {
-    return Fail(BadFile(source, 1,
-                        "line longer than " + std::to_string(kMaxRegLineBytes) +
-                            " bytes; not a .reg file regedit would import"));
-  }
-  std::string_view header = TrimRight(content);
-  if (header == kHeader5) {
-    doc.format_ = RegFormat::kVersion5;
-  } else if (header == kHeader4) {
-    doc.format_ = RegFormat::kRegedit4;
-  } else {
-    return Fail(BadFile(source, 1,
-                        "missing header: the first line must be \"" + std::string(kHeader5) +
-                            "\" or \"" + std::string(kHeader4) + "\""));
-  }
+  LineReader reader{decoded.text};
+  std::string_view raw;
+  SECPROTO_ASSIGN_OR_RETURN(format, Parser::ReadHeader(reader, source, &raw));
+  doc.format_ = format;
+  std::string_view content = raw.substr(0, raw.find_first_of("\r\n"));
   if (raw.size() > content.size()) doc.newline_ = std::string(raw.substr(content.size()));
   RegEntry h;
   h.kind = RegEntry::Kind::kHeader;
@@ -657,11 +692,25 @@ Expected<RegDocument> RegDocument::Parse(std::string_view bytes, std::string_vie
   h.text.assign(raw);
   doc.entries_.push_back(std::move(h));
 
-  Parser parser(decoded.text, source, doc.format_);
-  parser.reader() = header_reader;
-  SECPROTO_TRY(parser.Run(doc.entries_));
+  Parser parser(reader, source, doc.format_, ParseMode{});
+  SECPROTO_TRY(parser.Run([&](RegEntry&& e) { doc.entries_.push_back(std::move(e)); }));
   doc.original_.assign(bytes);
   return doc;
+}
+
+Status ScanRegFile(std::string_view bytes, std::string_view source, const RegScanOptions& options,
+                   const std::function<void(const RegEntry&)>& visit) {
+  SECPROTO_ASSIGN_OR_RETURN(decoded, Decode(bytes, source));
+  LineReader reader{decoded.text};
+  std::string_view raw;
+  SECPROTO_ASSIGN_OR_RETURN(format, Parser::ReadHeader(reader, source, &raw));
+  RegEntry h;
+  h.kind = RegEntry::Kind::kHeader;
+  h.line = 1;
+  visit(h);
+  Parser parser(reader, source, format,
+                ParseMode{.keep_text = false, .concatenated = options.concatenated});
+  return parser.Run([&](RegEntry&& e) { visit(e); });
 }
 
 // --- state -----------------------------------------------------------------

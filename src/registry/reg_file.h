@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -92,8 +93,9 @@ class RegDocument {
  public:
   /// Parses a whole file. `source` names it in error messages, which are one
   /// line: "<source>:<line>: <what is wrong>" (or "<source>: ..." for faults
-  /// of the whole file: empty, odd-length UTF-16). Errors are kTarget with
-  /// code "bad-reg-file": a target that cannot be parsed is a target failure.
+  /// of the whole file: empty, odd-length UTF-16; with an empty `source`
+  /// "line <line>: ..."). Errors are kTarget with code "bad-reg-file": a
+  /// target that cannot be parsed is a target failure.
   static Expected<RegDocument> Parse(std::string_view bytes, std::string_view source);
 
   /// A new, empty Version 5.00 document (header and one blank line, CRLF).
@@ -173,6 +175,21 @@ class RegDocument {
   bool modified_ = false;
   mutable std::unique_ptr<Node> state_;
 };
+
+/// Options of ScanRegFile.
+struct RegScanOptions {
+  /// Also accept a header line (after an optional BOM) between entries: the
+  /// file is several exports joined by `copy /b`, each part starting with no
+  /// section. RegDocument::Parse rejects such a line.
+  bool concatenated = false;
+};
+
+/// Reads a .reg file with exactly the grammar of RegDocument::Parse, and the
+/// same errors, handing each entry to `visit` in file order without keeping
+/// any (RegEntry::text stays empty): for readers of many files that want a
+/// few values (the fleet audit). The first entry is the header.
+Status ScanRegFile(std::string_view bytes, std::string_view source, const RegScanOptions& options,
+                   const std::function<void(const RegEntry&)>& visit);
 
 }  // namespace secproto
 

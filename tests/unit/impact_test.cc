@@ -118,8 +118,8 @@ TEST(ImpactTest, SummaryCountsAndOrder) {
 TEST(ImpactTest, MissingVersionIsInconclusive) {
   auto o = ParseProbeLine(R"({"endpoint":"h:1","versions":{"tls1.2":{"verdict":"offered"}}})");
   ASSERT_TRUE(o.has_value());
-  EXPECT_EQ(o->verdict(Protocol::kTls12), ServerVerdict::kOffered);
-  EXPECT_EQ(o->verdict(Protocol::kTls13), ServerVerdict::kInconclusive);
+  EXPECT_EQ(o->verdict(Protocol::kTls12), Verdict::kOffered);
+  EXPECT_EQ(o->verdict(Protocol::kTls13), Verdict::kInconclusive);
   EXPECT_EQ(Negotiate(ProtocolSet(k13), *o).state, State::kUnknown);
 }
 

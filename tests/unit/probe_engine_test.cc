@@ -2,11 +2,8 @@
 // through a fake transport (no sockets).
 #include <gtest/gtest.h>
 
-#include <deque>
-#include <functional>
-#include <map>
-
 #include "secproto/probe.h"
+#include "secproto/testing.h"
 #include "unit/probe_util.h"
 
 namespace secproto {
@@ -97,66 +94,9 @@ TEST(ProbeVerdict, Rules) {
   EXPECT_EQ(decide({Outcome::kReset, Outcome::kAccepted}, 1), Verdict::kOffered);
 }
 
-// A fake transport: each port has a behaviour that maps the protocol of the
-// hello to what the "server" does. Exchanges end one per Poll so that the
-// engine's caps can be observed.
-struct Behaviour {
-  TransportEnd end = TransportEnd::kClosed;
-  Bytes data;
-};
-
-class FakeTransport : public ProbeTransport {
- public:
-  std::function<Behaviour(uint16_t port, Protocol p, int nth)> script;
-  std::map<std::string, std::vector<std::string>> names;
-  std::map<std::string, int> max_per_ip;
-  size_t max_active = 0;
-  std::vector<ExchangeRequest> started;
-
-  Expected<std::vector<std::string>> Resolve(const std::string& host) override {
-    auto it = names.find(host);
-    if (it == names.end()) return Fail(Error::Io("cannot resolve " + host, "resolve"));
-    return it->second;
-  }
-  void Start(const ExchangeRequest& req, ExchangeSink* sink) override {
-    started.push_back(req);
-    queue_.push_back({req, sink});
-    int& n = active_per_ip_[req.ip];
-    ++n;
-    max_per_ip[req.ip] = std::max(max_per_ip[req.ip], n);
-    max_active = std::max(max_active, queue_.size());
-  }
-  void Poll(int) override {
-    if (queue_.empty()) return;
-    auto [req, sink] = queue_.front();
-    queue_.pop_front();
-    --active_per_ip_[req.ip];
-    Protocol p = ProtocolOf(req.payload);
-    int nth = ++count_[{req.port, p}];
-    Behaviour b = script(req.port, p, nth);
-    if (!b.data.empty() && sink->OnData(b.data)) {
-      sink->OnEnd(TransportEnd::kDone, "");
-      return;
-    }
-    sink->OnEnd(b.end, "");
-  }
-  size_t Active() const override { return queue_.size(); }
-
-  static Protocol ProtocolOf(const Bytes& hello) {
-    auto h = probe_test::ParseHello(hello);
-    if (h.ssl2) return Protocol::kSsl2;
-    if (h.extensions.count(43)) return Protocol::kTls13;
-    for (const ProtocolInfo& p : AllProtocols()) {
-      if (p.id != Protocol::kSsl2 && p.wire_version == h.client_version) return p.id;
-    }
-    return Protocol::kTls12;
-  }
-
- private:
-  std::deque<std::pair<ExchangeRequest, ExchangeSink*>> queue_;
-  std::map<std::string, int> active_per_ip_;
-  std::map<std::pair<uint16_t, Protocol>, int> count_;
-};
+// The engine driven through the shipped fake transport (secproto/testing.h).
+using Behaviour = FakeProbeTransport::Behaviour;
+using FakeTransport = FakeProbeTransport;
 
 // A "server" that accepts exactly the versions in `offered`.
 Behaviour Accepts(ProtocolSet offered, Protocol p) {
@@ -167,6 +107,13 @@ Behaviour Accepts(ProtocolSet offered, Protocol p) {
     return {TransportEnd::kClosed, probe_test::ServerHello(Info(p).wire_version)};
   }
   return {TransportEnd::kClosed, probe_test::Alert(2, 70)};
+}
+
+TEST(ProbeFakeTransport, TellsTheProtocolOfEveryHelloTheLibraryBuilds) {
+  for (const ProtocolInfo& p : AllProtocols()) {
+    EXPECT_EQ(FakeProbeTransport::ProtocolOf(BuildClientHello(p.id, HelloOptions{})), p.id)
+        << p.name;
+  }
 }
 
 ProbeOptions Fast() {
@@ -197,7 +144,7 @@ TEST(ProbeEngine, VerdictsPerVersionAndOrder) {
   }
   EXPECT_EQ(last_done, 12u);
   EXPECT_EQ(done_order.size(), 2u);
-  EXPECT_EQ(t.started.size(), 12u);  // one connection each, no retries needed
+  EXPECT_EQ(t.started().size(), 12u);  // one connection each, no retries needed
 }
 
 TEST(ProbeEngine, RetriesFlakyAnswersThenDecides) {
@@ -244,9 +191,9 @@ TEST(ProbeEngine, RespectsGlobalAndPerAddressCaps) {
   o.per_ip_limit = 3;
   auto r = ProbeEndpoints(eps, o, {}, &t);
   ASSERT_TRUE(r);
-  EXPECT_LE(t.max_active, 10u);
-  EXPECT_GE(t.max_active, 9u) << "the caps should still let work overlap";
-  for (const auto& [ip, n] : t.max_per_ip) EXPECT_LE(n, 3) << ip;
+  EXPECT_LE(t.max_active(), 10u);
+  EXPECT_GE(t.max_active(), 9u) << "the caps should still let work overlap";
+  for (const auto& [ip, n] : t.max_per_ip()) EXPECT_LE(n, 3) << ip;
   EXPECT_EQ(r->size(), 20u);
 }
 
@@ -264,8 +211,8 @@ TEST(ProbeEngine, SniForNamesOnlyAndResolveFailures) {
   EXPECT_EQ((*r)[2].versions[0].outcome, Outcome::kResolveFailed);
   EXPECT_FALSE((*r)[2].Reachable());
   EXPECT_TRUE((*r)[0].Reachable());
-  ASSERT_EQ(t.started.size(), 2u);
-  for (const ExchangeRequest& req : t.started) {
+  ASSERT_EQ(t.started().size(), 2u);
+  for (const ExchangeRequest& req : t.started()) {
     auto h = probe_test::ParseHello(req.payload);
     EXPECT_EQ(h.extensions.count(0), req.ip == "192.0.2.7" ? 1u : 0u) << req.ip;
   }
