@@ -7,9 +7,11 @@
 #ifndef SECPROTO_POLICY_H_
 #define SECPROTO_POLICY_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,6 +69,11 @@ struct ProtocolsPolicy {
   bool winhttp = true;
   bool wininet = true;
   bool dotnet = true;
+  /// On an OS without TLS 1.3 (before Windows 11 / Server 2022): false
+  /// ("refuse", the default) makes compile fail when TLS 1.3 is enabled;
+  /// true ("drop") drops TLS 1.3 and its suites there with a note. The
+  /// templates say "drop" so that one file serves every OS.
+  bool drop_tls13_on_older_os = false;
 };
 
 /// The Policies suite order (SSL\00010002 `Functions`).
@@ -167,6 +174,11 @@ Expected<CompiledPolicy> CompilePolicy(const Policy& policy, std::string_view os
 std::string PolicyToToml(const Policy& policy);
 /// The policy as JSON text in the schema's shape.
 std::string PolicyToJson(const Policy& policy);
+
+/// The legacy SCHANNEL algorithm key names a policy may set (KB245030).
+std::span<const std::string_view> LegacyCipherNames();
+std::span<const std::string_view> LegacyHashNames();
+std::span<const std::string_view> LegacyKeyExchangeNames();
 
 }  // namespace secproto
 
