@@ -41,8 +41,7 @@ std::string_view EffectName(Effect e);
 struct RegChange {
   /// k32 only for the Wow6432Node twin of an HKLM\SOFTWARE key.
   View view = View::k64;
-  /// Logical key, as in registry.h: "HKLM\\SYSTEM\\CurrentControlSet\\Control\\
-  /// SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.0\\Client".
+  /// Logical key, as in registry.h, e.g. kSchannelKey + "\\Protocols\\TLS 1.0\\Client".
   std::string key;
   std::string name;               ///< value name
   std::optional<RegValue> value;  ///< nullopt: delete the value
