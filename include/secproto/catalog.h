@@ -19,10 +19,10 @@ namespace secproto {
 /// One cipher suite as one OS has it.
 struct OsSuite {
   const CipherSuiteInfo* suite = nullptr;  ///< the core table's row
-  std::string windows_name;  ///< as this OS names it: "..._P256" on Windows 7/8/8.1
-  bool enabled = false;      ///< in the default enabled list
-  bool strong = false;       ///< allowed by SCH_USE_STRONG_CRYPTO on this OS
-  uint32_t protocols = 0;    ///< protocol bits the page gives for this OS
+  std::string windows_name;                ///< as this OS names it: "..._P256" on Windows 7/8/8.1
+  bool enabled = false;                    ///< in the default enabled list
+  bool strong = false;                     ///< allowed by SCH_USE_STRONG_CRYPTO on this OS
+  uint32_t protocols = 0;                  ///< protocol bits the page gives for this OS
   bool explicit_only = false;  ///< used only when an application asks for it (NULL, SSL 2.0)
   bool psk = false;            ///< a PSK suite (used only when an application asks for PSK)
   /// Approved for FIPS mode per NIST SP 800-52 Rev. 2 section 3.3.1 (AES with
@@ -49,7 +49,7 @@ struct OsTlsInfo {
   std::vector<OsSuite> suites;  ///< enabled ones first in default order, then the rest
   std::string suites_source;    ///< "TLS Cipher Suites in Windows 10 v22H2"
   Confidence suites_confidence = Confidence::kDoc;
-  std::string suites_note;      ///< e.g. the Server 2022 23H2 change; empty when none
+  std::string suites_note;  ///< e.g. the Server 2022 23H2 change; empty when none
   /// Whether the OS names ECDHE suites with a curve suffix (Windows 7, 8, 8.1).
   bool curve_suffixes = false;
 

@@ -126,7 +126,7 @@ struct LoggingPolicy {
 
 /// A parsed policy. Every part defaults to kLeave.
 struct Policy {
-  std::string name;                ///< template name or file stem
+  std::string name;  ///< template name or file stem
   std::string description;
   std::vector<std::string> cites;  ///< what the policy follows
   std::string origin;              ///< "template:modern" or the file path

@@ -28,8 +28,8 @@ struct CipherSuiteInfo {
   bool ssl2;                   ///< an SSL 2.0 cipher kind (usable only with SSL 2.0)
   KeyExchange kex;
   Authentication auth;
-  std::string_view cipher;     ///< "AES-256-GCM", "3DES-EDE-CBC", "NULL"
-  std::string_view mac;        ///< "AEAD" or the HMAC hash: "SHA256", "SHA1", "MD5"
+  std::string_view cipher;  ///< "AES-256-GCM", "3DES-EDE-CBC", "NULL"
+  std::string_view mac;     ///< "AEAD" or the HMAC hash: "SHA256", "SHA1", "MD5"
   bool aead;
   /// On RFC 7540 Appendix A's HTTP/2 block list (section 9.2.2): HTTP/2 over
   /// such a suite fails with INADEQUATE_SECURITY.
@@ -57,7 +57,7 @@ std::string_view CurveSuffix(std::string_view windows_name);
 
 /// One row of the curve / supported group table.
 struct CurveInfo {
-  std::string_view name;       ///< Windows name as the 1607+ page writes it: "curve25519", "NistP256"
+  std::string_view name;  ///< Windows name as the 1607+ page writes it: "curve25519", "NistP256"
   std::string_view iana_name;  ///< "x25519", "secp256r1", "X25519MLKEM768"
   uint16_t group_id;           ///< IANA TLS supported group id
   bool post_quantum;           ///< an ML-KEM hybrid (TLS 1.3 only)
