@@ -92,7 +92,8 @@ cat >"$dir/tls13.json" <<'JSON'
 JSON
 expect_code 2 "$bin" policy compile "$dir/tls13.json" --os win10-22h2
 grep -q "TLS 1.3" "$dir/err" && ok || bad "tls13 refusal reason"
-expect_code 0 "$bin" policy compile "$dir/tls13.json" --os win10-22h2 --allow-tls13-on-old-os
+# Insisting keeps TLS 1.3, but the OS has no TLS 1.3 suite: still refused.
+expect_code 2 "$bin" policy compile "$dir/tls13.json" --os win10-22h2 --allow-tls13-on-old-os
 expect_code 2 "$bin" policy show no-such-template
 expect_code 2 "$bin" policy compile modern --os win95
 
