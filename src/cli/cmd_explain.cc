@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "cli/cmd_os_show.h"
 #include "cli/explain_common.h"
 #include "secproto/explain.h"
 #include "secproto/protocols.h"
@@ -256,16 +257,25 @@ const bool kExplain = RegisterCommand({
 
 struct OsOptions {
   std::string action;
+  std::string id;
 };
 
 const bool kOs = RegisterCommand({
     "os", "The OS catalog behind explain and doctor (secproto os list)", 42,
     [](CLI::App& app) -> std::function<int()> {
       auto o = std::make_shared<OsOptions>();
-      app.add_option("ACTION", o->action, "list: print the catalog (--json for every field)")
+      app.add_option("ACTION", o->action,
+                     "list: print the catalog (--json for every field); show ID: one row in full")
           ->required()
-          ->check(CLI::IsMember({"list"}));
-      return [o]() -> int { return RunOsList(); };
+          ->check(CLI::IsMember({"list", "show"}));
+      app.add_option("ID", o->id, "OS id for show");
+      return [o]() -> int {
+        if (o->action == "show") {
+          if (o->id.empty()) return ReportError(Error::Usage("os show needs an OS id"));
+          return RunOsShow(o->id);
+        }
+        return RunOsList();
+      };
     }});
 
 }  // namespace

@@ -139,6 +139,12 @@ int Main(int argc, char** argv) {
     if (runners.count(chosen) && chosen->get_subcommands().empty()) break;
   }
   auto it = runners.find(chosen);
+  // A command with CLI11 subcommands of its own (`policy show`) runs through
+  // its runner, which asks which subcommand was parsed.
+  while (it == runners.end() && chosen->get_parent() != nullptr && chosen->get_parent() != &app) {
+    chosen = chosen->get_parent();
+    it = runners.find(chosen);
+  }
   if (it == runners.end() || !it->second) {
     return ReportError(Error::Usage("choose a subcommand (see secproto --help)"));
   }

@@ -1,0 +1,458 @@
+// Compiles a policy for one OS into registry changes (docs/POLICY.md,
+// "Compile rules"). Pure: reads only the catalogs.
+#include <algorithm>
+#include <string>
+
+#include "core/utf16.h"
+#include "explain/keys.h"
+#include "secproto/catalog.h"
+#include "secproto/policy.h"
+
+namespace secproto {
+namespace {
+
+constexpr std::string_view kProtocolsPage = "Protocols in TLS/SSL (Schannel SSP)";
+constexpr std::string_view kRegistryPage = "Transport Layer Security (TLS) registry settings";
+constexpr std::string_view kManageTls = "Manage Transport Layer Security (TLS)";
+
+RegValue MultiString(const std::vector<std::string>& items) {
+  RegValue v;
+  v.type = kRegMultiSz;
+  for (const std::string& s : items) {
+    std::vector<uint8_t> u = Utf8ToUtf16Le(s);
+    v.data.insert(v.data.end(), u.begin(), u.end());
+    v.data.push_back(0);
+    v.data.push_back(0);
+  }
+  v.data.push_back(0);
+  v.data.push_back(0);
+  return v;
+}
+
+class Compiler {
+ public:
+  Compiler(const Policy& p, const OsInfo& os, const OsTlsInfo& tls, const CompileOptions& o)
+      : p_(p), os_(os), tls_(tls), opt_(o) {}
+
+  Expected<CompiledPolicy> Run() {
+    out_.os_id = os_.id;
+    SECPROTO_TRY(Protocols());
+    SECPROTO_TRY(Suites());
+    SECPROTO_TRY(Curves());
+    Legacy();
+    KeySizes();
+    Dotnet();
+    Fips();
+    Logging();
+    return std::move(out_);
+  }
+
+ private:
+  void Add(View view, std::string key, std::string name, std::optional<RegValue> value,
+           Effect effect, std::string why) {
+    out_.changes.push_back(
+        RegChange{view, std::move(key), std::move(name), std::move(value), effect, std::move(why)});
+  }
+  void AddBothViews(const std::string& key, const std::string& name,
+                    const std::optional<RegValue>& value, Effect effect, const std::string& why) {
+    Add(View::k64, key, name, value, effect, why);
+    Add(View::k32, key, name, value, effect, why);
+  }
+
+  bool Tls13Allowed() const { return os_.tls13 || opt_.allow_tls13_on_old_os; }
+
+  // The protocols that end up enabled on one side for this OS.
+  ProtocolSet Effective(ProtocolSet wanted) const {
+    uint32_t bits = 0;
+    for (Protocol pr : wanted.Protocols()) {
+      if (pr == Protocol::kTls13 ? Tls13Allowed() : os_.Supports(pr)) bits |= Info(pr).bit;
+    }
+    return ProtocolSet(bits);
+  }
+
+  Status Protocols() {
+    const ProtocolsPolicy& pp = p_.protocols;
+    std::string schannel = std::string(kSchannelKey) + "\\Protocols\\";
+    if (pp.manage == Manage::kReset) {
+      for (const ProtocolInfo& info : AllProtocols()) {
+        for (std::string_view side : {"Client", "Server"}) {
+          std::string key = schannel + std::string(info.name) + "\\" + std::string(side);
+          std::string why = "protocols reset: " + std::string(info.name) + " " + std::string(side) +
+                            " back to the OS default (" + std::string(kProtocolsPage) + ")";
+          Add(View::k64, key, "Enabled", std::nullopt, Effect::kServiceRestart, why);
+          Add(View::k64, key, "DisabledByDefault", std::nullopt, Effect::kServiceRestart, why);
+        }
+      }
+      AddBothViews(std::string(kWinHttpKey), std::string(kValueName), std::nullopt,
+                   Effect::kServiceRestart,
+                   "protocols reset: WinHTTP built-in default (KB3140245)");
+      AddBothViews(std::string(kWinInetKey), "SecureProtocols", std::nullopt, Effect::kNextProcess,
+                   "protocols reset: WinINet default");
+      return {};
+    }
+    if (pp.manage != Manage::kSet) return {};
+
+    bool wants13 = pp.client.Contains(Protocol::kTls13) || pp.server.Contains(Protocol::kTls13);
+    if (wants13 && !os_.tls13 && !opt_.allow_tls13_on_old_os) {
+      if (!pp.drop_tls13_on_older_os) {
+        return Fail(Error::Input(
+            "policy enables TLS 1.3 but " + os_.name + " has no supported TLS 1.3 (" +
+                std::string(kProtocolsPage) +
+                ": only Windows 11 / Server 2022 and later); set protocols.tls13_on_older_os = "
+                "\"drop\", or pass --allow-tls13-on-old-os to write it anyway",
+            "tls13-unsupported"));
+      }
+      out_.notes.push_back("TLS 1.3 dropped: " + os_.name + " does not support it (" +
+                           std::string(kProtocolsPage) + ")");
+    }
+    if (wants13 && !os_.tls13 && opt_.allow_tls13_on_old_os) {
+      out_.notes.push_back("TLS 1.3 written on " + os_.name +
+                           " because you insisted; Microsoft: enabling TLS 1.3 on earlier "
+                           "versions of Windows is not a safe system configuration");
+    }
+    client_ = Effective(pp.client);
+    server_ = Effective(pp.server);
+    if (client_.empty() || server_.empty()) {
+      return Fail(Error::Input(std::string("policy leaves no protocol enabled for ") +
+                                   (client_.empty() ? "clients" : "servers") + " on " + os_.name +
+                                   ": every TLS connection would fail",
+                               "no-protocol"));
+    }
+    for (const ProtocolInfo& info : AllProtocols()) {
+      bool supported = info.id == Protocol::kTls13 ? Tls13Allowed() : os_.Supports(info.id);
+      if (!supported) continue;
+      for (int side = 0; side < 2; ++side) {
+        bool on = (side == 0 ? client_ : server_).Contains(info.id);
+        std::string side_name = side == 0 ? "Client" : "Server";
+        std::string key = schannel + std::string(info.name) + "\\" + side_name;
+        std::string why = std::string("protocols.") + (side == 0 ? "client" : "server") + ": " +
+                          std::string(info.name) + (on ? " on" : " off") + " (" +
+                          std::string(kRegistryPage) + "; Enabled is 1, never 0xFFFFFFFF)";
+        Add(View::k64, key, "Enabled", RegValue::Dword(on ? 1 : 0), Effect::kServiceRestart, why);
+        Add(View::k64, key, "DisabledByDefault", RegValue::Dword(on ? 0 : 1),
+            Effect::kServiceRestart, why);
+      }
+    }
+    // WinHTTP and WinINet take the client set, limited to what WinHTTP
+    // accepts on this OS (0x2000 only with real TLS 1.3 support).
+    uint32_t mask = client_.bits() & os_.KnownBits();
+    if (pp.winhttp && mask != 0) {
+      AddBothViews(std::string(kWinHttpKey), std::string(kValueName), RegValue::Dword(mask),
+                   Effect::kServiceRestart,
+                   "protocols.winhttp: DefaultSecureProtocols " + ProtocolSet(mask).Hex() +
+                       " follows protocols.client (KB3140245; read once per process: restart "
+                       "WinRM, WebClient and other WinHTTP services)");
+    }
+    if (pp.wininet && mask != 0) {
+      AddBothViews(std::string(kWinInetKey), "SecureProtocols", RegValue::Dword(mask),
+                   Effect::kNextProcess,
+                   "protocols.wininet: SecureProtocols " + ProtocolSet(mask).Hex() +
+                       " follows protocols.client");
+    }
+    return {};
+  }
+
+  // The policy's suites in order, as this OS names them.
+  Status Suites() {
+    const SuitesPolicy& sp = p_.suites;
+    if (sp.manage == Manage::kReset) {
+      Add(View::k64, std::string(kSuitePolicyKey), "Functions", std::nullopt, Effect::kReboot,
+          "cipher_suites reset: the OS default order returns at the next boot (" +
+              std::string(kManageTls) + ")");
+      return {};
+    }
+    if (sp.manage != Manage::kSet) return {};
+    if (!tls_.has_suites) {
+      return Fail(Error::Input("no cipher suite catalog for " + os_.name + " (" + tls_.suites_note +
+                                   "); remove [cipher_suites] for this OS",
+                               "no-suite-catalog"));
+    }
+    std::vector<std::string> names;
+    std::vector<const OsSuite*> rows;
+    for (const std::string& wanted : sp.order) {
+      auto found = FindCipherSuite(wanted);
+      if (!found) return Fail(found.error());
+      const CipherSuiteInfo& suite = **found;
+      if (suite.tls13 && !Tls13Allowed()) {
+        out_.notes.push_back("dropped " + std::string(suite.name) + ": a TLS 1.3 suite, and " +
+                             os_.name + " has no TLS 1.3");
+        continue;
+      }
+      std::string_view suffix = CurveSuffix(wanted);
+      bool any = false;
+      for (const OsSuite& s : tls_.suites) {
+        if (s.suite != &suite) continue;
+        // A suffixed name picks that one; an unsuffixed one on Windows 7/8/8.1
+        // takes the OS's enabled-by-default curve variants (_P256, _P384).
+        if (!suffix.empty()
+                ? !s.windows_name.ends_with(suffix)
+                : (tls_.curve_suffixes && suite.curve_suffixed_before_win10 && !s.enabled)) {
+          continue;
+        }
+        if (std::find(names.begin(), names.end(), s.windows_name) != names.end()) continue;
+        names.push_back(s.windows_name);
+        rows.push_back(&s);
+        any = true;
+      }
+      if (!any) {
+        out_.notes.push_back("dropped " + wanted + ": " + os_.name + " does not have it (" +
+                             tls_.suites_source + ")");
+      }
+    }
+    if (names.empty()) {
+      return Fail(Error::Input("no suite of the policy exists on " + os_.name +
+                                   ": an empty list stops all TLS on the machine",
+                               "no-suite"));
+    }
+    // Every enabled protocol needs a suite it can negotiate (PSK and
+    // explicit-only suites do not count).
+    ProtocolSet enabled(client_.bits() | server_.bits());
+    if (p_.protocols.manage != Manage::kSet) {
+      uint32_t bits = 0;
+      for (const ProtocolInfo& info : AllProtocols()) {
+        if (os_.schannel_client[static_cast<size_t>(info.id)] == SchannelDefault::kOn) {
+          bits |= info.bit;
+        }
+      }
+      enabled = ProtocolSet(bits);
+    }
+    for (Protocol pr : enabled.Protocols()) {
+      bool has = std::any_of(rows.begin(), rows.end(), [&](const OsSuite* s) {
+        return !s->psk && !s->explicit_only && (s->protocols & Info(pr).bit) != 0;
+      });
+      if (has) continue;
+      std::string msg = std::string(Info(pr).name) +
+                        " is enabled but no suite of the policy works "
+                        "with it on " +
+                        os_.name;
+      if (p_.protocols.manage == Manage::kSet) {
+        return Fail(Error::Input("policy leaves a protocol without a suite: " + msg +
+                                     "; add a suite for it or turn it off",
+                                 "protocol-without-suite"));
+      }
+      out_.notes.push_back(msg + " (an OS default; set [protocols] to turn it off)");
+    }
+    std::string joined;
+    for (const std::string& n : names) joined += (joined.empty() ? "" : ",") + n;
+    if (joined.size() > kMaxSuiteListChars) {
+      return Fail(Error::Input("the suite list for " + os_.name + " is " +
+                                   std::to_string(joined.size()) +
+                                   " characters; the SSL Cipher Suite Order policy holds at most "
+                                   "1,023 (" +
+                                   std::string(kManageTls) + "): list fewer suites",
+                               "suite-list-too-long"));
+    }
+    Add(View::k64, std::string(kSuitePolicyKey), "Functions", RegValue::String(joined),
+        Effect::kReboot,
+        "cipher_suites.order: " + std::to_string(names.size()) +
+            " suites as one comma-separated REG_SZ (a REG_MULTI_SZ there is ignored); next "
+            "boot (" +
+            std::string(kManageTls) + ")");
+    const OsSuite* blocked = nullptr;
+    for (const OsSuite* s : rows) {
+      if (s->suite->http2_blocked && blocked == nullptr) blocked = s;
+      if (!s->suite->http2_blocked && blocked != nullptr) {
+        out_.notes.push_back(blocked->windows_name +
+                             " is on the HTTP/2 block list (RFC 7540 9.2.2) but comes before " +
+                             s->windows_name +
+                             "; KB4032720: block-listed suites must appear at "
+                             "the bottom, or HTTP/2 fails with INADEQUATE_SECURITY");
+        break;
+      }
+    }
+    return {};
+  }
+
+  Status Curves() {
+    const CurvesPolicy& cp = p_.curves;
+    if (cp.manage == Manage::kReset) {
+      if (tls_.curve_order_setting) {
+        Add(View::k64, std::string(kSuitePolicyKey), "EccCurves", std::nullopt, Effect::kReboot,
+            "curves reset: the OS default curve order returns at the next boot (" +
+                std::string(kManageTls) + ")");
+      }
+      return {};
+    }
+    if (cp.manage != Manage::kSet) return {};
+    if (!tls_.curve_order_setting) {
+      out_.notes.push_back("curves not written: " + os_.name +
+                           " has no ECC curve order setting; the curve is part of the suite "
+                           "name there (_P256, _P384)");
+      return {};
+    }
+    std::vector<std::string> names;
+    for (const std::string& wanted : cp.order) {
+      auto found = FindCurve(wanted);
+      if (!found) return Fail(found.error());
+      const OsCurve* c = tls_.FindCurve(**found);
+      if (c == nullptr) {
+        out_.notes.push_back("dropped curve " + wanted + ": " + os_.name + " does not have it (" +
+                             tls_.curves_source + ")");
+        continue;
+      }
+      if (std::find(names.begin(), names.end(), c->windows_name) == names.end()) {
+        names.push_back(c->windows_name);
+      }
+    }
+    if (names.empty()) {
+      return Fail(Error::Input(
+          "no curve of the policy exists on " + os_.name + ": every ECDHE suite would fail",
+          "no-curve"));
+    }
+    Add(View::k64, std::string(kSuitePolicyKey), "EccCurves", MultiString(names), Effect::kReboot,
+        "curves.order: one curve per line (REG_MULTI_SZ); next boot (" + std::string(kManageTls) +
+            ")");
+    return {};
+  }
+
+  void LegacyGroup(std::string_view folder, std::span<const std::string_view> known,
+                   const std::map<std::string, bool>& set, std::string_view field) {
+    std::string base = std::string(kSchannelKey) + "\\" + std::string(folder) + "\\";
+    if (p_.legacy.manage == Manage::kReset) {
+      for (std::string_view n : known) {
+        Add(View::k64, base + std::string(n), "Enabled", std::nullopt, Effect::kReboot,
+            "legacy reset: " + std::string(folder) + "\\" + std::string(n) +
+                " back to the OS default (KB245030)");
+      }
+      return;
+    }
+    for (const auto& [name, on] : set) {
+      Add(View::k64, base + name, "Enabled", RegValue::Dword(on ? 1 : 0), Effect::kReboot,
+          "legacy." + std::string(field) + ": " + name + (on ? " on" : " off") +
+              " (KB245030; Enabled is 1, never 0xFFFFFFFF)");
+    }
+  }
+
+  void Legacy() {
+    if (p_.legacy.manage == Manage::kLeave) return;
+    LegacyGroup("Ciphers", LegacyCipherNames(), p_.legacy.ciphers, "ciphers");
+    LegacyGroup("Hashes", LegacyHashNames(), p_.legacy.hashes, "hashes");
+    LegacyGroup("KeyExchangeAlgorithms", LegacyKeyExchangeNames(), p_.legacy.key_exchange,
+                "key_exchange");
+    if (p_.legacy.manage == Manage::kSet) {
+      auto sha = p_.legacy.hashes.find("SHA");
+      if (sha != p_.legacy.hashes.end() && !sha->second) {
+        out_.notes.push_back("legacy.hashes SHA off disables every *_SHA (CBC-SHA1) suite");
+      }
+      auto pkcs = p_.legacy.key_exchange.find("PKCS");
+      if (pkcs != p_.legacy.key_exchange.end() && !pkcs->second) {
+        out_.notes.push_back("legacy.key_exchange PKCS off disables every TLS_RSA_* suite");
+      }
+    }
+  }
+
+  void KeySizes() {
+    const KeySizesPolicy& k = p_.key_sizes;
+    if (k.manage == Manage::kLeave) return;
+    std::string dh = std::string(kSchannelKey) + "\\KeyExchangeAlgorithms\\Diffie-Hellman";
+    std::string pkcs = std::string(kSchannelKey) + "\\KeyExchangeAlgorithms\\PKCS";
+    std::string src = " (" + std::string(kRegistryPage) + ")";
+    if (k.manage == Manage::kReset) {
+      Add(View::k64, dh, "ServerMinKeyBitLength", std::nullopt, Effect::kReboot,
+          "key_sizes reset" + src);
+      Add(View::k64, dh, "ClientMinKeyBitLength", std::nullopt, Effect::kReboot,
+          "key_sizes reset" + src);
+      Add(View::k64, pkcs, "ClientMinKeyBitLength", std::nullopt, Effect::kReboot,
+          "key_sizes reset" + src);
+      return;
+    }
+    if (os_.build < 10240) {
+      out_.notes.push_back(
+          "key_sizes not written: the minimum key size values are read from "
+          "Windows 10 1507 / Server 2016 on" +
+          src);
+      return;
+    }
+    auto put = [&](const std::string& key, const char* name, std::optional<uint32_t> v,
+                   const char* field) {
+      if (!v) return;
+      Add(View::k64, key, name, RegValue::Dword(*v), Effect::kReboot,
+          std::string("key_sizes.") + field + ": " + std::to_string(*v) + " bits" + src);
+    };
+    put(dh, "ServerMinKeyBitLength", k.dh_server_min, "dh_server_min");
+    put(dh, "ClientMinKeyBitLength", k.dh_client_min, "dh_client_min");
+    put(pkcs, "ClientMinKeyBitLength", k.rsa_client_min, "rsa_client_min");
+  }
+
+  void Dotnet() {
+    const DotnetPolicy& d = p_.dotnet;
+    std::optional<RegValue> strong, sys;
+    std::string why;
+    if (d.manage == Manage::kReset) {
+      why =
+          "dotnet reset: .NET Framework defaults return (Transport Layer Security (TLS) best "
+          "practices with the .NET Framework)";
+    } else if (d.manage == Manage::kSet) {
+      strong = RegValue::Dword(d.strong_crypto ? 1 : 0);
+      sys = RegValue::Dword(d.system_default_tls_versions ? 1 : 0);
+      why = "dotnet: SchUseStrongCrypto " + std::to_string(d.strong_crypto ? 1 : 0) +
+            ", SystemDefaultTlsVersions " + std::to_string(d.system_default_tls_versions ? 1 : 0) +
+            " in both views (read when a .NET process starts)";
+    } else if (p_.protocols.manage == Manage::kSet && p_.protocols.dotnet) {
+      sys = RegValue::Dword(1);
+      why = "protocols.dotnet: SystemDefaultTlsVersions 1 so .NET Framework follows SCHANNEL";
+    } else {
+      return;
+    }
+    for (std::string_view key : kDotNetKeys) {
+      if (d.manage != Manage::kLeave) {
+        AddBothViews(std::string(key), "SchUseStrongCrypto", strong, Effect::kNextProcess, why);
+      }
+      AddBothViews(std::string(key), "SystemDefaultTlsVersions", sys, Effect::kNextProcess, why);
+    }
+  }
+
+  void Fips() {
+    if (p_.fips.manage == Manage::kLeave) return;
+    std::optional<RegValue> v;
+    std::string why = "fips reset: FIPS mode back to the OS default (off)";
+    if (p_.fips.manage == Manage::kSet) {
+      v = RegValue::Dword(p_.fips.enabled ? 1 : 0);
+      why = std::string("fips.enabled: ") + (p_.fips.enabled ? "on" : "off") +
+            "; when SChannel applies it is not documented: reboot";
+    }
+    Add(View::k64, std::string(kFipsKey), "Enabled", v, Effect::kReboot, why);
+  }
+
+  void Logging() {
+    if (p_.logging.manage == Manage::kLeave) return;
+    std::optional<RegValue> v;
+    std::string why = "logging reset: EventLogging back to the OS default";
+    if (p_.logging.manage == Manage::kSet) {
+      v = RegValue::Dword(p_.logging.event_logging);
+      why = "logging.event_logging: " + std::to_string(p_.logging.event_logging) + " (" +
+            std::string(kRegistryPage) + "; reboot)";
+    }
+    Add(View::k64, std::string(kSchannelKey), "EventLogging", v, Effect::kReboot, why);
+  }
+
+  const Policy& p_;
+  const OsInfo& os_;
+  const OsTlsInfo& tls_;
+  const CompileOptions& opt_;
+  CompiledPolicy out_;
+  ProtocolSet client_, server_;
+};
+
+}  // namespace
+
+std::string_view EffectName(Effect e) {
+  switch (e) {
+    case Effect::kNextProcess:
+      return "next-process";
+    case Effect::kServiceRestart:
+      return "service-restart";
+    case Effect::kReboot:
+      return "reboot";
+  }
+  return "reboot";
+}
+
+Expected<CompiledPolicy> CompilePolicy(const Policy& policy, std::string_view os_id,
+                                       const CompileOptions& options) {
+  SECPROTO_ASSIGN_OR_RETURN(os, FindOs(os_id));
+  SECPROTO_ASSIGN_OR_RETURN(tls, FindOsTls(os.id));
+  return Compiler(policy, os, tls, options).Run();
+}
+
+}  // namespace secproto

@@ -1,0 +1,584 @@
+// The policy file: TOML (toml++) or JSON (nlohmann), one shape for both
+// (docs/policy.schema.json). JSON is turned into the same tree as TOML so
+// that one reader checks every field; TOML errors carry the line.
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "secproto/policy.h"
+#include "secproto/suites.h"
+
+namespace secproto {
+namespace {
+
+constexpr std::string_view kLegacyCiphers[] = {
+    "NULL",       "DES 56/56",  "RC2 40/128",  "RC2 56/128",     "RC2 128/128", "RC4 40/128",
+    "RC4 56/128", "RC4 64/128", "RC4 128/128", "Triple DES 168", "AES 128/128", "AES 256/256",
+};
+constexpr std::string_view kLegacyHashes[] = {"MD5", "SHA", "SHA256", "SHA384", "SHA512"};
+constexpr std::string_view kLegacyKeyExchange[] = {"Diffie-Hellman", "PKCS", "ECDH"};
+
+// Reads one policy tree and reports the first problem with its field path
+// and, for TOML, its line.
+class Reader {
+ public:
+  explicit Reader(std::string origin) : origin_(std::move(origin)) {}
+
+  Error Bad(const toml::node* node, std::string_view field, std::string_view what) const {
+    std::string where = origin_;
+    if (node != nullptr && node->source().begin.line > 0) {
+      where += ":" + std::to_string(node->source().begin.line);
+    }
+    return Error::Input(where + ": " + std::string(field) + ": " + std::string(what), "bad-policy");
+  }
+
+  // Every key of `table` must be one of `known`.
+  Status OnlyKeys(const toml::table& table, std::string_view prefix,
+                  std::span<const std::string_view> known) const {
+    for (const auto& [key, node] : table) {
+      std::string_view k = key.str();
+      if (std::find(known.begin(), known.end(), k) != known.end()) continue;
+      if (k == "reset" && !prefix.empty() && prefix != "policy") continue;  // SectionMode read it
+      std::string hint = ClosestName(k, known);
+      return Fail(Bad(&node, Join(prefix, k),
+                      "unknown field" + (hint.empty() ? "" : "; did you mean '" + hint + "'?")));
+    }
+    return {};
+  }
+
+  static std::string Join(std::string_view prefix, std::string_view key) {
+    return prefix.empty() ? std::string(key) : std::string(prefix) + "." + std::string(key);
+  }
+
+  Expected<std::optional<bool>> Bool(const toml::table& t, std::string_view prefix,
+                                     std::string_view key) const {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return std::optional<bool>();
+    if (auto v = n->value_exact<bool>()) return std::optional<bool>(*v);
+    return Fail(Bad(n, Join(prefix, key), "must be true or false"));
+  }
+
+  Expected<std::optional<int64_t>> Int(const toml::table& t, std::string_view prefix,
+                                       std::string_view key, int64_t lo, int64_t hi) const {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return std::optional<int64_t>();
+    auto v = n->value_exact<int64_t>();
+    if (!v) return Fail(Bad(n, Join(prefix, key), "must be an integer"));
+    if (*v < lo || *v > hi) {
+      return Fail(Bad(n, Join(prefix, key),
+                      "must be between " + std::to_string(lo) + " and " + std::to_string(hi)));
+    }
+    return std::optional<int64_t>(*v);
+  }
+
+  Expected<std::optional<std::string>> String(const toml::table& t, std::string_view prefix,
+                                              std::string_view key) const {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return std::optional<std::string>();
+    if (auto v = n->value_exact<std::string>()) return std::optional<std::string>(*v);
+    return Fail(Bad(n, Join(prefix, key), "must be a string"));
+  }
+
+  Expected<std::optional<std::vector<std::string>>> Strings(const toml::table& t,
+                                                            std::string_view prefix,
+                                                            std::string_view key) const {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return std::optional<std::vector<std::string>>();
+    const toml::array* a = n->as_array();
+    if (a == nullptr) return Fail(Bad(n, Join(prefix, key), "must be a list of strings"));
+    std::vector<std::string> out;
+    for (size_t i = 0; i < a->size(); ++i) {
+      auto v = (*a)[i].value_exact<std::string>();
+      std::string field = Join(prefix, key) + "[" + std::to_string(i) + "]";
+      if (!v) return Fail(Bad(&(*a)[i], field, "must be a string"));
+      out.push_back(*v);
+    }
+    return std::optional<std::vector<std::string>>(std::move(out));
+  }
+
+  // A section: absent (kLeave), `reset = true` alone (kReset), or values (kSet).
+  Expected<Manage> SectionMode(const toml::table& root, std::string_view name,
+                               const toml::table** out) const {
+    *out = nullptr;
+    const toml::node* n = root.get(name);
+    if (n == nullptr) return Manage::kLeave;
+    const toml::table* t = n->as_table();
+    if (t == nullptr) return Fail(Bad(n, name, "must be a table"));
+    *out = t;
+    SECPROTO_ASSIGN_OR_RETURN(reset, Bool(*t, name, "reset"));
+    if (reset.value_or(false)) {
+      if (t->size() != 1) {
+        return Fail(Bad(n, Join(name, "reset"), "reset = true must be the section's only field"));
+      }
+      return Manage::kReset;
+    }
+    if (reset.has_value() && t->size() == 1) {
+      return Fail(Bad(n, Join(name, "reset"),
+                      "reset = false alone says nothing; remove the section to leave it alone"));
+    }
+    return Manage::kSet;
+  }
+
+  Expected<ProtocolSet> Protocols(const toml::table& t, std::string_view key) const {
+    const toml::node* n = t.get(key);
+    std::string field = Join("protocols", key);
+    if (n == nullptr)
+      return Fail(Bad(t.get("client") ? t.get("client") : nullptr, field,
+                      "missing (list the enabled protocols, e.g. [\"TLS 1.2\"])"));
+    SECPROTO_ASSIGN_OR_RETURN(names, Strings(t, "protocols", key));
+    uint32_t bits = 0;
+    const toml::array* a = n->as_array();
+    for (size_t i = 0; i < names->size(); ++i) {
+      auto p = ParseProtocolName((*names)[i]);
+      if (!p) {
+        return Fail(Bad(&(*a)[i], field + "[" + std::to_string(i) + "]", p.error().message));
+      }
+      bits |= Info(*p).bit;
+    }
+    return ProtocolSet(bits);
+  }
+
+  Expected<Policy> Read(const toml::table& root) const {
+    Policy p;
+    p.origin = origin_;
+    static constexpr std::string_view kTop[] = {"policy", "protocols", "cipher_suites",
+                                                "curves", "legacy",    "key_sizes",
+                                                "dotnet", "fips",      "logging"};
+    SECPROTO_TRY(OnlyKeys(root, "", kTop));
+
+    if (const toml::node* n = root.get("policy")) {
+      const toml::table* t = n->as_table();
+      if (t == nullptr) return Fail(Bad(n, "policy", "must be a table"));
+      static constexpr std::string_view kKeys[] = {"name", "description", "cites"};
+      SECPROTO_TRY(OnlyKeys(*t, "policy", kKeys));
+      SECPROTO_ASSIGN_OR_RETURN(name, String(*t, "policy", "name"));
+      SECPROTO_ASSIGN_OR_RETURN(desc, String(*t, "policy", "description"));
+      SECPROTO_ASSIGN_OR_RETURN(cites, Strings(*t, "policy", "cites"));
+      p.name = name.value_or("");
+      p.description = desc.value_or("");
+      p.cites = cites.value_or(std::vector<std::string>{});
+    }
+
+    const toml::table* t = nullptr;
+    SECPROTO_ASSIGN_OR_RETURN(pm, SectionMode(root, "protocols", &t));
+    p.protocols.manage = pm;
+    if (pm == Manage::kSet) {
+      static constexpr std::string_view kKeys[] = {"client",  "server", "winhttp",
+                                                   "wininet", "dotnet", "tls13_on_older_os"};
+      SECPROTO_TRY(OnlyKeys(*t, "protocols", kKeys));
+      SECPROTO_ASSIGN_OR_RETURN(client, Protocols(*t, "client"));
+      SECPROTO_ASSIGN_OR_RETURN(server, Protocols(*t, "server"));
+      p.protocols.client = client;
+      p.protocols.server = server;
+      SECPROTO_ASSIGN_OR_RETURN(winhttp, Bool(*t, "protocols", "winhttp"));
+      SECPROTO_ASSIGN_OR_RETURN(wininet, Bool(*t, "protocols", "wininet"));
+      SECPROTO_ASSIGN_OR_RETURN(dotnet, Bool(*t, "protocols", "dotnet"));
+      p.protocols.winhttp = winhttp.value_or(true);
+      p.protocols.wininet = wininet.value_or(true);
+      p.protocols.dotnet = dotnet.value_or(true);
+      SECPROTO_ASSIGN_OR_RETURN(older, String(*t, "protocols", "tls13_on_older_os"));
+      if (older && *older != "drop" && *older != "refuse") {
+        return Fail(Bad(t->get("tls13_on_older_os"), "protocols.tls13_on_older_os",
+                        "must be \"drop\" or \"refuse\""));
+      }
+      p.protocols.drop_tls13_on_older_os = older.value_or("refuse") == "drop";
+    }
+
+    SECPROTO_ASSIGN_OR_RETURN(sm, SectionMode(root, "cipher_suites", &t));
+    p.suites.manage = sm;
+    if (sm == Manage::kSet) {
+      static constexpr std::string_view kKeys[] = {"order"};
+      SECPROTO_TRY(OnlyKeys(*t, "cipher_suites", kKeys));
+      SECPROTO_ASSIGN_OR_RETURN(order, Strings(*t, "cipher_suites", "order"));
+      if (!order) return Fail(Bad(nullptr, "cipher_suites.order", "missing"));
+      const toml::array* a = t->get("order")->as_array();
+      if (order->empty()) {
+        return Fail(Bad(a, "cipher_suites.order",
+                        "an empty suite list stops all TLS on the machine; use reset = true "
+                        "to return to the OS default"));
+      }
+      for (size_t i = 0; i < order->size(); ++i) {
+        auto s = FindCipherSuite((*order)[i]);
+        std::string field = "cipher_suites.order[" + std::to_string(i) + "]";
+        if (!s) return Fail(Bad(&(*a)[i], field, s.error().message));
+        for (size_t j = 0; j < i; ++j) {
+          if ((*order)[j] == (*order)[i]) return Fail(Bad(&(*a)[i], field, "listed twice"));
+        }
+      }
+      p.suites.order = *order;
+    }
+
+    SECPROTO_ASSIGN_OR_RETURN(cm, SectionMode(root, "curves", &t));
+    p.curves.manage = cm;
+    if (cm == Manage::kSet) {
+      static constexpr std::string_view kKeys[] = {"order"};
+      SECPROTO_TRY(OnlyKeys(*t, "curves", kKeys));
+      SECPROTO_ASSIGN_OR_RETURN(order, Strings(*t, "curves", "order"));
+      if (!order) return Fail(Bad(nullptr, "curves.order", "missing"));
+      const toml::array* a = t->get("order")->as_array();
+      if (order->empty()) {
+        return Fail(Bad(a, "curves.order",
+                        "an empty curve list stops every ECDHE suite; use reset = true"));
+      }
+      for (size_t i = 0; i < order->size(); ++i) {
+        auto c = FindCurve((*order)[i]);
+        std::string field = "curves.order[" + std::to_string(i) + "]";
+        if (!c) return Fail(Bad(&(*a)[i], field, c.error().message));
+      }
+      p.curves.order = *order;
+    }
+
+    SECPROTO_ASSIGN_OR_RETURN(lm, SectionMode(root, "legacy", &t));
+    p.legacy.manage = lm;
+    if (lm == Manage::kSet) {
+      static constexpr std::string_view kKeys[] = {"ciphers", "hashes", "key_exchange"};
+      SECPROTO_TRY(OnlyKeys(*t, "legacy", kKeys));
+      SECPROTO_TRY(LegacyMap(*t, "ciphers", kLegacyCiphers, p.legacy.ciphers));
+      SECPROTO_TRY(LegacyMap(*t, "hashes", kLegacyHashes, p.legacy.hashes));
+      SECPROTO_TRY(LegacyMap(*t, "key_exchange", kLegacyKeyExchange, p.legacy.key_exchange));
+    }
+
+    SECPROTO_ASSIGN_OR_RETURN(km, SectionMode(root, "key_sizes", &t));
+    p.key_sizes.manage = km;
+    if (km == Manage::kSet) {
+      static constexpr std::string_view kKeys[] = {"dh_server_min", "dh_client_min",
+                                                   "rsa_client_min"};
+      SECPROTO_TRY(OnlyKeys(*t, "key_sizes", kKeys));
+      SECPROTO_ASSIGN_OR_RETURN(a, Int(*t, "key_sizes", "dh_server_min", 512, 16384));
+      SECPROTO_ASSIGN_OR_RETURN(b, Int(*t, "key_sizes", "dh_client_min", 512, 16384));
+      SECPROTO_ASSIGN_OR_RETURN(c, Int(*t, "key_sizes", "rsa_client_min", 512, 16384));
+      if (a) p.key_sizes.dh_server_min = static_cast<uint32_t>(*a);
+      if (b) p.key_sizes.dh_client_min = static_cast<uint32_t>(*b);
+      if (c) p.key_sizes.rsa_client_min = static_cast<uint32_t>(*c);
+    }
+
+    SECPROTO_ASSIGN_OR_RETURN(dm, SectionMode(root, "dotnet", &t));
+    p.dotnet.manage = dm;
+    if (dm == Manage::kSet) {
+      static constexpr std::string_view kKeys[] = {"strong_crypto", "system_default_tls_versions"};
+      SECPROTO_TRY(OnlyKeys(*t, "dotnet", kKeys));
+      SECPROTO_ASSIGN_OR_RETURN(sc, Bool(*t, "dotnet", "strong_crypto"));
+      SECPROTO_ASSIGN_OR_RETURN(sd, Bool(*t, "dotnet", "system_default_tls_versions"));
+      p.dotnet.strong_crypto = sc.value_or(true);
+      p.dotnet.system_default_tls_versions = sd.value_or(true);
+    }
+
+    SECPROTO_ASSIGN_OR_RETURN(fm, SectionMode(root, "fips", &t));
+    p.fips.manage = fm;
+    if (fm == Manage::kSet) {
+      static constexpr std::string_view kKeys[] = {"enabled"};
+      SECPROTO_TRY(OnlyKeys(*t, "fips", kKeys));
+      SECPROTO_ASSIGN_OR_RETURN(e, Bool(*t, "fips", "enabled"));
+      if (!e) return Fail(Bad(nullptr, "fips.enabled", "missing"));
+      p.fips.enabled = *e;
+    }
+
+    SECPROTO_ASSIGN_OR_RETURN(gm, SectionMode(root, "logging", &t));
+    p.logging.manage = gm;
+    if (gm == Manage::kSet) {
+      static constexpr std::string_view kKeys[] = {"event_logging"};
+      SECPROTO_TRY(OnlyKeys(*t, "logging", kKeys));
+      SECPROTO_ASSIGN_OR_RETURN(e, Int(*t, "logging", "event_logging", 0, 7));
+      if (!e) return Fail(Bad(nullptr, "logging.event_logging", "missing"));
+      p.logging.event_logging = static_cast<uint32_t>(*e);
+    }
+    return p;
+  }
+
+ private:
+  Status LegacyMap(const toml::table& t, std::string_view key,
+                   std::span<const std::string_view> known,
+                   std::map<std::string, bool>& out) const {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return {};
+    std::string prefix = Join("legacy", key);
+    const toml::table* m = n->as_table();
+    if (m == nullptr) return Fail(Bad(n, prefix, "must be a table of name = true/false"));
+    for (const auto& [name, value] : *m) {
+      std::string_view k = name.str();
+      std::string field = prefix + ".\"" + std::string(k) + "\"";
+      if (std::find(known.begin(), known.end(), k) == known.end()) {
+        std::string hint = ClosestName(k, known);
+        return Fail(
+            Bad(&value, field,
+                "unknown key name" + (hint.empty() ? "" : "; did you mean '" + hint + "'?")));
+      }
+      auto b = value.value_exact<bool>();
+      if (!b) return Fail(Bad(&value, field, "must be true or false"));
+      out[std::string(k)] = *b;
+    }
+    return {};
+  }
+
+  std::string origin_;
+};
+
+// JSON to the TOML tree (no line numbers; fields are named by path).
+Expected<toml::table> JsonToToml(const nlohmann::json& j, const std::string& origin,
+                                 const std::string& path);
+
+Expected<std::unique_ptr<toml::node>> JsonNode(const nlohmann::json& j, const std::string& origin,
+                                               const std::string& path) {
+  auto bad = [&](std::string_view what) {
+    return Fail(Error::Input(origin + ": " + path + ": " + std::string(what), "bad-policy"));
+  };
+  if (j.is_boolean()) return std::make_unique<toml::value<bool>>(j.get<bool>());
+  if (j.is_number_integer()) return std::make_unique<toml::value<int64_t>>(j.get<int64_t>());
+  if (j.is_string()) return std::make_unique<toml::value<std::string>>(j.get<std::string>());
+  if (j.is_array()) {
+    auto a = std::make_unique<toml::array>();
+    for (size_t i = 0; i < j.size(); ++i) {
+      SECPROTO_ASSIGN_OR_RETURN(n, JsonNode(j[i], origin, path + "[" + std::to_string(i) + "]"));
+      a->push_back(std::move(*n));
+    }
+    return std::unique_ptr<toml::node>(std::move(a));
+  }
+  if (j.is_object()) {
+    SECPROTO_ASSIGN_OR_RETURN(t, JsonToToml(j, origin, path));
+    return std::unique_ptr<toml::node>(std::make_unique<toml::table>(std::move(t)));
+  }
+  if (j.is_number()) return bad("must be an integer");
+  return bad("null is not allowed; leave the field out");
+}
+
+Expected<toml::table> JsonToToml(const nlohmann::json& j, const std::string& origin,
+                                 const std::string& path) {
+  if (!j.is_object()) {
+    return Fail(Error::Input(
+        origin + ": " + (path.empty() ? "(top)" : path) + ": must be an object", "bad-policy"));
+  }
+  toml::table t;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    std::string child = path.empty() ? it.key() : path + "." + it.key();
+    SECPROTO_ASSIGN_OR_RETURN(n, JsonNode(it.value(), origin, child));
+    t.insert(it.key(), std::move(*n));
+  }
+  return t;
+}
+
+std::string Quote(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string List(const std::vector<std::string>& items, bool multiline) {
+  if (items.empty()) return "[]";
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    out += multiline ? "\n  " : (i ? " " : "");
+    out += Quote(items[i]) + (i + 1 < items.size() || multiline ? "," : "");
+  }
+  return out + (multiline ? "\n]" : "]");
+}
+
+std::vector<std::string> ProtocolNames(ProtocolSet set) { return set.Names(); }
+
+void LegacyToml(std::string& out, std::string_view key, const std::map<std::string, bool>& m) {
+  if (m.empty()) return;
+  out += std::string(key) + " = {";
+  bool first = true;
+  for (const auto& [name, on] : m) {
+    out += (first ? " " : ", ") + Quote(name) + " = " + (on ? "true" : "false");
+    first = false;
+  }
+  out += " }\n";
+}
+
+}  // namespace
+
+std::span<const std::string_view> LegacyCipherNames() { return kLegacyCiphers; }
+std::span<const std::string_view> LegacyHashNames() { return kLegacyHashes; }
+std::span<const std::string_view> LegacyKeyExchangeNames() { return kLegacyKeyExchange; }
+
+std::string_view ManageName(Manage m) {
+  switch (m) {
+    case Manage::kLeave:
+      return "leave";
+    case Manage::kSet:
+      return "set";
+    case Manage::kReset:
+      return "reset";
+  }
+  return "leave";
+}
+
+Expected<Policy> ParsePolicy(std::string_view text, std::string_view format,
+                             std::string_view origin) {
+  std::string where(origin);
+  if (format == "json") {
+    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded()) {
+      // Parse again with exceptions to learn where it broke.
+      try {
+        nlohmann::json unused = nlohmann::json::parse(text);
+        (void)unused;
+      } catch (const nlohmann::json::parse_error& e) {
+        return Fail(Error::Input(where + ": not valid JSON (byte " + std::to_string(e.byte) + ")",
+                                 "bad-policy"));
+      }
+      return Fail(Error::Input(where + ": not valid JSON", "bad-policy"));
+    }
+    SECPROTO_ASSIGN_OR_RETURN(root, JsonToToml(j, where, ""));
+    return Reader(where).Read(root);
+  }
+  try {
+    toml::table root = toml::parse(text, std::string_view(where));
+    return Reader(where).Read(root);
+  } catch (const toml::parse_error& e) {
+    return Fail(Error::Input(
+        where + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()),
+        "bad-policy"));
+  }
+}
+
+Expected<Policy> LoadPolicy(std::string_view file_or_template) {
+  if (auto text = TemplateText(file_or_template)) {
+    SECPROTO_ASSIGN_OR_RETURN(
+        p, ParsePolicy(*text, "toml", "template " + std::string(file_or_template)));
+    p.origin = "template:" + std::string(file_or_template);
+    if (p.name.empty()) p.name = std::string(file_or_template);
+    return p;
+  }
+  std::string path(file_or_template);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::string names;
+    for (const std::string& n : TemplateNames()) names += (names.empty() ? "" : ", ") + n;
+    return Fail(Error::Input(
+        "cannot read policy '" + path + "': no such file and not a template (" + names + ")",
+        "no-policy"));
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  std::string format = path.ends_with(".json") || path.ends_with(".JSON") ? "json" : "toml";
+  SECPROTO_ASSIGN_OR_RETURN(p, ParsePolicy(ss.str(), format, path));
+  if (p.name.empty()) {
+    size_t slash = path.find_last_of("/\\");
+    std::string stem = path.substr(slash == std::string::npos ? 0 : slash + 1);
+    size_t dot = stem.rfind('.');
+    p.name = dot == std::string::npos ? stem : stem.substr(0, dot);
+  }
+  return p;
+}
+
+std::string PolicyToToml(const Policy& p) {
+  std::string out;
+  out += "[policy]\n";
+  out += "name = " + Quote(p.name) + "\n";
+  if (!p.description.empty()) out += "description = " + Quote(p.description) + "\n";
+  if (!p.cites.empty()) out += "cites = " + List(p.cites, true) + "\n";
+  auto reset = [&](std::string_view section) {
+    out += "\n[" + std::string(section) + "]\nreset = true\n";
+  };
+  if (p.protocols.manage == Manage::kReset) reset("protocols");
+  if (p.protocols.manage == Manage::kSet) {
+    out += "\n[protocols]\n";
+    out += "client = " + List(ProtocolNames(p.protocols.client), false) + "\n";
+    out += "server = " + List(ProtocolNames(p.protocols.server), false) + "\n";
+    out += std::string("winhttp = ") + (p.protocols.winhttp ? "true" : "false") + "\n";
+    out += std::string("wininet = ") + (p.protocols.wininet ? "true" : "false") + "\n";
+    out += std::string("dotnet = ") + (p.protocols.dotnet ? "true" : "false") + "\n";
+    out += std::string("tls13_on_older_os = ") +
+           (p.protocols.drop_tls13_on_older_os ? "\"drop\"" : "\"refuse\"") + "\n";
+  }
+  if (p.suites.manage == Manage::kReset) reset("cipher_suites");
+  if (p.suites.manage == Manage::kSet) {
+    out += "\n[cipher_suites]\norder = " + List(p.suites.order, true) + "\n";
+  }
+  if (p.curves.manage == Manage::kReset) reset("curves");
+  if (p.curves.manage == Manage::kSet) {
+    out += "\n[curves]\norder = " + List(p.curves.order, false) + "\n";
+  }
+  if (p.legacy.manage == Manage::kReset) reset("legacy");
+  if (p.legacy.manage == Manage::kSet) {
+    out += "\n[legacy]\n";
+    LegacyToml(out, "ciphers", p.legacy.ciphers);
+    LegacyToml(out, "hashes", p.legacy.hashes);
+    LegacyToml(out, "key_exchange", p.legacy.key_exchange);
+  }
+  if (p.key_sizes.manage == Manage::kReset) reset("key_sizes");
+  if (p.key_sizes.manage == Manage::kSet) {
+    out += "\n[key_sizes]\n";
+    if (p.key_sizes.dh_server_min) {
+      out += "dh_server_min = " + std::to_string(*p.key_sizes.dh_server_min) + "\n";
+    }
+    if (p.key_sizes.dh_client_min) {
+      out += "dh_client_min = " + std::to_string(*p.key_sizes.dh_client_min) + "\n";
+    }
+    if (p.key_sizes.rsa_client_min) {
+      out += "rsa_client_min = " + std::to_string(*p.key_sizes.rsa_client_min) + "\n";
+    }
+  }
+  if (p.dotnet.manage == Manage::kReset) reset("dotnet");
+  if (p.dotnet.manage == Manage::kSet) {
+    out += "\n[dotnet]\n";
+    out += std::string("strong_crypto = ") + (p.dotnet.strong_crypto ? "true" : "false") + "\n";
+    out += std::string("system_default_tls_versions = ") +
+           (p.dotnet.system_default_tls_versions ? "true" : "false") + "\n";
+  }
+  if (p.fips.manage == Manage::kReset) reset("fips");
+  if (p.fips.manage == Manage::kSet) {
+    out += std::string("\n[fips]\nenabled = ") + (p.fips.enabled ? "true" : "false") + "\n";
+  }
+  if (p.logging.manage == Manage::kReset) reset("logging");
+  if (p.logging.manage == Manage::kSet) {
+    out += "\n[logging]\nevent_logging = " + std::to_string(p.logging.event_logging) + "\n";
+  }
+  return out;
+}
+
+std::string PolicyToJson(const Policy& p) {
+  nlohmann::ordered_json j;
+  j["policy"] = {{"name", p.name}};
+  if (!p.description.empty()) j["policy"]["description"] = p.description;
+  if (!p.cites.empty()) j["policy"]["cites"] = p.cites;
+  auto reset = nlohmann::ordered_json{{"reset", true}};
+  if (p.protocols.manage == Manage::kReset) j["protocols"] = reset;
+  if (p.protocols.manage == Manage::kSet) {
+    j["protocols"] = {
+        {"client", ProtocolNames(p.protocols.client)},
+        {"server", ProtocolNames(p.protocols.server)},
+        {"winhttp", p.protocols.winhttp},
+        {"wininet", p.protocols.wininet},
+        {"dotnet", p.protocols.dotnet},
+        {"tls13_on_older_os", p.protocols.drop_tls13_on_older_os ? "drop" : "refuse"}};
+  }
+  if (p.suites.manage == Manage::kReset) j["cipher_suites"] = reset;
+  if (p.suites.manage == Manage::kSet) j["cipher_suites"] = {{"order", p.suites.order}};
+  if (p.curves.manage == Manage::kReset) j["curves"] = reset;
+  if (p.curves.manage == Manage::kSet) j["curves"] = {{"order", p.curves.order}};
+  if (p.legacy.manage == Manage::kReset) j["legacy"] = reset;
+  if (p.legacy.manage == Manage::kSet) {
+    j["legacy"] = nlohmann::ordered_json::object();
+    if (!p.legacy.ciphers.empty()) j["legacy"]["ciphers"] = p.legacy.ciphers;
+    if (!p.legacy.hashes.empty()) j["legacy"]["hashes"] = p.legacy.hashes;
+    if (!p.legacy.key_exchange.empty()) j["legacy"]["key_exchange"] = p.legacy.key_exchange;
+  }
+  if (p.key_sizes.manage == Manage::kReset) j["key_sizes"] = reset;
+  if (p.key_sizes.manage == Manage::kSet) {
+    j["key_sizes"] = nlohmann::ordered_json::object();
+    if (p.key_sizes.dh_server_min) j["key_sizes"]["dh_server_min"] = *p.key_sizes.dh_server_min;
+    if (p.key_sizes.dh_client_min) j["key_sizes"]["dh_client_min"] = *p.key_sizes.dh_client_min;
+    if (p.key_sizes.rsa_client_min) j["key_sizes"]["rsa_client_min"] = *p.key_sizes.rsa_client_min;
+  }
+  if (p.dotnet.manage == Manage::kReset) j["dotnet"] = reset;
+  if (p.dotnet.manage == Manage::kSet) {
+    j["dotnet"] = {{"strong_crypto", p.dotnet.strong_crypto},
+                   {"system_default_tls_versions", p.dotnet.system_default_tls_versions}};
+  }
+  if (p.fips.manage == Manage::kReset) j["fips"] = reset;
+  if (p.fips.manage == Manage::kSet) j["fips"] = {{"enabled", p.fips.enabled}};
+  if (p.logging.manage == Manage::kReset) j["logging"] = reset;
+  if (p.logging.manage == Manage::kSet) j["logging"] = {{"event_logging", p.logging.event_logging}};
+  return j.dump(2);
+}
+
+}  // namespace secproto

@@ -1,0 +1,362 @@
+// The policy file, templates and compile rules (src/policy).
+#include "secproto/policy.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "secproto/suites.h"
+
+namespace secproto {
+namespace {
+
+Policy Parse(std::string_view text, std::string_view format = "toml") {
+  auto p = ParsePolicy(text, format, "test.toml");
+  EXPECT_TRUE(p) << (p ? "" : p.error().message);
+  return p ? *p : Policy{};
+}
+
+std::string ParseError(std::string_view text, std::string_view format = "toml") {
+  auto p = ParsePolicy(text, format, "test.toml");
+  EXPECT_FALSE(p);
+  if (p) return "";
+  EXPECT_EQ(p.error().kind, ErrorKind::kInput);
+  EXPECT_EQ(ExitCodeFor(p.error().kind), 2);
+  return p.error().message;
+}
+
+const RegChange* Find(const CompiledPolicy& c, std::string_view key_tail, std::string_view name,
+                      View view = View::k64) {
+  for (const RegChange& ch : c.changes) {
+    if (ch.view == view && ch.name == name && ch.key.ends_with(key_tail)) return &ch;
+  }
+  return nullptr;
+}
+
+std::string Sz(const RegValue& v) {
+  std::string out;
+  for (size_t i = 0; i + 1 < v.data.size(); i += 2) {
+    if (v.data[i] == 0 && v.data[i + 1] == 0) break;
+    out.push_back(static_cast<char>(v.data[i]));
+  }
+  return out;
+}
+
+TEST(PolicyFile, ParsesEverySection) {
+  Policy p = Parse(R"(
+[policy]
+name = "mine"
+cites = ["x"]
+[protocols]
+client = ["TLS 1.2"]
+server = ["tls1.2", "TLS 1.3"]
+wininet = false
+[cipher_suites]
+order = ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]
+[curves]
+order = ["NistP256"]
+[legacy]
+hashes = { "MD5" = false }
+[key_sizes]
+dh_server_min = 3072
+[dotnet]
+strong_crypto = true
+[fips]
+enabled = false
+[logging]
+event_logging = 7
+)");
+  EXPECT_EQ(p.name, "mine");
+  EXPECT_EQ(p.protocols.manage, Manage::kSet);
+  EXPECT_EQ(p.protocols.client.bits(), 0x800u);
+  EXPECT_EQ(p.protocols.server.bits(), 0x2800u);
+  EXPECT_FALSE(p.protocols.wininet);
+  EXPECT_TRUE(p.protocols.winhttp);
+  EXPECT_FALSE(p.protocols.drop_tls13_on_older_os);
+  EXPECT_EQ(p.suites.order.size(), 1u);
+  EXPECT_EQ(p.legacy.hashes.at("MD5"), false);
+  EXPECT_EQ(p.key_sizes.dh_server_min, 3072u);
+  EXPECT_FALSE(p.key_sizes.dh_client_min);
+  EXPECT_EQ(p.logging.event_logging, 7u);
+  EXPECT_EQ(p.fips.manage, Manage::kSet);
+}
+
+TEST(PolicyFile, AbsentSectionsAreLeftAlone) {
+  Policy p = Parse("[fips]\nenabled = true\n");
+  EXPECT_EQ(p.protocols.manage, Manage::kLeave);
+  EXPECT_EQ(p.suites.manage, Manage::kLeave);
+  EXPECT_EQ(p.fips.manage, Manage::kSet);
+}
+
+TEST(PolicyFile, ErrorsNameLineAndField) {
+  EXPECT_EQ(
+      ParseError("[protocols]\nclient = [\"TLS 1.2\"]\nserver = [\"TLS 1.5\"]\n").substr(0, 55),
+      "test.toml:3: protocols.server[0]: TLS 1.5 is not a prot");
+  std::string e = ParseError(
+      "[cipher_suites]\norder = [\n  \"TLS_AES_128_GCM_SHA256\",\n  "
+      "\"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA265\",\n]\n");
+  EXPECT_NE(e.find("test.toml:4: cipher_suites.order[1]: unknown cipher suite"), std::string::npos)
+      << e;
+  EXPECT_NE(e.find("did you mean 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'"), std::string::npos);
+  e = ParseError("[curves]\norder = [\"NistP265\"]\n");
+  EXPECT_NE(e.find("test.toml:2: curves.order[0]: unknown curve"), std::string::npos) << e;
+  e = ParseError("\n[logging]\nevent_loging = 1\n");
+  EXPECT_NE(e.find("test.toml:3: logging.event_loging: unknown field; did you mean "
+                   "'event_logging'?"),
+            std::string::npos)
+      << e;
+  e = ParseError("[logging]\nevent_logging = 9\n");
+  EXPECT_NE(e.find("logging.event_logging: must be between 0 and 7"), std::string::npos) << e;
+  e = ParseError("[legacy]\nciphers = { \"RC4 128/129\" = false }\n");
+  EXPECT_NE(e.find("test.toml:2: legacy.ciphers.\"RC4 128/129\": unknown key name; did you mean "
+                   "'RC4 128/128'?"),
+            std::string::npos)
+      << e;
+  e = ParseError("[cipher_suites]\norder = []\n");
+  EXPECT_NE(e.find("cipher_suites.order: an empty suite list stops all TLS"), std::string::npos)
+      << e;
+  e = ParseError("[fips]\nreset = true\nenabled = true\n");
+  EXPECT_NE(e.find("fips.reset: reset = true must be the section's only field"), std::string::npos)
+      << e;
+  e = ParseError("[protocols]\nclient = [\"TLS 1.2\"]\n");
+  EXPECT_NE(e.find("protocols.server: missing"), std::string::npos) << e;
+  e = ParseError("[protocols\n");
+  EXPECT_EQ(e.substr(0, 12), "test.toml:1:") << e;
+  e = ParseError("[dotnet]\nstrong_crypto = \"yes\"\n");
+  EXPECT_NE(e.find("test.toml:2: dotnet.strong_crypto: must be true or false"), std::string::npos)
+      << e;
+}
+
+TEST(PolicyFile, JsonSameShapeAndErrors) {
+  Policy p = Parse(R"({"protocols": {"client": ["TLS 1.2"], "server": ["TLS 1.2"]},
+                      "cipher_suites": {"order": ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]}})",
+                   "json");
+  EXPECT_EQ(p.protocols.client.bits(), 0x800u);
+  std::string e = ParseError(R"({"cipher_suites": {"order": ["TLS_BOGUS"]}})", "json");
+  EXPECT_NE(e.find("cipher_suites.order[0]: unknown cipher suite"), std::string::npos) << e;
+  e = ParseError("{\"fips\": ", "json");
+  EXPECT_NE(e.find("not valid JSON"), std::string::npos) << e;
+  e = ParseError(R"({"fips": {"enabled": null}})", "json");
+  EXPECT_NE(e.find("fips.enabled: null is not allowed"), std::string::npos) << e;
+}
+
+TEST(PolicyFile, TomlAndJsonRoundTrip) {
+  for (const std::string& name : TemplateNames()) {
+    SCOPED_TRACE(name);
+    auto p = LoadPolicy(name);
+    ASSERT_TRUE(p) << p.error().message;
+    Policy back = Parse(PolicyToToml(*p));
+    EXPECT_EQ(PolicyToToml(back), PolicyToToml(*p));
+    Policy from_json = Parse(PolicyToJson(*p), "json");
+    EXPECT_EQ(PolicyToToml(from_json), PolicyToToml(*p));
+  }
+}
+
+TEST(PolicyTemplates, ShippedFilesMatchTheBinary) {
+  std::vector<std::string> want = {"modern",    "intermediate", "old",
+                                   "pci-dss-4", "fips-140",     "os-default"};
+  EXPECT_EQ(TemplateNames(), want);
+  for (const std::string& name : want) {
+    std::ifstream in(std::string(SECPROTO_SOURCE_DIR) + "/policies/" + name + ".toml");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    ASSERT_TRUE(TemplateText(name));
+    EXPECT_EQ(ss.str(), *TemplateText(name)) << name;
+    auto p = LoadPolicy(name);
+    ASSERT_TRUE(p);
+    EXPECT_FALSE(p->cites.empty()) << name;
+    EXPECT_EQ(p->origin, "template:" + name);
+  }
+  auto missing = LoadPolicy("modrn");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("not a template (modern, intermediate"),
+            std::string::npos);
+}
+
+TEST(PolicyCompile, EveryTemplateCompilesForTheIssueOses) {
+  for (const std::string& name : TemplateNames()) {
+    auto p = LoadPolicy(name);
+    ASSERT_TRUE(p);
+    for (std::string_view os :
+         {"win7", "win81", "win10-22h2", "ws2016", "ws2019", "win11-24h2", "ws2022", "ws2025"}) {
+      SCOPED_TRACE(name + " on " + std::string(os));
+      auto c = CompilePolicy(*p, os);
+      EXPECT_TRUE(c) << c.error().message;
+      if (!c) continue;
+      EXPECT_FALSE(c->changes.empty());
+      for (const RegChange& ch : c->changes) {
+        // Enabled is 1 or 0, never 0xFFFFFFFF.
+        if (ch.name == "Enabled" && ch.value) {
+          EXPECT_LE(*ch.value->AsDword(), 1u);
+        }
+        // Only HKLM\SOFTWARE keys outside Policies have a 32-bit twin.
+        if (ch.view == View::k32) {
+          EXPECT_TRUE(ch.key.starts_with("HKLM\\SOFTWARE\\"));
+          EXPECT_FALSE(ch.key.starts_with("HKLM\\SOFTWARE\\Policies"));
+        }
+        EXPECT_FALSE(ch.why.empty());
+      }
+      const RegChange* f = Find(*c, "SSL\\00010002", "Functions");
+      ASSERT_NE(f, nullptr);
+      if (name == "os-default") {
+        EXPECT_FALSE(f->value);  // deleted: the OS default order returns
+      } else {
+        ASSERT_TRUE(f->value);
+        EXPECT_EQ(f->value->type, kRegSz);
+        EXPECT_LE(Sz(*f->value).size(), kMaxSuiteListChars);
+      }
+      EXPECT_EQ(f->effect, Effect::kReboot);
+    }
+  }
+}
+
+TEST(PolicyCompile, ModernPerOs) {
+  Policy p = *LoadPolicy("modern");
+  auto w10 = *CompilePolicy(p, "win10-22h2");
+  // No TLS 1.3 keys and no TLS 1.3 suites before Windows 11 / Server 2022.
+  EXPECT_EQ(Find(w10, "TLS 1.3\\Client", "Enabled"), nullptr);
+  std::string list = Sz(*Find(w10, "00010002", "Functions")->value);
+  EXPECT_EQ(list,
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,"
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+  EXPECT_EQ(*Find(w10, "TLS 1.0\\Server", "Enabled")->value, RegValue::Dword(0));
+  EXPECT_EQ(*Find(w10, "TLS 1.0\\Server", "DisabledByDefault")->value, RegValue::Dword(1));
+  EXPECT_EQ(*Find(w10, "TLS 1.2\\Client", "Enabled")->value, RegValue::Dword(1));
+  EXPECT_EQ(Find(w10, "TLS 1.2\\Client", "Enabled")->effect, Effect::kServiceRestart);
+  EXPECT_EQ(*Find(w10, "WinHttp", "DefaultSecureProtocols", View::k32)->value,
+            RegValue::Dword(0x800));
+  const RegChange* curves = Find(w10, "00010002", "EccCurves");
+  ASSERT_NE(curves, nullptr);
+  EXPECT_EQ(curves->value->type, kRegMultiSz);
+
+  auto w11 = *CompilePolicy(p, "win11-24h2");
+  EXPECT_EQ(*Find(w11, "TLS 1.3\\Server", "Enabled")->value, RegValue::Dword(1));
+  EXPECT_EQ(*Find(w11, "WinHttp", "DefaultSecureProtocols")->value, RegValue::Dword(0x2800));
+  EXPECT_TRUE(Sz(*Find(w11, "00010002", "Functions")->value)
+                  .starts_with("TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,"
+                               "TLS_CHACHA20_POLY1305_SHA256,"));
+  // The 24H2 page writes nistP256 in lower case: the OS's own spelling.
+  std::vector<uint8_t> d = Find(w11, "00010002", "EccCurves")->value->data;
+  std::string flat;
+  for (size_t i = 0; i < d.size(); i += 2) flat.push_back(d[i] ? static_cast<char>(d[i]) : '|');
+  EXPECT_EQ(flat, "curve25519|nistP256|nistP384||");
+
+  // Windows 7: suffixed ECDHE names, only the ECDSA GCM suites exist there.
+  auto w7 = *CompilePolicy(p, "win7");
+  EXPECT_EQ(Sz(*Find(w7, "00010002", "Functions")->value),
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256_P256,"
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256_P384,"
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384_P384");
+  EXPECT_EQ(Find(w7, "00010002", "EccCurves"), nullptr);
+  bool dropped_note = false;
+  for (const std::string& n : w7.notes) {
+    dropped_note |= n.starts_with("dropped TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+  }
+  EXPECT_TRUE(dropped_note);
+}
+
+TEST(PolicyCompile, Refusals) {
+  // TLS 1.3 on an older OS without "drop": refused unless insisted.
+  Policy p = Parse(
+      "[protocols]\nclient = [\"TLS 1.2\", \"TLS 1.3\"]\nserver = [\"TLS 1.2\"]\n"
+      "[cipher_suites]\norder = [\"TLS_AES_128_GCM_SHA256\", "
+      "\"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\"]\n");
+  auto c = CompilePolicy(p, "ws2019");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().code, "tls13-unsupported");
+  EXPECT_EQ(ExitCodeFor(c.error().kind), 2);
+  CompileOptions insist;
+  insist.allow_tls13_on_old_os = true;
+  // Insisting keeps the protocol, but the OS's page lists no TLS 1.3 suite, so
+  // a suite list leaves TLS 1.3 without one: still refused.
+  auto forced = CompilePolicy(p, "ws2019", insist);
+  ASSERT_FALSE(forced);
+  EXPECT_EQ(forced.error().code, "protocol-without-suite");
+  // Without a suite list it is written, with a note.
+  Policy protocols_only =
+      Parse("[protocols]\nclient = [\"TLS 1.2\", \"TLS 1.3\"]\nserver = [\"TLS 1.2\"]\n");
+  forced = CompilePolicy(protocols_only, "ws2019", insist);
+  ASSERT_TRUE(forced) << forced.error().message;
+  EXPECT_EQ(*Find(*forced, "TLS 1.3\\Client", "Enabled")->value, RegValue::Dword(1));
+  EXPECT_EQ(*Find(*forced, "TLS 1.3\\Server", "Enabled")->value, RegValue::Dword(0));
+  // WinHTTP gets no 0x2000 before Windows 11 / Server 2022.
+  EXPECT_EQ(*Find(*forced, "WinHttp", "DefaultSecureProtocols")->value, RegValue::Dword(0x800));
+  EXPECT_FALSE(forced->notes.empty());
+
+  // An enabled protocol with no suite.
+  p = Parse(
+      "[protocols]\nclient = [\"TLS 1.0\", \"TLS 1.2\"]\nserver = [\"TLS 1.2\"]\n"
+      "[cipher_suites]\norder = [\"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\"]\n");
+  c = CompilePolicy(p, "win10-22h2");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().code, "protocol-without-suite");
+  EXPECT_NE(c.error().message.find("TLS 1.0"), std::string::npos);
+
+  // TLS 1.3 enabled (Windows 11) without a TLS 1.3 suite.
+  p = Parse(
+      "[protocols]\nclient = [\"TLS 1.2\", \"TLS 1.3\"]\nserver = [\"TLS 1.2\", \"TLS 1.3\"]\n"
+      "[cipher_suites]\norder = [\"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\"]\n");
+  c = CompilePolicy(p, "win11-24h2");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().code, "protocol-without-suite");
+
+  // TLS 1.2 with only TLS 1.3 suites.
+  p = Parse(
+      "[protocols]\nclient = [\"TLS 1.2\", \"TLS 1.3\"]\nserver = [\"TLS 1.2\", \"TLS 1.3\"]\n"
+      "[cipher_suites]\norder = [\"TLS_AES_128_GCM_SHA256\"]\n");
+  c = CompilePolicy(p, "ws2022");
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("TLS 1.2"), std::string::npos);
+
+  // Nothing left on this OS: only suites Windows 10 lacks.
+  p = Parse("[cipher_suites]\norder = [\"TLS_AES_128_GCM_SHA256\"]\n");
+  c = CompilePolicy(p, "win10-22h2");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().code, "no-suite");
+
+  // Over 1,023 characters: every suite Windows 8.1 has is far more.
+  std::string all = "[cipher_suites]\norder = [";
+  for (const CipherSuiteInfo& s : AllCipherSuites()) {
+    if (!s.tls13 && !s.ssl2) all += "\"" + std::string(s.name) + "\",";
+  }
+  all += "]\n";
+  c = CompilePolicy(Parse(all), "win81");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().code, "suite-list-too-long");
+  EXPECT_NE(c.error().message.find("1,023"), std::string::npos);
+
+  // No protocol left for servers.
+  p = Parse(
+      "[protocols]\nclient = [\"TLS 1.2\"]\nserver = [\"TLS 1.3\"]\n"
+      "tls13_on_older_os = \"drop\"\n");
+  c = CompilePolicy(p, "win10-22h2");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().code, "no-protocol");
+
+  // Unknown OS.
+  c = CompilePolicy(p, "win95");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().code, "unknown-os");
+}
+
+TEST(PolicyCompile, OsDefaultDeletesEveryOverride) {
+  auto c = *CompilePolicy(*LoadPolicy("os-default"), "win10-22h2");
+  for (const RegChange& ch : c.changes) EXPECT_FALSE(ch.value) << ch.key << " " << ch.name;
+  EXPECT_NE(Find(c, "00010002", "Functions"), nullptr);
+  EXPECT_NE(Find(c, "00010002", "EccCurves"), nullptr);
+  EXPECT_NE(Find(c, "SSL 3.0\\Server", "DisabledByDefault"), nullptr);
+  EXPECT_NE(Find(c, "Ciphers\\RC4 128/128", "Enabled"), nullptr);
+  EXPECT_NE(Find(c, "v4.0.30319", "SchUseStrongCrypto", View::k32), nullptr);
+  EXPECT_NE(Find(c, "FipsAlgorithmPolicy", "Enabled"), nullptr);
+  EXPECT_NE(Find(c, "SCHANNEL", "EventLogging"), nullptr);
+}
+
+TEST(PolicyCompile, EffectNames) {
+  EXPECT_EQ(EffectName(Effect::kNextProcess), "next-process");
+  EXPECT_EQ(EffectName(Effect::kServiceRestart), "service-restart");
+  EXPECT_EQ(EffectName(Effect::kReboot), "reboot");
+}
+
+}  // namespace
+}  // namespace secproto
