@@ -2,6 +2,8 @@
 #include <iostream>
 
 #include "cli/common.h"
+#include "cli/policy_ops.h"
+#include "secproto/changeset.h"
 #include "secproto/protocols.h"
 #include "util/file.h"
 
@@ -342,8 +344,11 @@ const bool kRollback = RegisterCommand({
           e.kind = ErrorKind::kInput;
           return ReportError(e);
         }
-        auto backup = BackupFromJson(std::string_view(reinterpret_cast<const char*>(bytes->data()),
-                                                      bytes->size()));
+        std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+        if (IsChangeSetBackup(text)) {
+          return RunChangeSetRollback(o->backup, text, o->target, o->dry_run);
+        }
+        auto backup = BackupFromJson(text);
         if (!backup) return ReportError(backup.error());
         auto opened = OpenTargetFromFlags(o->target, o->dry_run);
         if (!opened) return ReportError(opened.error());

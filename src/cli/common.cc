@@ -6,6 +6,7 @@
 #include <map>
 
 #include "core/utf16.h"
+#include "secproto/changeset.h"
 #include "secproto/protocols.h"
 #include "util/system.h"
 
@@ -134,7 +135,10 @@ Expected<std::unique_ptr<RegistryBackend>> OpenTargetFromFlags(const TargetFlags
   opts.force_dirty = flags.force_dirty;
   opts.system_hive = flags.system_hive;
   opts.user_hive = flags.user_hive;
-  return OpenTarget(spec, opts);
+  auto opened = OpenTarget(spec, opts);
+  // A writer that finished or undid an interrupted two-hive commit says so.
+  for (const std::string& note : TakeRecoveryNotes()) std::cerr << "secproto: " << note << "\n";
+  return opened;
 }
 
 std::string ArchitectureName(Architecture a) {
