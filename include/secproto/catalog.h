@@ -1,0 +1,82 @@
+// Per-OS TLS facts as data: the cipher suites each Windows version has, their
+// default order, the curves and their default order, and SCHANNEL's server
+// defaults beside the client defaults of the OS catalog (secproto/explain.h).
+// Each part names its source (a Microsoft page title) and its confidence.
+#ifndef SECPROTO_CATALOG_H_
+#define SECPROTO_CATALOG_H_
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "secproto/error.h"
+#include "secproto/explain.h"
+#include "secproto/suites.h"
+
+namespace secproto {
+
+/// One cipher suite as one OS has it.
+struct OsSuite {
+  const CipherSuiteInfo* suite = nullptr;  ///< the core table's row
+  std::string windows_name;  ///< as this OS names it: "..._P256" on Windows 7/8/8.1
+  bool enabled = false;      ///< in the default enabled list
+  bool strong = false;       ///< allowed by SCH_USE_STRONG_CRYPTO on this OS
+  uint32_t protocols = 0;    ///< protocol bits the page gives for this OS
+  bool explicit_only = false;  ///< used only when an application asks for it (NULL, SSL 2.0)
+  bool psk = false;            ///< a PSK suite (used only when an application asks for PSK)
+  /// Approved for FIPS mode per NIST SP 800-52 Rev. 2 section 3.3.1 (AES with
+  /// SHA-1/SHA-2, non-export): Microsoft's pages dropped their FIPS column as
+  /// "misleading" and point there. Confidence: infer.
+  bool fips = false;
+};
+
+/// One curve / supported group as one OS has it.
+struct OsCurve {
+  const CurveInfo* curve = nullptr;
+  std::string windows_name;  ///< as this OS's page writes it ("NistP256", "nistP256")
+  bool enabled = false;      ///< in the default order
+  bool fips = false;         ///< "Available in FIPS mode" on the page
+};
+
+/// The TLS catalog row of one OS id.
+struct OsTlsInfo {
+  std::string os_id;
+
+  /// False for an OS with no Microsoft per-OS suite page (Server 2008 SP2):
+  /// the suite lists are empty and compile refuses to write a suite order.
+  bool has_suites = false;
+  std::vector<OsSuite> suites;  ///< enabled ones first in default order, then the rest
+  std::string suites_source;    ///< "TLS Cipher Suites in Windows 10 v22H2"
+  Confidence suites_confidence = Confidence::kDoc;
+  std::string suites_note;      ///< e.g. the Server 2022 23H2 change; empty when none
+  /// Whether the OS names ECDHE suites with a curve suffix (Windows 7, 8, 8.1).
+  bool curve_suffixes = false;
+
+  /// Whether the OS reads an ECC curve order (EccCurves), Windows 10 on.
+  bool curve_order_setting = false;
+  std::vector<OsCurve> curves;  ///< enabled ones first in default order, then the rest
+  std::string curves_source;
+  Confidence curves_confidence = Confidence::kDoc;
+
+  /// SCHANNEL server defaults when no key exists, indexed by Protocol.
+  std::array<SchannelDefault, 6> schannel_server{};
+  std::string schannel_source;  ///< "Protocols in TLS/SSL (Schannel SSP)"
+
+  /// The default enabled suites' Windows names in order.
+  std::vector<std::string> DefaultSuiteOrder() const;
+  /// The default curve order.
+  std::vector<std::string> DefaultCurveOrder() const;
+  /// The OS's row for a core suite, or nullptr when the OS lacks it. On an
+  /// OS with curve suffixes the unsuffixed base is found through any suffix.
+  const OsSuite* FindSuite(const CipherSuiteInfo& suite) const;
+  /// The OS's row for a curve, or nullptr.
+  const OsCurve* FindCurve(const CurveInfo& curve) const;
+};
+
+/// The TLS row for an OS id of the OS catalog (kUsage "unknown-os" otherwise).
+Expected<OsTlsInfo> FindOsTls(std::string_view os_id);
+
+}  // namespace secproto
+
+#endif  // SECPROTO_CATALOG_H_
