@@ -1,6 +1,7 @@
 // A list of registry changes applied to one target as one change: planned
 // (a diff against the target), applied all-or-nothing and idempotently, and
-// recorded in one backup that `secproto rollback` restores exactly.
+// recorded in one backup that `secproto rollback` restores exactly. The
+// changes (RegChange, Effect) come from CompilePolicy (secproto/policy.h).
 #ifndef SECPROTO_CHANGESET_H_
 #define SECPROTO_CHANGESET_H_
 
@@ -10,29 +11,10 @@
 #include <vector>
 
 #include "secproto/error.h"
+#include "secproto/policy.h"
 #include "secproto/registry.h"
 
 namespace secproto {
-
-#ifndef SECPROTO_POLICY_REGCHANGE_DEFINED
-#define SECPROTO_POLICY_REGCHANGE_DEFINED
-/// What a change needs before Windows uses it ("Transport Layer Security
-/// (TLS) registry settings", "Manage Transport Layer Security (TLS)").
-enum class Effect { kNextProcess, kServiceRestart, kReboot };
-
-/// One value to write or delete.
-struct RegChange {
-  View view = View::k64;
-  std::string key;                ///< logical, "HKLM\\SYSTEM\\CurrentControlSet\\..."
-  std::string name;               ///< value name
-  std::optional<RegValue> value;  ///< nullopt: delete the value
-  Effect effect = Effect::kNextProcess;
-  std::string why;                ///< what asked for it, for plan output
-};
-#endif
-
-/// "next-process", "service-restart", "reboot".
-std::string_view EffectName(Effect e);
 
 /// One change compared with the target.
 struct PlannedChange {

@@ -10,10 +10,7 @@
 #include "secproto/changeset.h"
 #include "secproto/explain.h"
 #include "util/file.h"
-#if __has_include("secproto/policy.h")
 #include "secproto/policy.h"
-#define SECPROTO_HAVE_POLICY_COMPILER 1
-#endif
 
 namespace secproto::cli {
 namespace {
