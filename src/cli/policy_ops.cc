@@ -95,7 +95,7 @@ Expected<std::string> ResolveOs(const std::string& os_flag, RegistryBackend& bac
 }
 
 Expected<Compiled> Compile(const std::string& policy, const std::string& os_flag,
-                           RegistryBackend& backend) {
+                           [[maybe_unused]] RegistryBackend& backend) {
   SECPROTO_ASSIGN_OR_RETURN(list, ReadChangeList(policy));
   if (list) return std::move(*list);
 #ifdef SECPROTO_HAVE_POLICY_COMPILER
