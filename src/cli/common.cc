@@ -101,6 +101,10 @@ int Main(int argc, char** argv) {
     chosen = subs.front();
     if (runners.count(chosen) && chosen->get_subcommands().empty()) break;
   }
+  // A command with nested subcommands of its own (`policy apply`) runs
+  // through its own runner, which dispatches.
+  for (CLI::App* a = chosen; a && !runners.count(a); a = a->get_parent()) chosen = a->get_parent();
+  if (!chosen) chosen = &app;
   auto it = runners.find(chosen);
   if (it == runners.end() || !it->second) {
     return ReportError(Error::Usage("choose a subcommand (see secproto --help)"));

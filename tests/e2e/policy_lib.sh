@@ -12,7 +12,7 @@ make_image() {
   printf '%s\n' 'add Microsoft' 'cd Microsoft' 'add Windows NT' 'cd Windows NT' \
     'add CurrentVersion' 'cd CurrentVersion' 'setval 3' 'CurrentBuild' "string:$build" \
     'InstallationType' "string:$itype" 'ProductName' 'string:Windows test image' \
-    'cd /' 'add Wow6432Node' 'commit' | hivexsh -w "$d/SOFTWARE" >/dev/null || return 1
+    'cd ..' 'cd ..' 'cd ..' 'add Wow6432Node' 'commit' | hivexsh -w "$d/SOFTWARE" >/dev/null || return 1
   printf '%s\n' 'add Select' 'cd Select' 'setval 1' 'Current' 'dword:00000001' 'cd ..' \
     'add ControlSet001' 'add ControlSet002' 'commit' | hivexsh -w "$d/SYSTEM" >/dev/null || return 1
 }
