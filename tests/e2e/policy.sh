@@ -21,7 +21,7 @@ C=img/Windows/System32/config
 python3 "$HERE/policy_changes.py" 0 c0.json && python3 "$HERE/policy_changes.py" 1 c1.json || exit 1
 export_hive $C/SOFTWARE s0 && export_hive $C/SYSTEM y0
 SCH='ControlSet001\Control\SecurityProviders\SCHANNEL'
-SUI='Policies\Microsoft\Cryptography\Configuration\SSL\00010002'
+SUI='Policies/Microsoft/Cryptography/Configuration/SSL/00010002'
 
 # --- plan -----------------------------------------------------------------------
 $B policy plan c0.json --target image:img >plan.txt; rc=$?
@@ -44,7 +44,7 @@ check "apply: exit 0" test $rc = 0
 check "apply: TLS 1.2 client on (hivexget)" test "$(hget $C/SYSTEM "$SCH\\Protocols\\TLS 1.2\\Client" Enabled)" = 1
 check "apply: TLS 1.0 server off" test "$(hget $C/SYSTEM "$SCH\\Protocols\\TLS 1.0\\Server" Enabled)" = 0
 check "apply: suite list as one REG_SZ (reglookup)" bash -c \
-  "reglookup -p '/$SUI' $C/SOFTWARE | grep -q '/Functions,SZ,TLS_AES_256_GCM_SHA384\\\\,TLS_AES_128'"
+  "reglookup -p '/$SUI' $C/SOFTWARE | grep -q '/Functions,SZ,TLS_AES_256_GCM_SHA384%2CTLS_AES_128_GCM_SHA256%2C'"
 check "apply: curves as REG_MULTI_SZ (reglookup)" bash -c "reglookup -p '/$SUI' $C/SOFTWARE | grep -q '/EccCurves,MULTI_SZ,'"
 check "apply: .NET in the 32-bit view" test \
   "$(hget $C/SOFTWARE 'Wow6432Node\Microsoft\.NETFramework\v4.0.30319' SchUseStrongCrypto)" = 1
@@ -124,7 +124,7 @@ check "hive: without SYSTEM: exit 3, names --system-hive" bash -c "test $rc = 3 
 $B policy apply c0.json --target mem: >/dev/null; rc=$?
 check "mem: apply" test $rc = 0
 $B policy apply c0.json --target reg:out.reg >/dev/null; rc=$?
-check "reg: apply writes a .reg file" bash -c "test $rc = 0 && grep -q 'TLS 1.2\\\\Client' out.reg"
+check "reg: apply writes a .reg file" bash -c "test $rc = 0 && iconv -f utf-16le -t utf-8 out.reg | grep -q 'TLS 1.2.Client'"
 $B policy check c0.json --target reg:out.reg >/dev/null; rc=$?
 check "reg: check after apply: compliant" test $rc = 0
 

@@ -21,6 +21,7 @@ make_image() {
 hget() {
   hivexget "$1" "$2" "$3" 2>/dev/null || echo missing
 }
+export -f hget
 
 # Full, sorted exports of a hive by two independent readers.
 export_hive() {
