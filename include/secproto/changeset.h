@@ -43,7 +43,7 @@ Expected<Plan> PlanChanges(RegistryBackend& backend, const std::vector<RegChange
 /// One value's state before a change set, enough to restore it exactly.
 struct ChangeSetEntry {
   View view = View::k64;
-  std::string key;                ///< logical key
+  std::string key;  ///< logical key
   std::string name;
   std::optional<RegValue> value;  ///< nullopt: the value did not exist
 };

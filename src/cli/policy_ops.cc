@@ -9,8 +9,8 @@
 #include "core/utf16.h"
 #include "secproto/changeset.h"
 #include "secproto/explain.h"
-#include "util/file.h"
 #include "secproto/policy.h"
+#include "util/file.h"
 
 namespace secproto::cli {
 namespace {
@@ -27,9 +27,9 @@ Expected<Effect> ParseEffect(std::string_view s) {
   if (s == "next-process") return Effect::kNextProcess;
   if (s == "service-restart") return Effect::kServiceRestart;
   if (s == "reboot") return Effect::kReboot;
-  return Fail(Error::Input("unknown effect '" + std::string(s) +
-                               "' (next-process, service-restart, reboot)",
-                           "bad-changes"));
+  return Fail(Error::Input(
+      "unknown effect '" + std::string(s) + "' (next-process, service-restart, reboot)",
+      "bad-changes"));
 }
 
 // {"format":"secproto-changes","version":1,"changes":[{"view":"64","key",
@@ -52,8 +52,10 @@ Expected<std::optional<Compiled>> ReadChangeList(const std::string& path) {
     for (const Json& x : j.at("changes")) {
       RegChange rc;
       std::string view = x.value("view", "64");
-      if (view == "32") rc.view = View::k32;
-      else if (view != "64") return bad("view must be 64 or 32");
+      if (view == "32")
+        rc.view = View::k32;
+      else if (view != "64")
+        return bad("view must be 64 or 32");
       rc.key = x.at("key").get<std::string>();
       rc.name = x.at("name").get<std::string>();
       if (!x.value("delete", false)) {
@@ -88,10 +90,11 @@ Expected<std::string> ResolveOs(const std::string& os_flag, RegistryBackend& bac
     auto det = DetectOs(*facts);
     if (det) return det->os.id;
   }
-  return Fail(Error::Usage(backend.Describe() + " does not say which Windows it is (no usable "
-                               "CurrentBuild under SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion); "
-                               "pass --os ID (see `secproto os list`)",
-                           "no-os"));
+  return Fail(Error::Usage(
+      backend.Describe() + " does not say which Windows it is (no usable "
+                           "CurrentBuild under SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion); "
+                           "pass --os ID (see `secproto os list`)",
+      "no-os"));
 }
 
 Expected<Compiled> Compile(const std::string& policy, const std::string& os_flag,
@@ -287,9 +290,9 @@ int RunApply(const ApplyOptions& o) {
     if (!backup) return ReportError(backup.error());
     auto wrote = WriteFileAtomically(o.backup, ChangeSetBackupToJson(*backup));
     if (!wrote) {
-      return ReportError(Error::Io("cannot write the backup, so nothing was changed: " +
-                                       wrote.error().message,
-                                   "backup-failed"));
+      return ReportError(
+          Error::Io("cannot write the backup, so nothing was changed: " + wrote.error().message,
+                    "backup-failed"));
     }
   }
   auto result = ApplyPlan(*backend, *plan);
@@ -325,8 +328,8 @@ int RunApply(const ApplyOptions& o) {
   std::cout << (o.dry_run ? "would write " : "wrote ") << result->written << " value(s); "
             << EffectAdvice(*plan) << "\n";
   if (!o.backup.empty() && !o.dry_run) {
-    std::cout << "backup: " << o.backup << " (undo: secproto rollback " << o.backup
-              << " --target " << backend->Describe() << ")\n";
+    std::cout << "backup: " << o.backup << " (undo: secproto rollback " << o.backup << " --target "
+              << backend->Describe() << ")\n";
   }
   return kExitOk;
 }
@@ -335,9 +338,10 @@ int RunApply(const ApplyOptions& o) {
 
 int RunRecover(const TargetFlags& target) {
   if (target.target.empty()) {
-    return ReportError(Error::Usage("policy recover needs --target (image:DIR, or hive:SOFTWARE "
-                                    "--system-hive SYSTEM)",
-                                    "no-target"));
+    return ReportError(
+        Error::Usage("policy recover needs --target (image:DIR, or hive:SOFTWARE "
+                     "--system-hive SYSTEM)",
+                     "no-target"));
   }
   // Opening a hive pair for writing finishes or undoes an interrupted commit.
   TargetOptions opts;
@@ -349,8 +353,10 @@ int RunRecover(const TargetFlags& target) {
   std::vector<std::string> notes = TakeRecoveryNotes();
   std::string action = "none";
   for (const std::string& n : notes) {
-    if (n.rfind("finished", 0) == 0) action = "finished";
-    else if (n.rfind("undid", 0) == 0 && action == "none") action = "undone";
+    if (n.rfind("finished", 0) == 0)
+      action = "finished";
+    else if (n.rfind("undid", 0) == 0 && action == "none")
+      action = "undone";
   }
   if (G().json) {
     PrintJson(Json{{"target", (*opened)->Describe()},
@@ -392,15 +398,15 @@ void AddPolicyOpsSubcommands(CLI::App& policy, std::vector<PolicySubcommand>& ou
       ->required();
   apply->add_option("--os", a->os, "The OS id to compile for (default: detected from the target)");
   AddTargetFlags(*apply, a->target);
-  apply->add_option("--backup", a->backup,
-                    "Write a backup of every value it touches here first (undo: secproto rollback)");
+  apply->add_option(
+      "--backup", a->backup,
+      "Write a backup of every value it touches here first (undo: secproto rollback)");
   apply->add_flag("--dry-run,-n", a->dry_run, "Show what would change, write nothing");
   out.push_back({apply, [a]() { return RunApply(*a); }});
 
   auto r = std::make_shared<TargetFlags>();
   CLI::App* recover = policy.add_subcommand(
-      "recover",
-      "Finish or undo an apply to an image's SOFTWARE+SYSTEM pair that was interrupted");
+      "recover", "Finish or undo an apply to an image's SOFTWARE+SYSTEM pair that was interrupted");
   AddTargetFlags(*recover, *r);
   out.push_back({recover, [r]() { return RunRecover(*r); }});
 }

@@ -4,10 +4,9 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <utility>
-
-#include <nlohmann/json.hpp>
 
 #include "registry/pair_journal.h"
 #include "util/time.h"
@@ -317,13 +316,17 @@ Expected<ChangeSetBackup> ChangeSetBackupFromJson(std::string_view text) {
     for (const Json& v : j["values"]) {
       ChangeSetEntry e;
       std::string view = v.at("view").get<std::string>();
-      if (view == "64") e.view = View::k64;
-      else if (view == "32") e.view = View::k32;
-      else return bad("unknown view '" + view + "'");
+      if (view == "64")
+        e.view = View::k64;
+      else if (view == "32")
+        e.view = View::k32;
+      else
+        return bad("unknown view '" + view + "'");
       e.key = v.at("key").get<std::string>();
       e.name = v.at("name").get<std::string>();
       std::vector<std::string> parts = SplitKey(e.key);
-      if (parts.size() < 2 || !(KeyNameEquals(parts[0], "HKLM") || KeyNameEquals(parts[0], "HKCU"))) {
+      if (parts.size() < 2 ||
+          !(KeyNameEquals(parts[0], "HKLM") || KeyNameEquals(parts[0], "HKCU"))) {
         return bad("key " + e.key + " is not under HKLM or HKCU");
       }
       if (v.at("value_existed").get<bool>()) {
@@ -344,8 +347,10 @@ Expected<ChangeSetBackup> ChangeSetBackupFromJson(std::string_view text) {
       bool on_path = std::any_of(touched.begin(), touched.end(), [&](const std::string& t) {
         return t == lk || t.rfind(lk + "\\", 0) == 0;
       });
-      if (!on_path) return bad("created_keys entry " + key + " is not on the path of a value it restores");
-      if (SplitKey(key).size() <= RootParts(SplitKey(key))) return bad("created_keys entry " + key + " is a root");
+      if (!on_path)
+        return bad("created_keys entry " + key + " is not on the path of a value it restores");
+      if (SplitKey(key).size() <= RootParts(SplitKey(key)))
+        return bad("created_keys entry " + key + " is a root");
       b.created_keys.push_back(std::move(key));
     }
     return b;

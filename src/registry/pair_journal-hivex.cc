@@ -1,6 +1,4 @@
 // The two-hive intent journal; see pair_journal.h for the protocol.
-#include "registry/pair_journal.h"
-
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -10,10 +8,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <thread>
 
-#include <nlohmann/json.hpp>
-
+#include "registry/pair_journal.h"
 #include "util/file.h"
 
 namespace secproto {
@@ -174,7 +172,8 @@ void PairJournal::Renamed(size_t index) {
 
 Status PairJournal::Finish() {
   for (const Hive& l : links_) {
-    if (unlink(l.temp.c_str()) != 0 && errno != ENOENT) return Fail(ErrnoError(errno, "unlink", l.temp));
+    if (unlink(l.temp.c_str()) != 0 && errno != ENOENT)
+      return Fail(ErrnoError(errno, "unlink", l.temp));
   }
   if (unlink(journal_.c_str()) != 0 && errno != ENOENT) {
     return Fail(ErrnoError(errno, "unlink", journal_));
@@ -191,7 +190,9 @@ Status RecoverPairBeforeOpen(const std::string& describe, const std::string& sof
     return Fail(Error::Target(
         describe + " holds an interrupted apply (intent journal " + journal +
             "): its SOFTWARE and SYSTEM hives may be one old and one new; run `secproto policy "
-            "recover --target " + describe + "` to finish it (if another secproto process is "
+            "recover --target " +
+            describe +
+            "` to finish it (if another secproto process is "
             "committing right now, retry when it is done)",
         "interrupted-apply"));
   }
@@ -205,8 +206,10 @@ Status RecoverPairBeforeOpen(const std::string& describe, const std::string& sof
   // Under the locks: a journal seen before may have been finished meanwhile.
   if (Exists(journal)) {
     SECPROTO_ASSIGN_OR_RETURN(renamed, Finish(journal));
-    AddRecoveryNote("finished an interrupted apply on " + describe + ": the intent journal was "
-                    "complete, so the new hives were put in place (" + std::to_string(renamed) +
+    AddRecoveryNote("finished an interrupted apply on " + describe +
+                    ": the intent journal was "
+                    "complete, so the new hives were put in place (" +
+                    std::to_string(renamed) +
                     " renamed now, the rest had been renamed before the interruption)");
     return {};
   }
@@ -220,7 +223,8 @@ Status RecoverPairBeforeOpen(const std::string& describe, const std::string& sof
     leftovers += CountStaleTemps(h);
   }
   if (leftovers) {
-    AddRecoveryNote("undid an interrupted apply on " + describe + ": it stopped before its intent "
+    AddRecoveryNote("undid an interrupted apply on " + describe +
+                    ": it stopped before its intent "
                     "journal was written, so both hives are still the old ones; removed " +
                     std::to_string(leftovers) + " leftover file(s)");
   }

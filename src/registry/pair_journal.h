@@ -33,8 +33,8 @@ class PairJournal {
   };
   /// Steps 2 and 3. `anchor` is the SOFTWARE hive the journal sits beside.
   static Expected<std::unique_ptr<PairJournal>> Begin(const std::string& anchor,
-                                                     const std::string& describe,
-                                                     const std::vector<Hive>& hives);
+                                                      const std::string& describe,
+                                                      const std::vector<Hive>& hives);
   /// Called after hive `index` was renamed. Test hook: with
   /// SECPROTO_TEST_PAIR_PAUSE_MS set, sleeps after the first rename so that
   /// tests/e2e/policy_crash.sh can kill a process between the two renames.

@@ -1,6 +1,7 @@
+#include "secproto/changeset.h"
+
 #include <gtest/gtest.h>
 
-#include "secproto/changeset.h"
 #include "secproto/testing.h"
 
 namespace secproto {
@@ -9,15 +10,17 @@ namespace {
 const std::string kTls12 =
     "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS "
     "1.2\\Client";
-const std::string kSuites = "HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002";
+const std::string kSuites =
+    "HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002";
 const std::string kNet = "HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319";
 
 std::vector<RegChange> Changes() {
   return {
       {View::k64, kTls12, "Enabled", RegValue::Dword(1), Effect::kServiceRestart, "tls1.2 on"},
       {View::k64, kTls12, "DisabledByDefault", RegValue::Dword(0), Effect::kServiceRestart, ""},
-      {View::k64, kSuites, "Functions", RegValue::String("TLS_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256"),
-       Effect::kReboot, "suite order"},
+      {View::k64, kSuites, "Functions",
+       RegValue::String("TLS_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256"), Effect::kReboot,
+       "suite order"},
       {View::k64, kNet, "SchUseStrongCrypto", RegValue::Dword(1), Effect::kNextProcess, ""},
       {View::k32, kNet, "SchUseStrongCrypto", RegValue::Dword(1), Effect::kNextProcess, ""},
       {View::k64, kNet, "Obsolete", std::nullopt, Effect::kNextProcess, ""},
@@ -61,7 +64,8 @@ TEST(ChangeSet, ApplyCommitsOnceAndIsIdempotent) {
 TEST(ChangeSet, RollbackRestoresTypesAbsenceAndCreatedKeys) {
   MemBackend mem(Architecture::k64Bit);
   ASSERT_TRUE(mem.SetValue(View::k64, kNet, "Obsolete", RegValue{kRegBinary, {1, 2, 3}}));
-  ASSERT_TRUE(mem.SetValue(View::k64, kTls12, "Enabled", RegValue{kRegDword, {0xff, 0xff, 0xff, 0xff}}));
+  ASSERT_TRUE(
+      mem.SetValue(View::k64, kTls12, "Enabled", RegValue{kRegDword, {0xff, 0xff, 0xff, 0xff}}));
   ASSERT_TRUE(mem.Commit());
   std::string before = MemBackend::Dump(mem.committed());
   auto plan = PlanChanges(mem, Changes());
