@@ -222,6 +222,16 @@ Status RecoverPairBeforeOpen(const std::string& describe, const std::string& sof
     }
     leftovers += CountStaleTemps(h);
   }
+  // Temp files of a journal whose atomic write was interrupted.
+  std::error_code ec;
+  std::string jprefix = "." + std::filesystem::path(journal).filename().string() + ".secproto-";
+  for (const auto& e : std::filesystem::directory_iterator(DirOf(journal), ec)) {
+    std::string name = e.path().filename().string();
+    if (name.rfind(jprefix, 0) == 0 && name.size() == jprefix.size() + 6) {
+      std::filesystem::remove(e.path(), ec);
+      ++leftovers;
+    }
+  }
   if (leftovers) {
     AddRecoveryNote("undid an interrupted apply on " + describe +
                     ": it stopped before its intent "

@@ -77,6 +77,9 @@ def reg_value(t, data):
 def write_reg(path, entries, prefix):
     keys = {}
     for e in entries:
+        parts = e[0].split("\\")
+        for i in range(1, len(parts)):  # hivexregedit needs every parent key first
+            keys.setdefault("\\".join(parts[:i]), [])
         keys.setdefault(e[0], []).append(e[1:])
     with open(path, "w", encoding="utf-8") as f:
         f.write("Windows Registry Editor Version 5.00\n\n")
