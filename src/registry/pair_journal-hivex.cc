@@ -198,6 +198,28 @@ Status RecoverPairBeforeOpen(const std::string& describe, const std::string& sof
   }
   std::vector<std::string> hives = {software};
   if (!system.empty()) hives.push_back(system);
+  // Lock only when a commit left something of its own; stale temp files
+  // alone are removed by HiveFile under its lock (counted here for the note).
+  bool leftover_links = has_journal;
+  for (const std::string& h : hives) leftover_links = leftover_links || Exists(LinkPath(h));
+  if (!leftover_links) {
+    std::error_code ec;
+    std::string jprefix = "." + std::filesystem::path(journal).filename().string() + ".secproto-";
+    for (const auto& e : std::filesystem::directory_iterator(DirOf(journal), ec)) {
+      if (e.path().filename().string().rfind(jprefix, 0) == 0) leftover_links = true;
+    }
+  }
+  if (!leftover_links) {
+    int stale = 0;
+    for (const std::string& h : hives) stale += CountStaleTemps(h);
+    if (stale && !system.empty()) {
+      AddRecoveryNote("undid an interrupted apply on " + describe +
+                      ": it stopped before its intent journal was written, so both hives are "
+                      "still the old ones; removed " +
+                      std::to_string(stale) + " leftover file(s)");
+    }
+    return {};
+  }
   std::vector<std::unique_ptr<FileLock>> locks;
   for (const std::string& h : hives) {
     SECPROTO_ASSIGN_OR_RETURN(lock, FileLock::Acquire(h, kLockTimeoutMs));
