@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "cli/policy_ops.h"
 #include "core/utf16.h"
 
 namespace secproto::cli {
@@ -40,7 +41,7 @@ std::vector<std::string> Strings(const RegValue& v) {
 }
 
 const bool kPolicy = RegisterCommand(
-    {"policy", "The whole Windows TLS stack as one policy (show, compile, ...)", 60,
+    {"policy", "The whole Windows TLS stack as one policy: show, compile, plan, apply, check, recover", 60,
      [](CLI::App& app) -> std::function<int()> {
        app.require_subcommand(1);
        auto runs = std::make_shared<std::vector<std::pair<CLI::App*, std::function<int()>>>>();
@@ -51,6 +52,9 @@ const bool kPolicy = RegisterCommand(
          CLI::App* sub = app.add_subcommand(c.name, c.help);
          runs->emplace_back(sub, c.setup(*sub));
        }
+       std::vector<PolicySubcommand> ops;
+       AddPolicyOpsSubcommands(app, ops);
+       for (PolicySubcommand& s : ops) runs->emplace_back(s.app, std::move(s.run));
        app.footer(
            "Templates: modern, intermediate, old, pci-dss-4, fips-140, os-default "
            "(docs/POLICY.md).\nExamples:\n  secproto policy show modern\n"

@@ -5,6 +5,8 @@
 #include "cli/backup_guard.h"
 #include "cli/cli_text.h"
 #include "cli/common.h"
+#include "cli/policy_ops.h"
+#include "secproto/changeset.h"
 #include "secproto/protocols.h"
 #include "util/file.h"
 
@@ -397,8 +399,11 @@ const bool kRollback = RegisterCommand({
           e.kind = ErrorKind::kInput;
           return ReportError(e);
         }
-        auto backup = BackupFromJson(std::string_view(reinterpret_cast<const char*>(bytes->data()),
-                                                      bytes->size()));
+        std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+        if (IsChangeSetBackup(text)) {
+          return RunChangeSetRollback(o->backup, text, o->target, o->dry_run);
+        }
+        auto backup = BackupFromJson(text);
         if (!backup) return ReportError(backup.error());
         std::vector<std::string> roots;
         for (const BackupView& bv : backup->views) {

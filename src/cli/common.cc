@@ -8,6 +8,7 @@
 #include "cli/cli_text.h"
 #include "cli/version.h"
 #include "core/utf16.h"
+#include "secproto/changeset.h"
 #include "secproto/protocols.h"
 #include "secproto/services.h"
 #include "util/system.h"
@@ -198,6 +199,8 @@ Expected<std::unique_ptr<RegistryBackend>> OpenTargetFromFlags(
       std::cerr << "secproto: note: " << n << "\n";
     }
   }
+  // A writer that finished or undid an interrupted two-hive commit says so.
+  for (const std::string& note : TakeRecoveryNotes()) std::cerr << "secproto: " << note << "\n";
   return opened;
 }
 

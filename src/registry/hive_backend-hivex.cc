@@ -26,6 +26,7 @@
 #include <set>
 #include <thread>
 
+#include "registry/pair_journal.h"
 #include "registry/regf.h"
 #include "secproto/registry.h"
 #include "util/file.h"
@@ -274,6 +275,8 @@ class HiveFile {
   }
 
   bool changed() const { return changed_; }
+  /// The prepared new hive, "" before Prepare().
+  std::string temp_path() const { return temp_ ? temp_->path() : std::string(); }
 
   // Writes the changed hive to a temp file beside the original and checks it
   // reads back. The original is not touched; Publish() renames.
@@ -675,16 +678,34 @@ class HiveBackend : public RegistryBackend {
   bool IsTransactional() const override { return true; }
 
   // Each changed hive is written and verified before any is renamed, so a
-  // failure while writing leaves every file unchanged. Renames of two hives
-  // are two steps: a crash between them can leave one hive updated.
+  // failure while writing leaves every file unchanged. Two or more renames
+  // go through the intent journal (registry/pair_journal.h).
   Status Commit() override {
     std::vector<HiveFile*> hives;
     for (HiveFile* f : {software_.get(), system_.get(), user_.get()}) {
       if (f && f->changed()) hives.push_back(f);
     }
     for (HiveFile* f : hives) SECPROTO_TRY(f->Prepare());
+    // More than one hive: an intent journal makes the renames one step.
+    std::unique_ptr<PairJournal> journal;
+    if (hives.size() > 1) {
+      std::vector<PairJournal::Hive> pair;
+      for (HiveFile* f : hives) pair.push_back({f->temp_path(), f->path()});
+      SECPROTO_ASSIGN_OR_RETURN(j, PairJournal::Begin(software_->path(), describe_, pair));
+      journal = std::move(j);
+    }
     TEST_PauseBeforePublish();
-    for (HiveFile* f : hives) SECPROTO_TRY(f->Publish());
+    for (size_t i = 0; i < hives.size(); ++i) {
+      Status published = hives[i]->Publish();
+      if (!published && journal) {
+        Error e = published.error();
+        e.message += "; run `secproto policy recover --target " + describe_ + "` to finish the commit";
+        return Fail(e);
+      }
+      SECPROTO_TRY(published);
+      if (journal) journal->Renamed(i);
+    }
+    if (journal) SECPROTO_TRY(journal->Finish());
     return {};
   }
 
@@ -827,6 +848,7 @@ Expected<std::unique_ptr<RegistryBackend>> OpenHives(std::string describe,
                                                      const std::string& system_path,
                                                      const std::string& user_path,
                                                      const TargetOptions& options) {
+  SECPROTO_TRY(RecoverPairBeforeOpen(describe, software_path, system_path, options.read_only));
   SECPROTO_ASSIGN_OR_RETURN(software, HiveFile::Open(software_path, "SOFTWARE", options));
   std::unique_ptr<HiveFile> system, user;
   std::string control_set;

@@ -1,0 +1,453 @@
+// secproto policy plan / apply / check / recover, and rollback of a change-set
+// backup. A POLICY is a policy file or template (compiled for the target's OS)
+// or a compiled change list ({"format":"secproto-changes", ...}).
+#include "cli/policy_ops.h"
+
+#include <filesystem>
+#include <iostream>
+
+#include "core/utf16.h"
+#include "secproto/changeset.h"
+#include "secproto/explain.h"
+#include "secproto/policy.h"
+#include "util/file.h"
+
+namespace secproto::cli {
+namespace {
+
+// --- the changes to make ------------------------------------------------------
+
+struct Compiled {
+  std::string os_id;  ///< "" for a change list
+  std::vector<RegChange> changes;
+  std::vector<std::string> notes;
+};
+
+Expected<Effect> ParseEffect(std::string_view s) {
+  if (s == "next-process") return Effect::kNextProcess;
+  if (s == "service-restart") return Effect::kServiceRestart;
+  if (s == "reboot") return Effect::kReboot;
+  return Fail(Error::Input(
+      "unknown effect '" + std::string(s) + "' (next-process, service-restart, reboot)",
+      "bad-changes"));
+}
+
+// {"format":"secproto-changes","version":1,"changes":[{"view":"64","key",
+// "name","type":4,"data":"01000000"} | {..., "delete":true}, "effect","why"]}
+Expected<std::optional<Compiled>> ReadChangeList(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return std::optional<Compiled>();
+  SECPROTO_ASSIGN_OR_RETURN(bytes, ReadFileBytes(path));
+  Json j = Json::parse(bytes.begin(), bytes.end(), nullptr, false);
+  if (j.is_discarded() || !j.is_object() || j.value("format", "") != "secproto-changes") {
+    return std::optional<Compiled>();
+  }
+  auto bad = [&](const std::string& why) {
+    return Fail(Error::Input(path + ": not a valid change list: " + why, "bad-changes"));
+  };
+  if (j.value("version", 0) != 1) return bad("unsupported version");
+  Compiled c;
+  c.os_id = j.value("os", "");
+  try {
+    for (const Json& x : j.at("changes")) {
+      RegChange rc;
+      std::string view = x.value("view", "64");
+      if (view == "32")
+        rc.view = View::k32;
+      else if (view != "64")
+        return bad("view must be 64 or 32");
+      rc.key = x.at("key").get<std::string>();
+      rc.name = x.at("name").get<std::string>();
+      if (!x.value("delete", false)) {
+        RegValue v;
+        v.type = x.at("type").get<uint32_t>();
+        std::string hex = x.at("data").get<std::string>();
+        if (hex.size() % 2) return bad("odd-length data at " + rc.key);
+        for (size_t i = 0; i < hex.size(); i += 2) {
+          v.data.push_back(static_cast<uint8_t>(std::stoul(hex.substr(i, 2), nullptr, 16)));
+        }
+        rc.value = std::move(v);
+      }
+      SECPROTO_ASSIGN_OR_RETURN(effect, ParseEffect(x.value("effect", "next-process")));
+      rc.effect = effect;
+      rc.why = x.value("why", "");
+      c.changes.push_back(std::move(rc));
+    }
+  } catch (const std::exception& e) {
+    return bad(std::string("a field is missing or has the wrong type (") + e.what() + ")");
+  }
+  return std::optional<Compiled>(std::move(c));
+}
+
+// The OS to compile for: --os, or the one the target says it is.
+Expected<std::string> ResolveOs(const std::string& os_flag, RegistryBackend& backend) {
+  if (!os_flag.empty()) {
+    SECPROTO_ASSIGN_OR_RETURN(os, FindOs(os_flag));
+    return os.id;
+  }
+  auto facts = ReadOsFacts(backend);
+  if (facts) {
+    auto det = DetectOs(*facts);
+    if (det) return det->os.id;
+  }
+  return Fail(Error::Usage(
+      backend.Describe() + " does not say which Windows it is (no usable "
+                           "CurrentBuild under SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion); "
+                           "pass --os ID (see `secproto os list`)",
+      "no-os"));
+}
+
+Expected<Compiled> Compile(const std::string& policy, const std::string& os_flag,
+                           RegistryBackend& backend) {
+  SECPROTO_ASSIGN_OR_RETURN(list, ReadChangeList(policy));
+  if (list) return std::move(*list);
+  SECPROTO_ASSIGN_OR_RETURN(p, LoadPolicy(policy));
+  SECPROTO_ASSIGN_OR_RETURN(os, ResolveOs(os_flag, backend));
+  SECPROTO_ASSIGN_OR_RETURN(cp, CompilePolicy(p, os));
+  // A 32-bit OS has no Wow6432Node view: its copies are not written.
+  auto arch = backend.DetectArchitecture();
+  if (arch && *arch == Architecture::k32Bit) {
+    std::erase_if(cp.changes, [](const RegChange& c) { return c.view == View::k32; });
+  }
+  return Compiled{cp.os_id, std::move(cp.changes), std::move(cp.notes)};
+}
+
+// --- output ---------------------------------------------------------------------
+
+std::string HiveOf(const std::string& key) {
+  std::vector<std::string> parts = SplitKey(key);
+  if (parts.size() >= 2 && KeyNameEquals(parts[0], "HKLM")) return parts[1];
+  return parts.empty() ? "" : parts[0];
+}
+
+std::string ValueText(const std::optional<RegValue>& v) {
+  if (!v) return "missing";
+  std::string t = RegTypeName(v->type);
+  if (auto d = v->AsDword()) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, " 0x%08x (%u)", *d, *d);
+    return t + buf;
+  }
+  if (v->type == kRegSz || v->type == kRegExpandSz || v->type == kRegMultiSz) {
+    auto s = Utf16LeToUtf8(v->data.data(), v->data.size());
+    if (s) {
+      std::string text;
+      for (char c : *s) text += c == '\0' ? '|' : c;
+      while (!text.empty() && text.back() == '|') text.pop_back();
+      if (v->type == kRegMultiSz) {
+        for (char& c : text) {
+          if (c == '|') c = ',';
+        }
+        return t + " [" + text + "]";
+      }
+      return t + " \"" + text + "\"";
+    }
+  }
+  return t + " " + v->HexData();
+}
+
+Json ChangeJson(const PlannedChange& pc) {
+  const RegChange& c = pc.change;
+  Json j;
+  j["view"] = std::string(ViewName(c.view));
+  j["hive"] = HiveOf(c.key);
+  j["key"] = c.key;
+  j["physical_key"] = PhysicalKey(c.view, c.key);
+  j["name"] = c.name;
+  j["action"] = pc.action;
+  j["key_exists"] = pc.key_exists;
+  j["current"] = ValueJson(pc.current);
+  j["new"] = ValueJson(c.value);
+  j["effect"] = std::string(EffectName(c.effect));
+  j["why"] = c.why;
+  return j;
+}
+
+Json PlanJson(const Plan& plan, bool only_needed) {
+  Json list = Json::array();
+  for (const PlannedChange& pc : plan.changes) {
+    if (!only_needed || pc.needed()) list.push_back(ChangeJson(pc));
+  }
+  return list;
+}
+
+Json EffectJson(const Plan& plan) {
+  auto e = plan.strongest_effect();
+  return e ? Json(std::string(EffectName(*e))) : Json(nullptr);
+}
+
+void PrintPlan(const Plan& plan, std::string_view verb) {
+  std::string last_group;
+  for (const PlannedChange& pc : plan.changes) {
+    if (!pc.needed()) continue;
+    std::string group = "  " + HiveOf(pc.change.key) + ", view " +
+                        std::string(ViewName(pc.change.view)) + ": " +
+                        PhysicalKey(pc.change.view, pc.change.key);
+    if (group != last_group) {
+      std::cout << group << (pc.key_exists ? "" : "  (key missing)") << "\n";
+      last_group = group;
+    }
+    std::cout << "    " << pc.change.name << ": " << verb << " " << pc.action << ": "
+              << ValueText(pc.current) << " -> " << ValueText(pc.change.value) << "  ["
+              << EffectName(pc.change.effect) << "]\n";
+  }
+}
+
+std::string EffectAdvice(const Plan& plan) {
+  auto e = plan.strongest_effect();
+  if (!e) return "";
+  switch (*e) {
+    case Effect::kNextProcess:
+      return "takes effect in processes started from now on";
+    case Effect::kServiceRestart:
+      return "takes effect when the services using TLS restart (a reboot is safest)";
+    case Effect::kReboot:
+      return "takes effect after the next reboot";
+  }
+  return "";
+}
+
+Json Notes(const std::vector<std::string>& notes) { return Json(notes); }
+
+// --- plan / check ---------------------------------------------------------------
+
+struct PlanOptions {
+  std::string policy;
+  std::string os;
+  TargetFlags target;
+};
+
+int RunPlanOrCheck(const PlanOptions& o, bool check) {
+  auto backend = OpenTargetFromFlags(o.target, /*read_only=*/true);
+  if (!backend) return ReportError(backend.error());
+  auto compiled = Compile(o.policy, o.os, **backend);
+  if (!compiled) return ReportError(compiled.error());
+  auto plan = PlanChanges(**backend, compiled->changes);
+  if (!plan) return ReportError(plan.error());
+  bool needed = plan->changes_anything();
+  if (G().json) {
+    Json j;
+    j["target"] = (*backend)->Describe();
+    j["operation"] = check ? "policy-check" : "policy-plan";
+    j["policy"] = o.policy;
+    j["os"] = compiled->os_id.empty() ? Json(nullptr) : Json(compiled->os_id);
+    if (check) j["compliant"] = !needed;
+    j["changes_needed"] = std::count_if(plan->changes.begin(), plan->changes.end(),
+                                        [](const PlannedChange& c) { return c.needed(); });
+    j["effect"] = EffectJson(*plan);
+    j[check ? "drift" : "changes"] = PlanJson(*plan, check);
+    j["notes"] = Notes(compiled->notes);
+    PrintJson(j);
+  } else if (!G().quiet) {
+    std::cout << (*backend)->Describe() << ": policy " << o.policy
+              << (compiled->os_id.empty() ? "" : " for " + compiled->os_id) << "\n";
+    for (const std::string& n : compiled->notes) std::cout << "  note: " << n << "\n";
+    if (!needed) {
+      std::cout << (check ? "compliant: every value already matches the policy\n"
+                          : "nothing to change: the target already matches the policy\n");
+    } else {
+      if (check) std::cout << "drift: these values differ from the policy\n";
+      PrintPlan(*plan, check ? "needs" : "would");
+      if (!check) std::cout << "then: " << EffectAdvice(*plan) << "\n";
+    }
+  }
+  return needed ? kExitDrift : kExitOk;
+}
+
+// --- apply ---------------------------------------------------------------------------
+
+struct ApplyOptions {
+  std::string policy;
+  std::string os;
+  TargetFlags target;
+  std::string backup;
+  bool dry_run = false;
+};
+
+int RunApply(const ApplyOptions& o) {
+  if (!o.backup.empty() && !o.dry_run) {
+    std::error_code ec;
+    if (std::filesystem::exists(o.backup, ec)) {
+      return ReportError(Error::Usage("the backup file " + o.backup +
+                                          " exists already; give a new file name (a backup is "
+                                          "never overwritten)",
+                                      "backup-exists"));
+    }
+  }
+  auto opened = OpenTargetFromFlags(o.target, o.dry_run);
+  if (!opened) return ReportError(opened.error());
+  std::unique_ptr<RegistryBackend> backend = std::move(*opened);
+  if (o.dry_run) backend = NewDryRunBackend(std::move(backend));
+  auto compiled = Compile(o.policy, o.os, *backend);
+  if (!compiled) return ReportError(compiled.error());
+  auto plan = PlanChanges(*backend, compiled->changes);
+  if (!plan) return ReportError(plan.error());
+  if (!o.backup.empty() && !o.dry_run) {
+    auto backup = TakeChangeSetBackup(*backend, *plan);
+    if (!backup) return ReportError(backup.error());
+    auto wrote = WriteFileAtomically(o.backup, ChangeSetBackupToJson(*backup));
+    if (!wrote) {
+      return ReportError(
+          Error::Io("cannot write the backup, so nothing was changed: " + wrote.error().message,
+                    "backup-failed"));
+    }
+  }
+  auto result = ApplyPlan(*backend, *plan);
+  if (!result) return ReportError(result.error());
+  if (o.dry_run) result->committed = false;
+  if (G().json) {
+    Json j;
+    j["target"] = backend->Describe();
+    j["operation"] = "policy-apply";
+    j["policy"] = o.policy;
+    j["os"] = compiled->os_id.empty() ? Json(nullptr) : Json(compiled->os_id);
+    j["dry_run"] = o.dry_run;
+    j["changed"] = result->changed;
+    j["committed"] = result->committed;
+    j["written"] = result->written;
+    j["effect"] = EffectJson(*plan);
+    j["changes"] = PlanJson(*plan, true);
+    j["backup"] = o.backup.empty() || o.dry_run ? Json(nullptr) : Json(o.backup);
+    j["notes"] = Notes(compiled->notes);
+    PrintJson(j);
+    return kExitOk;
+  }
+  if (G().quiet) return kExitOk;
+  std::cout << (o.dry_run ? "dry run, nothing written: " : "") << backend->Describe()
+            << ": apply policy " << o.policy
+            << (compiled->os_id.empty() ? "" : " for " + compiled->os_id) << "\n";
+  for (const std::string& n : compiled->notes) std::cout << "  note: " << n << "\n";
+  if (!result->changed) {
+    std::cout << "unchanged: the target already matches the policy, nothing was written\n";
+    return kExitOk;
+  }
+  PrintPlan(*plan, o.dry_run ? "would" : "did");
+  std::cout << (o.dry_run ? "would write " : "wrote ") << result->written << " value(s); "
+            << EffectAdvice(*plan) << "\n";
+  if (!o.backup.empty() && !o.dry_run) {
+    std::cout << "backup: " << o.backup << " (undo: secproto rollback " << o.backup << " --target "
+              << backend->Describe() << ")\n";
+  }
+  return kExitOk;
+}
+
+// --- recover -------------------------------------------------------------------------
+
+int RunRecover(const TargetFlags& target) {
+  if (target.target.empty()) {
+    return ReportError(
+        Error::Usage("policy recover needs --target (image:DIR, or hive:SOFTWARE "
+                     "--system-hive SYSTEM)",
+                     "no-target"));
+  }
+  // Opening a hive pair for writing finishes or undoes an interrupted commit.
+  TargetOptions opts;
+  opts.force_dirty = target.force_dirty;
+  opts.system_hive = target.system_hive;
+  opts.user_hive = target.user_hive;
+  auto opened = OpenTarget(target.target, opts);
+  if (!opened) return ReportError(opened.error());
+  std::vector<std::string> notes = TakeRecoveryNotes();
+  std::string action = "none";
+  for (const std::string& n : notes) {
+    if (n.rfind("finished", 0) == 0)
+      action = "finished";
+    else if (n.rfind("undid", 0) == 0 && action == "none")
+      action = "undone";
+  }
+  if (G().json) {
+    PrintJson(Json{{"target", (*opened)->Describe()},
+                   {"operation", "policy-recover"},
+                   {"action", action},
+                   {"notes", Notes(notes)}});
+  } else if (!G().quiet) {
+    if (notes.empty()) {
+      std::cout << (*opened)->Describe() << ": nothing to recover (no interrupted apply)\n";
+    }
+    for (const std::string& n : notes) std::cout << n << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddPolicyOpsSubcommands(CLI::App& policy, std::vector<PolicySubcommand>& out) {
+  auto add_plan = [&](const char* name, const char* help, bool check) {
+    auto o = std::make_shared<PlanOptions>();
+    CLI::App* sub = policy.add_subcommand(name, help);
+    sub->add_option("POLICY", o->policy, "A policy file, a template name, or a change list")
+        ->required();
+    sub->add_option("--os", o->os, "The OS id to compile for (default: detected from the target)");
+    AddTargetFlags(*sub, o->target);
+    out.push_back({sub, [o, check]() { return RunPlanOrCheck(*o, check); }});
+  };
+  add_plan("plan",
+           "Every value the policy would change on the target, per hive and view, and what each "
+           "needs to take effect (exit 1 when something would change)",
+           false);
+  add_plan("check", "Exit 0 when the target complies with the policy, 1 with the drifting values",
+           true);
+
+  auto a = std::make_shared<ApplyOptions>();
+  CLI::App* apply = policy.add_subcommand(
+      "apply", "Write the policy to the target as one change (idempotent, all-or-nothing)");
+  apply->add_option("POLICY", a->policy, "A policy file, a template name, or a change list")
+      ->required();
+  apply->add_option("--os", a->os, "The OS id to compile for (default: detected from the target)");
+  AddTargetFlags(*apply, a->target);
+  apply->add_option(
+      "--backup", a->backup,
+      "Write a backup of every value it touches here first (undo: secproto rollback)");
+  apply->add_flag("--dry-run,-n", a->dry_run, "Show what would change, write nothing");
+  out.push_back({apply, [a]() { return RunApply(*a); }});
+
+  auto r = std::make_shared<TargetFlags>();
+  CLI::App* recover = policy.add_subcommand(
+      "recover", "Finish or undo an apply to an image's SOFTWARE+SYSTEM pair that was interrupted");
+  AddTargetFlags(*recover, *r);
+  out.push_back({recover, [r]() { return RunRecover(*r); }});
+}
+
+int RunChangeSetRollback(const std::string& backup_path, std::string_view backup_text,
+                         const TargetFlags& target, bool dry_run) {
+  auto backup = ChangeSetBackupFromJson(backup_text);
+  if (!backup) return ReportError(backup.error());
+  auto opened = OpenTargetFromFlags(target, dry_run);
+  if (!opened) return ReportError(opened.error());
+  std::unique_ptr<RegistryBackend> backend = std::move(*opened);
+  if (dry_run) backend = NewDryRunBackend(std::move(backend));
+  auto r = RestoreChangeSetBackup(*backend, *backup);
+  if (!r) return ReportError(r.error());
+  if (dry_run) r->committed = false;
+  if (G().json) {
+    Json j;
+    j["target"] = backend->Describe();
+    j["operation"] = "rollback";
+    j["kind"] = "changeset";
+    j["backup"] = backup_path;
+    j["backup_target"] = backup->target;
+    j["backup_created"] = backup->created;
+    j["dry_run"] = dry_run;
+    j["changed"] = r->changed;
+    j["committed"] = r->committed;
+    j["written"] = r->written;
+    j["keys_removed"] = r->keys_removed;
+    j["changes"] = PlanJson(r->plan, true);
+    PrintJson(j);
+    return kExitOk;
+  }
+  if (G().quiet) return kExitOk;
+  std::cout << (dry_run ? "dry run, nothing written: " : "") << backend->Describe()
+            << ": rollback to " << backup_path << " (taken " << backup->created << " from "
+            << backup->target << ")\n";
+  if (!r->changed) {
+    std::cout << "unchanged: the target already matches the backup\n";
+    return kExitOk;
+  }
+  PrintPlan(r->plan, dry_run ? "would" : "did");
+  std::cout << (dry_run ? "would restore " : "restored ") << r->written << " value(s), removed "
+            << r->keys_removed << " key(s) the apply had created\n";
+  return kExitOk;
+}
+
+}  // namespace secproto::cli

@@ -1,0 +1,350 @@
+// Plan, apply and restore a list of registry changes as one change.
+#include "secproto/changeset.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <utility>
+
+#include "registry/pair_journal.h"
+#include "util/time.h"
+
+namespace secproto {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// The identity of a value on the target: two views of a shared key are one.
+std::string Identity(View view, std::string_view key, std::string_view name) {
+  return Lower(PhysicalKey(view, key)) + "\n" + Lower(name);
+}
+
+// The leading parts of a key that name its root ("HKLM\\SOFTWARE" is two).
+size_t RootParts(const std::vector<std::string>& parts) {
+  return !parts.empty() && KeyNameEquals(parts[0], "HKLM") ? 2 : 1;
+}
+
+std::string ActionFor(const std::optional<RegValue>& current, const std::optional<RegValue>& want) {
+  if (!want) return current ? "delete" : "absent";
+  if (!current) return "create";
+  if (*current == *want) return "unchanged";
+  return current->type != want->type ? "replace-type" : "update";
+}
+
+int Rank(Effect e) {
+  switch (e) {
+    case Effect::kNextProcess:
+      return 0;
+    case Effect::kServiceRestart:
+      return 1;
+    case Effect::kReboot:
+      return 2;
+  }
+  return 2;
+}
+
+std::optional<std::vector<uint8_t>> FromHex(std::string_view hex) {
+  if (hex.size() % 2) return std::nullopt;
+  auto nib = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::vector<uint8_t> out;
+  out.reserve(hex.size() / 2);
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    int hi = nib(hex[i]), lo = nib(hex[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<uint8_t>(hi * 16 + lo));
+  }
+  return out;
+}
+
+// Keys on the physical path of `key` that do not exist, shallowest first.
+Status MissingKeys(RegistryBackend& backend, View view, std::string_view key,
+                   std::vector<std::string>& out, std::set<std::string>& seen) {
+  std::vector<std::string> parts = SplitKey(PhysicalKey(view, key));
+  size_t root = RootParts(parts);
+  std::string prefix;
+  bool missing = false;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    prefix += (i ? "\\" : "") + parts[i];
+    if (i < root) continue;
+    if (!missing) {
+      SECPROTO_ASSIGN_OR_RETURN(e, backend.KeyExists(View::k64, prefix));
+      missing = !e;
+    }
+    if (missing && seen.insert(Lower(prefix)).second) out.push_back(prefix);
+  }
+  return {};
+}
+
+size_t Depth(const std::string& key) { return SplitKey(key).size(); }
+
+std::vector<std::string>& RecoveryNotes() {
+  static std::vector<std::string> notes;
+  return notes;
+}
+
+}  // namespace
+
+void AddRecoveryNote(std::string note) { RecoveryNotes().push_back(std::move(note)); }
+
+std::vector<std::string> TakeRecoveryNotes() { return std::exchange(RecoveryNotes(), {}); }
+
+bool Plan::changes_anything() const {
+  return std::any_of(changes.begin(), changes.end(),
+                     [](const PlannedChange& c) { return c.needed(); });
+}
+
+std::optional<Effect> Plan::strongest_effect() const {
+  std::optional<Effect> best;
+  for (const PlannedChange& c : changes) {
+    if (!c.needed()) continue;
+    if (!best || Rank(c.change.effect) > Rank(*best)) best = c.change.effect;
+  }
+  return best;
+}
+
+Expected<Plan> PlanChanges(RegistryBackend& backend, const std::vector<RegChange>& changes) {
+  Plan plan;
+  plan.target = backend.Describe();
+  // The last change of each value wins; keep the list order of the winners.
+  std::map<std::string, size_t> last;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    last[Identity(changes[i].view, changes[i].key, changes[i].name)] = i;
+  }
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const RegChange& c = changes[i];
+    if (last[Identity(c.view, c.key, c.name)] != i) continue;
+    PlannedChange pc;
+    pc.change = c;
+    SECPROTO_ASSIGN_OR_RETURN(exists, backend.KeyExists(c.view, c.key));
+    pc.key_exists = exists;
+    if (exists) {
+      SECPROTO_ASSIGN_OR_RETURN(v, backend.GetValue(c.view, c.key, c.name));
+      pc.current = std::move(v);
+    }
+    pc.action = ActionFor(pc.current, c.value);
+    plan.changes.push_back(std::move(pc));
+  }
+  return plan;
+}
+
+Expected<ChangeSetBackup> TakeChangeSetBackup(RegistryBackend& backend, const Plan& plan) {
+  ChangeSetBackup b;
+  b.target = backend.Describe();
+  b.created = FormatUtcNow("%Y-%m-%dT%H:%M:%SZ");
+  std::set<std::string> seen;
+  for (const PlannedChange& pc : plan.changes) {
+    if (!pc.needed()) continue;
+    b.values.push_back(ChangeSetEntry{pc.change.view, pc.change.key, pc.change.name, pc.current});
+    if (pc.change.value && !pc.key_exists) {
+      SECPROTO_TRY(MissingKeys(backend, pc.change.view, pc.change.key, b.created_keys, seen));
+    }
+  }
+  return b;
+}
+
+Expected<ChangeSetResult> ApplyPlan(RegistryBackend& backend, const Plan& plan) {
+  ChangeSetResult result;
+  result.plan = plan;
+  SECPROTO_ASSIGN_OR_RETURN(backup, TakeChangeSetBackup(backend, plan));
+  result.backup = backup;
+  if (!plan.changes_anything()) return result;
+  ChangeSetBackup done = backup;
+  done.values.clear();
+  for (const PlannedChange& pc : plan.changes) {
+    if (!pc.needed()) continue;
+    const RegChange& c = pc.change;
+    Status s = c.value ? backend.SetValue(c.view, c.key, c.name, *c.value)
+                       : backend.DeleteValue(c.view, c.key, c.name);
+    if (!s) {
+      Error err = s.error();
+      err.message = c.key + "\\" + c.name + ": " + err.message;
+      if (backend.IsTransactional()) {
+        err.message += "; nothing was written";
+      } else {
+        // The failed write may have created keys or half-written: restore it too.
+        done.values.push_back(ChangeSetEntry{c.view, c.key, c.name, pc.current});
+        auto restored = RestoreChangeSetBackup(backend, done);
+        err.message += restored ? "; the values already written were restored"
+                                : "; restoring the values already written failed too: " +
+                                      restored.error().message;
+      }
+      return Fail(err);
+    }
+    done.values.push_back(ChangeSetEntry{c.view, c.key, c.name, pc.current});
+    ++result.written;
+  }
+  result.changed = true;
+  Status committed = backend.Commit();
+  if (!committed) {
+    Error err = committed.error();
+    if (backend.IsTransactional()) err.message += "; the target was left unchanged";
+    return Fail(err);
+  }
+  result.committed = true;
+  return result;
+}
+
+Expected<ChangeSetResult> ApplyChanges(RegistryBackend& backend,
+                                       const std::vector<RegChange>& changes) {
+  SECPROTO_ASSIGN_OR_RETURN(plan, PlanChanges(backend, changes));
+  return ApplyPlan(backend, plan);
+}
+
+Expected<ChangeSetResult> RestoreChangeSetBackup(RegistryBackend& backend,
+                                                 const ChangeSetBackup& backup) {
+  ChangeSetResult result;
+  result.backup = backup;
+  result.plan.target = backend.Describe();
+  for (const ChangeSetEntry& e : backup.values) {
+    PlannedChange pc;
+    pc.change.view = e.view;
+    pc.change.key = e.key;
+    pc.change.name = e.name;
+    pc.change.value = e.value;
+    pc.change.why = "restore from backup";
+    SECPROTO_ASSIGN_OR_RETURN(exists, backend.KeyExists(e.view, e.key));
+    pc.key_exists = exists;
+    if (exists) {
+      SECPROTO_ASSIGN_OR_RETURN(v, backend.GetValue(e.view, e.key, e.name));
+      pc.current = std::move(v);
+    }
+    pc.action = ActionFor(pc.current, e.value);
+    if (pc.needed()) {
+      SECPROTO_TRY(e.value ? backend.SetValue(e.view, e.key, e.name, *e.value)
+                           : backend.DeleteValue(e.view, e.key, e.name));
+      ++result.written;
+      result.changed = true;
+    }
+    result.plan.changes.push_back(std::move(pc));
+  }
+  std::vector<std::string> keys = backup.created_keys;
+  std::stable_sort(keys.begin(), keys.end(),
+                   [](const std::string& a, const std::string& b) { return Depth(a) > Depth(b); });
+  for (const std::string& k : keys) {
+    SECPROTO_ASSIGN_OR_RETURN(exists, backend.KeyExists(View::k64, k));
+    if (!exists) continue;
+    SECPROTO_TRY(backend.DeleteKeyIfEmpty(View::k64, k));
+    SECPROTO_ASSIGN_OR_RETURN(still, backend.KeyExists(View::k64, k));
+    if (!still) {
+      ++result.keys_removed;
+      result.changed = true;
+    }
+  }
+  if (result.changed) {
+    SECPROTO_TRY(backend.Commit());
+    result.committed = true;
+  }
+  return result;
+}
+
+// --- backup JSON -------------------------------------------------------------
+
+std::string ChangeSetBackupToJson(const ChangeSetBackup& b) {
+  Json j;
+  j["format"] = "secproto-backup";
+  j["version"] = 2;
+  j["kind"] = "changeset";
+  j["target"] = b.target;
+  j["created"] = b.created;
+  Json values = Json::array();
+  for (const ChangeSetEntry& e : b.values) {
+    Json v;
+    v["view"] = std::string(ViewName(e.view));
+    v["key"] = e.key;
+    v["name"] = e.name;
+    v["value_existed"] = e.value.has_value();
+    if (e.value) {
+      v["type"] = e.value->type;
+      v["type_name"] = RegTypeName(e.value->type);
+      v["data"] = e.value->HexData();
+    }
+    values.push_back(std::move(v));
+  }
+  j["values"] = std::move(values);
+  j["created_keys"] = b.created_keys;
+  return j.dump(2) + "\n";
+}
+
+bool IsChangeSetBackup(std::string_view text) {
+  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return false;
+  auto f = j.find("format");
+  auto k = j.find("kind");
+  return f != j.end() && *f == "secproto-backup" && k != j.end() && *k == "changeset";
+}
+
+Expected<ChangeSetBackup> ChangeSetBackupFromJson(std::string_view text) {
+  auto bad = [](const std::string& why) {
+    return Fail(Error::Input("not a secproto change-set backup: " + why, "bad-backup"));
+  };
+  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return bad("not valid JSON");
+  try {
+    if (j.value("format", "") != "secproto-backup") return bad("\"format\" is not secproto-backup");
+    if (j.value("version", 0) != 2) return bad("unsupported version");
+    if (j.value("kind", "") != "changeset") return bad("\"kind\" is not changeset");
+    ChangeSetBackup b;
+    b.target = j.value("target", "");
+    b.created = j.value("created", "");
+    if (!j.contains("values") || !j["values"].is_array()) return bad("no \"values\" array");
+    std::set<std::string> touched;  // physical keys the backup restores values in
+    for (const Json& v : j["values"]) {
+      ChangeSetEntry e;
+      std::string view = v.at("view").get<std::string>();
+      if (view == "64")
+        e.view = View::k64;
+      else if (view == "32")
+        e.view = View::k32;
+      else
+        return bad("unknown view '" + view + "'");
+      e.key = v.at("key").get<std::string>();
+      e.name = v.at("name").get<std::string>();
+      std::vector<std::string> parts = SplitKey(e.key);
+      if (parts.size() < 2 ||
+          !(KeyNameEquals(parts[0], "HKLM") || KeyNameEquals(parts[0], "HKCU"))) {
+        return bad("key " + e.key + " is not under HKLM or HKCU");
+      }
+      if (v.at("value_existed").get<bool>()) {
+        RegValue rv;
+        rv.type = v.at("type").get<uint32_t>();
+        auto data = FromHex(v.at("data").get<std::string>());
+        if (!data) return bad("data of " + e.key + "\\" + e.name + " is not hex");
+        rv.data = std::move(*data);
+        e.value = std::move(rv);
+      }
+      touched.insert(Lower(PhysicalKey(e.view, e.key)));
+      b.values.push_back(std::move(e));
+    }
+    for (const Json& k : j.value("created_keys", Json::array())) {
+      std::string key = k.get<std::string>();
+      // A rollback removes only keys on the path of a value it restores.
+      std::string lk = Lower(key);
+      bool on_path = std::any_of(touched.begin(), touched.end(), [&](const std::string& t) {
+        return t == lk || t.rfind(lk + "\\", 0) == 0;
+      });
+      if (!on_path)
+        return bad("created_keys entry " + key + " is not on the path of a value it restores");
+      if (SplitKey(key).size() <= RootParts(SplitKey(key)))
+        return bad("created_keys entry " + key + " is a root");
+      b.created_keys.push_back(std::move(key));
+    }
+    return b;
+  } catch (const Json::exception& e) {
+    return bad(std::string("a field is missing or has the wrong type (") + e.what() + ")");
+  }
+}
+
+}  // namespace secproto

@@ -1,0 +1,30 @@
+# Shared by the policy end-to-end tests and bench/policy_apply_bench.sh.
+# Needs $B (the secproto binary).
+
+# make_image DIR [CURRENTBUILD] [INSTALLATIONTYPE]: DIR/Windows/System32/config
+# with a 64-bit SOFTWARE hive that says which Windows it is and a SYSTEM hive
+# with Select\Current = 1 and ControlSet001.
+make_image() {
+  local d=$1/Windows/System32/config build=${2:-19045} itype=${3:-Client}
+  mkdir -p "$d"
+  "$B" hive create "$d/SOFTWARE" >/dev/null || return 1
+  "$B" hive create "$d/SYSTEM" >/dev/null || return 1
+  printf '%s\n' 'add Microsoft' 'cd Microsoft' 'add Windows NT' 'cd Windows NT' \
+    'add CurrentVersion' 'cd CurrentVersion' 'setval 3' 'CurrentBuild' "string:$build" \
+    'InstallationType' "string:$itype" 'ProductName' 'string:Windows test image' \
+    'cd ..' 'cd ..' 'cd ..' 'add Wow6432Node' 'commit' | hivexsh -w "$d/SOFTWARE" >/dev/null || return 1
+  printf '%s\n' 'add Select' 'cd Select' 'setval 1' 'Current' 'dword:00000001' 'cd ..' \
+    'add ControlSet001' 'add ControlSet002' 'commit' | hivexsh -w "$d/SYSTEM" >/dev/null || return 1
+}
+
+# A value as hivexget prints it, or "missing".
+hget() {
+  hivexget "$1" "$2" "$3" 2>/dev/null || echo missing
+}
+export -f hget
+
+# Full, sorted exports of a hive by two independent readers.
+export_hive() {
+  { hivexregedit --export "$1" '\' 2>/dev/null || echo "hivexregedit failed"; } >"$2.hivex"
+  { reglookup -H "$1" 2>/dev/null | sort || echo "reglookup failed"; } >"$2.reglookup"
+}
