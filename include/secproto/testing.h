@@ -157,6 +157,7 @@ class FakeServiceManager : public ServiceManager {
   std::map<std::string, Entry, std::less<>> services_;
   std::vector<std::string> log_;
   int64_t now_ms_ = 0;
+};
 
 // ---------------------------------------------------------------------------
 // The prober's transport seam (ProbeTransport in probe.h)
