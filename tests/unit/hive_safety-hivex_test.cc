@@ -67,7 +67,9 @@ void MakeDirty(const std::string& path) {
 void SetFileName(const std::string& path, const std::string& name) {
   std::vector<uint8_t> b = Bytes(path);
   std::memset(b.data() + 48, 0, 64);
-  for (size_t i = 0; i < name.size() && i < 31; ++i) b[48 + 2 * i] = static_cast<uint8_t>(name[i]);
+  // Windows keeps the last 31 characters of the path there.
+  std::string tail = name.size() > 31 ? name.substr(name.size() - 31) : name;
+  for (size_t i = 0; i < tail.size(); ++i) b[48 + 2 * i] = static_cast<uint8_t>(tail[i]);
   Put32(b, 508, RegfChecksum(b.data()));
   Patch(path, b);
 }
