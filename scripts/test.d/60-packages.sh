@@ -153,7 +153,7 @@ else
   fail "scripts/package-windows builds the zip and the MSI"
   finish
 fi
-v1=$(msiinfo export "$work/a.msi" Property | awk -F'\t' '$1 == "ProductVersion" {print $2}')
+v1=$(msiinfo export "$work/a.msi" Property | awk -F'\t' '$1 == "ProductVersion" {print $2}' | tr -d '\r')
 v2=$(awk -F. '{printf "%d.%d.%d", $1, $2, $3 + 1}' <<<"$v1")
 scripts/package-windows --no-build --msi-only --msi-version "$v2" --msi-output "$work/b.msi" \
   >>"$work/msi.log" 2>&1
