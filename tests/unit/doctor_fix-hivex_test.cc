@@ -148,26 +148,26 @@ class TempDir {
   std::string path_;
 };
 
-// hive:SOFTWARE --system-hive SYSTEM (ControlSet001 current).
+// hive:SOFTWARE --system-hive SYSTEM: a real blank SYSTEM hive (Select\Current=1,
+// ControlSet001), as `hive create --system` makes it; the backend refuses a
+// SYSTEM hive whose current control set is missing (no-control-set). The
+// SYSTEM puts go through the pair at their logical HKLM\SYSTEM\CurrentControlSet
+// keys, which the backend maps to ControlSet001.
 std::string BuildHives(const TempDir& dir, const std::vector<Put>& puts) {
   std::string soft = dir / "SOFTWARE", sys = dir / "SYSTEM";
   EXPECT_TRUE(CreateEmptyHiveFile(soft, false).has_value());
-  EXPECT_TRUE(CreateEmptyHiveFile(sys, false).has_value());
-  auto s = OpenTarget("hive:" + soft);
-  auto y = OpenTarget("hive:" + sys);
-  EXPECT_TRUE(s && y);
-  EXPECT_TRUE((*y)->SetValue(View::k64, "HKLM\\SOFTWARE\\Select", "Current", RegValue::Dword(1)));
+  EXPECT_TRUE(CreateBlankSystemHiveFile(sys, false).has_value());
+  TargetOptions options;
+  options.system_hive = sys;
+  auto t = OpenTarget("hive:" + soft, options);
+  EXPECT_TRUE(t.has_value()) << t.error().message;
+  if (!t) return "--target hive:" + soft + " --system-hive " + sys;
   for (const Put& p : puts) {
-    if (p.key.starts_with(kSys)) {
-      EXPECT_TRUE((*y)->SetValue(View::k64,
-                                 "HKLM\\SOFTWARE\\ControlSet001\\" + p.key.substr(kSys.size()),
-                                 p.name, p.value));
-    } else {
-      EXPECT_TRUE((*s)->SetValue(p.view, p.key, p.name, p.value));
-    }
+    EXPECT_TRUE((*t)->SetValue(p.key.starts_with(kSys) ? View::k64 : p.view, p.key, p.name,
+                               p.value))
+        << p.key;
   }
-  EXPECT_TRUE((*s)->Commit().has_value());
-  EXPECT_TRUE((*y)->Commit().has_value());
+  EXPECT_TRUE((*t)->Commit().has_value());
   return "--target hive:" + soft + " --system-hive " + sys;
 }
 

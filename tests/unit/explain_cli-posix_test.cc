@@ -192,7 +192,7 @@ TEST(ExplainCli, JsonShape) {
   ASSERT_EQ(r.code, 0) << r.out;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["os"]["id"], "ws2022");
-  EXPECT_EQ(j["os"]["confidence"], "unsure");
+  EXPECT_EQ(j["os"]["confidence"], "infer");  // issue 9 point 3: Server 2022 is [code]+[infer]
   EXPECT_TRUE(j["os"]["unsure"].is_string());
   for (const char* v : {"64", "32"}) {
     const auto& p = j["processes"][v];

@@ -345,13 +345,32 @@ TEST(HiveBackendTest, DirtyHiveIsReadableButNotWritableUnlessForced) {
   PutLe32(bytes, 8, 5);
   PutLe32(bytes, 508, RegfChecksum(bytes.data()));
   ASSERT_TRUE(WriteFileAtomically(h, std::string_view(reinterpret_cast<char*>(bytes.data()), bytes.size())));
-  auto w = OpenTarget("hive:" + h);
+  // Issue 10: a command that declares it will write the hive is refused at
+  // open (so its dry run gives the same answer)...
+  TargetOptions writes;
+  writes.write_roots = {"HKLM\\SOFTWARE"};
+  auto w = OpenTarget("hive:" + h, writes);
   ASSERT_FALSE(w.has_value());
   EXPECT_EQ(w.error().code, "dirty-hive");
   EXPECT_NE(w.error().message.find(".LOG1"), std::string::npos);
+  // ...one that declares nothing opens it, says it is dirty, and is refused
+  // at its first write, leaving the file as it was.
+  std::vector<uint8_t> before = Bytes(h);
+  auto lazy = Open("hive:" + h);
+  ASSERT_TRUE(lazy);
+  ASSERT_EQ(lazy->Notices().size(), 1u);
+  EXPECT_NE(lazy->Notices()[0].find("dirty"), std::string::npos);
+  Status write = lazy->SetValue(View::k64, kWinHttp, "DefaultSecureProtocols", RegValue::Dword(0x800));
+  ASSERT_FALSE(write.has_value());
+  EXPECT_EQ(write.error().code, "dirty-hive");
+  EXPECT_NE(write.error().message.find(".LOG1"), std::string::npos);
+  lazy.reset();
+  EXPECT_EQ(Bytes(h), before);
   TargetOptions ro;
   ro.read_only = true;
-  EXPECT_TRUE(OpenTarget("hive:" + h, ro).has_value());
+  auto r = OpenTarget("hive:" + h, ro);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ((*r)->Notices().size(), 1u);
   TargetOptions force;
   force.force_dirty = true;
   auto f = Open("hive:" + h, force);
