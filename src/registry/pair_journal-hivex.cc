@@ -125,6 +125,23 @@ int CountStaleTemps(const std::string& hive) {
   return n;
 }
 
+// Removes the stale temp files of a hive; only a holder of its lock may.
+// Returns how many it removed.
+int RemoveStaleTemps(const std::string& hive) {
+  int n = 0;
+  std::error_code ec;
+  std::string prefix = "." + std::filesystem::path(hive).filename().string() + ".secproto-";
+  std::vector<std::filesystem::path> found;
+  for (const auto& e : std::filesystem::directory_iterator(DirOf(hive), ec)) {
+    std::string name = e.path().filename().string();
+    if (name.rfind(prefix, 0) == 0 && name.size() == prefix.size() + 6) found.push_back(e.path());
+  }
+  for (const auto& f : found) {
+    if (std::filesystem::remove(f, ec)) ++n;
+  }
+  return n;
+}
+
 }  // namespace
 
 std::string PairJournalPath(const std::string& software) {
@@ -198,8 +215,10 @@ Status RecoverPairBeforeOpen(const std::string& describe, const std::string& sof
   }
   std::vector<std::string> hives = {software};
   if (!system.empty()) hives.push_back(system);
-  // Lock only when a commit left something of its own; stale temp files
-  // alone are removed by HiveFile under its lock (counted here for the note).
+  // Lock only when a commit left something of its own: links, a journal or
+  // its temp files, or temp files of a writer killed while preparing a hive.
+  // HiveFile locks (and cleans) only the hives a command writes, so a
+  // recovery that writes nothing must remove stale temp files itself.
   bool leftover_links = has_journal;
   for (const std::string& h : hives) leftover_links = leftover_links || Exists(LinkPath(h));
   if (!leftover_links) {
@@ -209,25 +228,23 @@ Status RecoverPairBeforeOpen(const std::string& describe, const std::string& sof
       if (e.path().filename().string().rfind(jprefix, 0) == 0) leftover_links = true;
     }
   }
-  if (!leftover_links) {
-    int stale = 0;
-    for (const std::string& h : hives) stale += CountStaleTemps(h);
-    if (stale && !system.empty()) {
-      AddRecoveryNote("undid an interrupted apply on " + describe +
-                      ": it stopped before its intent journal was written, so both hives are "
-                      "still the old ones; removed " +
-                      std::to_string(stale) + " leftover file(s)");
-    }
-    return {};
-  }
+  int stale_before = 0;
+  for (const std::string& h : hives) stale_before += CountStaleTemps(h);
+  if (!leftover_links && stale_before == 0) return {};
   std::vector<std::unique_ptr<FileLock>> locks;
   for (const std::string& h : hives) {
-    SECPROTO_ASSIGN_OR_RETURN(lock, FileLock::Acquire(h, kLockTimeoutMs));
-    locks.push_back(std::move(lock));
+    auto lock = FileLock::Acquire(h, kLockTimeoutMs);
+    // Stale temp files alone are harmless: a folder secproto cannot lock in
+    // gets its own message when the hive is opened.
+    if (!lock && !leftover_links) return {};
+    if (!lock) return Fail(lock.error());
+    locks.push_back(std::move(*lock));
   }
   // Under the locks: a journal seen before may have been finished meanwhile.
   if (Exists(journal)) {
     SECPROTO_ASSIGN_OR_RETURN(renamed, Finish(journal));
+    // A temp file the journal's link was made from is a stale name now.
+    for (const std::string& h : hives) RemoveStaleTemps(h);
     AddRecoveryNote("finished an interrupted apply on " + describe +
                     ": the intent journal was "
                     "complete, so the new hives were put in place (" +
@@ -242,7 +259,7 @@ Status RecoverPairBeforeOpen(const std::string& describe, const std::string& sof
       if (unlink(link.c_str()) != 0) return Fail(ErrnoError(errno, "unlink", link));
       ++leftovers;
     }
-    leftovers += CountStaleTemps(h);
+    leftovers += RemoveStaleTemps(h);
   }
   // Temp files of a journal whose atomic write was interrupted.
   std::error_code ec;
@@ -254,7 +271,7 @@ Status RecoverPairBeforeOpen(const std::string& describe, const std::string& sof
       ++leftovers;
     }
   }
-  if (leftovers) {
+  if (leftovers && (leftover_links || !system.empty())) {
     AddRecoveryNote("undid an interrupted apply on " + describe +
                     ": it stopped before its intent "
                     "journal was written, so both hives are still the old ones; removed " +

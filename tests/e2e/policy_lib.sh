@@ -23,8 +23,12 @@ hget() {
 }
 export -f hget
 
-# Full, sorted exports of a hive by two independent readers.
+# Full, sorted exports of a hive by two independent readers: every key, and
+# every value with its type and data. reglookup's last column (a key's
+# last-write time) is left out: a commit stamps the times of the keys it
+# changes, as Windows does, so a rollback restores values, types and keys
+# exactly but not the times of the keys it touched.
 export_hive() {
   { hivexregedit --export "$1" '\' 2>/dev/null || echo "hivexregedit failed"; } >"$2.hivex"
-  { reglookup -H "$1" 2>/dev/null | sort || echo "reglookup failed"; } >"$2.reglookup"
+  { reglookup -H "$1" 2>/dev/null | cut -d, -f1-3 | sort || echo "reglookup failed"; } >"$2.reglookup"
 }
