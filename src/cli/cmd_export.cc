@@ -24,8 +24,16 @@ struct ExportCliOptions {
   bool with_schannel = false;
 };
 
-// Writes every file of a folder artifact below `dir`, creating folders.
+// Writes every file of a folder artifact below `dir`, creating `dir` and the
+// artifact's own folders. The folder that holds `dir` must exist, as for a
+// single file (-o nodir/x.reg): a mistyped path is reported, never created.
 Status WriteTree(const std::string& dir, const Artifact& a) {
+  std::filesystem::path parent = std::filesystem::path(dir).parent_path();
+  std::error_code exists_ec;
+  if (!parent.empty() && !std::filesystem::exists(parent, exists_ec)) {
+    return Fail(Error::Target("folder " + parent.string() + " does not exist (create it first)",
+                              "no-folder"));
+  }
   for (const ArtifactFile& f : a.files) {
     std::filesystem::path p = std::filesystem::path(dir) / f.path;
     std::error_code ec;

@@ -248,6 +248,12 @@ run set tls1.2 --target reg:nodir/x.reg
 check "18 set --target reg:nodir/x.reg: 'folder nodir does not exist'" bash -c "test $rc = 3 && grep -q 'folder nodir does not exist' <<<\"\$0\" && test ! -e nodir" "$err"
 run export tls1.2 --format reg -o nodir/x.reg
 check "18 export -o nodir/x.reg: 'folder nodir does not exist'" bash -c "test $rc = 3 && grep -q 'folder nodir does not exist' <<<\"\$0\"" "$err"
+run export tls1.2 --format intune -o nodir/pkg
+check "18 export --format intune -o nodir/pkg: 'folder nodir does not exist', nothing created" bash -c "test $rc = 3 && grep -q 'folder nodir does not exist' <<<\"\$0\" && test ! -e nodir" "$err"
+run export tls1.2 --format gpp --gpo-backup nodir/gpo
+check "18 export --format gpp --gpo-backup nodir/gpo: 'folder nodir does not exist'" bash -c "test $rc = 3 && grep -q 'folder nodir does not exist' <<<\"\$0\" && test ! -e nodir" "$err"
+run export tls1.2 --format intune -o newpkg
+check "18 export --format intune -o newpkg: the artifact's own folder is created" bash -c "test $rc = 0 && test -d newpkg"
 run show --target "$T/SOFTWARE"
 check "18 --target /path/SOFTWARE: did you mean hive:...?" bash -c "test $rc = 2 && grep -q 'did you mean hive:$T/SOFTWARE?' <<<\"\$0\"" "$err"
 run hive create --system BS
