@@ -25,12 +25,14 @@ struct ExportCliOptions {
 };
 
 // Writes every file of a folder artifact below `dir`, creating `dir` and the
-// artifact's own folders. The folder that holds `dir` must exist, as for a
-// single file (-o nodir/x.reg): a mistyped path is reported, never created.
-Status WriteTree(const std::string& dir, const Artifact& a) {
+// artifact's own folders. With `parent_must_exist` (-o DIR, --gpo-backup DIR)
+// the folder that holds `dir` must exist, as for a single file (-o
+// nodir/x.reg): a mistyped path is reported, never created. An Ansible
+// --role-dir roles/NAME creates roles/ as ansible-galaxy does.
+Status WriteTree(const std::string& dir, const Artifact& a, bool parent_must_exist) {
   std::filesystem::path parent = std::filesystem::path(dir).parent_path();
   std::error_code exists_ec;
-  if (!parent.empty() && !std::filesystem::exists(parent, exists_ec)) {
+  if (parent_must_exist && !parent.empty() && !std::filesystem::exists(parent, exists_ec)) {
     return Fail(Error::Target("folder " + parent.string() + " does not exist (create it first)",
                               "no-folder"));
   }
@@ -112,7 +114,7 @@ int Run(ExportCliOptions o) {
   }
   Json files = Json::array();
   if (artifact->is_directory) {
-    if (Status s = WriteTree(dir, *artifact); !s) return ReportError(s.error());
+    if (Status s = WriteTree(dir, *artifact, o.role_dir.empty()); !s) return ReportError(s.error());
     for (const ArtifactFile& f : artifact->files) {
       files.push_back(Json{{"path", (std::filesystem::path(dir) / f.path).string()},
                            {"bytes", f.content.size()}});
