@@ -4,6 +4,7 @@
 #ifndef SECPROTO_PROTOCOLS_H_
 #define SECPROTO_PROTOCOLS_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -17,6 +18,8 @@ namespace secproto {
 
 /// The six protocols WinHTTP knows, oldest first.
 enum class Protocol : uint8_t { kSsl2, kSsl3, kTls10, kTls11, kTls12, kTls13 };
+/// How many protocols the table has (arrays indexed by Protocol).
+inline constexpr size_t kProtocolCount = static_cast<size_t>(Protocol::kTls13) + 1;
 
 /// One row of the protocol table.
 struct ProtocolInfo {
