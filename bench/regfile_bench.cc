@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "core/utf16.h"
+#include "core/strings.h"
 #include "secproto/registry.h"
 #include "secproto/setting.h"
 

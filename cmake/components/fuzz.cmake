@@ -16,7 +16,8 @@ if(SECPROTO_FUZZ)
   # Sources a fuzzer may need: pure code with no OS or third-party calls.
   add_library(secproto_fuzz_core STATIC
     ${CMAKE_SOURCE_DIR}/src/core/protocols.cc
-    ${CMAKE_SOURCE_DIR}/src/core/utf16.cc
+    ${CMAKE_SOURCE_DIR}/src/core/strings.cc
+    ${CMAKE_SOURCE_DIR}/src/registry/dry_run.cc
     ${CMAKE_SOURCE_DIR}/src/registry/registry.cc
     ${CMAKE_SOURCE_DIR}/src/registry/reg_file.cc)
   target_include_directories(secproto_fuzz_core BEFORE PUBLIC ${CMAKE_SOURCE_DIR}/fuzz/compat)

@@ -60,7 +60,7 @@ struct OsTlsInfo {
   Confidence curves_confidence = Confidence::kDoc;
 
   /// SCHANNEL server defaults when no key exists, indexed by Protocol.
-  std::array<SchannelDefault, 6> schannel_server{};
+  std::array<SchannelDefault, kProtocolCount> schannel_server{};
   std::string schannel_source;  ///< "Protocols in TLS/SSL (Schannel SSP)"
 
   /// The default enabled suites' Windows names in order.

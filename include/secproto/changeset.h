@@ -88,6 +88,20 @@ struct ChangeSetResult {
 /// and removes the keys created.
 Expected<ChangeSetResult> ApplyPlan(RegistryBackend& backend, const Plan& plan);
 
+/// Writes the needed changes of `plan` (made on this backend) in order,
+/// without committing; returns how many were written. All-or-nothing on a
+/// non-transactional backend: when a write fails, the values already written
+/// and the failed one are put back as the plan found them and the keys in
+/// `before.created_keys` removed (RestoreChangeSetBackup); the error names the
+/// value and says what that compensation did. `before` is
+/// TakeChangeSetBackup(backend, plan). Every all-or-nothing write of secproto
+/// (apply, set's and policy's rollback) goes through this.
+Expected<int> WritePlan(RegistryBackend& backend, const Plan& plan, const ChangeSetBackup& before);
+
+/// The plan that puts each entry back as it records: one PlannedChange per
+/// entry, in order (no de-duplication). Reads only.
+Expected<Plan> PlanRestore(RegistryBackend& backend, const std::vector<ChangeSetEntry>& entries);
+
 /// Plans and applies in one call.
 Expected<ChangeSetResult> ApplyChanges(RegistryBackend& backend,
                                        const std::vector<RegChange>& changes);

@@ -42,7 +42,7 @@ struct OsInfo {
   uint32_t builtin_default = 0;             ///< WinHTTP default when the value is absent (R4)
   bool builtin_default_overridden = false;  ///< set by --builtin-default
   /// SCHANNEL client defaults, indexed by static_cast<size_t>(Protocol).
-  std::array<SchannelDefault, 6> schannel_client{};
+  std::array<SchannelDefault, kProtocolCount> schannel_client{};
   bool tls13 = false;        ///< TLS 1.3 usable (Windows 11 / Server 2022 on)
   bool ssl2 = false;         ///< SSL 2.0 still in SCHANNEL (removed from 10 1607 / 2016 on)
   /// DefaultSecureProtocols is read only once KB3140245 is installed (7,
@@ -72,6 +72,8 @@ struct OsFacts {
   std::string installation_type;  ///< "Client", "Server", "Server Core"
   std::string product_name;       ///< "Windows 10 Pro"
   std::string display_version;    ///< "22H2"
+  std::string release_id;         ///< "2009" (what builds before 20H2 have instead of display_version)
+  std::string service_pack;       ///< CSDVersion, "Service Pack 1"
 };
 
 /// Reads OsFacts from the target. A missing key gives empty facts, not an error.
@@ -121,10 +123,6 @@ enum class KbStatus { kInstalled, kMissing, kUnknown };
 /// "installed", "missing", "unknown".
 std::string_view KbStatusName(KbStatus s);
 
-/// The SCHANNEL protocols key.
-inline constexpr std::string_view kSchannelProtocolsKey =
-    "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols";
-
 /// Everything the model and the doctor read from a machine.
 struct RegistryInputs {
   std::string target;               ///< backend Describe(), or "what-if"
@@ -159,6 +157,26 @@ struct RegistryInputs {
 /// Reads everything above through the backend. Roots the target lacks (no
 /// SYSTEM hive, no user hive) are skipped and flagged, not errors.
 Expected<RegistryInputs> ReadRegistryInputs(RegistryBackend& backend);
+
+/// The OS row in use and how it was chosen.
+struct ResolvedOs {
+  OsInfo os;
+  std::string how;   ///< "--os", "detected"
+  std::string note;  ///< detection note, or ""
+};
+
+/// The OS a command models (explain, doctor, impact): `os_id` (--os) wins;
+/// else the OS is detected from the target. With neither (backend null, no
+/// id) a kUsage error "no-os" says that `what` needs --os. A non-empty
+/// `builtin_default` (--builtin-default: a mask or protocol list) replaces
+/// the row's WinHTTP default (kInput "bad-builtin-default" when it is not one).
+Expected<ResolvedOs> ResolveOs(RegistryBackend* backend, const std::string& os_id,
+                               const std::string& builtin_default,
+                               std::string_view what = "a what-if --value");
+
+/// `inputs` with DefaultSecureProtocols replaced by `value` in every view
+/// (nullopt: missing), as a what-if on a real target sees it.
+RegistryInputs WithValueInEveryView(RegistryInputs inputs, std::optional<RegValue> value);
 
 /// A what-if with no target: `value` stands for DefaultSecureProtocols in
 /// both views (nullopt: missing), nothing else is set, SCHANNEL at defaults.

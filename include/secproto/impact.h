@@ -24,7 +24,7 @@ struct ServerOffer {
   std::string endpoint;  ///< "host:port"
   std::string ip;        ///< the address probed; may be empty
   /// Indexed by Protocol. A version the probe did not report is inconclusive.
-  std::array<Verdict, 6> verdicts{};
+  std::array<Verdict, kProtocolCount> verdicts{};
   /// Why the probe could not reach the server at all (an "error" member in
   /// the line, or every version's outcome connect-failed / resolve-failed);
   /// empty when it was reached.

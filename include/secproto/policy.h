@@ -17,18 +17,14 @@
 #include <vector>
 
 #include "secproto/error.h"
+#include "secproto/keys.h"
 #include "secproto/protocols.h"
 #include "secproto/registry.h"
 
 namespace secproto {
 
-/// Keys the policy writes (logical, as in registry.h).
-inline constexpr std::string_view kSchannelKey =
-    "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL";
-inline constexpr std::string_view kSuitePolicyKey =
-    "HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002";
-inline constexpr std::string_view kFipsKey =
-    "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\FipsAlgorithmPolicy";
+// The keys the policy writes (kSchannelKey, kSuitePolicyKey, kFipsKey) are in
+// keys.h.
 /// The GPO "SSL Cipher Suite Order" limit on the comma-joined list (manage-tls).
 inline constexpr size_t kMaxSuiteListChars = 1023;
 

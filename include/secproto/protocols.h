@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "secproto/error.h"
+#include "secproto/keys.h"
 
 namespace secproto {
 
@@ -40,17 +41,29 @@ std::span<const ProtocolInfo> AllProtocols();
 /// The row for `p`.
 const ProtocolInfo& Info(Protocol p);
 
+/// WINHTTP_FLAG_SECURE_PROTOCOL_* of `p` (winhttp.h), equal to SP_PROT_*_CLIENT
+/// (schannel.h): the client bits are every other bit from 0x8, oldest
+/// protocol lowest. The protocol table's `bit` column is this.
+constexpr uint32_t ProtocolBit(Protocol p) { return 0x8u << (2 * static_cast<unsigned>(p)); }
+
+/// The bits of protocols `first` to `last`, both included.
+constexpr uint32_t ProtocolBits(Protocol first, Protocol last) {
+  uint32_t bits = 0;
+  for (auto p = static_cast<unsigned>(first); p <= static_cast<unsigned>(last); ++p) {
+    bits |= ProtocolBit(static_cast<Protocol>(p));
+  }
+  return bits;
+}
+
 /// Every known bit together: 0x2AA8.
-inline constexpr uint32_t kKnownBits = 0x2AA8;
+inline constexpr uint32_t kKnownBits = ProtocolBits(Protocol::kSsl2, Protocol::kTls13);
 
-/// WINHTTP_FLAG_SECURE_PROTOCOL_ALL from the SDK: SSL2|SSL3|TLS1.0 only.
-inline constexpr uint32_t kWinHttpFlagAll = 0xA8;
+/// WINHTTP_FLAG_SECURE_PROTOCOL_ALL from the SDK: SSL2|SSL3|TLS1.0 only (0xA8).
+inline constexpr uint32_t kWinHttpFlagAll = ProtocolBits(Protocol::kSsl2, Protocol::kTls10);
+static_assert(kKnownBits == 0x2AA8 && kWinHttpFlagAll == 0xA8);
 
-/// Registry location of the setting (docs/MODEL.md R1). The path is
-/// logical: the 32-bit view of it is the Wow6432Node twin.
-inline constexpr std::string_view kWinHttpKey =
-    "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp";
-inline constexpr std::string_view kValueName = "DefaultSecureProtocols";
+// The registry location of the setting (kWinHttpKey, kValueName; docs/MODEL.md
+// R1) is in keys.h.
 
 /// A set of protocols as the DefaultSecureProtocols bitmask. May hold unknown
 /// bits (a value read from a registry); IsValid tells whether WinHTTP uses it.

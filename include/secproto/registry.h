@@ -130,6 +130,10 @@ class RegistryBackend {
   /// See the class comment.
   virtual bool IsTransactional() const = 0;
 
+  /// Whether writes and Commit() never reach the target (the --dry-run
+  /// wrapper): results then say "committed": false.
+  virtual bool IsDryRun() const { return false; }
+
   /// Makes buffered writes durable, atomically. A no-op when nothing changed:
   /// the target's bytes stay identical.
   virtual Status Commit() = 0;
@@ -167,6 +171,7 @@ class RegistryBackendWrapper : public RegistryBackend {
   std::vector<std::string> Notices() const override { return target_->Notices(); }
   std::string MachineName() const override { return target_->MachineName(); }
   bool IsTransactional() const override { return target_->IsTransactional(); }
+  bool IsDryRun() const override { return target_->IsDryRun(); }
   Status Commit() override { return target_->Commit(); }
 
  private:
@@ -186,6 +191,11 @@ struct TargetOptions {
   /// never refused for being dirty (a write there later checks and locks
   /// then, see PrepareWrite). Empty: decide at the first write.
   std::vector<std::string> write_roots;
+  /// A preview (--dry-run): the target is opened read-only and wrapped in
+  /// NewDryRunBackend, so writes are seen by later reads and never reach it;
+  /// a file that does not exist yet is previewed as a new document. A dry
+  /// run gives the real run's answer to everything but the final commit.
+  bool dry_run = false;
 };
 
 /// The root of a logical key: "HKLM\\SOFTWARE", "HKLM\\SYSTEM", "HKCU", or "".
@@ -210,6 +220,12 @@ bool RegisterTargetScheme(std::string scheme, std::string help, TargetOpener ope
 /// for View::k32, "HKLM\\SOFTWARE\\X" becomes "HKLM\\SOFTWARE\\Wow6432Node\\X"
 /// (HKLM\SOFTWARE\Policies is shared and stays). Other roots are unchanged.
 std::string PhysicalKey(View view, std::string_view logical_key);
+
+/// Whether both views see the same key at `logical_key`: true outside
+/// HKLM\SOFTWARE, and under HKLM\SOFTWARE\Policies (shared, not redirected:
+/// "Registry Keys Affected by WOW64") and HKLM\SOFTWARE\Wow6432Node itself.
+/// Key names compare case-insensitively, as the registry does.
+bool IsSharedBetweenViews(std::string_view logical_key);
 
 /// The rule for an offline SOFTWARE hive (issue 2): a hive that has
 /// Microsoft\Windows NT\CurrentVersion but no Wow6432Node is a 32-bit OS; one

@@ -5,6 +5,7 @@
 #define SECPROTO_SETTING_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -132,6 +133,38 @@ Expected<ChangeResult> SetSetting(RegistryBackend& backend, uint32_t value,
 
 /// Removes the value from `views`.
 Expected<ChangeResult> UnsetSetting(RegistryBackend& backend, const std::vector<View>& views);
+
+/// The value `+x -y` edits apply to: the valid REG_DWORD that every view in
+/// `views` holds. kInput "no-base-value" when a view has none (naming what it
+/// holds), "views-differ" when the views disagree.
+Expected<uint32_t> EditBase(const Inspection& inspection, const std::vector<View>& views);
+
+/// A `set` (value) or `unset` (no value) of the views, with its backup file.
+struct SettingWrite {
+  std::optional<uint32_t> value;  ///< nullopt: remove the value
+  std::vector<View> views;
+  /// Saves the backup file; called only when something will change, after
+  /// every view was checked writable and before anything is written. A
+  /// failure stops the write. Empty: no backup file is kept.
+  std::function<Status(const Backup&)> save_backup;
+  /// Called when the write then failed on a transactional target: nothing
+  /// was written, so the saved backup describes no change.
+  std::function<void()> drop_backup;
+};
+
+/// What WriteSetting did.
+struct SettingWriteResult {
+  ChangeResult change;
+  bool backup_saved = false;  ///< save_backup was called and succeeded
+};
+
+/// Records the views, checks that each can be written (PrepareWrite), saves
+/// the backup, then sets or unsets: the order in which a refusal or a failed
+/// backup changes nothing. Writes nothing when every view already matches.
+Expected<SettingWriteResult> WriteSetting(RegistryBackend& backend, const SettingWrite& w);
+
+/// "REG_DWORD 0x00002800 (TLS 1.2, TLS 1.3)", "REG_SZ \"0xA80\"", "missing".
+std::string DescribeValue(const std::optional<RegValue>& v);
 
 /// Restores exactly what the backup recorded, per view: absence (also of the
 /// keys that did not exist), or the original type and raw data.

@@ -3,6 +3,7 @@
 
 #include "secproto/audit.h"
 #include "secproto/protocols.h"
+#include "core/strings.h"
 
 namespace secproto {
 
@@ -54,13 +55,6 @@ OrderedJson FindingsJson(const std::vector<Finding>& findings) {
   return f;
 }
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 using Json = nlohmann::json;
 
 Error BadJson(const std::string& what) { return Error::Input(what, "bad-json"); }
@@ -80,15 +74,9 @@ Expected<std::optional<RegValue>> ReadValue(const Json& v) {
   }
   const std::string& hex = raw->get_ref<const std::string&>();
   if (hex.size() % 2 != 0) return Fail(BadJson("raw has an odd number of digits"));
-  RegValue out;
-  out.type = type->get<uint32_t>();
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    int a = HexDigit(hex[i]);
-    int b = HexDigit(hex[i + 1]);
-    if (a < 0 || b < 0) return Fail(BadJson("raw is not hex"));
-    out.data.push_back(static_cast<uint8_t>(a * 16 + b));
-  }
-  return std::optional<RegValue>(std::move(out));
+  auto data = HexDecode(hex);
+  if (!data) return Fail(BadJson("raw is not hex"));
+  return std::optional<RegValue>(RegValue{type->get<uint32_t>(), std::move(*data)});
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "secproto/audit.h"
 #include "secproto/emit.h"
 #include "secproto/protocols.h"
+#include "core/strings.h"
 
 namespace secproto {
 namespace {
@@ -29,7 +30,7 @@ class SnapshotBackend : public RegistryBackend {
                                              std::string_view name) override {
     if (!KeyNameEquals(key, kWinHttpKey)) return std::nullopt;
     if (KeyNameEquals(name, kValueName)) return Get(view).value;
-    if (KeyNameEquals(name, "ForceDefaultSecureProtocols")) return Get(view).force_default;
+    if (KeyNameEquals(name, kForceDefaultValue)) return Get(view).force_default;
     return std::nullopt;
   }
   Expected<std::vector<std::string>> ListSubkeys(View, std::string_view) override {
@@ -55,12 +56,6 @@ class SnapshotBackend : public RegistryBackend {
 };
 
 // ---- .reg reader ----
-
-std::string FoldAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Whether folded key `a` is `b` or below it.
 bool AtOrBelow(std::string_view a, std::string_view b) {
@@ -98,11 +93,11 @@ Expected<std::unique_ptr<RegistryBackend>> ReadRegSnapshot(std::string_view byte
                                                            const RegSnapshotOptions& options) {
   // The .reg grammar is RegDocument's (registry/reg_file.h), in its scanning
   // mode: no lines kept, only the WinHttp keys' state replayed.
-  TrackedKey keys[2] = {{FoldAscii("HKLM\\" + WinHttpSubkey(false))},
-                        {FoldAscii("HKLM\\" + WinHttpSubkey(true))}};
+  TrackedKey keys[2] = {{Lower("HKLM\\" + WinHttpSubkey(false))},
+                        {Lower("HKLM\\" + WinHttpSubkey(true))}};
   TrackedKey wow{"hklm\\software\\wow6432node"};
   TrackedKey current_version{"hklm\\software\\microsoft\\windows nt\\currentversion"};
-  const std::string dsp = FoldAscii(kValueName);
+  const std::string dsp = Lower(kValueName);
   const std::string force = "forcedefaultsecureprotocols";
   SnapshotView views[2];
   int section = -1;  // the WinHttp key of the current [KEY] section, -1 for others
@@ -126,9 +121,9 @@ Expected<std::unique_ptr<RegistryBackend>> ReadRegSnapshot(std::string_view byte
       case RegEntry::Kind::kDeleteValue: {
         if (section < 0) break;
         std::optional<RegValue>* slot = nullptr;
-        if (e.name.size() == dsp.size() && FoldAscii(e.name) == dsp) {
+        if (e.name.size() == dsp.size() && Lower(e.name) == dsp) {
           slot = &views[section].value;
-        } else if (section == 0 && e.name.size() == force.size() && FoldAscii(e.name) == force) {
+        } else if (section == 0 && e.name.size() == force.size() && Lower(e.name) == force) {
           slot = &views[section].force_default;
         }
         if (!slot) break;

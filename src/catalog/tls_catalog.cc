@@ -7,6 +7,7 @@
 
 #include "catalog/suite_pages.h"
 #include "secproto/catalog.h"
+#include "core/strings.h"
 
 namespace secproto {
 namespace {
@@ -151,12 +152,6 @@ std::array<SchannelDefault, 6> ServerDefaults(const OsInfo& os) {
     return {S::kNotSupported, S::kOff, S::kOn, S::kOn, S::kOn, S::kNotSupported};
   }
   return {S::kNotSupported, S::kOff, S::kOn, S::kOn, S::kOn, S::kOn};
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 }  // namespace

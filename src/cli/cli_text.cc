@@ -3,26 +3,10 @@
 #include <algorithm>
 #include <sstream>
 
+#include "core/strings.h"
+
 namespace secproto::cli {
 namespace {
-
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
-      // A swap of two neighbours ("clac") counts as one edit.
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        cur[j] = std::min(cur[j], prev[j - 1]);
-      }
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
 bool IsHiveTarget(std::string_view t) { return t.starts_with("hive:") || t.starts_with("image:"); }
 

@@ -19,6 +19,7 @@
 #define SECPROTO_ISATTY isatty
 #endif
 
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "secproto/audit.h"
 #include "secproto/protocols.h"
@@ -199,9 +200,9 @@ int Run(const AuditCliOptions& o) {
   return code;
 }
 
-const bool kAudit = RegisterCommand({
-    "audit", "Classify a fleet's collected data (.reg exports, hives, show --json) against a policy",
-    70, [](CLI::App& app) -> std::function<int()> {
+}  // namespace
+
+const CommandSetup kSetupAudit = [](CLI::App& app) -> std::function<int()> {
       auto o = std::make_shared<AuditCliOptions>();
       app.add_option("INPUT", o->inputs, "Files or folders (walked): .reg, hive, show --json")
           ->required();
@@ -221,7 +222,6 @@ const bool kAudit = RegisterCommand({
           "Exit: 0 all compliant, 1 some not compliant, 2 bad usage, 3 nothing readable.\n"
           "Example:\n  secproto audit collected/ --policy modern --html report.html --csv report.csv");
       return [o]() -> int { return Run(*o); };
-    }});
+    };
 
-}  // namespace
 }  // namespace secproto::cli

@@ -1,6 +1,7 @@
 // secproto calc PROTOCOLS... / secproto decode VALUE
 #include <iostream>
 
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "secproto/protocols.h"
 
@@ -37,9 +38,9 @@ struct CalcOptions {
   std::vector<std::string> protocols;
 };
 
-const bool kCalc = RegisterCommand(
-    {"calc", "Compute a DefaultSecureProtocols value from protocol names", 10,
-     [](CLI::App& app) -> std::function<int()> {
+}  // namespace
+
+const CommandSetup kSetupCalc = [](CLI::App& app) -> std::function<int()> {
        auto o = std::make_shared<CalcOptions>();
        app.add_option("PROTOCOLS", o->protocols,
                       "Protocols: tls1.2,tls1.3 | \"TLS 1.2\" | 0x2800 | a profile (modern, tls12, "
@@ -63,15 +64,17 @@ const bool kCalc = RegisterCommand(
          }
          return kExitOk;
        };
-     }});
+     };
+
+namespace {
 
 struct DecodeOptions {
   std::string value;
 };
 
-const bool kDecode = RegisterCommand({
-    "decode", "Decode a DefaultSecureProtocols value into protocol names", 11,
-    [](CLI::App& app) -> std::function<int()> {
+}  // namespace
+
+const CommandSetup kSetupDecode = [](CLI::App& app) -> std::function<int()> {
       auto o = std::make_shared<DecodeOptions>();
       app.add_option("VALUE", o->value, "A value: 0x2800 or 10240")->required();
       return [o]() -> int {
@@ -97,7 +100,6 @@ const bool kDecode = RegisterCommand({
         }
         return kExitOk;
       };
-    }});
+    };
 
-}  // namespace
 }  // namespace secproto::cli

@@ -113,16 +113,15 @@ int RunDoctor(const DoctorOptions& o) {
   return errors > 0 ? kExitDrift : kExitOk;
 }
 
-const bool kDoctor = RegisterCommand({
-    "doctor", "Find every misconfiguration of WinHTTP's protocols and the settings around it",
-    41, [](CLI::App& app) -> std::function<int()> {
+}  // namespace
+
+const CommandSetup kSetupDoctor = [](CLI::App& app) -> std::function<int()> {
       auto o = std::make_shared<DoctorOptions>();
       AddTargetFlags(app, o->target, TargetUse::kRead);
       AddOsFlags(app, o->os, o->builtin_default, o->model);
       app.footer("Exit 0: no errors; 1: errors found; 2: bad usage; 3: target unreadable.\n"
                  "Example:\n  secproto doctor --target image:/mnt/win --json");
       return [o]() -> int { return RunDoctor(*o); };
-    }});
+    };
 
-}  // namespace
 }  // namespace secproto::cli

@@ -178,9 +178,7 @@ int RunExplain(const ExplainOptions& o) {
     auto read = ReadRegistryInputs(*backend);
     if (!read) return ReportError(read.error());
     inputs = std::move(*read);
-    if (!o.value.empty()) {
-      for (RegRead& r : inputs.dsp) r.value = what_if;
-    }
+    if (!o.value.empty()) inputs = WithValueInEveryView(std::move(inputs), what_if);
   }
 
   auto os = ResolveOs(backend.get(), o.os, o.builtin_default);
@@ -236,9 +234,9 @@ int RunExplain(const ExplainOptions& o) {
   return kExitOk;
 }
 
-const bool kExplain = RegisterCommand({
-    "explain", "Explain what WinHTTP processes of each bitness will really offer, step by step",
-    40, [](CLI::App& app) -> std::function<int()> {
+}  // namespace
+
+const CommandSetup kSetupExplain = [](CLI::App& app) -> std::function<int()> {
       auto o = std::make_shared<ExplainOptions>();
       AddTargetFlags(app, o->target, TargetUse::kRead);
       AddOsFlags(app, o->os, o->builtin_default, o->model);
@@ -253,16 +251,18 @@ const bool kExplain = RegisterCommand({
           "  secproto explain --target image:/mnt/win --json\n"
           "  secproto explain --os ws2019 --value missing --app-protocols 0x2800");
       return [o]() -> int { return RunExplain(*o); };
-    }});
+    };
+
+namespace {
 
 struct OsOptions {
   std::string action;
   std::string id;
 };
 
-const bool kOs = RegisterCommand({
-    "os", "The OS catalog behind explain and doctor (secproto os list)", 42,
-    [](CLI::App& app) -> std::function<int()> {
+}  // namespace
+
+const CommandSetup kSetupOs = [](CLI::App& app) -> std::function<int()> {
       auto o = std::make_shared<OsOptions>();
       app.add_option("ACTION", o->action,
                      "list: print the catalog (--json for every field); show ID: one row in full")
@@ -276,9 +276,8 @@ const bool kOs = RegisterCommand({
         }
         return RunOsList();
       };
-    }});
+    };
 
-}  // namespace
 
 int RunOsList() {
   if (G().json) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "secproto/emit.h"
 #include "secproto/protocols.h"
@@ -148,9 +149,9 @@ int Run(ExportCliOptions o) {
   return kExitOk;
 }
 
-const bool kExport = RegisterCommand({
-    "export", "Write a deployment artifact: reg, ps1, intune, gpp, ansible, dsc", 60,
-    [](CLI::App& app) -> std::function<int()> {
+}  // namespace
+
+const CommandSetup kSetupExport = [](CLI::App& app) -> std::function<int()> {
       auto o = std::make_shared<ExportCliOptions>();
       app.add_option("PROTOCOLS", o->protocols, "Protocols or a profile (see `secproto profiles`)");
       app.add_option("--format", o->format, "reg | ps1 | intune | gpp | ansible | dsc (required)");
@@ -177,7 +178,6 @@ const bool kExport = RegisterCommand({
           "  secproto export tls1.1,tls1.2 --with-schannel --format reg -o win7.reg\n"
           "  secproto export --unset --format reg -o remove.reg");
       return [o]() -> int { return Run(*o); };
-    }});
+    };
 
-}  // namespace
 }  // namespace secproto::cli

@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "registry/regf.h"
 
@@ -15,9 +16,9 @@ struct HiveOptions {
   std::string action;
 };
 
-const bool kHive = RegisterCommand({
-    "hive", "Work with offline registry hive files (hive create PATH)", 60,
-    [](CLI::App& app) -> std::function<int()> {
+}  // namespace
+
+const CommandSetup kSetupHive = [](CLI::App& app) -> std::function<int()> {
       auto o = std::make_shared<HiveOptions>();
       // `create` is a positional rather than a CLI11 subcommand, so that the
       // one runner of `hive` handles it.
@@ -56,7 +57,6 @@ const bool kHive = RegisterCommand({
         }
         return kExitOk;
       };
-    }});
+    };
 
-}  // namespace
 }  // namespace secproto::cli

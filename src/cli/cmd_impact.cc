@@ -8,6 +8,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/impact_probe.h"
 #include "secproto/explain.h"
@@ -122,12 +123,6 @@ void PrintHuman(const OsInfo& os, const std::string& os_note, const ClientState&
   }
 }
 
-// The registry inputs with DefaultSecureProtocols replaced in every view.
-RegistryInputs WithValue(RegistryInputs inputs, uint32_t value) {
-  for (RegRead& r : inputs.dsp) r.value = RegValue::Dword(value);
-  return inputs;
-}
-
 int Run(const ImpactOptions& o) {
   // --- Flags that need no I/O first: bad usage never probes anything.
   auto policy_spec = ParseProtocols(std::vector<std::string>{o.policy});
@@ -157,27 +152,11 @@ int Run(const ImpactOptions& o) {
     if (!b) return ReportError(b.error());
     backend = std::move(*b);
   }
-  OsInfo os;
-  std::string os_note;
-  if (!o.os.empty()) {
-    auto found = FindOs(o.os);
-    if (!found) return ReportError(found.error());
-    os = *found;
-  } else if (backend) {
-    auto facts = ReadOsFacts(*backend);
-    if (!facts) return ReportError(facts.error());
-    auto detected = DetectOs(*facts);
-    if (!detected) return ReportError(detected.error());
-    os = detected->os;
-    os_note = detected->note;
-  } else {
-    // No OS named and nothing to detect it from: the newest workstation row.
-    std::span<const OsInfo> catalog = OsCatalog();
-    for (const OsInfo& row : catalog) {
-      if (!row.server) os = row;
-    }
-    os_note = "no --os or --target given; assuming " + os.id + " (use --os to choose)";
-  }
+  // No OS named and nothing to detect it from is a usage error, as in explain.
+  auto resolved = ResolveOs(backend.get(), o.os, "", "impact without --target");
+  if (!resolved) return ReportError(resolved.error());
+  const OsInfo& os = resolved->os;
+  const std::string& os_note = resolved->note;
 
   // --- The client before and after.
   RegistryInputs inputs;
@@ -234,7 +213,7 @@ int Run(const ImpactOptions& o) {
   }
   after.source = "policy";
   after.stored = policy;
-  after.explanation = ExplainProcess(os, WithValue(inputs, policy), std::nullopt, view);
+  after.explanation = ExplainProcess(os, WithValueInEveryView(inputs, RegValue::Dword(policy)), std::nullopt, view);
 
   // --- The servers.
   std::vector<ServerOffer> servers;
@@ -306,9 +285,9 @@ int Run(const ImpactOptions& o) {
   return kExitOk;
 }
 
-const bool kImpact = RegisterCommand(
-    {"impact", "Which servers a WinHTTP app would stop reaching after a protocol change", 60,
-     [](CLI::App& app) -> std::function<int()> {
+}  // namespace
+
+const CommandSetup kSetupImpact = [](CLI::App& app) -> std::function<int()> {
        auto o = std::make_shared<ImpactOptions>();
        app.add_option("--policy", o->policy,
                       "The new DefaultSecureProtocols: tls1.2,tls1.3 | 0x2800 | a profile | "
@@ -333,7 +312,6 @@ const bool kImpact = RegisterCommand(
            "  secproto probe -f servers.txt --json > probe.jsonl\n"
            "  secproto impact --policy=-tls1.0,-tls1.1 --from 0xA80 --probe-results probe.jsonl");
        return [o]() -> int { return Run(*o); };
-     }});
+     };
 
-}  // namespace
 }  // namespace secproto::cli

@@ -43,78 +43,57 @@ std::string Mark(SchannelDefault d) {
   return d == SchannelDefault::kOn ? "on" : d == SchannelDefault::kOff ? "off" : "n/s";
 }
 
-}  // namespace
+Json OsShowJson(const OsInfo& os, const OsTlsInfo& tls) {
+  Json j;
+  j["id"] = os.id;
+  j["name"] = os.name;
+  j["build"] = os.build;
+  j["product_type"] = std::string(os.ProductType());
+  j["builtin_default"] = os.builtin_default;
+  j["builtin_default_hex"] = ProtocolSet(os.builtin_default).Hex();
+  j["tls13"] = os.tls13;
+  j["ssl2"] = os.ssl2;
+  j["needs_kb3140245"] = os.needs_kb3140245;
+  j["confidence"] = std::string(ConfidenceName(os.confidence));
+  j["source"] = os.source;
+  j["unsure"] = os.unsure.empty() ? Json(nullptr) : Json(os.unsure);
+  j["schannel_client_defaults"] = Defaults(os.schannel_client);
+  j["schannel_server_defaults"] = Defaults(tls.schannel_server);
+  j["schannel_source"] = tls.schannel_source;
+  Json suites = Json::array();
+  for (const OsSuite& s : tls.suites) suites.push_back(SuiteJson(s));
+  j["cipher_suites"] = {{"available", tls.has_suites},
+                        {"source", tls.suites_source},
+                        {"confidence", std::string(ConfidenceName(tls.suites_confidence))},
+                        {"note", tls.suites_note.empty() ? Json(nullptr) : Json(tls.suites_note)},
+                        {"curve_suffixes", tls.curve_suffixes},
+                        {"default_order", tls.DefaultSuiteOrder()},
+                        {"suites", suites}};
+  Json curves = Json::array();
+  for (const OsCurve& c : tls.curves) {
+    curves.push_back({{"name", c.windows_name},
+                      {"iana_name", std::string(c.curve->iana_name)},
+                      {"group_id", c.curve->group_id},
+                      {"enabled", c.enabled},
+                      {"fips", c.fips},
+                      {"post_quantum", c.curve->post_quantum}});
+  }
+  j["curves"] = {{"order_setting", tls.curve_order_setting},
+                 {"source", tls.curves_source},
+                 {"confidence", std::string(ConfidenceName(tls.curves_confidence))},
+                 {"default_order", tls.DefaultCurveOrder()},
+                 {"curves", curves}};
+  return j;
+}
 
-int RunOsShow(const std::string& id) {
-  auto os = FindOs(id);
-  if (!os) return ReportError(os.error());
-  auto tls = FindOsTls(os->id);
-  if (!tls) return ReportError(tls.error());
-  if (G().json) {
-    Json j;
-    j["id"] = os->id;
-    j["name"] = os->name;
-    j["build"] = os->build;
-    j["product_type"] = std::string(os->ProductType());
-    j["builtin_default"] = os->builtin_default;
-    j["builtin_default_hex"] = ProtocolSet(os->builtin_default).Hex();
-    j["tls13"] = os->tls13;
-    j["ssl2"] = os->ssl2;
-    j["needs_kb3140245"] = os->needs_kb3140245;
-    j["confidence"] = std::string(ConfidenceName(os->confidence));
-    j["source"] = os->source;
-    j["unsure"] = os->unsure.empty() ? Json(nullptr) : Json(os->unsure);
-    j["schannel_client_defaults"] = Defaults(os->schannel_client);
-    j["schannel_server_defaults"] = Defaults(tls->schannel_server);
-    j["schannel_source"] = tls->schannel_source;
-    Json suites = Json::array();
-    for (const OsSuite& s : tls->suites) suites.push_back(SuiteJson(s));
-    j["cipher_suites"] = {
-        {"available", tls->has_suites},
-        {"source", tls->suites_source},
-        {"confidence", std::string(ConfidenceName(tls->suites_confidence))},
-        {"note", tls->suites_note.empty() ? Json(nullptr) : Json(tls->suites_note)},
-        {"curve_suffixes", tls->curve_suffixes},
-        {"default_order", tls->DefaultSuiteOrder()},
-        {"suites", suites}};
-    Json curves = Json::array();
-    for (const OsCurve& c : tls->curves) {
-      curves.push_back({{"name", c.windows_name},
-                        {"iana_name", std::string(c.curve->iana_name)},
-                        {"group_id", c.curve->group_id},
-                        {"enabled", c.enabled},
-                        {"fips", c.fips},
-                        {"post_quantum", c.curve->post_quantum}});
-    }
-    j["curves"] = {{"order_setting", tls->curve_order_setting},
-                   {"source", tls->curves_source},
-                   {"confidence", std::string(ConfidenceName(tls->curves_confidence))},
-                   {"default_order", tls->DefaultCurveOrder()},
-                   {"curves", curves}};
-    PrintJson(j);
-    return kExitOk;
-  }
-  std::printf("%s (%s): build %u, %s\n", os->name.c_str(), os->id.c_str(), os->build,
-              std::string(os->ProductType()).c_str());
-  std::printf("WinHTTP default:  %s (%s)\n", ProtocolSet(os->builtin_default).Hex().c_str(),
-              ProtocolSet(os->builtin_default).Describe().c_str());
-  std::printf("Confidence:       %s; source: %s\n",
-              std::string(ConfidenceName(os->confidence)).c_str(), os->source.c_str());
-  if (!os->unsure.empty()) std::printf("Unsure:           %s\n", os->unsure.c_str());
-  std::printf("\nSCHANNEL defaults (%s)\n  %-8s %-6s %s\n", tls->schannel_source.c_str(), "",
-              "CLIENT", "SERVER");
-  for (const ProtocolInfo& p : AllProtocols()) {
-    size_t i = static_cast<size_t>(p.id);
-    std::printf("  %-8s %-6s %s\n", std::string(p.name).c_str(),
-                Mark(os->schannel_client[i]).c_str(), Mark(tls->schannel_server[i]).c_str());
-  }
-  std::printf("\nCipher suites (%s; %s)\n", tls->has_suites ? tls->suites_source.c_str() : "none",
-              std::string(ConfidenceName(tls->suites_confidence)).c_str());
-  if (!tls->suites_note.empty()) std::printf("  note: %s\n", tls->suites_note.c_str());
+void PrintSuites(const OsTlsInfo& tls) {
+  std::printf("\nCipher suites (%s; %s)\n", tls.has_suites ? tls.suites_source.c_str() : "none",
+              std::string(ConfidenceName(tls.suites_confidence)).c_str());
+  if (!tls.suites_note.empty()) std::printf("  note: %s\n", tls.suites_note.c_str());
   std::printf("  %-3s %-48s %-6s %-24s %s\n", "#", "NAME", "CODE", "PROTOCOLS", "FLAGS");
   int n = 0;
   bool shown_rest = false;
-  for (const OsSuite& s : tls->suites) {
+  for (const OsSuite& s : tls.suites) {
     if (!s.enabled && !shown_rest) {
       shown_rest = true;
       std::printf("  supported, not enabled by default:\n");
@@ -132,15 +111,46 @@ int RunOsShow(const std::string& id) {
     std::printf("  %-3s %-48s %-6s %-24s%s\n", idx.c_str(), s.windows_name.c_str(), code,
                 ProtocolSet(s.protocols).Describe().c_str(), flags.c_str());
   }
-  std::printf("\nCurves (%s; %s)%s\n", tls->curves_source.c_str(),
-              std::string(ConfidenceName(tls->curves_confidence)).c_str(),
-              tls->curve_order_setting ? "" : " - no curve order setting on this OS");
-  for (const OsCurve& c : tls->curves) {
+}
+
+void PrintOsShow(const OsInfo& os, const OsTlsInfo& tls) {
+  std::printf("%s (%s): build %u, %s\n", os.name.c_str(), os.id.c_str(), os.build,
+              std::string(os.ProductType()).c_str());
+  std::printf("WinHTTP default:  %s (%s)\n", ProtocolSet(os.builtin_default).Hex().c_str(),
+              ProtocolSet(os.builtin_default).Describe().c_str());
+  std::printf("Confidence:       %s; source: %s\n",
+              std::string(ConfidenceName(os.confidence)).c_str(), os.source.c_str());
+  if (!os.unsure.empty()) std::printf("Unsure:           %s\n", os.unsure.c_str());
+  std::printf("\nSCHANNEL defaults (%s)\n  %-8s %-6s %s\n", tls.schannel_source.c_str(), "",
+              "CLIENT", "SERVER");
+  for (const ProtocolInfo& p : AllProtocols()) {
+    size_t i = static_cast<size_t>(p.id);
+    std::printf("  %-8s %-6s %s\n", std::string(p.name).c_str(),
+                Mark(os.schannel_client[i]).c_str(), Mark(tls.schannel_server[i]).c_str());
+  }
+  PrintSuites(tls);
+  std::printf("\nCurves (%s; %s)%s\n", tls.curves_source.c_str(),
+              std::string(ConfidenceName(tls.curves_confidence)).c_str(),
+              tls.curve_order_setting ? "" : " - no curve order setting on this OS");
+  for (const OsCurve& c : tls.curves) {
     std::printf("  %-3s %-20s %-20s group %-5u%s%s\n", c.enabled ? "on" : "-",
                 c.windows_name.c_str(), std::string(c.curve->iana_name).c_str(), c.curve->group_id,
                 c.fips ? " fips" : "", c.curve->post_quantum ? " pq" : "");
   }
-  return kExitOk;
 }
 
+}  // namespace
+
+int RunOsShow(const std::string& id) {
+  auto os = FindOs(id);
+  if (!os) return ReportError(os.error());
+  auto tls = FindOsTls(os->id);
+  if (!tls) return ReportError(tls.error());
+  if (G().json) {
+    PrintJson(OsShowJson(*os, *tls));
+    return kExitOk;
+  }
+  PrintOsShow(*os, *tls);
+  return kExitOk;
+}
 }  // namespace secproto::cli

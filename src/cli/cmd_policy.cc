@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "cli/policy_ops.h"
-#include "core/utf16.h"
+#include "core/strings.h"
 
 namespace secproto::cli {
 namespace {
@@ -40,9 +40,9 @@ std::vector<std::string> Strings(const RegValue& v) {
   return out;
 }
 
-const bool kPolicy = RegisterCommand(
-    {"policy", "The whole Windows TLS stack as one policy: show, compile, plan, apply, check, recover", 60,
-     [](CLI::App& app) -> std::function<int()> {
+}  // namespace
+
+const CommandSetup kSetupPolicy = [](CLI::App& app) -> std::function<int()> {
        app.require_subcommand(1);
        auto runs = std::make_shared<std::vector<std::pair<CLI::App*, std::function<int()>>>>();
        std::vector<Command> subs = Subcommands();
@@ -65,7 +65,9 @@ const bool kPolicy = RegisterCommand(
          }
          return kExitUsage;
        };
-     }});
+     };
+
+namespace {
 
 struct ShowOptions {
   std::string policy;

@@ -1,6 +1,6 @@
 // The `secproto policy` command group. Each subcommand (show, compile here;
 // more in other files) registers itself with RegisterPolicySubcommand from a
-// static initialiser, as top-level commands do with RegisterCommand.
+// static initialiser; the top-level commands are listed in commands.cc.
 #ifndef SECPROTO_CLI_CMD_POLICY_H_
 #define SECPROTO_CLI_CMD_POLICY_H_
 

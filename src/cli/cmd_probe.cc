@@ -21,6 +21,7 @@
 #define SECPROTO_STDERR_FD STDERR_FILENO
 #endif
 
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "secproto/probe.h"
 #include "util/file.h"
@@ -266,9 +267,9 @@ int RunProbe(const ProbeFlags& f) {
   return kExitOk;
 }
 
-const bool kProbe = RegisterCommand(
-    {"probe", "Probe which SSL/TLS versions servers accept (own hellos, no TLS library)", 60,
-     [](CLI::App& app) -> std::function<int()> {
+}  // namespace
+
+const CommandSetup kSetupProbe = [](CLI::App& app) -> std::function<int()> {
        auto f = std::make_shared<ProbeFlags>();
        app.add_option("ENDPOINT", f->endpoints,
                       "host, host:port or [ipv6]:port (default port 443)");
@@ -297,7 +298,6 @@ const bool kProbe = RegisterCommand(
            "Examples:\n  secproto probe example.com 10.0.0.5:8443 [::1]:4433\n"
            "  secproto probe -f hosts.txt --json --concurrency 512");
        return [f]() -> int { return RunProbe(*f); };
-     }});
+     };
 
-}  // namespace
 }  // namespace secproto::cli

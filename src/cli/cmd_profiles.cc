@@ -2,15 +2,13 @@
 #include <iomanip>
 #include <iostream>
 
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "secproto/protocols.h"
 
 namespace secproto::cli {
-namespace {
 
-const bool kProfiles = RegisterCommand({
-    "profiles", "List the named policies (usable wherever PROTOCOLS is accepted)", 12,
-    [](CLI::App& app) -> std::function<int()> {
+const CommandSetup kSetupProfiles = [](CLI::App& app) -> std::function<int()> {
       app.footer("Example:\n  secproto export modern --format reg -o winhttp.reg");
       return []() -> int {
         if (G().json) {
@@ -36,7 +34,6 @@ const bool kProfiles = RegisterCommand({
         }
         return kExitOk;
       };
-    }});
+    };
 
-}  // namespace
 }  // namespace secproto::cli

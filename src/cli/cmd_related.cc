@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/backup_guard.h"
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "secproto/explain.h"
 
@@ -126,9 +127,9 @@ void AddSetAction(CLI::App& app, RelatedOptions& o, const std::string& args_help
                  "secproto rollback FILE)");
 }
 
-const bool kSchannel = RegisterCommand({
-    "schannel", "Enable or disable a protocol in SCHANNEL (Enabled / DisabledByDefault)", 50,
-    [](CLI::App& app) -> std::function<int()> {
+}  // namespace
+
+const CommandSetup kSetupSchannel = [](CLI::App& app) -> std::function<int()> {
       auto o = std::make_shared<RelatedOptions>();
       AddSetAction(app, *o, "The protocols: tls1.2, tls1.1,tls1.2, \"TLS 1.0\", ...");
       app.add_flag("--enable", o->enable, "Enabled=1, DisabledByDefault=0");
@@ -154,11 +155,10 @@ const bool kSchannel = RegisterCommand({
         }
         return Apply(*o, writes);
       };
-    }});
+    };
 
-const bool kWinInet = RegisterCommand({
-    "wininet", "Set WinINet's SecureProtocols (machine, policy or user scope)", 51,
-    [](CLI::App& app) -> std::function<int()> {
+
+const CommandSetup kSetupWininet = [](CLI::App& app) -> std::function<int()> {
       auto o = std::make_shared<RelatedOptions>();
       AddSetAction(app, *o, "The protocols: tls1.2,tls1.3 or 0x2800");
       app.add_option("--scope", o->scope,
@@ -186,11 +186,10 @@ const bool kWinInet = RegisterCommand({
         if (!arch) return ReportError(arch.error());
         return Apply(*o, WinInetWrites(spec->absolute, scope, *arch));
       };
-    }});
+    };
 
-const bool kDotNet = RegisterCommand({
-    "dotnet", "Set .NET SystemDefaultTlsVersions=1 and SchUseStrongCrypto=1 (four keys)", 52,
-    [](CLI::App& app) -> std::function<int()> {
+
+const CommandSetup kSetupDotnet = [](CLI::App& app) -> std::function<int()> {
       auto o = std::make_shared<RelatedOptions>();
       AddSetAction(app, *o, "");
       return [o]() -> int {
@@ -198,7 +197,6 @@ const bool kDotNet = RegisterCommand({
         if (!arch) return ReportError(arch.error());
         return Apply(*o, DotNetWrites(*arch));
       };
-    }});
+    };
 
-}  // namespace
 }  // namespace secproto::cli

@@ -4,6 +4,7 @@
 
 #include "cli/backup_guard.h"
 #include "cli/cli_text.h"
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/policy_ops.h"
 #include "secproto/changeset.h"
@@ -26,8 +27,7 @@ std::string FixFor(const Inspection& ins, const Finding& f) {
 
 void PrintInspection(const Inspection& ins) {
   std::cout << ins.target << " (" << ArchitectureName(ins.architecture) << " OS"
-            << (ins.architecture == Architecture::kUnknown ? ": both views expected" : "")
-            << ")\n";
+            << (ins.architecture == Architecture::kUnknown ? ": both views expected" : "") << ")\n";
   for (const ViewState& vs : ins.views) {
     std::cout << "  view " << ViewName(vs.view) << "  " << vs.physical_key << "\n";
     if (!vs.key_exists) {
@@ -35,7 +35,8 @@ void PrintInspection(const Inspection& ins) {
       continue;
     }
     std::cout << "    " << DescribeValue(vs.value);
-    if (vs.value) std::cout << (vs.UsedByWinHttp() ? "  [used by WinHTTP]" : "  [IGNORED by WinHTTP]");
+    if (vs.value)
+      std::cout << (vs.UsedByWinHttp() ? "  [used by WinHTTP]" : "  [IGNORED by WinHTTP]");
     std::cout << "\n";
   }
   for (const Finding& f : ins.findings) {
@@ -49,30 +50,6 @@ void PrintInspection(const Inspection& ins) {
 struct ShowOptions {
   TargetFlags target;
 };
-
-const bool kShow = RegisterCommand({
-    "show", "Show DefaultSecureProtocols in every registry view of a target", 20,
-    [](CLI::App& app) -> std::function<int()> {
-      auto o = std::make_shared<ShowOptions>();
-      AddTargetFlags(app, o->target, TargetUse::kRead);
-      return [o]() -> int {
-        auto backend = OpenTargetFromFlags(o->target, /*read_only=*/true);
-        if (!backend) return ReportError(backend.error());
-        auto ins = Inspect(**backend);
-        if (!ins) return ReportError(ins.error());
-        Json os = OsJson(**backend);
-        if (G().json) {
-          Json j = InspectionJson(*ins);
-          j["os"] = os;
-          j["notices"] = (*backend)->Notices();
-          PrintJson(j);
-        } else {
-          if (!os.is_null()) std::cout << "OS: " << OsLine(os) << "\n";
-          PrintInspection(*ins);
-        }
-        return kExitOk;
-      };
-    }});
 
 // --- set / unset ----------------------------------------------------------------
 
@@ -103,8 +80,109 @@ Status CheckRestartFlag(bool restart_services, const RegistryBackend& backend) {
   return {};
 }
 
-// Opens the target (wrapped for a dry run), resolves the views, writes the
-// backup file first, then runs `change`. Prints the result.
+// The value `set` writes: the list, or the edits applied to what the views hold.
+Expected<uint32_t> ValueToWrite(const ProtocolSpec& spec, RegistryBackend& backend,
+                                const std::vector<View>& views) {
+  if (!spec.relative) return spec.absolute;
+  SECPROTO_ASSIGN_OR_RETURN(ins, Inspect(backend));
+  SECPROTO_ASSIGN_OR_RETURN(base, EditBase(ins, views));
+  return spec.Apply(base);
+}
+
+// One view chosen on an OS that has both: say what the other one holds.
+Expected<std::string> OtherViewNote(RegistryBackend& backend, const std::vector<View>& views,
+                                    Architecture arch) {
+  if (views.size() != 1 || arch == Architecture::k32Bit) return std::string();
+  SECPROTO_ASSIGN_OR_RETURN(ins, Inspect(backend));
+  std::string note;
+  for (const ViewState& vs : ins.views) {
+    if (vs.view == views.front()) continue;
+    note = "view " + std::string(ViewName(vs.view)) + " is left as it was (" +
+           (vs.value ? DescribeValue(vs.value) : std::string("no value")) + "); " +
+           (vs.view == View::k64 ? "64-bit" : "32-bit") +
+           " processes read it (--view both writes both)";
+  }
+  return note;
+}
+
+// The protocol warnings of `value`, worded for the machine when it is known.
+std::vector<Warning> SetWarnings(RegistryBackend& backend, uint32_t value) {
+  Json os = OsJson(backend);
+  std::string machine = MachineName(os);
+  bool honours =
+      !os.is_null() && WindowsHonoursTls13(os["major"].get<uint32_t>(), os["build"].get<uint32_t>(),
+                                           os["product_type"].get<std::string>());
+  std::vector<Warning> out;
+  for (const Warning& x : WarningsFor(ProtocolSet(value))) {
+    if (auto m = MachineWarning(x.code, x.message, machine, honours)) out.push_back({x.code, *m});
+  }
+  return out;
+}
+
+// What a set/unset did, for printing.
+struct WriteReport {
+  std::optional<uint32_t> value;  // nullopt: unset
+  SettingWriteResult written;
+  std::vector<Warning> warnings;
+  std::string note;
+};
+
+int RestartAfter(const WriteOptions& o, bool changed, RegistryBackend& backend, Json* j) {
+  return RestartExit(
+      MaybeRestart(o.restart_services, o.restart_timeout, changed && !o.dry_run, backend, j));
+}
+
+int PrintWriteJson(const WriteOptions& o, RegistryBackend& backend, const WriteReport& r) {
+  const ChangeResult& result = r.written.change;
+  Json j;
+  j["target"] = backend.Describe();
+  j["operation"] = r.value ? "set" : "unset";
+  if (r.value) Merge(j, ProtocolSetJson(*r.value));
+  j["dry_run"] = o.dry_run;
+  Merge(j, ChangeJson(result));
+  j["backup"] = r.written.backup_saved ? Json(o.backup) : Json(nullptr);
+  j["notices"] = backend.Notices();
+  j["restart"] = result.changed && !o.dry_run ? RestartJson(backend) : Json::array();
+  Json w = Json::array();
+  for (const Warning& x : r.warnings) w.push_back(Json{{"code", x.code}, {"message", x.message}});
+  j["warnings"] = w;
+  std::string failure = MaybeRestart(o.restart_services, o.restart_timeout,
+                                     result.changed && !o.dry_run, backend, &j);
+  PrintJson(j);
+  return RestartExit(failure);
+}
+
+int PrintWriteText(const WriteOptions& o, RegistryBackend& backend, const WriteReport& r) {
+  const ChangeResult& result = r.written.change;
+  std::string what = !r.value ? "remove DefaultSecureProtocols"
+                              : "DefaultSecureProtocols = " + ProtocolSet(*r.value).Hex() + " (" +
+                                    ProtocolSet(*r.value).Describe() + ")";
+  std::cout << (o.dry_run ? "dry run, nothing written: " : "") << backend.Describe() << ": " << what
+            << "\n";
+  if (!r.note.empty()) std::cout << "  note: " << r.note << "\n";
+  for (const ViewChange& c : result.views) {
+    std::cout << "  view " << ViewName(c.view) << ": " << ActionWord(c.action, o.dry_run);
+    if (c.action != "unchanged" && c.action != "absent" && c.before) {
+      std::cout << " (was " << DescribeValue(c.before) << ")";
+    }
+    std::cout << "\n";
+  }
+  if (!result.changed) {
+    std::cout << (!r.value ? "unchanged: there is no value to remove, nothing was written\n"
+                           : "unchanged: the target already holds this, nothing was written\n");
+  } else if (!o.dry_run) {
+    for (const std::string& line : RestartAdvice(backend)) std::cout << line << "\n";
+  }
+  for (const Warning& w : r.warnings) Warn(w.message);
+  if (!o.backup.empty() && !o.dry_run) {
+    std::cout << BackupLine(o.backup, r.written.backup_saved && result.changed, backend,
+                            HiveFlags(o.target))
+              << "\n";
+  }
+  return RestartAfter(o, result.changed, backend, nullptr);
+}
+
+// Flags into a SettingWrite, one library call, the result into text or JSON.
 int RunWrite(const WriteOptions& o, bool unset) {
   auto sel = ParseViewSelection(o.view);
   if (!sel) return ReportError(sel.error());
@@ -114,163 +192,38 @@ int RunWrite(const WriteOptions& o, bool unset) {
     if (!parsed) return ReportError(parsed.error());
     spec = *parsed;
   }
-  // A dry run opens read-only; a file that does not exist yet is previewed
-  // as a new document (the dry-run wrapper never commits).
-  const std::vector<std::string> roots = {"HKLM\\SOFTWARE"};
-  auto opened = OpenTargetFromFlags(o.target, /*read_only=*/o.dry_run, roots);
-  if (!opened && o.dry_run && opened.error().code == "not-found") {
-    opened = OpenTargetFromFlags(o.target, /*read_only=*/false, roots);
-  }
+  auto opened = OpenTargetFromFlags(o.target, /*read_only=*/false, {"HKLM\\SOFTWARE"}, o.dry_run);
   if (!opened) return ReportError(opened.error());
-  std::unique_ptr<RegistryBackend> backend = std::move(*opened);
-  if (o.dry_run) backend = NewDryRunBackend(std::move(backend));
-  if (auto ok = CheckRestartFlag(o.restart_services, *backend); !ok) return ReportError(ok.error());
-
-  auto arch = backend->DetectArchitecture();
+  RegistryBackend& backend = **opened;
+  if (auto ok = CheckRestartFlag(o.restart_services, backend); !ok) return ReportError(ok.error());
+  auto arch = backend.DetectArchitecture();
   if (!arch) return ReportError(arch.error());
-  std::string note;
-  std::vector<View> views = ResolveViews(*sel, *arch, &note);
-
-  uint32_t value = 0;
+  WriteReport r;
+  SettingWrite w;
+  w.views = ResolveViews(*sel, *arch, &r.note);
   if (spec) {
-    if (spec->relative) {
-      auto ins = Inspect(*backend);
-      if (!ins) return ReportError(ins.error());
-      std::optional<uint32_t> base;
-      for (View v : views) {
-        const ViewState* vs = ins->Find(v);
-        std::optional<uint32_t> d = vs ? vs->dword() : std::nullopt;
-        if (!d || !ProtocolSet(*d).IsValid()) {
-          return ReportError(Error::Input(
-              "+/- edits need a valid REG_DWORD in every view, and view " +
-                  std::string(ViewName(v)) +
-                  (vs && vs->value ? " holds " + DescribeValue(vs->value)
-                                   : " has no DefaultSecureProtocols value") +
-                  "; give the full list instead",
-              "no-base-value"));
-        }
-        if (base && *base != *d) {
-          return ReportError(Error::Input(
-              "+/- edits need the views to agree, and they differ; give the full list instead",
-              "views-differ"));
-        }
-        base = d;
-      }
-      value = spec->Apply(*base);
-    } else {
-      value = spec->absolute;
-    }
+    auto value = ValueToWrite(*spec, backend, w.views);
+    if (!value) return ReportError(value.error());
+    w.value = r.value = *value;
   }
-
   // A dry run gives the answer the real run would: an existing backup file
   // and a hive that cannot be written are refused by both.
   if (auto ok = RefuseExistingBackup(o.backup); !ok) return ReportError(ok.error());
-
-  // One view chosen on an OS that has both: say what the other one holds.
-  std::string other_view_note;
-  if (views.size() == 1 && *arch != Architecture::k32Bit) {
-    auto ins = Inspect(*backend);
-    if (!ins) return ReportError(ins.error());
-    for (const ViewState& vs : ins->views) {
-      if (vs.view == views.front()) continue;
-      other_view_note = "view " + std::string(ViewName(vs.view)) + " is left as it was (" +
-                        (vs.value ? DescribeValue(vs.value) : std::string("no value")) + "); " +
-                        (vs.view == View::k64 ? "64-bit" : "32-bit") +
-                        " processes read it (--view both writes both)";
-    }
-  }
-
-  auto backup = TakeBackup(*backend, views);
-  if (!backup) return ReportError(backup.error());
-  bool would_change = false;
-  for (const BackupView& bv : backup->views) {
-    would_change =
-        would_change || (unset ? bv.value.has_value() : bv.value != RegValue::Dword(value));
-  }
-  if (would_change) {
-    for (View v : views) {
-      if (auto ok = backend->PrepareWrite(v, kWinHttpKey); !ok) return ReportError(ok.error());
-    }
-  }
-  bool backup_written = false;
-  if (!o.backup.empty() && !o.dry_run && would_change) {
-    if (auto ok = WriteBackupFile(o.backup, *backup); !ok) return ReportError(ok.error());
-    backup_written = true;
-  }
-  auto result = unset ? UnsetSetting(*backend, views) : SetSetting(*backend, value, views);
-  if (!result) {
-    if (backup_written && backend->IsTransactional()) DropBackupFile(o.backup);
-    return ReportError(result.error());
-  }
-  result->note = note;
-  if (o.dry_run) result->committed = false;
-
-  std::vector<Warning> warnings;
-  if (!unset) {
-    Json os = OsJson(*backend);
-    std::string machine = MachineName(os);
-    bool honours = !os.is_null() && WindowsHonoursTls13(os["major"].get<uint32_t>(),
-                                                        os["build"].get<uint32_t>(),
-                                                        os["product_type"].get<std::string>());
-    for (const Warning& x : WarningsFor(ProtocolSet(value))) {
-      if (auto m = MachineWarning(x.code, x.message, machine, honours)) {
-        warnings.push_back({x.code, *m});
-      }
-    }
-  }
-  if (!other_view_note.empty()) warnings.push_back({"other-view-unchanged", other_view_note});
-
-  if (G().json) {
-    Json j;
-    j["target"] = backend->Describe();
-    j["operation"] = unset ? "unset" : "set";
-    if (!unset) {
-      Merge(j, ProtocolSetJson(value));
-    }
-    j["dry_run"] = o.dry_run;
-    Merge(j, ChangeJson(*result));
-    j["backup"] = backup_written ? Json(o.backup) : Json(nullptr);
-    j["notices"] = backend->Notices();
-    j["restart"] = result->changed && !o.dry_run ? RestartJson(*backend) : Json::array();
-    Json w = Json::array();
-    for (const Warning& x : warnings) w.push_back(Json{{"code", x.code}, {"message", x.message}});
-    j["warnings"] = w;
-    std::string failure = MaybeRestart(o.restart_services, o.restart_timeout,
-                                       result->changed && !o.dry_run, *backend, &j);
-    PrintJson(j);
-    return RestartExit(failure);
-  }
-  if (G().quiet) {
-    return RestartExit(MaybeRestart(o.restart_services, o.restart_timeout,
-                                    result->changed && !o.dry_run, *backend, nullptr));
-  }
-  std::string what = unset ? "remove DefaultSecureProtocols"
-                           : "DefaultSecureProtocols = " + ProtocolSet(value).Hex() + " (" +
-                                 ProtocolSet(value).Describe() + ")";
-  std::cout << (o.dry_run ? "dry run, nothing written: " : "") << backend->Describe() << ": "
-            << what << "\n";
-  if (!note.empty()) std::cout << "  note: " << note << "\n";
-  for (const ViewChange& c : result->views) {
-    std::cout << "  view " << ViewName(c.view) << ": " << ActionWord(c.action, o.dry_run);
-    if (c.action != "unchanged" && c.action != "absent" && c.before) {
-      std::cout << " (was " << DescribeValue(c.before) << ")";
-    }
-    std::cout << "\n";
-  }
-  if (!result->changed) {
-    std::cout << (unset ? "unchanged: there is no value to remove, nothing was written\n"
-                        : "unchanged: the target already holds this, nothing was written\n");
-  } else if (!o.dry_run) {
-    for (const std::string& line : RestartAdvice(*backend)) std::cout << line << "\n";
-  }
-  for (const Warning& w : warnings) Warn(w.message);
+  auto other = OtherViewNote(backend, w.views, *arch);
+  if (!other) return ReportError(other.error());
   if (!o.backup.empty() && !o.dry_run) {
-    std::cout << BackupLine(o.backup, backup_written && result->changed, *backend,
-                            HiveFlags(o.target))
-              << "\n";
+    w.save_backup = [&o](const Backup& b) { return WriteBackupFile(o.backup, b); };
+    w.drop_backup = [&o] { DropBackupFile(o.backup); };
   }
-  return RestartExit(MaybeRestart(o.restart_services, o.restart_timeout,
-                                  result->changed && !o.dry_run, *backend, nullptr));
+  auto written = WriteSetting(backend, w);
+  if (!written) return ReportError(written.error());
+  r.written = std::move(*written);
+  r.written.change.note = r.note;
+  if (r.value) r.warnings = SetWarnings(backend, *r.value);
+  if (!other->empty()) r.warnings.push_back({"other-view-unchanged", *other});
+  if (G().json) return PrintWriteJson(o, backend, r);
+  if (G().quiet) return RestartAfter(o, r.written.change.changed, backend, nullptr);
+  return PrintWriteText(o, backend, r);
 }
 
 void AddWriteFlags(CLI::App& app, WriteOptions& o) {
@@ -285,25 +238,6 @@ void AddWriteFlags(CLI::App& app, WriteOptions& o) {
       ->check(CLI::Range(1, 3600));
 }
 
-const bool kSet = RegisterCommand({
-    "set", "Write DefaultSecureProtocols as REG_DWORD in every view (idempotent)", 21,
-    [](CLI::App& app) -> std::function<int()> {
-      auto o = std::make_shared<WriteOptions>();
-      app.add_option("PROTOCOLS", o->protocols,
-                     "tls1.2,tls1.3 | 0x2800 | a profile | edits: +tls1.3 -tls1.0")
-          ->required();
-      AddWriteFlags(app, *o);
-      return [o]() { return RunWrite(*o, false); };
-    }});
-
-const bool kUnset = RegisterCommand({
-    "unset", "Remove DefaultSecureProtocols so the OS default returns", 23,
-    [](CLI::App& app) -> std::function<int()> {
-      auto o = std::make_shared<WriteOptions>();
-      AddWriteFlags(app, *o);
-      return [o]() { return RunWrite(*o, true); };
-    }});
-
 // --- check ------------------------------------------------------------------------
 
 struct CheckOptions {
@@ -311,61 +245,6 @@ struct CheckOptions {
   TargetFlags target;
   std::string view = "both";
 };
-
-const bool kCheck = RegisterCommand({
-    "check", "Exit 0 when every view holds exactly this REG_DWORD, 1 otherwise", 22,
-    [](CLI::App& app) -> std::function<int()> {
-      auto o = std::make_shared<CheckOptions>();
-      app.add_option("PROTOCOLS", o->protocols, "The expected protocols or value")->required();
-      AddTargetFlags(app, o->target, TargetUse::kRead);
-      app.add_option("--view", o->view, "Views to check: both (default), 64 or 32");
-      return [o]() -> int {
-        auto sel = ParseViewSelection(o->view);
-        if (!sel) return ReportError(sel.error());
-        auto spec = ParseProtocols(o->protocols);
-        if (!spec) return ReportError(spec.error());
-        if (spec->relative) {
-          return ReportError(Error::Input("check takes a full list, not +/- edits", "relative-edit"));
-        }
-        if (auto why = WinHttpIgnoreReason(spec->absolute)) {
-          return ReportError(Error::Input("cannot check for " + ProtocolSet(spec->absolute).Hex() +
-                                              ": " + *why, "ignored-value"));
-        }
-        auto backend = OpenTargetFromFlags(o->target, true);
-        if (!backend) return ReportError(backend.error());
-        auto arch = (*backend)->DetectArchitecture();
-        if (!arch) return ReportError(arch.error());
-        std::vector<View> views = ResolveViews(*sel, *arch, nullptr);
-        auto r = CheckSetting(**backend, spec->absolute, views);
-        if (!r) return ReportError(r.error());
-        if (G().json) {
-          Json j;
-          j["target"] = (*backend)->Describe();
-          Merge(j, ProtocolSetJson(spec->absolute), "expected_");
-          j["compliant"] = r->compliant;
-          Json views_json = Json::array();
-          for (View v : views) views_json.push_back(std::string(ViewName(v)));
-          j["views_checked"] = views_json;
-          Json d = Json::array();
-          for (const Difference& x : r->differences) {
-            d.push_back(Json{{"view", std::string(ViewName(x.view))}, {"message", x.message}});
-          }
-          j["differences"] = d;
-          j["state"] = InspectionJson(r->inspection);
-          j["notices"] = (*backend)->Notices();
-          PrintJson(j);
-        } else if (r->compliant) {
-          std::cout << "compliant: " << (*backend)->Describe() << " holds "
-                    << ProtocolSet(spec->absolute).Hex() << " in view"
-                    << (views.size() > 1 ? "s 64 and 32" : " " + std::string(ViewName(views[0])))
-                    << "\n";
-        } else {
-          std::cout << "not compliant: " << (*backend)->Describe() << "\n";
-          for (const Difference& x : r->differences) std::cout << "  " << x.message << "\n";
-        }
-        return r->compliant ? kExitOk : kExitDrift;
-      };
-    }});
 
 // --- rollback -----------------------------------------------------------------------
 
@@ -378,98 +257,193 @@ struct RollbackOptions {
   int restart_timeout = kServiceTimeoutSeconds;
 };
 
-const bool kRollback = RegisterCommand({
-    "rollback", "Restore exactly the state a backup recorded", 24,
-    [](CLI::App& app) -> std::function<int()> {
-      auto o = std::make_shared<RollbackOptions>();
-      app.add_option("BACKUP", o->backup, "A backup written by set/unset --backup")->required();
-      AddTargetFlags(app, o->target);
-      app.add_flag("--dry-run,-n", o->dry_run, "Show what would change, write nothing");
-      app.add_flag("--restart-services", o->restart_services,
-                   "live: restart the running WinHTTP services after a change (30 s timeout each)");
-      app.add_flag("--force", o->force,
-                   "Apply a backup taken from another target or machine than --target");
-      app.add_option("--restart-timeout", o->restart_timeout,
-                     "Seconds --restart-services waits for each stop and each start (default 30)")
-          ->check(CLI::Range(1, 3600));
-      return [o]() -> int {
-        auto bytes = ReadFileBytes(o->backup);
-        if (!bytes) {
-          Error e = bytes.error();
-          e.kind = ErrorKind::kInput;
-          return ReportError(e);
-        }
-        std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
-        if (IsChangeSetBackup(text)) {
-          return RunChangeSetRollback(o->backup, text, o->target, o->dry_run);
-        }
-        auto backup = BackupFromJson(text);
-        if (!backup) return ReportError(backup.error());
-        std::vector<std::string> roots;
-        for (const BackupView& bv : backup->views) {
-          std::string r = RootOfKey(bv.key);
-          if (!r.empty() && std::find(roots.begin(), roots.end(), r) == roots.end())
-            roots.push_back(r);
-        }
-        auto opened = OpenTargetFromFlags(o->target, o->dry_run, roots);
-        if (!opened) return ReportError(opened.error());
-        std::unique_ptr<RegistryBackend> backend = std::move(*opened);
-        if (!o->force) {
-          if (auto ok = CheckBackupTarget(*backup, o->backup, *backend); !ok) {
-            return ReportError(ok.error());
-          }
-        }
-        if (o->dry_run) backend = NewDryRunBackend(std::move(backend));
-        if (auto ok = CheckRestartFlag(o->restart_services, *backend); !ok) {
-          return ReportError(ok.error());
-        }
-        auto r = RestoreBackup(*backend, *backup);
-        if (!r) return ReportError(r.error());
-        if (o->dry_run) r->committed = false;
-        if (G().json) {
-          Json j;
-          j["target"] = backend->Describe();
-          j["operation"] = "rollback";
-          j["backup"] = o->backup;
-          j["backup_target"] = backup->target;
-          j["backup_created"] = backup->created;
-          j["dry_run"] = o->dry_run;
-          Merge(j, ChangeJson(*r));
-          j["restart"] = r->changed && !o->dry_run ? RestartJson(*backend) : Json::array();
-          std::string failure = MaybeRestart(o->restart_services, o->restart_timeout,
-                                             r->changed && !o->dry_run, *backend, &j);
-          PrintJson(j);
-          return RestartExit(failure);
-        }
-        if (G().quiet) {
-          return RestartExit(MaybeRestart(o->restart_services, o->restart_timeout,
-                                          r->changed && !o->dry_run, *backend, nullptr));
-        }
-        std::cout << (o->dry_run ? "dry run, nothing written: " : "") << backend->Describe()
-                  << ": rollback to " << o->backup << " (taken " << backup->created << " from "
-                  << backup->target << ")\n";
-        for (size_t i = 0; i < r->views.size(); ++i) {
-          const ViewChange& c = r->views[i];
-          const BackupView& bv = backup->views[i];
-          if (!bv.name.empty()) {
-            std::cout << "  " << bv.key << "\\" << bv.name;
-            if (PhysicalKey(View::k32, bv.key) != bv.key)
-              std::cout << " [view " << ViewName(c.view) << "]";
-            std::cout << ": " << ActionWord(c.action, o->dry_run) << " -> " << DescribeValue(c.after) << "\n";
-            continue;
-          }
-          std::cout << "  view " << ViewName(c.view) << ": " << ActionWord(c.action, o->dry_run) << " -> "
-                    << DescribeValue(c.after) << "\n";
-        }
-        if (!r->changed) {
-          std::cout << "unchanged: the target already matches the backup\n";
-        } else if (!o->dry_run) {
-          for (const std::string& line : RestartAdvice(*backend)) std::cout << line << "\n";
-        }
-        return RestartExit(MaybeRestart(o->restart_services, o->restart_timeout,
-                                        r->changed && !o->dry_run, *backend, nullptr));
-      };
-    }});
+// The WinHTTP backup's target, opened for the restore (a dry run wrapped),
+// after checking that the backup was taken from it.
+Expected<std::unique_ptr<RegistryBackend>> OpenForRollback(const RollbackOptions& o,
+                                                           const Backup& backup) {
+  std::vector<std::string> roots;
+  for (const BackupView& bv : backup.views) {
+    std::string r = RootOfKey(bv.key);
+    if (!r.empty() && std::find(roots.begin(), roots.end(), r) == roots.end()) roots.push_back(r);
+  }
+  SECPROTO_ASSIGN_OR_RETURN(backend, OpenTargetFromFlags(o.target, o.dry_run, roots));
+  if (!o.force) SECPROTO_TRY(CheckBackupTarget(backup, o.backup, *backend));
+  if (o.dry_run) backend = NewDryRunBackend(std::move(backend));
+  SECPROTO_TRY(CheckRestartFlag(o.restart_services, *backend));
+  return std::move(backend);
+}
+
+int PrintRollbackText(const RollbackOptions& o, const Backup& backup, const ChangeResult& r,
+                      RegistryBackend& backend) {
+  std::cout << (o.dry_run ? "dry run, nothing written: " : "") << backend.Describe()
+            << ": rollback to " << o.backup << " (taken " << backup.created << " from "
+            << backup.target << ")\n";
+  for (size_t i = 0; i < r.views.size(); ++i) {
+    const ViewChange& c = r.views[i];
+    const BackupView& bv = backup.views[i];
+    if (!bv.name.empty()) {
+      std::cout << "  " << bv.key << "\\" << bv.name;
+      if (PhysicalKey(View::k32, bv.key) != bv.key)
+        std::cout << " [view " << ViewName(c.view) << "]";
+      std::cout << ": " << ActionWord(c.action, o.dry_run) << " -> " << DescribeValue(c.after)
+                << "\n";
+      continue;
+    }
+    std::cout << "  view " << ViewName(c.view) << ": " << ActionWord(c.action, o.dry_run) << " -> "
+              << DescribeValue(c.after) << "\n";
+  }
+  if (!r.changed) {
+    std::cout << "unchanged: the target already matches the backup\n";
+  } else if (!o.dry_run) {
+    for (const std::string& line : RestartAdvice(backend)) std::cout << line << "\n";
+  }
+  return RestartExit(MaybeRestart(o.restart_services, o.restart_timeout, r.changed && !o.dry_run,
+                                  backend, nullptr));
+}
+
+int RunRollback(const RollbackOptions& o) {
+  auto bytes = ReadFileBytes(o.backup);
+  if (!bytes) {
+    Error e = bytes.error();
+    e.kind = ErrorKind::kInput;
+    return ReportError(e);
+  }
+  std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+  if (IsChangeSetBackup(text)) return RunChangeSetRollback(o.backup, text, o.target, o.dry_run);
+  auto backup = BackupFromJson(text);
+  if (!backup) return ReportError(backup.error());
+  auto backend = OpenForRollback(o, *backup);
+  if (!backend) return ReportError(backend.error());
+  auto r = RestoreBackup(**backend, *backup);
+  if (!r) return ReportError(r.error());
+  bool changed = r->changed && !o.dry_run;
+  if (G().json) {
+    Json j;
+    j["target"] = (*backend)->Describe();
+    j["operation"] = "rollback";
+    j["backup"] = o.backup;
+    j["backup_target"] = backup->target;
+    j["backup_created"] = backup->created;
+    j["dry_run"] = o.dry_run;
+    Merge(j, ChangeJson(*r));
+    j["restart"] = changed ? RestartJson(**backend) : Json::array();
+    std::string failure =
+        MaybeRestart(o.restart_services, o.restart_timeout, changed, **backend, &j);
+    PrintJson(j);
+    return RestartExit(failure);
+  }
+  if (G().quiet) {
+    return RestartExit(
+        MaybeRestart(o.restart_services, o.restart_timeout, changed, **backend, nullptr));
+  }
+  return PrintRollbackText(o, *backup, *r, **backend);
+}
 
 }  // namespace
+
+const CommandSetup kSetupShow = [](CLI::App& app) -> std::function<int()> {
+  auto o = std::make_shared<ShowOptions>();
+  AddTargetFlags(app, o->target, TargetUse::kRead);
+  return [o]() -> int {
+    auto backend = OpenTargetFromFlags(o->target, /*read_only=*/true);
+    if (!backend) return ReportError(backend.error());
+    auto ins = Inspect(**backend);
+    if (!ins) return ReportError(ins.error());
+    Json os = OsJson(**backend);
+    if (G().json) {
+      Json j = InspectionJson(*ins);
+      j["os"] = os;
+      j["notices"] = (*backend)->Notices();
+      PrintJson(j);
+    } else {
+      if (!os.is_null()) std::cout << "OS: " << OsLine(os) << "\n";
+      PrintInspection(*ins);
+    }
+    return kExitOk;
+  };
+};
+
+const CommandSetup kSetupSet = [](CLI::App& app) -> std::function<int()> {
+  auto o = std::make_shared<WriteOptions>();
+  app.add_option("PROTOCOLS", o->protocols,
+                 "tls1.2,tls1.3 | 0x2800 | a profile | edits: +tls1.3 -tls1.0")
+      ->required();
+  AddWriteFlags(app, *o);
+  return [o]() { return RunWrite(*o, false); };
+};
+
+const CommandSetup kSetupUnset = [](CLI::App& app) -> std::function<int()> {
+  auto o = std::make_shared<WriteOptions>();
+  AddWriteFlags(app, *o);
+  return [o]() { return RunWrite(*o, true); };
+};
+
+const CommandSetup kSetupCheck = [](CLI::App& app) -> std::function<int()> {
+  auto o = std::make_shared<CheckOptions>();
+  app.add_option("PROTOCOLS", o->protocols, "The expected protocols or value")->required();
+  AddTargetFlags(app, o->target, TargetUse::kRead);
+  app.add_option("--view", o->view, "Views to check: both (default), 64 or 32");
+  return [o]() -> int {
+    auto sel = ParseViewSelection(o->view);
+    if (!sel) return ReportError(sel.error());
+    auto spec = ParseProtocols(o->protocols);
+    if (!spec) return ReportError(spec.error());
+    if (spec->relative) {
+      return ReportError(Error::Input("check takes a full list, not +/- edits", "relative-edit"));
+    }
+    if (auto why = WinHttpIgnoreReason(spec->absolute)) {
+      return ReportError(Error::Input(
+          "cannot check for " + ProtocolSet(spec->absolute).Hex() + ": " + *why, "ignored-value"));
+    }
+    auto backend = OpenTargetFromFlags(o->target, true);
+    if (!backend) return ReportError(backend.error());
+    auto arch = (*backend)->DetectArchitecture();
+    if (!arch) return ReportError(arch.error());
+    std::vector<View> views = ResolveViews(*sel, *arch, nullptr);
+    auto r = CheckSetting(**backend, spec->absolute, views);
+    if (!r) return ReportError(r.error());
+    if (G().json) {
+      Json j;
+      j["target"] = (*backend)->Describe();
+      Merge(j, ProtocolSetJson(spec->absolute), "expected_");
+      j["compliant"] = r->compliant;
+      Json views_json = Json::array();
+      for (View v : views) views_json.push_back(std::string(ViewName(v)));
+      j["views_checked"] = views_json;
+      Json d = Json::array();
+      for (const Difference& x : r->differences) {
+        d.push_back(Json{{"view", std::string(ViewName(x.view))}, {"message", x.message}});
+      }
+      j["differences"] = d;
+      j["state"] = InspectionJson(r->inspection);
+      j["notices"] = (*backend)->Notices();
+      PrintJson(j);
+    } else if (r->compliant) {
+      std::cout << "compliant: " << (*backend)->Describe() << " holds "
+                << ProtocolSet(spec->absolute).Hex() << " in view"
+                << (views.size() > 1 ? "s 64 and 32" : " " + std::string(ViewName(views[0])))
+                << "\n";
+    } else {
+      std::cout << "not compliant: " << (*backend)->Describe() << "\n";
+      for (const Difference& x : r->differences) std::cout << "  " << x.message << "\n";
+    }
+    return r->compliant ? kExitOk : kExitDrift;
+  };
+};
+
+const CommandSetup kSetupRollback = [](CLI::App& app) -> std::function<int()> {
+  auto o = std::make_shared<RollbackOptions>();
+  app.add_option("BACKUP", o->backup, "A backup written by set/unset --backup")->required();
+  AddTargetFlags(app, o->target);
+  app.add_flag("--dry-run,-n", o->dry_run, "Show what would change, write nothing");
+  app.add_flag("--restart-services", o->restart_services,
+               "live: restart the running WinHTTP services after a change (30 s timeout each)");
+  app.add_flag("--force", o->force,
+               "Apply a backup taken from another target or machine than --target");
+  app.add_option("--restart-timeout", o->restart_timeout,
+                 "Seconds --restart-services waits for each stop and each start (default 30)")
+      ->check(CLI::Range(1, 3600));
+  return [o]() -> int { return RunRollback(*o); };
+};
+
 }  // namespace secproto::cli

@@ -6,20 +6,17 @@
 #include <map>
 
 #include "cli/cli_text.h"
+#include "cli/commands.h"
 #include "cli/version.h"
-#include "core/utf16.h"
+#include "core/strings.h"
 #include "secproto/changeset.h"
+#include "secproto/explain.h"
 #include "secproto/protocols.h"
 #include "secproto/services.h"
 #include "util/system.h"
 
 namespace secproto::cli {
 namespace {
-
-std::vector<Command>& Commands() {
-  static std::vector<Command> commands;
-  return commands;
-}
 
 // Every option takes one value (repeat it for more), so that an option never
 // swallows the positional arguments after it (`probe --protocols tls1.2
@@ -48,11 +45,6 @@ void TuneSubcommand(CLI::App& app, bool hives) {
 Globals& G() {
   static Globals g;
   return g;
-}
-
-bool RegisterCommand(Command command) {
-  Commands().push_back(std::move(command));
-  return true;
 }
 
 void Merge(Json& into, const Json& from, const std::string& prefix) {
@@ -87,18 +79,14 @@ int Main(int argc, char** argv) {
   app.add_flag("-q,--quiet", G().quiet,
                "Print only results and errors: no warnings, notes, advice or progress");
 
-  std::sort(Commands().begin(), Commands().end(),
-            [](const Command& a, const Command& b) {
-              return a.order != b.order ? a.order < b.order : a.name < b.name;
-            });
   std::map<CLI::App*, std::function<int()>> runners;
   std::vector<std::string> names;
   bool hives = SchemesHaveHives(UsableSchemes());
-  for (const Command& c : Commands()) {
-    CLI::App* sub = app.add_subcommand(c.name, c.help);
+  for (const CommandEntry& c : AllCommands()) {
+    CLI::App* sub = app.add_subcommand(std::string(c.name), std::string(c.help));
     sub->fallthrough();
     runners[sub] = c.setup(*sub);
-    names.push_back(c.name);
+    names.emplace_back(c.name);
     TuneSubcommand(*sub, hives);
   }
   // "-tls1.0" and "-tls1.0,-tls1.1" are protocol edits, not options.
@@ -175,7 +163,8 @@ void AddTargetFlags(CLI::App& app, TargetFlags& flags, TargetUse use) {
 }
 
 Expected<std::unique_ptr<RegistryBackend>> OpenTargetFromFlags(
-    const TargetFlags& flags, bool read_only, const std::vector<std::string>& write_roots) {
+    const TargetFlags& flags, bool read_only, const std::vector<std::string>& write_roots,
+    bool dry_run) {
   std::string spec = flags.target.empty() ? DefaultTarget() : flags.target;
   if (spec.empty()) {
     std::string choices;
@@ -188,6 +177,7 @@ Expected<std::unique_ptr<RegistryBackend>> OpenTargetFromFlags(
   opts.system_hive = flags.system_hive;
   opts.user_hive = flags.user_hive;
   opts.write_roots = write_roots;
+  opts.dry_run = dry_run;
   auto opened = OpenTarget(spec, opts);
   // A dirty hive is read as it is on disk: say so on every read.
   // Once per process: a command may open its target twice.
@@ -202,21 +192,6 @@ Expected<std::unique_ptr<RegistryBackend>> OpenTargetFromFlags(
   // A writer that finished or undid an interrupted two-hive commit says so.
   for (const std::string& note : TakeRecoveryNotes()) std::cerr << "secproto: " << note << "\n";
   return opened;
-}
-
-std::string DescribeValue(const std::optional<RegValue>& v) {
-  if (!v) return "missing";
-  if (auto d = v->AsDword()) {
-    ProtocolSet s(*d);
-    return "REG_DWORD " + s.Hex() + " (" + s.Describe() + ")";
-  }
-  if ((v->type == kRegSz || v->type == kRegExpandSz) && v->data.size() % 2 == 0) {
-    if (auto text = Utf16LeToUtf8(v->data.data(), v->data.size())) {
-      while (!text->empty() && text->back() == '\0') text->pop_back();
-      return RegTypeName(v->type) + " \"" + *text + "\"";
-    }
-  }
-  return RegTypeName(v->type) + " hex:" + v->HexData();
 }
 
 Json ChangeJson(const ChangeResult& r) {
@@ -259,16 +234,6 @@ std::string JoinNames(const std::vector<std::string>& names) {
   return out;
 }
 
-std::optional<std::string> RegistryText(RegistryBackend& backend, std::string_view name) {
-  auto v = backend.GetValue(View::k64, "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion", name);
-  if (!v || !*v || ((*v)->type != kRegSz && (*v)->type != kRegExpandSz)) return std::nullopt;
-  auto text = Utf16LeToUtf8((*v)->data.data(), (*v)->data.size() & ~size_t{1});
-  if (!text) return std::nullopt;
-  while (!text->empty() && text->back() == '\0') text->pop_back();
-  if (text->empty()) return std::nullopt;
-  return text;
-}
-
 }  // namespace
 
 std::vector<std::string> RestartAdvice(const RegistryBackend& backend) {
@@ -288,8 +253,8 @@ std::vector<std::string> RestartAdvice(const RegistryBackend& backend) {
                 ".NET applications that use WinHttpHandler"};
   }
   if (backend.Describe().starts_with("reg:")) {
-    return {"after `reg import` on the machine, restart the WinHTTP users (WinRM, WebClient, "
-            "iphlpsvc, wuauserv, Office, .NET WinHttpHandler apps) or reboot"};
+    return {"after `reg import` on the machine, restart the WinHTTP users (" +
+            JoinNames(KnownServiceNames()) + ", Office, .NET WinHttpHandler apps) or reboot"};
   }
   return {"offline image: the change takes effect when Windows next starts from it"};
 }
@@ -326,13 +291,12 @@ Json OsJson(RegistryBackend& backend) {
   j["minor"] = v->minor;
   j["build"] = v->build;
   j["product_type"] = v->product_type;
-  auto product = RegistryText(backend, "ProductName");
-  j["product_name"] = product ? Json(*product) : Json(nullptr);
-  auto display = RegistryText(backend, "DisplayVersion");
-  if (!display) display = RegistryText(backend, "ReleaseId");
-  j["display_version"] = display ? Json(*display) : Json(nullptr);
-  auto sp = RegistryText(backend, "CSDVersion");
-  j["service_pack"] = sp ? Json(*sp) : Json(nullptr);
+  OsFacts facts = ReadOsFacts(backend).value_or(OsFacts{});
+  auto text = [](const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); };
+  j["product_name"] = text(facts.product_name);
+  j["display_version"] =
+      text(facts.display_version.empty() ? facts.release_id : facts.display_version);
+  j["service_pack"] = text(facts.service_pack);
   return j;
 }
 

@@ -30,16 +30,19 @@ struct Globals {
 };
 Globals& G();
 
-/// A subcommand: `setup` adds its flags to `app` and returns the function that
-/// runs it after parsing, returning the exit code.
+/// What a subcommand does at start-up: adds its flags to `app` and returns
+/// the function that runs it after parsing, returning the exit code. The
+/// top-level table is in commands.cc.
+using CommandSetup = std::function<int()> (*)(CLI::App& app);
+
+/// A subcommand of a command group (`policy show`, ...): as CommandSetup,
+/// with its name, help and position in the group's --help.
 struct Command {
   std::string name;
   std::string help;
-  int order = 100;  ///< position in --help
+  int order = 100;  ///< position in the group's --help
   std::function<std::function<int()>(CLI::App& app)> setup;
 };
-/// Called from a static initialiser in each cmd_*.cc file.
-bool RegisterCommand(Command command);
 
 /// Runs the CLI. main() calls only this.
 int Main(int argc, char** argv);
@@ -72,8 +75,10 @@ void AddTargetFlags(CLI::App& app, TargetFlags& flags, TargetUse use = TargetUse
 /// Opens the target; a missing --target uses the platform default (live on
 /// Windows) or is a usage error naming the choices.
 /// `write_roots`: the roots the command will write (TargetOptions).
+/// `dry_run`: a preview (TargetOptions::dry_run).
 Expected<std::unique_ptr<RegistryBackend>> OpenTargetFromFlags(
-    const TargetFlags& flags, bool read_only, const std::vector<std::string>& write_roots = {});
+    const TargetFlags& flags, bool read_only, const std::vector<std::string>& write_roots = {},
+    bool dry_run = false);
 /// The default target of this platform, or "" when there is none.
 std::string DefaultTarget();
 
@@ -81,9 +86,6 @@ std::string DefaultTarget();
 /// InspectionJson, ProtocolSetJson, ArchitectureName ...) are the library's,
 /// beside their reader: secproto/show_json.h.
 Json ChangeJson(const ChangeResult& r);
-
-/// "REG_DWORD 0x00002800 (TLS 1.2, TLS 1.3)", "REG_SZ \"0xA80\"", "missing".
-std::string DescribeValue(const std::optional<RegValue>& v);
 
 /// The human lines that say what to restart after a change on this target.
 /// On live they name the known WinHTTP services the service manager reports

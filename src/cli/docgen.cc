@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/version.h"
 #include "secproto/protocols.h"
@@ -415,11 +416,8 @@ complete -F _secproto secproto secproto.exe
   return out.str();
 }
 
-namespace {
 
-const bool kGenerate = RegisterCommand(
-    {"__generate", "Print the man page or the bash completion script (used by the build)", 1000,
-     [](CLI::App& app) -> std::function<int()> {
+const CommandSetup kSetupGenerate = [](CLI::App& app) -> std::function<int()> {
        app.group("");  // hidden from --help, the man page and the completion
        auto format = std::make_shared<std::string>();
        app.add_option("FORMAT", *format, "man or bash-completion")
@@ -432,7 +430,6 @@ const bool kGenerate = RegisterCommand(
          std::cout << (*format == "man" ? ManPage(*root) : BashCompletion(*root));
          return kExitOk;
        };
-     }});
+     };
 
-}  // namespace
 }  // namespace secproto::cli

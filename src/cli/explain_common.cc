@@ -22,43 +22,6 @@ std::string Quote(const std::string& s) {
 
 }  // namespace
 
-Expected<ResolvedOs> ResolveOs(RegistryBackend* backend, const std::string& os_flag,
-                               const std::string& builtin_default_flag) {
-  ResolvedOs r;
-  if (!os_flag.empty()) {
-    SECPROTO_ASSIGN_OR_RETURN(os, FindOs(os_flag));
-    r.os = std::move(os);
-    r.how = "--os";
-  } else if (backend) {
-    SECPROTO_ASSIGN_OR_RETURN(facts, ReadOsFacts(*backend));
-    SECPROTO_ASSIGN_OR_RETURN(det, DetectOs(facts));
-    r.os = std::move(det.os);
-    r.how = "detected";
-    r.note = det.note;
-  } else {
-    return Fail(Error::Usage(
-        "a what-if --value needs --os ID to know the built-in default (see `secproto os list`)",
-        "no-os"));
-  }
-  if (!builtin_default_flag.empty()) {
-    std::optional<uint32_t> v;
-    if (auto n = ParseNumber(builtin_default_flag)) {
-      v = *n;
-    } else if (auto spec = ParseProtocols(std::vector<std::string>{builtin_default_flag});
-               spec && !spec->relative) {
-      v = spec->absolute;
-    }
-    if (!v || !ProtocolSet(*v).IsValid()) {
-      return Fail(Error::Input("--builtin-default takes a non-zero protocol mask (0xAA0, "
-                               "tls1.2,tls1.3), not '" + builtin_default_flag + "'",
-                               "bad-builtin-default"));
-    }
-    r.os.builtin_default = *v;
-    r.os.builtin_default_overridden = true;
-  }
-  return r;
-}
-
 void AddOsFlags(CLI::App& app, std::string& os, std::string& builtin_default, OsFlags& model) {
   app.add_option("--os", os, "The OS catalog id (see `secproto os list`); default: detected");
   app.add_option("--builtin-default", builtin_default,

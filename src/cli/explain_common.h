@@ -1,5 +1,5 @@
-// What `explain` and `doctor` share: choosing the OS row (--os, detection,
-// --builtin-default) and the catalog printer.
+// What `explain` and `doctor` share: the catalog printer and the R9 flags
+// (choosing the OS row is the library's ResolveOs, secproto/explain.h).
 #ifndef SECPROTO_CLI_EXPLAIN_COMMON_H_
 #define SECPROTO_CLI_EXPLAIN_COMMON_H_
 
@@ -9,19 +9,6 @@
 #include "secproto/explain.h"
 
 namespace secproto::cli {
-
-/// The OS row in use and how it was chosen.
-struct ResolvedOs {
-  OsInfo os;
-  std::string how;   ///< "--os", "detected"
-  std::string note;  ///< detection note, or ""
-};
-
-/// --os wins; else the OS is detected from the target (backend may be null
-/// for a what-if, which then needs --os). --builtin-default replaces the
-/// row's WinHTTP default.
-Expected<ResolvedOs> ResolveOs(RegistryBackend* backend, const std::string& os_flag,
-                               const std::string& builtin_default_flag);
 
 /// The flags that choose the reading of docs/MODEL.md rule R9.
 struct OsFlags {

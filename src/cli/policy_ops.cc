@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "core/utf16.h"
+#include "core/strings.h"
 #include "secproto/changeset.h"
 #include "secproto/explain.h"
 #include "secproto/policy.h"
@@ -63,9 +63,9 @@ Expected<std::optional<Compiled>> ReadChangeList(const std::string& path) {
         v.type = x.at("type").get<uint32_t>();
         std::string hex = x.at("data").get<std::string>();
         if (hex.size() % 2) return bad("odd-length data at " + rc.key);
-        for (size_t i = 0; i < hex.size(); i += 2) {
-          v.data.push_back(static_cast<uint8_t>(std::stoul(hex.substr(i, 2), nullptr, 16)));
-        }
+        auto data = HexDecode(hex);
+        if (!data) return bad("data at " + rc.key + " is not hex");
+        v.data = std::move(*data);
         rc.value = std::move(v);
       }
       SECPROTO_ASSIGN_OR_RETURN(effect, ParseEffect(x.value("effect", "next-process")));
@@ -91,9 +91,8 @@ Expected<std::string> ResolveOs(const std::string& os_flag, RegistryBackend& bac
     if (det) return det->os.id;
   }
   return Fail(Error::Usage(
-      backend.Describe() + " does not say which Windows it is (no usable "
-                           "CurrentBuild under SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion); "
-                           "pass --os ID (see `secproto os list`)",
+      backend.Describe() + " does not say which Windows it is (no usable CurrentBuild under " +
+          std::string(kCurrentVersionKey.substr(5)) + "); pass --os ID (see `secproto os list`)",
       "no-os"));
 }
 
@@ -264,6 +263,25 @@ struct ApplyOptions {
   bool dry_run = false;
 };
 
+// The JSON answer of `policy apply`.
+Json ApplyJson(const ApplyOptions& o, const RegistryBackend& backend, const Compiled& compiled,
+               const Plan& plan, const ChangeSetResult& r) {
+  Json j;
+  j["target"] = backend.Describe();
+  j["operation"] = "policy-apply";
+  j["policy"] = o.policy;
+  j["os"] = compiled.os_id.empty() ? Json(nullptr) : Json(compiled.os_id);
+  j["dry_run"] = o.dry_run;
+  j["changed"] = r.changed;
+  j["committed"] = r.committed;
+  j["written"] = r.written;
+  j["effect"] = EffectJson(plan);
+  j["changes"] = PlanJson(plan, true);
+  j["backup"] = o.backup.empty() || o.dry_run ? Json(nullptr) : Json(o.backup);
+  j["notes"] = Notes(compiled.notes);
+  return j;
+}
+
 int RunApply(const ApplyOptions& o) {
   if (!o.backup.empty() && !o.dry_run) {
     std::error_code ec;
@@ -294,22 +312,8 @@ int RunApply(const ApplyOptions& o) {
   }
   auto result = ApplyPlan(*backend, *plan);
   if (!result) return ReportError(result.error());
-  if (o.dry_run) result->committed = false;
   if (G().json) {
-    Json j;
-    j["target"] = backend->Describe();
-    j["operation"] = "policy-apply";
-    j["policy"] = o.policy;
-    j["os"] = compiled->os_id.empty() ? Json(nullptr) : Json(compiled->os_id);
-    j["dry_run"] = o.dry_run;
-    j["changed"] = result->changed;
-    j["committed"] = result->committed;
-    j["written"] = result->written;
-    j["effect"] = EffectJson(*plan);
-    j["changes"] = PlanJson(*plan, true);
-    j["backup"] = o.backup.empty() || o.dry_run ? Json(nullptr) : Json(o.backup);
-    j["notes"] = Notes(compiled->notes);
-    PrintJson(j);
+    PrintJson(ApplyJson(o, *backend, *compiled, *plan, *result));
     return kExitOk;
   }
   if (G().quiet) return kExitOk;
@@ -418,7 +422,6 @@ int RunChangeSetRollback(const std::string& backup_path, std::string_view backup
   if (dry_run) backend = NewDryRunBackend(std::move(backend));
   auto r = RestoreChangeSetBackup(*backend, *backup);
   if (!r) return ReportError(r.error());
-  if (dry_run) r->committed = false;
   if (G().json) {
     Json j;
     j["target"] = backend->Describe();

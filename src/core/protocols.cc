@@ -5,32 +5,33 @@
 #include <cctype>
 #include <cstdio>
 #include <string>
+#include "core/strings.h"
 
 namespace secproto {
 namespace {
 
 // WINHTTP_FLAG_SECURE_PROTOCOL_* (winhttp.h), equal to SP_PROT_*_CLIENT. The .NET
 // numbers are here only to recognise the mix-up.
-constexpr std::array<ProtocolInfo, 6> kTable = {{
-    {Protocol::kSsl2, 0x00000008, "SSL 2.0", "ssl2", "WINHTTP_FLAG_SECURE_PROTOCOL_SSL2", 0x0002,
+constexpr std::array<ProtocolInfo, kProtocolCount> kTable = {{
+    {Protocol::kSsl2, ProtocolBit(Protocol::kSsl2), "SSL 2.0", "ssl2", "WINHTTP_FLAG_SECURE_PROTOCOL_SSL2", 0x0002,
      12, true, false},
-    {Protocol::kSsl3, 0x00000020, "SSL 3.0", "ssl3", "WINHTTP_FLAG_SECURE_PROTOCOL_SSL3", 0x0300,
+    {Protocol::kSsl3, ProtocolBit(Protocol::kSsl3), "SSL 3.0", "ssl3", "WINHTTP_FLAG_SECURE_PROTOCOL_SSL3", 0x0300,
      48, true, false},
-    {Protocol::kTls10, 0x00000080, "TLS 1.0", "tls1.0", "WINHTTP_FLAG_SECURE_PROTOCOL_TLS1", 0x0301,
+    {Protocol::kTls10, ProtocolBit(Protocol::kTls10), "TLS 1.0", "tls1.0", "WINHTTP_FLAG_SECURE_PROTOCOL_TLS1", 0x0301,
      192, false, true},
-    {Protocol::kTls11, 0x00000200, "TLS 1.1", "tls1.1", "WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_1",
+    {Protocol::kTls11, ProtocolBit(Protocol::kTls11), "TLS 1.1", "tls1.1", "WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_1",
      0x0302, 768, false, true},
-    {Protocol::kTls12, 0x00000800, "TLS 1.2", "tls1.2", "WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2",
+    {Protocol::kTls12, ProtocolBit(Protocol::kTls12), "TLS 1.2", "tls1.2", "WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2",
      0x0303, 3072, false, false},
-    {Protocol::kTls13, 0x00002000, "TLS 1.3", "tls1.3", "WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_3",
+    {Protocol::kTls13, ProtocolBit(Protocol::kTls13), "TLS 1.3", "tls1.3", "WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_3",
      0x0304, 12288, false, false},
 }};
 
 constexpr std::array<Profile, 4> kProfiles = {{
-    {"modern", 0x2800, "TLS 1.2 + TLS 1.3"},
-    {"tls12", 0x0800, "TLS 1.2 only"},
-    {"compat", 0x2A80, "TLS 1.0 - TLS 1.3"},
-    {"easyfix", 0x0A00, "TLS 1.1 + TLS 1.2, what Microsoft's Easy Fix 51044 writes"},
+    {"modern", ProtocolBits(Protocol::kTls12, Protocol::kTls13), "TLS 1.2 + TLS 1.3"},
+    {"tls12", ProtocolBit(Protocol::kTls12), "TLS 1.2 only"},
+    {"compat", ProtocolBits(Protocol::kTls10, Protocol::kTls13), "TLS 1.0 - TLS 1.3"},
+    {"easyfix", ProtocolBits(Protocol::kTls11, Protocol::kTls12), "TLS 1.1 + TLS 1.2, what Microsoft's Easy Fix 51044 writes"},
 }};
 
 // Every spelling an admin types for a protocol, after Normalize(): lower case,
@@ -50,12 +51,6 @@ constexpr std::array<Alias, 9> kAliases = {{
     {"tls12", Protocol::kTls12},
     {"tls13", Protocol::kTls13},
 }};
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string Normalize(std::string_view raw) {
   std::string s = Lower(raw);
@@ -82,20 +77,6 @@ std::optional<Protocol> LookupAlias(std::string_view normalized) {
     if (a.key == normalized) return a.protocol;
   }
   return std::nullopt;
-}
-
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
 }
 
 // The closest short name or profile; ties go to the newer protocol, so that
@@ -308,14 +289,8 @@ Expected<uint32_t> ParseNumber(std::string_view text) {
   if (s.empty()) return Fail(Error::Input("'" + std::string(text) + "' is not a number"));
   uint64_t v = 0;
   for (char c : s) {
-    int d;
-    if (c >= '0' && c <= '9') {
-      d = c - '0';
-    } else if (base == 16 && c >= 'a' && c <= 'f') {
-      d = c - 'a' + 10;
-    } else if (base == 16 && c >= 'A' && c <= 'F') {
-      d = c - 'A' + 10;
-    } else {
+    int d = HexDigitValue(c);
+    if (d < 0 || d >= base) {
       return Fail(Error::Input("'" + std::string(text) + "' is not a number", "bad-number"));
     }
     v = v * base + d;

@@ -9,6 +9,7 @@
 #include <cctype>
 #include <string>
 #include <vector>
+#include "core/strings.h"
 
 namespace secproto {
 namespace {
@@ -100,26 +101,6 @@ constexpr CurveInfo kCurves[] = {
     {"secP521r1", "secp521r1", 25, false},
 };
 // clang-format on
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
 std::string DidYouMean(std::string_view word, std::span<const std::string_view> choices) {
   std::string best = ClosestName(word, choices);

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <random>
 
-#include "core/utf16.h"
+#include "core/strings.h"
 #include "emit/emit_common.h"
 #include "secproto/protocols.h"
 #include "secproto/setting.h"
@@ -39,8 +39,7 @@ std::string_view ExportFormatName(ExportFormat f) {
 }
 
 Expected<ExportFormat> ParseExportFormat(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string lower = Lower(text);
   for (const FormatName& x : kFormats) {
     if (x.name == lower) return x.format;
   }
@@ -156,8 +155,7 @@ std::vector<SchannelKey> SchannelKeys(const ExportOptions& o) {
       id[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(id[i])));
     }
     out.push_back({name, id,
-                   "SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\" +
-                       name + "\\Client"});
+                   std::string(kSchannelProtocolsKey.substr(5)) + "\\" + name + "\\Client"});
   }
   return out;
 }

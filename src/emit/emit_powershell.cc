@@ -224,7 +224,7 @@ try {
         [Console]::Error.WriteLine("secproto: not compliant after the change: $($bad[0].path)")
         exit 1
     }
-    Write-Output 'WinHTTP reads the value once per process: restart WinRM, WebClient, iphlpsvc, wuauserv, Office and .NET WinHttpHandler apps, or reboot.'
+    Write-Output 'WinHTTP reads the value once per process: restart <services>, Office and .NET WinHttpHandler apps, or reboot.'
     exit 0
 } catch {
     [Console]::Error.WriteLine("secproto: $($_.Exception.Message)")
@@ -288,8 +288,12 @@ std::string Ps1Script(const ExportOptions& o, ExportFormat format,
   s += "Set-StrictMode -Version 2.0\n";
   s += "$ErrorActionPreference = 'Stop'\n\n";
   s += PsSettings(o);
-  s += SchannelKeys(o).empty() ? std::string(kPs1Body) : Ps1BodyWithSchannel(std::string(kPs1Body));
-  return s;
+  std::string body =
+      SchannelKeys(o).empty() ? std::string(kPs1Body) : Ps1BodyWithSchannel(std::string(kPs1Body));
+  // The service names come from the one list (KnownWinHttpConsumers).
+  constexpr std::string_view kServices = "<services>";
+  body.replace(body.find(kServices), kServices.size(), RestartServices());
+  return s + body;
 }
 
 Artifact EmitPs1(const ExportOptions& o) {

@@ -2,38 +2,32 @@
 // around it, with evidence and the secproto command that fixes it.
 #include <algorithm>
 
-#include "core/utf16.h"
-#include "explain/keys.h"
+#include "core/strings.h"
+#include "secproto/keys.h"
 #include "explain/rules.h"
 #include "secproto/explain.h"
 
 namespace secproto {
 namespace {
 
-constexpr uint32_t kSslBits = 0x0008 | 0x0020;
-constexpr uint32_t kLegacyBits = 0x0080 | 0x0200;
+constexpr uint32_t kSslBits = ProtocolBits(Protocol::kSsl2, Protocol::kSsl3);
+constexpr uint32_t kLegacyBits = ProtocolBits(Protocol::kTls10, Protocol::kTls11);
 
 std::string ValueText(const std::optional<RegValue>& v) {
   if (!v) return "missing";
   if (auto d = v->AsDword()) return ProtocolSet(*d).Hex();
-  if ((v->type == kRegSz || v->type == kRegExpandSz) && v->data.size() % 2 == 0) {
-    if (auto text = Utf16LeToUtf8(v->data.data(), v->data.size())) {
-      while (!text->empty() && text->back() == '\0') text->pop_back();
-      return "\"" + *text + "\"";
-    }
+  if (v->type == kRegSz || v->type == kRegExpandSz) {
+    if (auto text = Utf16LeText(v->data)) return "\"" + *text + "\"";
   }
   return "hex:" + v->HexData();
 }
 
-bool Shared(std::string_view key) {
-  return !key.starts_with("HKLM\\SOFTWARE\\") || key.starts_with("HKLM\\SOFTWARE\\Policies");
-}
 
 Evidence Ev(const RegRead& r) {
   Evidence e;
   e.key = r.key;
   e.name = r.name;
-  e.view = Shared(r.key) ? "" : std::string(ViewName(r.view));
+  e.view = IsSharedBetweenViews(r.key) ? "" : std::string(ViewName(r.view));
   e.value = ValueText(r.value);
   e.type = r.value ? RegTypeName(r.value->type) : "";
   return e;

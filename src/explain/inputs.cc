@@ -2,8 +2,9 @@
 // R5, R10, R14, R15).
 #include <cctype>
 
-#include "explain/keys.h"
+#include "secproto/keys.h"
 #include "secproto/explain.h"
+#include "core/strings.h"
 
 namespace secproto {
 namespace {
@@ -27,17 +28,6 @@ RegRead Missing(View view, std::string_view key, std::string_view name) {
   return r;
 }
 
-bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(s[i])) !=
-        std::tolower(static_cast<unsigned char>(prefix[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // R5: an installed update has a Package_for_KB3140245~... key under the
 // servicing Packages key. A .reg file holds only what was written into it,
 // so it cannot tell; neither can a target without that key.
@@ -51,7 +41,7 @@ Status ReadKb3140245(RegistryBackend& backend, RegistryInputs& in) {
   in.kb3140245 = KbStatus::kMissing;
   in.kb3140245_key = std::string(kCbsPackagesKey);
   for (const std::string& n : names) {
-    if (StartsWithNoCase(n, "Package_for_KB3140245~")) {
+    if (StartsWithIgnoreCase(n, "Package_for_KB3140245~")) {
       in.kb3140245 = KbStatus::kInstalled;
       in.kb3140245_key = std::string(kCbsPackagesKey) + "\\" + n;
       break;
@@ -97,7 +87,7 @@ Expected<RegistryInputs> ReadRegistryInputs(RegistryBackend& backend) {
     if (const ViewState* vs = ins.Find(v)) r.value = vs->value;
     in.dsp[v == View::k64 ? 0 : 1] = std::move(r);
   }
-  in.force_default = Missing(View::k64, kWinHttpKey, "ForceDefaultSecureProtocols");
+  in.force_default = Missing(View::k64, kWinHttpKey, kForceDefaultValue);
   in.force_default.value = ins.force_default;
 
   in.has_system = backend.HasRoot("HKLM\\SYSTEM");
@@ -108,10 +98,10 @@ Expected<RegistryInputs> ReadRegistryInputs(RegistryBackend& backend) {
       std::string base = std::string(kSchannelProtocolsKey) + "\\" + std::string(p.name);
       std::string client = base + "\\Client";
       std::string server = base + "\\Server";
-      SECPROTO_ASSIGN_OR_RETURN(ce, Read(backend, View::k64, client, "Enabled"));
-      SECPROTO_ASSIGN_OR_RETURN(cd, Read(backend, View::k64, client, "DisabledByDefault"));
-      SECPROTO_ASSIGN_OR_RETURN(se, Read(backend, View::k64, server, "Enabled"));
-      SECPROTO_ASSIGN_OR_RETURN(sd, Read(backend, View::k64, server, "DisabledByDefault"));
+      SECPROTO_ASSIGN_OR_RETURN(ce, Read(backend, View::k64, client, kEnabledValue));
+      SECPROTO_ASSIGN_OR_RETURN(cd, Read(backend, View::k64, client, kDisabledByDefaultValue));
+      SECPROTO_ASSIGN_OR_RETURN(se, Read(backend, View::k64, server, kEnabledValue));
+      SECPROTO_ASSIGN_OR_RETURN(sd, Read(backend, View::k64, server, kDisabledByDefaultValue));
       s.client = {std::move(ce), std::move(cd)};
       s.server = {std::move(se), std::move(sd)};
       in.schannel.push_back(std::move(s));
@@ -121,25 +111,25 @@ Expected<RegistryInputs> ReadRegistryInputs(RegistryBackend& backend) {
   std::vector<View> views = ProcessViews(in.architecture);
   if (backend.HasRoot("HKLM\\SOFTWARE")) {
     for (View v : views) {
-      SECPROTO_ASSIGN_OR_RETURN(r, Read(backend, v, kWinInetKey, "SecureProtocols"));
+      SECPROTO_ASSIGN_OR_RETURN(r, Read(backend, v, kWinInetKey, kSecureProtocolsValue));
       in.wininet.push_back(std::move(r));
     }
-    SECPROTO_ASSIGN_OR_RETURN(pol, Read(backend, View::k64, kWinInetPolicyKey, "SecureProtocols"));
+    SECPROTO_ASSIGN_OR_RETURN(pol, Read(backend, View::k64, kWinInetPolicyKey, kSecureProtocolsValue));
     in.wininet.push_back(std::move(pol));
   }
   in.has_user = backend.HasRoot("HKCU");
   if (in.has_user) {
-    SECPROTO_ASSIGN_OR_RETURN(u, Read(backend, View::k64, kWinInetUserKey, "SecureProtocols"));
+    SECPROTO_ASSIGN_OR_RETURN(u, Read(backend, View::k64, kWinInetUserKey, kSecureProtocolsValue));
     in.wininet.push_back(std::move(u));
     SECPROTO_ASSIGN_OR_RETURN(up,
-                              Read(backend, View::k64, kWinInetUserPolicyKey, "SecureProtocols"));
+                              Read(backend, View::k64, kWinInetUserPolicyKey, kSecureProtocolsValue));
     in.wininet.push_back(std::move(up));
   }
 
   if (backend.HasRoot("HKLM\\SOFTWARE")) {
     for (std::string_view key : kDotNetKeys) {
       for (View v : views) {
-        for (std::string_view name : {"SystemDefaultTlsVersions", "SchUseStrongCrypto"}) {
+        for (std::string_view name : {kSystemDefaultTlsVersionsValue, kSchUseStrongCryptoValue}) {
           SECPROTO_ASSIGN_OR_RETURN(r, Read(backend, v, key, name));
           in.dotnet.push_back(std::move(r));
         }
@@ -159,7 +149,7 @@ RegistryInputs WhatIfInputs(std::optional<RegValue> value, Architecture arch) {
     if (v == View::k64 || arch != Architecture::k32Bit) r.value = value;
     in.dsp[v == View::k64 ? 0 : 1] = std::move(r);
   }
-  in.force_default = Missing(View::k64, kWinHttpKey, "ForceDefaultSecureProtocols");
+  in.force_default = Missing(View::k64, kWinHttpKey, kForceDefaultValue);
   return in;
 }
 

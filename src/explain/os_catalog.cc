@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "secproto/explain.h"
+#include "core/strings.h"
 
 namespace secproto {
 namespace {
@@ -161,25 +162,10 @@ std::vector<OsInfo> BuildCatalog() {
   return out;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-constexpr std::string_view kCurrentVersionKey =
-    "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion";
-
-// A REG_SZ / REG_EXPAND_SZ as UTF-8 (ASCII is enough for these values), or "".
+// A REG_SZ / REG_EXPAND_SZ as UTF-8, or "" (also for broken UTF-16).
 std::string StringValue(const std::optional<RegValue>& v) {
   if (!v || (v->type != kRegSz && v->type != kRegExpandSz)) return "";
-  std::string out;
-  for (size_t i = 0; i + 1 < v->data.size(); i += 2) {
-    uint16_t c = static_cast<uint16_t>(v->data[i] | (v->data[i + 1] << 8));
-    if (c == 0) break;
-    out.push_back(c < 0x80 ? static_cast<char>(c) : '?');
-  }
-  return out;
+  return Utf16LeString(v->data).value_or("");
 }
 
 }  // namespace
@@ -240,6 +226,8 @@ Expected<OsFacts> ReadOsFacts(RegistryBackend& backend) {
   SECPROTO_ASSIGN_OR_RETURN(type, backend.GetValue(View::k64, kCurrentVersionKey, "InstallationType"));
   SECPROTO_ASSIGN_OR_RETURN(name, backend.GetValue(View::k64, kCurrentVersionKey, "ProductName"));
   SECPROTO_ASSIGN_OR_RETURN(disp, backend.GetValue(View::k64, kCurrentVersionKey, "DisplayVersion"));
+  SECPROTO_ASSIGN_OR_RETURN(release, backend.GetValue(View::k64, kCurrentVersionKey, "ReleaseId"));
+  SECPROTO_ASSIGN_OR_RETURN(sp, backend.GetValue(View::k64, kCurrentVersionKey, "CSDVersion"));
   f.current_build = StringValue(build);
   if (f.current_build.empty() && build && build->AsDword()) {
     f.current_build = std::to_string(*build->AsDword());
@@ -247,6 +235,8 @@ Expected<OsFacts> ReadOsFacts(RegistryBackend& backend) {
   f.installation_type = StringValue(type);
   f.product_name = StringValue(name);
   f.display_version = StringValue(disp);
+  f.release_id = StringValue(release);
+  f.service_pack = StringValue(sp);
   return f;
 }
 
@@ -256,8 +246,8 @@ Expected<OsDetection> DetectOs(const OsFacts& facts) {
   auto [ptr, ec] = std::from_chars(b.data(), b.data() + b.size(), build);
   if (b.empty() || ec != std::errc() || ptr != b.data() + b.size() || build == 0) {
     return Fail(Error::Input(
-        b.empty() ? "cannot detect the OS: SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion has no "
-                    "CurrentBuild; pass --os ID (see `secproto os list`)"
+        b.empty() ? "cannot detect the OS: " + std::string(kCurrentVersionKey.substr(5)) +
+                        " has no CurrentBuild; pass --os ID (see `secproto os list`)"
                   : "cannot detect the OS: CurrentBuild is '" + b +
                         "'; pass --os ID (see `secproto os list`)",
         "unknown-os"));

@@ -1,7 +1,7 @@
 // The writes behind the doctor's fixes for the settings around WinHTTP:
 // SCHANNEL protocol keys, WinINet SecureProtocols, the .NET keys (docs/MODEL.md
 // R11, R14, R15, R16).
-#include "explain/keys.h"
+#include "secproto/keys.h"
 #include "secproto/explain.h"
 
 namespace secproto {
@@ -12,8 +12,8 @@ std::vector<RelatedWrite> SchannelWrites(Protocol p, bool client, bool server, b
   for (auto [wanted, side] : {std::pair{client, "Client"}, std::pair{server, "Server"}}) {
     if (!wanted) continue;
     std::string key = base + "\\" + side;
-    out.push_back({View::k64, key, "Enabled", enable ? 1u : 0u});
-    out.push_back({View::k64, key, "DisabledByDefault", enable ? 0u : 1u});
+    out.push_back({View::k64, key, std::string(kEnabledValue), enable ? 1u : 0u});
+    out.push_back({View::k64, key, std::string(kDisabledByDefaultValue), enable ? 0u : 1u});
   }
   return out;
 }
@@ -21,17 +21,17 @@ std::vector<RelatedWrite> SchannelWrites(Protocol p, bool client, bool server, b
 std::vector<RelatedWrite> WinInetWrites(uint32_t value, WinInetScope scope, Architecture arch) {
   switch (scope) {
     case WinInetScope::kPolicy:
-      return {{View::k64, std::string(kWinInetPolicyKey), "SecureProtocols", value}};
+      return {{View::k64, std::string(kWinInetPolicyKey), std::string(kSecureProtocolsValue), value}};
     case WinInetScope::kUser:
-      return {{View::k64, std::string(kWinInetUserKey), "SecureProtocols", value}};
+      return {{View::k64, std::string(kWinInetUserKey), std::string(kSecureProtocolsValue), value}};
     case WinInetScope::kUserPolicy:
-      return {{View::k64, std::string(kWinInetUserPolicyKey), "SecureProtocols", value}};
+      return {{View::k64, std::string(kWinInetUserPolicyKey), std::string(kSecureProtocolsValue), value}};
     case WinInetScope::kMachine:
       break;
   }
   std::vector<RelatedWrite> out;
   for (View v : ProcessViews(arch)) {
-    out.push_back({v, std::string(kWinInetKey), "SecureProtocols", value});
+    out.push_back({v, std::string(kWinInetKey), std::string(kSecureProtocolsValue), value});
   }
   return out;
 }
@@ -40,8 +40,8 @@ std::vector<RelatedWrite> DotNetWrites(Architecture arch) {
   std::vector<RelatedWrite> out;
   for (std::string_view key : kDotNetKeys) {
     for (View v : ProcessViews(arch)) {
-      out.push_back({v, std::string(key), "SystemDefaultTlsVersions", 1});
-      out.push_back({v, std::string(key), "SchUseStrongCrypto", 1});
+      out.push_back({v, std::string(key), std::string(kSystemDefaultTlsVersionsValue), 1});
+      out.push_back({v, std::string(key), std::string(kSchUseStrongCryptoValue), 1});
     }
   }
   return out;

@@ -10,17 +10,12 @@
 
 #include "registry/pair_journal.h"
 #include "util/time.h"
+#include "core/strings.h"
 
 namespace secproto {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // The identity of a value on the target: two views of a shared key are one.
 std::string Identity(View view, std::string_view key, std::string_view name) {
@@ -49,24 +44,6 @@ int Rank(Effect e) {
       return 2;
   }
   return 2;
-}
-
-std::optional<std::vector<uint8_t>> FromHex(std::string_view hex) {
-  if (hex.size() % 2) return std::nullopt;
-  auto nib = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::vector<uint8_t> out;
-  out.reserve(hex.size() / 2);
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    int hi = nib(hex[i]), lo = nib(hex[i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(static_cast<uint8_t>(hi * 16 + lo));
-  }
-  return out;
 }
 
 // Keys on the physical path of `key` that do not exist, shallowest first.
@@ -155,60 +132,41 @@ Expected<ChangeSetBackup> TakeChangeSetBackup(RegistryBackend& backend, const Pl
   return b;
 }
 
-Expected<ChangeSetResult> ApplyPlan(RegistryBackend& backend, const Plan& plan) {
-  ChangeSetResult result;
-  result.plan = plan;
-  SECPROTO_ASSIGN_OR_RETURN(backup, TakeChangeSetBackup(backend, plan));
-  result.backup = backup;
-  if (!plan.changes_anything()) return result;
-  ChangeSetBackup done = backup;
+Expected<int> WritePlan(RegistryBackend& backend, const Plan& plan,
+                        const ChangeSetBackup& before) {
+  ChangeSetBackup done = before;
   done.values.clear();
+  int written = 0;
   for (const PlannedChange& pc : plan.changes) {
     if (!pc.needed()) continue;
     const RegChange& c = pc.change;
+    // The failed write may have created keys or half-written: restore it too.
+    done.values.push_back(ChangeSetEntry{c.view, c.key, c.name, pc.current});
     Status s = c.value ? backend.SetValue(c.view, c.key, c.name, *c.value)
                        : backend.DeleteValue(c.view, c.key, c.name);
-    if (!s) {
-      Error err = s.error();
-      err.message = c.key + "\\" + c.name + ": " + err.message;
-      if (backend.IsTransactional()) {
-        err.message += "; nothing was written";
-      } else {
-        // The failed write may have created keys or half-written: restore it too.
-        done.values.push_back(ChangeSetEntry{c.view, c.key, c.name, pc.current});
-        auto restored = RestoreChangeSetBackup(backend, done);
-        err.message += restored ? "; the values already written were restored"
-                                : "; restoring the values already written failed too: " +
-                                      restored.error().message;
-      }
-      return Fail(err);
+    if (s) {
+      ++written;
+      continue;
     }
-    done.values.push_back(ChangeSetEntry{c.view, c.key, c.name, pc.current});
-    ++result.written;
-  }
-  result.changed = true;
-  Status committed = backend.Commit();
-  if (!committed) {
-    Error err = committed.error();
-    if (backend.IsTransactional()) err.message += "; the target was left unchanged";
+    Error err = s.error();
+    err.message = c.key + "\\" + c.name + ": " + err.message;
+    if (backend.IsTransactional()) {
+      err.message += "; nothing was written";
+    } else {
+      auto restored = RestoreChangeSetBackup(backend, done);
+      err.message += restored ? "; the values already written were restored"
+                              : "; restoring the values already written failed too: " +
+                                    restored.error().message;
+    }
     return Fail(err);
   }
-  result.committed = true;
-  return result;
+  return written;
 }
 
-Expected<ChangeSetResult> ApplyChanges(RegistryBackend& backend,
-                                       const std::vector<RegChange>& changes) {
-  SECPROTO_ASSIGN_OR_RETURN(plan, PlanChanges(backend, changes));
-  return ApplyPlan(backend, plan);
-}
-
-Expected<ChangeSetResult> RestoreChangeSetBackup(RegistryBackend& backend,
-                                                 const ChangeSetBackup& backup) {
-  ChangeSetResult result;
-  result.backup = backup;
-  result.plan.target = backend.Describe();
-  for (const ChangeSetEntry& e : backup.values) {
+Expected<Plan> PlanRestore(RegistryBackend& backend, const std::vector<ChangeSetEntry>& entries) {
+  Plan plan;
+  plan.target = backend.Describe();
+  for (const ChangeSetEntry& e : entries) {
     PlannedChange pc;
     pc.change.view = e.view;
     pc.change.key = e.key;
@@ -222,14 +180,47 @@ Expected<ChangeSetResult> RestoreChangeSetBackup(RegistryBackend& backend,
       pc.current = std::move(v);
     }
     pc.action = ActionFor(pc.current, e.value);
-    if (pc.needed()) {
-      SECPROTO_TRY(e.value ? backend.SetValue(e.view, e.key, e.name, *e.value)
-                           : backend.DeleteValue(e.view, e.key, e.name));
-      ++result.written;
-      result.changed = true;
-    }
-    result.plan.changes.push_back(std::move(pc));
+    plan.changes.push_back(std::move(pc));
   }
+  return plan;
+}
+
+Expected<ChangeSetResult> ApplyPlan(RegistryBackend& backend, const Plan& plan) {
+  ChangeSetResult result;
+  result.plan = plan;
+  SECPROTO_ASSIGN_OR_RETURN(backup, TakeChangeSetBackup(backend, plan));
+  result.backup = backup;
+  if (!plan.changes_anything()) return result;
+  SECPROTO_ASSIGN_OR_RETURN(written, WritePlan(backend, plan, backup));
+  result.written = written;
+  result.changed = true;
+  Status committed = backend.Commit();
+  if (!committed) {
+    Error err = committed.error();
+    if (backend.IsTransactional()) err.message += "; the target was left unchanged";
+    return Fail(err);
+  }
+  result.committed = !backend.IsDryRun();
+  return result;
+}
+
+Expected<ChangeSetResult> ApplyChanges(RegistryBackend& backend,
+                                       const std::vector<RegChange>& changes) {
+  SECPROTO_ASSIGN_OR_RETURN(plan, PlanChanges(backend, changes));
+  return ApplyPlan(backend, plan);
+}
+
+Expected<ChangeSetResult> RestoreChangeSetBackup(RegistryBackend& backend,
+                                                 const ChangeSetBackup& backup) {
+  ChangeSetResult result;
+  result.backup = backup;
+  SECPROTO_ASSIGN_OR_RETURN(plan, PlanRestore(backend, backup.values));
+  result.plan = plan;
+  // What the restore itself would create, for its own compensation.
+  SECPROTO_ASSIGN_OR_RETURN(before, TakeChangeSetBackup(backend, plan));
+  SECPROTO_ASSIGN_OR_RETURN(written, WritePlan(backend, plan, before));
+  result.written = written;
+  result.changed = written > 0;
   std::vector<std::string> keys = backup.created_keys;
   std::stable_sort(keys.begin(), keys.end(),
                    [](const std::string& a, const std::string& b) { return Depth(a) > Depth(b); });
@@ -245,7 +236,7 @@ Expected<ChangeSetResult> RestoreChangeSetBackup(RegistryBackend& backend,
   }
   if (result.changed) {
     SECPROTO_TRY(backend.Commit());
-    result.committed = true;
+    result.committed = !backend.IsDryRun();
   }
   return result;
 }
@@ -320,7 +311,7 @@ Expected<ChangeSetBackup> ChangeSetBackupFromJson(std::string_view text) {
       if (v.at("value_existed").get<bool>()) {
         RegValue rv;
         rv.type = v.at("type").get<uint32_t>();
-        auto data = FromHex(v.at("data").get<std::string>());
+        auto data = HexDecode(v.at("data").get<std::string>());
         if (!data) return bad("data of " + e.key + "\\" + e.name + " is not hex");
         rv.data = std::move(*data);
         e.value = std::move(rv);

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/strings.h"
+#include "secproto/changeset.h"
 #include "util/time.h"
 
 namespace secproto {
@@ -141,7 +143,7 @@ Expected<Inspection> Inspect(RegistryBackend& backend) {
                             "default (see `secproto explain`)"});
   }
   SECPROTO_ASSIGN_OR_RETURN(force, backend.GetValue(View::k64, kWinHttpKey,
-                                                    "ForceDefaultSecureProtocols"));
+                                                    kForceDefaultValue));
   if (force) {
     ins.force_default = force;
     ins.findings.push_back({"force-default-secure-protocols", "info", "64",
@@ -263,7 +265,7 @@ Expected<ChangeResult> ApplyPerView(RegistryBackend& backend, const std::vector<
       if (backend.IsTransactional()) err.message += "; the target was left unchanged";
       return Fail(err);
     }
-    result.committed = true;
+    result.committed = !backend.IsDryRun();
   }
   return result;
 }
@@ -307,44 +309,103 @@ Expected<ChangeResult> UnsetSetting(RegistryBackend& backend, const std::vector<
                       });
 }
 
-Expected<ChangeResult> RestoreBackup(RegistryBackend& backend, const Backup& backup) {
-  ChangeResult result;
+std::string DescribeValue(const std::optional<RegValue>& v) {
+  if (!v) return "missing";
+  if (auto d = v->AsDword()) {
+    ProtocolSet s(*d);
+    return "REG_DWORD " + s.Hex() + " (" + s.Describe() + ")";
+  }
+  if (v->type == kRegSz || v->type == kRegExpandSz) {
+    if (auto text = Utf16LeText(v->data)) return RegTypeName(v->type) + " \"" + *text + "\"";
+  }
+  return RegTypeName(v->type) + " hex:" + v->HexData();
+}
+
+Expected<uint32_t> EditBase(const Inspection& inspection, const std::vector<View>& views) {
+  std::optional<uint32_t> base;
+  for (View v : views) {
+    const ViewState* vs = inspection.Find(v);
+    std::optional<uint32_t> d = vs ? vs->dword() : std::nullopt;
+    if (!d || !ProtocolSet(*d).IsValid()) {
+      return Fail(Error::Input(
+          "+/- edits need a valid REG_DWORD in every view, and view " + std::string(ViewName(v)) +
+              (vs && vs->value ? " holds " + DescribeValue(vs->value)
+                               : " has no DefaultSecureProtocols value") +
+              "; give the full list instead",
+          "no-base-value"));
+    }
+    if (base && *base != *d) {
+      return Fail(Error::Input(
+          "+/- edits need the views to agree, and they differ; give the full list instead",
+          "views-differ"));
+    }
+    base = d;
+  }
+  if (!base) return Fail(Error::Input("+/- edits need a view to edit", "no-base-value"));
+  return *base;
+}
+
+Expected<SettingWriteResult> WriteSetting(RegistryBackend& backend, const SettingWrite& w) {
+  SECPROTO_ASSIGN_OR_RETURN(backup, TakeBackup(backend, w.views));
+  bool would_change = false;
   for (const BackupView& bv : backup.views) {
+    would_change = would_change || (w.value ? bv.value != RegValue::Dword(*w.value)
+                                            : bv.value.has_value());
+  }
+  SettingWriteResult out;
+  if (would_change) {
+    for (View v : w.views) SECPROTO_TRY(backend.PrepareWrite(v, kWinHttpKey));
+    if (w.save_backup) {
+      SECPROTO_TRY(w.save_backup(backup));
+      out.backup_saved = true;
+    }
+  }
+  auto result =
+      w.value ? SetSetting(backend, *w.value, w.views) : UnsetSetting(backend, w.views);
+  if (!result) {
+    if (out.backup_saved && backend.IsTransactional() && w.drop_backup) w.drop_backup();
+    return Fail(result.error());
+  }
+  out.change = std::move(*result);
+  return out;
+}
+
+Expected<ChangeResult> RestoreBackup(RegistryBackend& backend, const Backup& backup) {
+  // The values go back through the change-set path, all-or-nothing; then the
+  // keys the change created are removed (deepest first) where still empty.
+  std::vector<ChangeSetEntry> entries;
+  for (const BackupView& bv : backup.views) {
+    entries.push_back({bv.view, bv.key, bv.name.empty() ? backup.value_name : bv.name, bv.value});
+  }
+  SECPROTO_ASSIGN_OR_RETURN(plan, PlanRestore(backend, entries));
+  SECPROTO_ASSIGN_OR_RETURN(before, TakeChangeSetBackup(backend, plan));
+  SECPROTO_ASSIGN_OR_RETURN(written, WritePlan(backend, plan, before));
+  ChangeResult result;
+  result.changed = written > 0;
+  for (size_t i = 0; i < backup.views.size(); ++i) {
+    const BackupView& bv = backup.views[i];
+    const PlannedChange& pc = plan.changes[i];
     ViewChange change;
     change.view = bv.view;
-    const std::string& value_name = bv.name.empty() ? backup.value_name : bv.name;
-    SECPROTO_ASSIGN_OR_RETURN(now, backend.GetValue(bv.view, bv.key, value_name));
-    change.before = now;
+    change.before = pc.current;
     change.after = bv.value;
-    change.action = "unchanged";
-    if (bv.value) {
-      if (!now || !(*now == *bv.value)) {
-        SECPROTO_TRY(backend.SetValue(bv.view, bv.key, value_name, *bv.value));
-        change.action = "restored";
+    change.action = !pc.needed() ? "unchanged" : bv.value ? "restored" : "deleted";
+    // A value that did not exist: remove the keys its write created.
+    for (auto it = bv.missing_keys.rbegin(); !bv.value && it != bv.missing_keys.rend(); ++it) {
+      SECPROTO_ASSIGN_OR_RETURN(exists, backend.KeyExists(View::k64, *it));
+      if (!exists) continue;
+      SECPROTO_TRY(backend.DeleteKeyIfEmpty(View::k64, *it));
+      SECPROTO_ASSIGN_OR_RETURN(still, backend.KeyExists(View::k64, *it));
+      if (!still) {
         result.changed = true;
-      }
-    } else {
-      if (now) {
-        SECPROTO_TRY(backend.DeleteValue(bv.view, bv.key, value_name));
-        change.action = "deleted";
-        result.changed = true;
-      }
-      for (auto it = bv.missing_keys.rbegin(); it != bv.missing_keys.rend(); ++it) {
-        SECPROTO_ASSIGN_OR_RETURN(exists, backend.KeyExists(View::k64, *it));
-        if (!exists) continue;
-        SECPROTO_TRY(backend.DeleteKeyIfEmpty(View::k64, *it));
-        SECPROTO_ASSIGN_OR_RETURN(still, backend.KeyExists(View::k64, *it));
-        if (!still) {
-          result.changed = true;
-          if (change.action == "unchanged") change.action = "restored";
-        }
+        if (change.action == "unchanged") change.action = "restored";
       }
     }
     result.views.push_back(std::move(change));
   }
   if (result.changed) {
     SECPROTO_TRY(backend.Commit());
-    result.committed = true;
+    result.committed = !backend.IsDryRun();
   }
   return result;
 }
@@ -437,18 +498,9 @@ Expected<RegValue> ValueFromJson(const nlohmann::ordered_json& v) {
   std::string hex = v.at("data").get<std::string>();
   if (hex.size() % 2)
     return Fail(Error::Input("not a secproto backup: odd-length data", "bad-backup"));
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    auto nib = [&](char c) -> int {
-      if (c >= '0' && c <= '9') return c - '0';
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-      return -1;
-    };
-    int hi = nib(hex[i]), lo = nib(hex[i + 1]);
-    if (hi < 0 || lo < 0)
-      return Fail(Error::Input("not a secproto backup: data is not hex", "bad-backup"));
-    rv.data.push_back(static_cast<uint8_t>(hi * 16 + lo));
-  }
+  auto data = HexDecode(hex);
+  if (!data) return Fail(Error::Input("not a secproto backup: data is not hex", "bad-backup"));
+  rv.data = std::move(*data);
   return rv;
 }
 
@@ -538,17 +590,9 @@ Expected<Backup> BackupFromJson(std::string_view text) {
         rv.type = v.at("type").get<uint32_t>();
         std::string hex = v.at("data").get<std::string>();
         if (hex.size() % 2) return bad("odd-length data");
-        for (size_t i = 0; i < hex.size(); i += 2) {
-          auto nib = [&](char c) -> int {
-            if (c >= '0' && c <= '9') return c - '0';
-            if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-            if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-            return -1;
-          };
-          int hi = nib(hex[i]), lo = nib(hex[i + 1]);
-          if (hi < 0 || lo < 0) return bad("data is not hex");
-          rv.data.push_back(static_cast<uint8_t>(hi * 16 + lo));
-        }
+        auto data = HexDecode(hex);
+        if (!data) return bad("data is not hex");
+        rv.data = std::move(*data);
         bv.value = std::move(rv);
       }
       b.views.push_back(std::move(bv));

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <string>
 
-#include "core/utf16.h"
-#include "explain/keys.h"
+#include "core/strings.h"
+#include "secproto/keys.h"
 #include "secproto/catalog.h"
 #include "secproto/policy.h"
 

@@ -5,15 +5,10 @@
 #include <set>
 
 #include "secproto/registry.h"
+#include "core/strings.h"
 
 namespace secproto {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 class DryRunBackend : public RegistryBackendWrapper {
  public:
@@ -60,6 +55,7 @@ class DryRunBackend : public RegistryBackendWrapper {
   }
 
   bool IsTransactional() const override { return true; }
+  bool IsDryRun() const override { return true; }
   Status Commit() override { return {}; }
 
  private:

@@ -30,6 +30,7 @@
 #include "registry/regf.h"
 #include "secproto/registry.h"
 #include "util/file.h"
+#include "core/strings.h"
 
 namespace secproto {
 namespace {
@@ -49,12 +50,6 @@ struct FreeDeleter {
 };
 template <typename T>
 using Malloced = std::unique_ptr<T, FreeDeleter>;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string Join(const std::vector<std::string>& parts) {
   std::string out;

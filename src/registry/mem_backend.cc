@@ -1,16 +1,12 @@
 // The in-memory registry (`mem:`) and the fault-injecting, recording wrapper.
 #include <cctype>
 
+#include "secproto/keys.h"
 #include "secproto/testing.h"
+#include "core/strings.h"
 
 namespace secproto {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 constexpr std::string_view kRoots[] = {"HKLM\\SOFTWARE", "HKLM\\SYSTEM", "HKCU"};
 
@@ -50,8 +46,8 @@ bool MemBackend::HasRoot(std::string_view root) const {
 
 Expected<Architecture> MemBackend::DetectArchitecture() {
   if (arch_ != Architecture::kUnknown) return arch_;
-  SECPROTO_ASSIGN_OR_RETURN(cv, KeyExists(View::k64, "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion"));
-  SECPROTO_ASSIGN_OR_RETURN(wow, KeyExists(View::k64, "HKLM\\SOFTWARE\\Wow6432Node"));
+  SECPROTO_ASSIGN_OR_RETURN(cv, KeyExists(View::k64, kCurrentVersionKey));
+  SECPROTO_ASSIGN_OR_RETURN(wow, KeyExists(View::k64, kWow6432NodeKey));
   return ArchitectureFromSoftwareKeys(cv, wow);
 }
 

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "registry/reg_file.h"
+#include "secproto/keys.h"
 #include "secproto/registry.h"
 #include "util/file.h"
 
@@ -61,8 +62,8 @@ class RegFileBackend : public RegistryBackend {
     // The rule for a SOFTWARE hive: a file with neither key is unknown, so
     // both views are written.
     return ArchitectureFromSoftwareKeys(
-        doc_.KeyExists("HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion"),
-        doc_.KeyExists("HKLM\\SOFTWARE\\Wow6432Node"));
+        doc_.KeyExists(kCurrentVersionKey),
+        doc_.KeyExists(kWow6432NodeKey));
   }
 
   Expected<bool> KeyExists(View view, std::string_view key) override {

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <utility>
 
-#include "core/utf16.h"
+#include "core/strings.h"
 
 namespace secproto {
 
@@ -35,21 +35,6 @@ constexpr uint16_t kCp1252High[32] = {
 
 uint16_t Cp1252ToUnicode(uint8_t b) { return b >= 0x80 && b < 0xA0 ? kCp1252High[b - 0x80] : b; }
 
-char LowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string Fold(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = LowerAscii(c);
-  return out;
-}
-
-bool EqualsFolded(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (LowerAscii(a[i]) != LowerAscii(b[i])) return false;
-  }
-  return true;
-}
 
 // Length of the valid UTF-8 sequence at s[i], or 0 when it is not valid
 // (overlong forms, surrogates and code points past U+10FFFF are invalid).
@@ -244,15 +229,8 @@ bool OnlyCommentLeft(std::string_view s) {
   return s.empty() || s[0] == ';';
 }
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 bool StartsWithFolded(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && EqualsFolded(s.substr(0, p.size()), p);
+  return s.size() >= p.size() && EqualsIgnoreCase(s.substr(0, p.size()), p);
 }
 
 struct RootName {
@@ -449,7 +427,7 @@ class Parser {
     }
     e.kind = deletion ? RegEntry::Kind::kDeleteKey : RegEntry::Kind::kKey;
     e.key = std::move(*key);
-    e.folded_key = Fold(e.key);
+    e.folded_key = Lower(e.key);
     return {};
   }
 
@@ -487,9 +465,9 @@ class Parser {
       std::string_view digits = rest.substr(6);
       size_t n = 0;
       uint32_t v = 0;
-      while (n < digits.size() && HexDigit(digits[n]) >= 0) {
+      while (n < digits.size() && HexDigitValue(digits[n]) >= 0) {
         if (n == 8) return Fail(Err("dword data has more than 8 hex digits"));
-        v = (v << 4) | static_cast<uint32_t>(HexDigit(digits[n]));
+        v = (v << 4) | static_cast<uint32_t>(HexDigitValue(digits[n]));
         ++n;
       }
       if (n == 0) return Fail(Err("dword: needs 1 to 8 hex digits"));
@@ -508,7 +486,7 @@ class Parser {
         }
         type = 0;
         for (size_t i = 1; i < close; ++i) {
-          int d = HexDigit(t[i]);
+          int d = HexDigitValue(t[i]);
           if (d < 0) return Fail(Err("hex(N): the type number is not hex"));
           type = (type << 4) | static_cast<uint32_t>(d);
         }
@@ -551,15 +529,15 @@ class Parser {
         continue;
       }
       if (expect_byte) {
-        int hi = HexDigit(s[0]);
+        int hi = HexDigitValue(s[0]);
         if (hi < 0) return Fail(Err("bad hex byte in the data"));
         int v = hi;
         size_t n = 1;
-        if (s.size() > 1 && HexDigit(s[1]) >= 0) {
-          v = v * 16 + HexDigit(s[1]);
+        if (s.size() > 1 && HexDigitValue(s[1]) >= 0) {
+          v = v * 16 + HexDigitValue(s[1]);
           n = 2;
         }
-        if (s.size() > n && HexDigit(s[n]) >= 0)
+        if (s.size() > n && HexDigitValue(s[n]) >= 0)
           return Fail(Err("hex byte with more than 2 digits"));
         out.push_back(static_cast<uint8_t>(v));
         s.remove_prefix(n);
@@ -587,7 +565,7 @@ std::optional<std::string> NormalizeRegKey(std::string_view key) {
   size_t slash = key.find('\\');
   std::string_view root = key.substr(0, slash);
   for (const RootName& r : kRoots) {
-    if (EqualsFolded(root, r.longname) || EqualsFolded(root, r.shortname)) {
+    if (EqualsIgnoreCase(root, r.longname) || EqualsIgnoreCase(root, r.shortname)) {
       std::string out(r.shortname);
       if (slash != std::string_view::npos) {
         for (const std::string& part : SplitKey(key.substr(slash + 1))) {
@@ -605,7 +583,7 @@ std::string LongRegKey(std::string_view key) {
   size_t slash = key.find('\\');
   std::string_view root = key.substr(0, slash);
   for (const RootName& r : kRoots) {
-    if (EqualsFolded(root, r.shortname) || EqualsFolded(root, r.longname)) {
+    if (EqualsIgnoreCase(root, r.shortname) || EqualsIgnoreCase(root, r.longname)) {
       return std::string(r.longname) +
              (slash == std::string_view::npos ? "" : std::string(key.substr(slash)));
     }
@@ -724,7 +702,7 @@ const RegDocument::Node* RegDocument::State() const {
       case RegEntry::Kind::kKey: {
         Node* n = root.get();
         for (const std::string& part : SplitKey(e.key)) {
-          auto [it, inserted] = n->subkeys.try_emplace(Fold(part));
+          auto [it, inserted] = n->subkeys.try_emplace(Lower(part));
           if (inserted) it->second.name = part;
           n = &it->second;
         }
@@ -743,10 +721,10 @@ const RegDocument::Node* RegDocument::State() const {
         break;
       }
       case RegEntry::Kind::kValue:
-        if (current) current->values[Fold(e.name)] = {e.name, e.value};
+        if (current) current->values[Lower(e.name)] = {e.name, e.value};
         break;
       case RegEntry::Kind::kDeleteValue:
-        if (current) current->values.erase(Fold(e.name));
+        if (current) current->values.erase(Lower(e.name));
         break;
       default:
         break;
@@ -760,7 +738,7 @@ const RegDocument::Node* RegDocument::FindNode(std::string_view key) const {
   auto norm = NormalizeRegKey(key);
   if (!norm) return nullptr;
   const Node* n = State();
-  for (const std::string& part : SplitKey(Fold(*norm))) {
+  for (const std::string& part : SplitKey(Lower(*norm))) {
     auto it = n->subkeys.find(part);
     if (it == n->subkeys.end()) return nullptr;
     n = &it->second;
@@ -773,7 +751,7 @@ bool RegDocument::KeyExists(std::string_view key) const { return FindNode(key) !
 std::optional<RegValue> RegDocument::GetValue(std::string_view key, std::string_view name) const {
   const Node* n = FindNode(key);
   if (!n) return std::nullopt;
-  auto it = n->values.find(Fold(name));
+  auto it = n->values.find(Lower(name));
   if (it == n->values.end()) return std::nullopt;
   return it->second.second;
 }
@@ -851,7 +829,7 @@ KeyScan Scan(const std::vector<RegEntry>& entries, std::string_view folded_key,
         scan.live_sections.clear();
         scan.last_line.reset();
       }
-    } else if (in_key && folded_name && IsValueLine(e) && EqualsFolded(e.name, *folded_name)) {
+    } else if (in_key && folded_name && IsValueLine(e) && EqualsIgnoreCase(e.name, *folded_name)) {
       scan.last_line = i;
     }
   }
@@ -908,8 +886,8 @@ Status RegDocument::SetValue(std::string_view key, std::string_view name, const 
                      "a .reg file",
                      "bad-name"));
   }
-  std::string folded_key = Fold(*norm);
-  std::string folded_name = Fold(name);
+  std::string folded_key = Lower(*norm);
+  std::string folded_name = Lower(name);
   KeyScan scan = Scan(entries_, folded_key, &folded_name);
   if (scan.last_line && entries_[*scan.last_line].kind == RegEntry::Kind::kValue &&
       entries_[*scan.last_line].value == value) {
@@ -969,8 +947,8 @@ Status RegDocument::SetValue(std::string_view key, std::string_view name, const 
 bool RegDocument::DeleteValue(std::string_view key, std::string_view name) {
   auto norm = NormalizeRegKey(key);
   if (!norm) return false;
-  std::string folded_name = Fold(name);
-  KeyScan scan = Scan(entries_, Fold(*norm), &folded_name);
+  std::string folded_name = Lower(name);
+  KeyScan scan = Scan(entries_, Lower(*norm), &folded_name);
   if (!scan.last_line || entries_[*scan.last_line].kind != RegEntry::Kind::kValue) return false;
   EnsureVersion5();
   RegEntry& e = entries_[*scan.last_line];
@@ -987,7 +965,7 @@ bool RegDocument::RemoveKeyIfEmpty(std::string_view key) {
   if (!norm || norm->find('\\') == std::string::npos) return false;
   const Node* n = FindNode(*norm);
   if (!n || !n->values.empty() || !n->subkeys.empty()) return false;
-  KeyScan scan = Scan(entries_, Fold(*norm), nullptr);
+  KeyScan scan = Scan(entries_, Lower(*norm), nullptr);
   if (scan.live_sections.empty()) return false;
   // Each section: its [KEY] line, its value lines, and the blank lines after
   // the last of them. Comments after the last value line stay.

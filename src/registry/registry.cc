@@ -4,7 +4,7 @@
 #include <map>
 #include <mutex>
 
-#include "core/utf16.h"
+#include "core/strings.h"
 #include "secproto/registry.h"
 
 namespace secproto {
@@ -53,16 +53,7 @@ std::string RegValue::HexData() const {
   return out;
 }
 
-bool KeyNameEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
+bool KeyNameEquals(std::string_view a, std::string_view b) { return EqualsIgnoreCase(a, b); }
 
 std::vector<std::string> SplitKey(std::string_view key) {
   std::vector<std::string> out;
@@ -76,17 +67,23 @@ std::vector<std::string> SplitKey(std::string_view key) {
   return out;
 }
 
+bool IsSharedBetweenViews(std::string_view logical_key) {
+  std::vector<std::string> parts = SplitKey(logical_key);
+  if (parts.size() < 2 || !KeyNameEquals(parts[0], "HKLM") || !KeyNameEquals(parts[1], "SOFTWARE")) {
+    return true;
+  }
+  return parts.size() > 2 &&
+         (KeyNameEquals(parts[2], "Policies") || KeyNameEquals(parts[2], "Wow6432Node"));
+}
+
 std::string PhysicalKey(View view, std::string_view logical) {
   std::vector<std::string> parts = SplitKey(logical);
+  bool redirect = view == View::k32 && !IsSharedBetweenViews(logical);
   std::string out;
   for (size_t i = 0; i < parts.size(); ++i) {
     if (i) out += '\\';
     out += parts[i];
-    bool redirect = view == View::k32 && i == 1 && KeyNameEquals(parts[0], "HKLM") &&
-                    KeyNameEquals(parts[1], "SOFTWARE") &&
-                    !(parts.size() > 2 && (KeyNameEquals(parts[2], "Policies") ||
-                                           KeyNameEquals(parts[2], "Wow6432Node")));
-    if (redirect) out += "\\Wow6432Node";
+    if (redirect && i == 1) out += "\\Wow6432Node";
   }
   return out;
 }
@@ -150,10 +147,7 @@ Expected<std::unique_ptr<RegistryBackend>> OpenTarget(std::string_view spec,
   if (it == Schemes().end() && (colon == std::string_view::npos || colon == 1) && !spec.empty()) {
     // A bare path: say which scheme it most likely needs.
     std::string path(spec);
-    std::string lower;
-    for (char c : path)
-      lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    std::string guess = lower.ends_with(".reg") ? "reg:" : "hive:";
+    std::string guess = Lower(path).ends_with(".reg") ? "reg:" : "hive:";
     if (Schemes().count(guess.substr(0, guess.size() - 1))) {
       return Fail(Error::Usage("unknown target '" + path + "'; did you mean " + guess + path +
                                    "? (targets: " + choices + ")",
@@ -164,7 +158,19 @@ Expected<std::unique_ptr<RegistryBackend>> OpenTarget(std::string_view spec,
     return Fail(Error::Usage("unknown target '" + std::string(spec) + "'; use one of: " + choices,
                              "bad-target"));
   }
-  return it->second.opener(rest, options);
+  if (!options.dry_run) return it->second.opener(rest, options);
+  TargetOptions preview = options;
+  preview.dry_run = false;
+  preview.read_only = true;
+  auto opened = it->second.opener(rest, preview);
+  if (!opened && opened.error().code == "not-found") {
+    // Nothing to read yet: open it as a writer would (a new document) and
+    // let the dry-run wrapper keep every write away from the disk.
+    preview.read_only = false;
+    opened = it->second.opener(rest, preview);
+  }
+  if (!opened) return opened;
+  return NewDryRunBackend(std::move(*opened));
 }
 
 }  // namespace secproto

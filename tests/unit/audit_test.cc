@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "core/utf16.h"
+#include "core/strings.h"
 #include "secproto/audit.h"
 
 namespace secproto {

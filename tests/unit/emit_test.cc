@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/utf16.h"
+#include "core/strings.h"
 #include "secproto/emit.h"
 
 namespace secproto {

@@ -101,5 +101,51 @@ TEST(LiveAtomicityTest, NonTransactionalBackendWritesAtOnce) {
   EXPECT_EQ(f.backend->writes(), writes);
 }
 
+// Rollback goes through the same all-or-nothing path as apply: when the
+// second view's restore fails, the first view is put back to what it held
+// before the rollback started.
+TEST(LiveAtomicityTest, FailedRollbackLeavesTargetAsItWas) {
+  auto plain = std::make_unique<MemBackend>(Architecture::k64Bit, false);
+  MemBackend* mem = plain.get();
+  ASSERT_TRUE(mem->SetValue(View::k64, kKey, kValueName, RegValue::Dword(0x0A00)));
+  ASSERT_TRUE(mem->SetValue(View::k32, kKey, kValueName, RegValue::Dword(0x0A00)));
+  auto backup = TakeBackup(*mem, {View::k64, View::k32});
+  ASSERT_TRUE(backup.has_value());
+  // The change being rolled back: both views now hold 0x2800.
+  ASSERT_TRUE(mem->SetValue(View::k64, kKey, kValueName, RegValue::Dword(0x2800)));
+  ASSERT_TRUE(mem->SetValue(View::k32, kKey, kValueName, RegValue::Dword(0x2800)));
+  std::string before = MemBackend::Dump(mem->committed());
+  FaultInjectingBackend backend(std::move(plain), FaultPlan{.fail_write = 2});
+
+  auto r = RestoreBackup(backend, *backup);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message.find("restored"), std::string::npos) << r.error().message;
+  EXPECT_EQ(ExitCodeFor(r.error().kind), 3);
+  // Write 1 restored view 64, write 2 (view 32) failed, write 3 put view 64 back.
+  EXPECT_EQ(backend.writes(), 3);
+  EXPECT_EQ(MemBackend::Dump(mem->committed()), before);
+  auto v64 = mem->GetValue(View::k64, kKey, kValueName);
+  ASSERT_TRUE(v64 && *v64);
+  EXPECT_EQ((*v64)->AsDword(), 0x2800u);
+}
+
+// A rollback that deletes values (the change created them) and fails half-way
+// puts the deleted value back, and a later rollback still removes the keys.
+TEST(LiveAtomicityTest, FailedRollbackOfCreatedValuesRestoresThem) {
+  Fixture f = Make(FaultPlan{.fail_write = 4});
+  ASSERT_TRUE(f.mem->SetValue(View::k64, "HKLM\\SOFTWARE\\Other", "V", RegValue::Dword(1)));
+  std::string pristine = MemBackend::Dump(f.mem->committed());
+  auto backup = TakeBackup(*f.mem, {View::k64, View::k32});
+  ASSERT_TRUE(backup.has_value());
+  ASSERT_TRUE(SetSetting(*f.backend, 0x2800, {View::k64, View::k32}));  // writes 1, 2
+  std::string changed = MemBackend::Dump(f.mem->committed());
+  auto r = RestoreBackup(*f.backend, *backup);  // write 3 deletes view 64, write 4 fails
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(MemBackend::Dump(f.mem->committed()), changed);
+  auto again = RestoreBackup(*f.backend, *backup);
+  ASSERT_TRUE(again.has_value()) << again.error().message;
+  EXPECT_EQ(MemBackend::Dump(f.mem->committed()), pristine);
+}
+
 }  // namespace
 }  // namespace secproto

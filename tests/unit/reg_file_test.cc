@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "core/utf16.h"
+#include "core/strings.h"
 #include "secproto/protocols.h"
 #include "secproto/registry.h"
 #include "secproto/setting.h"

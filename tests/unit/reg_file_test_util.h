@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/utf16.h"
+#include "core/strings.h"
 #include "registry/reg_file.h"
 #include "secproto/registry.h"
 

@@ -1,0 +1,60 @@
+// The string helpers every layer shares: ASCII case folding, hex digits,
+// UTF-8 <-> UTF-16LE for registry strings and .reg files, and the edit
+// distance behind every "did you mean".
+#ifndef SECPROTO_CORE_STRINGS_H_
+#define SECPROTO_CORE_STRINGS_H_
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace secproto {
+
+/// `s` with ASCII letters in lower case; other bytes (UTF-8 included) kept.
+std::string Lower(std::string_view s);
+
+/// Whether `a` and `b` are equal ignoring ASCII case (how Windows compares
+/// registry key and value names that are ASCII).
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+/// Whether `s` starts with `prefix`, ignoring ASCII case.
+bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix);
+
+/// The value of one hex digit (either case), or -1.
+int HexDigitValue(char c);
+
+/// Pairs of hex digits ("0a0B") as bytes; nullopt for an odd length or a
+/// character that is not a hex digit. "" gives an empty vector.
+std::optional<std::vector<uint8_t>> HexDecode(std::string_view hex);
+
+/// UTF-8 to UTF-16LE bytes (no terminator added). Invalid UTF-8 sequences
+/// become U+FFFD.
+std::vector<uint8_t> Utf8ToUtf16Le(std::string_view utf8);
+
+/// Appends the UTF-8 encoding of code point `cp` to `out`.
+void AppendUtf8(std::string& out, uint32_t cp);
+
+/// UTF-16LE bytes to UTF-8. nullopt for an odd length or an unpaired
+/// surrogate (broken UTF-16).
+std::optional<std::string> Utf16LeToUtf8(const uint8_t* data, size_t size);
+
+/// REG_SZ-style data shown whole: UTF-16LE to UTF-8 with the trailing NULs
+/// removed (NULs inside stay). nullopt for an odd length or broken UTF-16.
+std::optional<std::string> Utf16LeText(std::span<const uint8_t> data);
+
+/// The string a REG_SZ / REG_EXPAND_SZ holds, as Windows reads it: the
+/// UTF-16LE units up to the first NUL (an odd last byte is ignored), as
+/// UTF-8. nullopt for broken UTF-16.
+std::optional<std::string> Utf16LeString(std::span<const uint8_t> data);
+
+/// Optimal string alignment distance: insertions, deletions, substitutions
+/// and swaps of two neighbours ("clac" for "calc") each count as one edit.
+/// Byte-wise and case-sensitive; callers fold case first where they want.
+size_t EditDistance(std::string_view a, std::string_view b);
+
+}  // namespace secproto
+
+#endif  // SECPROTO_CORE_STRINGS_H_

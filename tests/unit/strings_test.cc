@@ -1,0 +1,50 @@
+#include "core/strings.h"
+
+#include <gtest/gtest.h>
+
+namespace secproto {
+namespace {
+
+TEST(StringsTest, LowerFoldsAsciiOnly) {
+  EXPECT_EQ(Lower("HKLM\\Software\\ÄB"), "hklm\\software\\Äb");
+  EXPECT_TRUE(EqualsIgnoreCase("SOFTWARE", "software"));
+  EXPECT_FALSE(EqualsIgnoreCase("SOFTWARE", "softwar"));
+  EXPECT_TRUE(StartsWithIgnoreCase("Package_for_KB3140245~x", "package_FOR_kb"));
+  EXPECT_FALSE(StartsWithIgnoreCase("Pack", "Package"));
+}
+
+TEST(StringsTest, HexDecode) {
+  EXPECT_EQ(HexDecode("00aBfF"), (std::vector<uint8_t>{0x00, 0xab, 0xff}));
+  EXPECT_EQ(HexDecode(""), std::vector<uint8_t>{});
+  EXPECT_FALSE(HexDecode("abc"));
+  EXPECT_FALSE(HexDecode("0g"));
+  EXPECT_FALSE(HexDecode(" 1"));
+  EXPECT_EQ(HexDigitValue('7'), 7);
+  EXPECT_EQ(HexDigitValue('x'), -1);
+}
+
+TEST(StringsTest, RegStringsKeepNonAscii) {
+  // "Windows 10 Pro für" + NUL + "junk" + NUL: Windows reads up to the first NUL.
+  std::vector<uint8_t> data = Utf8ToUtf16Le("Windows 10 Pro für");
+  data.insert(data.end(), {0, 0, 'j', 0, 0, 0});
+  EXPECT_EQ(Utf16LeString(data), "Windows 10 Pro für");
+  std::vector<uint8_t> plain = Utf8ToUtf16Le("22H2");
+  plain.insert(plain.end(), {0, 0, 0});  // terminator and an odd byte
+  EXPECT_EQ(Utf16LeString(plain), "22H2");
+  EXPECT_FALSE(Utf16LeText(plain));  // shown whole: an odd length is not text
+  plain.pop_back();
+  EXPECT_EQ(Utf16LeText(plain), "22H2");
+  EXPECT_FALSE(Utf16LeString(std::vector<uint8_t>{0x00, 0xD8, 0, 0}));  // lone surrogate
+}
+
+TEST(StringsTest, EditDistanceCountsSwapsOnce) {
+  EXPECT_EQ(EditDistance("calc", "clac"), 1u);
+  EXPECT_EQ(EditDistance("tls12", "tls13"), 1u);
+  EXPECT_EQ(EditDistance("", "abc"), 3u);
+  EXPECT_EQ(EditDistance("kitten", "sitting"), 3u);
+  // Optimal string alignment: a swapped pair is not edited again ("ca" -> "abc" is 3, not 2).
+  EXPECT_EQ(EditDistance("ca", "abc"), 3u);
+}
+
+}  // namespace
+}  // namespace secproto
