@@ -21,29 +21,16 @@ finish() {
   exit
 }
 
-mkdir -p build-win64
-if [ ! -f build-win64/build.ninja ]; then
-  scripts/build-windows >build-win64/build-windows.log 2>&1
-fi
-if ! cmake --build build-win64 --target secproto >>build-win64/build-windows.log 2>&1; then
+source scripts/test.d/lib-wine.sh
+if ! wine_build_exe; then
   fail "secproto.exe builds (see build-win64/build-windows.log)"
   finish
 fi
 : >"$log"
 
-WINE=$(command -v wine64 || command -v wine || echo /usr/lib/wine/wine64)
-export WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" WINEARCH=win64
-WINEPREFIX=$(mktemp -d /tmp/secproto-wine-safety.XXXXXX)
-export WINEPREFIX
-cleanup() {
-  wineserver -k >/dev/null 2>&1
-  rm -rf "$WINEPREFIX"
-}
-trap cleanup EXIT
-"$WINE" wineboot -i >/dev/null 2>&1
+wine_prefix safety
 C="$WINEPREFIX/drive_c"
 
-EXE="$(pwd)/build-win64/secproto.exe"
 KEY='HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp'
 VAL=DefaultSecureProtocols
 out=""

@@ -20,30 +20,15 @@ finish() {
   exit
 }
 
-if [ ! -f build-win64/build.ninja ]; then
-  mkdir -p build-win64
-  scripts/build-windows >build-win64/build-windows.log 2>&1
-fi
-if ! cmake --build build-win64 --target secproto >>build-win64/build-windows.log 2>&1; then
-  grep -E "error|undefined reference" build-win64/build-windows.log | head -n 20
+source scripts/test.d/lib-wine.sh
+if ! wine_build_exe; then
   fail "secproto.exe cross-builds (see build-win64/build-windows.log)"
   finish
 fi
 : >"$log"
 
-WINE=$(command -v wine64 || command -v wine || echo /usr/lib/wine/wine64)
-export WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" WINEARCH=win64
-WINEPREFIX=$(mktemp -d /tmp/secproto-wine-policy.XXXXXX)
-export WINEPREFIX
-cleanup() {
-  wineserver -k >/dev/null 2>&1
-  rm -rf "$WINEPREFIX"
-}
-trap cleanup EXIT
-"$WINE" wineboot -i >/dev/null 2>&1
-wineserver -w
+wine_prefix policy
 
-EXE="$(pwd)/build-win64/secproto.exe"
 out="" rc=0
 sp() { out=$("$WINE" "$EXE" "$@" 2>&1 | tr -d '\r'); rc=${PIPESTATUS[0]}; }
 has() { grep -q -- "$2" <<<"$1"; }
