@@ -72,6 +72,20 @@ std::vector<std::string>& RecoveryNotes() {
   return notes;
 }
 
+// One change compared with the target.
+Expected<PlannedChange> PlanOne(RegistryBackend& backend, RegChange c) {
+  PlannedChange pc;
+  SECPROTO_ASSIGN_OR_RETURN(exists, backend.KeyExists(c.view, c.key));
+  pc.key_exists = exists;
+  if (exists) {
+    SECPROTO_ASSIGN_OR_RETURN(v, backend.GetValue(c.view, c.key, c.name));
+    pc.current = std::move(v);
+  }
+  pc.action = ActionFor(pc.current, c.value);
+  pc.change = std::move(c);
+  return pc;
+}
+
 }  // namespace
 
 void AddRecoveryNote(std::string note) { RecoveryNotes().push_back(std::move(note)); }
@@ -103,15 +117,7 @@ Expected<Plan> PlanChanges(RegistryBackend& backend, const std::vector<RegChange
   for (size_t i = 0; i < changes.size(); ++i) {
     const RegChange& c = changes[i];
     if (last[Identity(c.view, c.key, c.name)] != i) continue;
-    PlannedChange pc;
-    pc.change = c;
-    SECPROTO_ASSIGN_OR_RETURN(exists, backend.KeyExists(c.view, c.key));
-    pc.key_exists = exists;
-    if (exists) {
-      SECPROTO_ASSIGN_OR_RETURN(v, backend.GetValue(c.view, c.key, c.name));
-      pc.current = std::move(v);
-    }
-    pc.action = ActionFor(pc.current, c.value);
+    SECPROTO_ASSIGN_OR_RETURN(pc, PlanOne(backend, c));
     plan.changes.push_back(std::move(pc));
   }
   return plan;
@@ -167,19 +173,13 @@ Expected<Plan> PlanRestore(RegistryBackend& backend, const std::vector<ChangeSet
   Plan plan;
   plan.target = backend.Describe();
   for (const ChangeSetEntry& e : entries) {
-    PlannedChange pc;
-    pc.change.view = e.view;
-    pc.change.key = e.key;
-    pc.change.name = e.name;
-    pc.change.value = e.value;
-    pc.change.why = "restore from backup";
-    SECPROTO_ASSIGN_OR_RETURN(exists, backend.KeyExists(e.view, e.key));
-    pc.key_exists = exists;
-    if (exists) {
-      SECPROTO_ASSIGN_OR_RETURN(v, backend.GetValue(e.view, e.key, e.name));
-      pc.current = std::move(v);
-    }
-    pc.action = ActionFor(pc.current, e.value);
+    RegChange c;
+    c.view = e.view;
+    c.key = e.key;
+    c.name = e.name;
+    c.value = e.value;
+    c.why = "restore from backup";
+    SECPROTO_ASSIGN_OR_RETURN(pc, PlanOne(backend, std::move(c)));
     plan.changes.push_back(std::move(pc));
   }
   return plan;

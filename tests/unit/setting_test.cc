@@ -269,6 +269,68 @@ TEST(DryRun, ReadsSeeWritesTargetDoesNot) {
   EXPECT_EQ(**v, RegValue::Dword(0x2800));
   EXPECT_EQ(MemBackend::Dump(mem->committed()), "");
   EXPECT_EQ(mem->commits(), 0);
+  // The library says the target was not written; the CLI no longer patches it.
+  EXPECT_TRUE(dry->IsDryRun());
+  EXPECT_FALSE(r->committed);
+}
+
+TEST(EditBase, NeedsOneValidValueInEveryView) {
+  auto mem = Mem(Architecture::k64Bit);
+  ASSERT_TRUE(mem->SetValue(View::k64, kKey, kName, RegValue::Dword(0xA80)));
+  auto ins = Inspect(*mem);
+  ASSERT_TRUE(ins);
+  auto missing = EditBase(*ins, {View::k64, View::k32});
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, "no-base-value");
+  EXPECT_NE(missing.error().message.find("view 32 has no DefaultSecureProtocols value"),
+            std::string::npos);
+  ASSERT_TRUE(mem->SetValue(View::k32, kKey, kName, RegValue::Dword(0x800)));
+  ins = Inspect(*mem);
+  ASSERT_TRUE(ins);
+  auto differ = EditBase(*ins, {View::k64, View::k32});
+  ASSERT_FALSE(differ);
+  EXPECT_EQ(differ.error().code, "views-differ");
+  auto one = EditBase(*ins, {View::k64});
+  ASSERT_TRUE(one);
+  EXPECT_EQ(*one, 0xA80u);
+}
+
+TEST(WriteSetting, BackupBeforeTheWriteAndOnlyWhenSomethingChanges) {
+  auto mem = Mem(Architecture::k64Bit);
+  std::vector<std::string> events;
+  SettingWrite w;
+  w.value = 0x2800;
+  w.views = {View::k64, View::k32};
+  w.save_backup = [&](const Backup& b) -> Status {
+    events.push_back("backup " + std::to_string(b.views.size()));
+    auto v = mem->GetValue(View::k64, kKey, kName);
+    EXPECT_TRUE(v && !*v);  // nothing written yet
+    return {};
+  };
+  auto r = WriteSetting(*mem, w);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(r->backup_saved);
+  EXPECT_TRUE(r->change.changed);
+  EXPECT_EQ(events, std::vector<std::string>{"backup 2"});
+  auto again = WriteSetting(*mem, w);  // already there: no backup, no write
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(again->backup_saved);
+  EXPECT_FALSE(again->change.changed);
+  EXPECT_EQ(events.size(), 1u);
+}
+
+TEST(WriteSetting, FailedBackupWritesNothing) {
+  auto mem = Mem(Architecture::k64Bit);
+  SettingWrite w;
+  w.views = {View::k64};
+  w.value = 0x800;
+  w.save_backup = [](const Backup&) -> Status {
+    return Fail(Error::Io("disk full", "backup-failed"));
+  };
+  auto r = WriteSetting(*mem, w);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, "backup-failed");
+  EXPECT_EQ(MemBackend::Dump(mem->committed()), "");
 }
 
 TEST(Targets, UnknownSchemeIsUsageError) {
