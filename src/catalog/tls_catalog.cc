@@ -144,7 +144,7 @@ void FillCurves(OsTlsInfo& out, const OsInfo& os) {
   out.curves_confidence = Confidence::kDoc;
 }
 
-std::array<SchannelDefault, 6> ServerDefaults(const OsInfo& os) {
+std::array<SchannelDefault, kProtocolCount> ServerDefaults(const OsInfo& os) {
   // SSL 2.0, SSL 3.0, TLS 1.0, TLS 1.1, TLS 1.2, TLS 1.3.
   if (os.build < 9200) return {S::kOn, S::kOn, S::kOn, S::kOff, S::kOff, S::kNotSupported};
   if (os.build < 14393) return {S::kOff, S::kOn, S::kOn, S::kOn, S::kOn, S::kNotSupported};

@@ -13,7 +13,7 @@
 namespace secproto::cli {
 namespace {
 
-Json Defaults(const std::array<SchannelDefault, 6>& d) {
+Json Defaults(const std::array<SchannelDefault, kProtocolCount>& d) {
   Json j = Json::object();
   for (const ProtocolInfo& p : AllProtocols()) {
     j[std::string(p.name)] = std::string(SchannelDefaultName(d[static_cast<size_t>(p.id)]));

@@ -17,10 +17,10 @@ constexpr S kNs = S::kNotSupported;
 
 // SCHANNEL client defaults (R10, "Protocols in TLS/SSL (Schannel SSP)"), SSL2 SSL3 TLS1.0 TLS1.1
 // TLS1.2 TLS1.3.
-constexpr std::array<S, 6> kSchannel7 = {kOff, kOn, kOn, kOff, kOff, kNs};
-constexpr std::array<S, 6> kSchannel8 = {kOff, kOn, kOn, kOn, kOn, kNs};
-constexpr std::array<S, 6> kSchannel1607 = {kNs, kOff, kOn, kOn, kOn, kNs};
-constexpr std::array<S, 6> kSchannel11 = {kNs, kOff, kOn, kOn, kOn, kOn};
+constexpr std::array<S, kProtocolCount> kSchannel7 = {kOff, kOn, kOn, kOff, kOff, kNs};
+constexpr std::array<S, kProtocolCount> kSchannel8 = {kOff, kOn, kOn, kOn, kOn, kNs};
+constexpr std::array<S, kProtocolCount> kSchannel1607 = {kNs, kOff, kOn, kOn, kOn, kNs};
+constexpr std::array<S, kProtocolCount> kSchannel11 = {kNs, kOff, kOn, kOn, kOn, kOn};
 
 // Built-in defaults (R4).
 constexpr uint32_t kDefaultLegacy = 0x00A0;  // SSL 3.0 + TLS 1.0
@@ -70,7 +70,7 @@ struct Row {
   uint32_t build;
   bool server;
   uint32_t builtin_default;
-  const std::array<S, 6>* schannel;
+  const std::array<S, kProtocolCount>* schannel;
   bool tls13;
   bool ssl2;
   bool needs_kb;
