@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include "cli/commands.h"
 #include "cli/explain_common.h"
 #include "secproto/explain.h"
 

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/cmd_os_show.h"
+#include "cli/commands.h"
 #include "cli/explain_common.h"
 #include "secproto/explain.h"
 #include "secproto/protocols.h"
@@ -277,7 +278,6 @@ const CommandSetup kSetupOs = [](CLI::App& app) -> std::function<int()> {
         return RunOsList();
       };
     };
-
 
 int RunOsList() {
   if (G().json) {

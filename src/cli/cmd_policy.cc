@@ -2,6 +2,7 @@
 // a template or policy file; `policy compile POLICY --os ID` prints the
 // registry changes it makes on that OS (docs/POLICY.md).
 #include "cli/cmd_policy.h"
+#include "cli/commands.h"
 
 #include <algorithm>
 #include <cstdio>

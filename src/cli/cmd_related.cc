@@ -157,7 +157,6 @@ const CommandSetup kSetupSchannel = [](CLI::App& app) -> std::function<int()> {
       };
     };
 
-
 const CommandSetup kSetupWininet = [](CLI::App& app) -> std::function<int()> {
       auto o = std::make_shared<RelatedOptions>();
       AddSetAction(app, *o, "The protocols: tls1.2,tls1.3 or 0x2800");
@@ -187,7 +186,6 @@ const CommandSetup kSetupWininet = [](CLI::App& app) -> std::function<int()> {
         return Apply(*o, WinInetWrites(spec->absolute, scope, *arch));
       };
     };
-
 
 const CommandSetup kSetupDotnet = [](CLI::App& app) -> std::function<int()> {
       auto o = std::make_shared<RelatedOptions>();

@@ -416,7 +416,6 @@ complete -F _secproto secproto secproto.exe
   return out.str();
 }
 
-
 const CommandSetup kSetupGenerate = [](CLI::App& app) -> std::function<int()> {
        app.group("");  // hidden from --help, the man page and the completion
        auto format = std::make_shared<std::string>();
