@@ -646,6 +646,12 @@ Expected<CaptureResult> CapturePolicy(RegistryBackend& backend, const CaptureOpt
     auto text = [](const std::optional<RegValue>& v) -> std::string {
       if (!v) return "missing";
       if (auto d = v->AsDword()) return "REG_DWORD " + Hex32(*d);
+      if (v->type == kRegSz || v->type == kRegMultiSz) {
+        std::vector<std::string> items = Strings(*v);
+        size_t n = items.size();
+        if (v->type == kRegSz && n == 1) n = std::count(items[0].begin(), items[0].end(), ',') + 1;
+        return RegTypeName(v->type) + " (" + std::to_string(n) + " names)";
+      }
       return RegTypeName(v->type);
     };
     r.normalised.push_back(line + ": " + text(pc.current) + " -> " + text(pc.change.value));
@@ -657,9 +663,30 @@ Expected<CaptureResult> CapturePolicy(RegistryBackend& backend, const CaptureOpt
   return r;
 }
 
+namespace {
+
+// A comment line holds no line break or other control character: a name read
+// from the target (an unknown suite, a key name) is shown escaped.
+std::string CommentText(std::string_view s) {
+  std::string out;
+  for (char ch : s) {
+    auto u = static_cast<unsigned char>(ch);
+    if (u < 0x20 || u == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", u);
+      out += buf;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string CaptureToToml(const CaptureResult& c) {
   std::string out;
-  out += "# Captured by secproto " SECPROTO_VERSION " from " + c.target + "\n";
+  out += "# Captured by secproto " SECPROTO_VERSION " from " + CommentText(c.target) + "\n";
   out += "# at " + c.captured_at + ", read against " + c.os_id +
          (c.os_detected ? " (detected from the target)" : " (given with --os)") + ".\n";
   out += "# A section is what the target holds; `reset = true` marks a part the target does not\n";
@@ -669,7 +696,7 @@ std::string CaptureToToml(const CaptureResult& c) {
     out += "# Notes: none.\n";
   } else {
     out += "# Notes:\n";
-    for (const std::string& n : c.notes) out += "#   - " + n + "\n";
+    for (const std::string& n : c.notes) out += "#   - " + CommentText(n) + "\n";
   }
   if (c.normalised.empty()) {
     out += "# The target complies with this policy as it is (`secproto policy check`).\n";
@@ -677,7 +704,7 @@ std::string CaptureToToml(const CaptureResult& c) {
     out += "# Until it is applied, `secproto policy check` of the target reports " +
            std::to_string(c.normalised.size()) +
            " value(s) that this policy writes in another form:\n";
-    for (const std::string& n : c.normalised) out += "#   - " + n + "\n";
+    for (const std::string& n : c.normalised) out += "#   - " + CommentText(n) + "\n";
   }
   out += "\n";
   out += PolicyToToml(c.policy);

@@ -274,6 +274,21 @@ TEST(Capture, OddValuesAreNotedAndLeftAlone) {
   RoundTrip(*r);
 }
 
+TEST(Capture, ANameReadFromTheTargetCannotBreakOutOfAComment) {
+  auto b = NewMemBackend(Architecture::k64Bit);
+  ASSERT_TRUE(b->SetValue(View::k64, std::string(kSuitePolicyKey), "Functions",
+                          RegValue::String("TLS_X\n[fips]\nenabled = true,"
+                                           "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")));
+  ASSERT_TRUE(b->Commit());
+  auto r = CapturePolicy(*b, Opts("ws2022"));
+  ASSERT_TRUE(r) << r.error().message;
+  std::string toml = CaptureToToml(*r);
+  EXPECT_NE(toml.find("TLS_X\\x0a[fips]"), std::string::npos) << toml;
+  Policy back = RoundTrip(*r);
+  EXPECT_EQ(back.fips.manage, Manage::kReset);
+  EXPECT_EQ(back.suites.order, std::vector<std::string>{"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"});
+}
+
 TEST(Capture, HeaderSaysWhereWhenAndWhat) {
   auto b = NewMemBackend(Architecture::k64Bit);
   auto r = CapturePolicy(*b, Opts("ws2025", Manage::kReset, "2026-12-01T04:00:00Z"));
