@@ -22,7 +22,7 @@ std::span<const CommandEntry> AllCommands() {
       {"export", "Write a deployment artifact: reg, ps1, intune, gpp, ansible, dsc", kSetupExport},
       {"hive", "Work with offline registry hive files (hive create PATH)", kSetupHive},
       {"impact", "Which servers a WinHTTP app would stop reaching after a protocol change", kSetupImpact},
-      {"policy", "The whole Windows TLS stack as one policy: show, compile, plan, apply, check, recover", kSetupPolicy},
+      {"policy", "The whole Windows TLS stack as one policy: show, compile, plan, apply, check, recover, capture", kSetupPolicy},
       {"probe", "Probe which SSL/TLS versions servers accept (own hellos, no TLS library)", kSetupProbe},
       {"audit", "Classify a fleet's collected data (.reg exports, hives, show --json) against a policy", kSetupAudit},
       {"__generate", "Print the man page or the bash completion script (used by the build)", kSetupGenerate},
