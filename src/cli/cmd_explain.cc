@@ -74,8 +74,9 @@ Json ExplanationJson(const Explanation& e) {
 
 void PrintOsLine(const ResolvedOs& r) {
   const OsInfo& o = r.os;
-  std::cout << "OS: " << o.name << " (" << o.id << ", build " << o.build << ", " << o.ProductType()
-            << ", " << r.how << ") [" << ConfidenceName(o.confidence) << "]\n";
+  std::cout << "OS: " << o.name << " (" << o.id << ", build " << o.build << ", "
+            << o.ProductType() << ", " << r.how << ") [" << ConfidenceName(o.confidence)
+            << "]\n";
   if (!r.note.empty()) std::cout << "  note: " << r.note << "\n";
 }
 
@@ -83,8 +84,7 @@ void PrintExplanation(const Explanation& e, Architecture arch) {
   if (arch == Architecture::k32Bit) {
     std::cout << "\nprocesses (native key; a 32-bit OS has no Wow6432Node)\n";
   } else {
-    std::cout << "\n"
-              << ViewName(e.view) << "-bit processes ("
+    std::cout << "\n" << ViewName(e.view) << "-bit processes ("
               << (e.view == View::k64 ? "native key" : "Wow6432Node key") << ")\n";
   }
   for (const ExplainStep& s : e.steps) {
@@ -97,8 +97,8 @@ void PrintExplanation(const Explanation& e, Architecture arch) {
   std::cout << "  effective: " << ProtocolSet(e.effective_value).Hex() << " "
             << (e.effective_value ? "(" + ProtocolSet(e.effective_value).Describe() + ")"
                                   : ProtocolSet(e.effective_value).Describe())
-            << ", max " << (e.max_version ? std::string(Info(*e.max_version).name) : "none")
-            << "\n";
+            << ", max "
+            << (e.max_version ? std::string(Info(*e.max_version).name) : "none") << "\n";
   std::cout << "  verdict: " << e.verdict << ": " << e.verdict_text << "\n";
 }
 
@@ -143,8 +143,7 @@ int RunExplain(const ExplainOptions& o) {
   }
   if (o.target.target.empty() && o.value.empty() && !what_if_os && DefaultTarget().empty()) {
     std::string choices;
-    for (const std::string& s : SupportedTargetSchemes())
-      choices += (choices.empty() ? "" : ", ") + s;
+    for (const std::string& s : SupportedTargetSchemes()) choices += (choices.empty() ? "" : ", ") + s;
     return ReportError(Error::Usage(
         "explain needs --target T (one of: " + choices +
             "), or --os ID for the what-if of a machine where nothing is set (with --value V "
@@ -162,8 +161,8 @@ int RunExplain(const ExplainOptions& o) {
       auto spec = ParseProtocols(o.app_protocols);
       if (!spec) return ReportError(spec.error());
       if (spec->relative) {
-        return ReportError(
-            Error::Input("--app-protocols takes a full list, not +/- edits", "relative-edit"));
+        return ReportError(Error::Input("--app-protocols takes a full list, not +/- edits",
+                                        "relative-edit"));
       }
       app_mask = spec->absolute;
     }
@@ -176,11 +175,9 @@ int RunExplain(const ExplainOptions& o) {
     if (!n) {
       auto spec = ParseProtocols(std::vector<std::string>{o.value});
       if (!spec || spec->relative) {
-        return ReportError(
-            Error::Input("--value takes a number (0x2800), protocol names, or "
-                         "'missing', not '" +
-                             o.value + "'",
-                         "bad-value"));
+        return ReportError(Error::Input("--value takes a number (0x2800), protocol names, or "
+                                        "'missing', not '" + o.value + "'",
+                                        "bad-value"));
       }
       n = spec->absolute;
     }
@@ -258,8 +255,7 @@ int RunExplain(const ExplainOptions& o) {
   for (size_t i = 0; i < all.size(); ++i) {
     const Explanation& e = all[i];
     if (i > 0 && SameChain(all[0], e)) {
-      std::cout << "\n"
-                << ViewName(e.view) << "-bit processes (Wow6432Node key): the same chain, "
+      std::cout << "\n" << ViewName(e.view) << "-bit processes (Wow6432Node key): the same chain, "
                 << ProtocolSet(e.effective_value).Hex() << " ("
                 << ProtocolSet(e.effective_value).Describe() << ")\n";
       continue;
@@ -278,57 +274,56 @@ int RunExplain(const ExplainOptions& o) {
   return kExitOk;
 }
 
-const bool kExplain = RegisterCommand(
-    {"explain", "Explain what WinHTTP processes of each bitness will really offer, step by step",
-     40, [](CLI::App& app) -> std::function<int()> {
-       auto o = std::make_shared<ExplainOptions>();
-       AddTargetFlags(app, o->target, TargetUse::kRead);
-       AddOsFlags(app, o->os, o->builtin_default, o->model);
-       app.add_option("--value", o->value,
-                      "What-if: DefaultSecureProtocols in every view (0x2800, tls1.2,tls1.3, or "
-                      "'missing'); needs no target");
-       app.add_option(
-           "--app-protocols", o->app_protocols,
-           "Model an app that calls WinHttpSetOption with this mask (names or a number)");
-       app.add_option("--component", o->components,
-                      "Also explain these components (repeat or comma list): schannel-client, "
-                      "schannel-server, winhttp, wininet, dotnet");
-       app.add_option("--tls-policy", o->tls_policy,
-                      "What-if: the stack as POLICY (template or file) compiles on --os ID; shows "
-                      "every component");
-       app.add_flag("-v,--verbose", o->verbose, "Print each component's steps");
-       app.footer(
-           "Examples:\n  secproto explain --os ws2019\n"
-           "  secproto explain --os win10-22h2 --value 0x2800\n"
-           "  secproto explain --target image:/mnt/win --json\n"
-           "  secproto explain --os ws2019 --value missing --app-protocols 0x2800\n"
-           "  secproto explain --os ws2022 --component schannel-server -v\n"
-           "  secproto explain --os win10-22h2 --tls-policy modern --json");
-       return [o]() -> int { return RunExplain(*o); };
-     }});
+const bool kExplain = RegisterCommand({
+    "explain", "Explain what WinHTTP processes of each bitness will really offer, step by step",
+    40, [](CLI::App& app) -> std::function<int()> {
+      auto o = std::make_shared<ExplainOptions>();
+      AddTargetFlags(app, o->target, TargetUse::kRead);
+      AddOsFlags(app, o->os, o->builtin_default, o->model);
+      app.add_option("--value", o->value,
+                     "What-if: DefaultSecureProtocols in every view (0x2800, tls1.2,tls1.3, or "
+                     "'missing'); needs no target");
+      app.add_option("--app-protocols", o->app_protocols,
+                     "Model an app that calls WinHttpSetOption with this mask (names or a number)");
+      app.add_option("--component", o->components,
+                     "Also explain these components (repeat or comma list): schannel-client, "
+                     "schannel-server, winhttp, wininet, dotnet");
+      app.add_option("--tls-policy", o->tls_policy,
+                     "What-if: the stack as POLICY (template or file) compiles on --os ID; shows "
+                     "every component");
+      app.add_flag("-v,--verbose", o->verbose, "Print each component's steps");
+      app.footer(
+          "Examples:\n  secproto explain --os ws2019\n"
+          "  secproto explain --os win10-22h2 --value 0x2800\n"
+          "  secproto explain --target image:/mnt/win --json\n"
+          "  secproto explain --os ws2019 --value missing --app-protocols 0x2800\n"
+          "  secproto explain --os ws2022 --component schannel-server -v\n"
+          "  secproto explain --os win10-22h2 --tls-policy modern --json");
+      return [o]() -> int { return RunExplain(*o); };
+    }});
 
 struct OsOptions {
   std::string action;
   std::string id;
 };
 
-const bool kOs = RegisterCommand(
-    {"os", "The OS catalog behind explain and doctor (secproto os list)", 42,
-     [](CLI::App& app) -> std::function<int()> {
-       auto o = std::make_shared<OsOptions>();
-       app.add_option("ACTION", o->action,
-                      "list: print the catalog (--json for every field); show ID: one row in full")
-           ->required()
-           ->check(CLI::IsMember({"list", "show"}));
-       app.add_option("ID", o->id, "OS id for show");
-       return [o]() -> int {
-         if (o->action == "show") {
-           if (o->id.empty()) return ReportError(Error::Usage("os show needs an OS id"));
-           return RunOsShow(o->id);
-         }
-         return RunOsList();
-       };
-     }});
+const bool kOs = RegisterCommand({
+    "os", "The OS catalog behind explain and doctor (secproto os list)", 42,
+    [](CLI::App& app) -> std::function<int()> {
+      auto o = std::make_shared<OsOptions>();
+      app.add_option("ACTION", o->action,
+                     "list: print the catalog (--json for every field); show ID: one row in full")
+          ->required()
+          ->check(CLI::IsMember({"list", "show"}));
+      app.add_option("ID", o->id, "OS id for show");
+      return [o]() -> int {
+        if (o->action == "show") {
+          if (o->id.empty()) return ReportError(Error::Usage("os show needs an OS id"));
+          return RunOsShow(o->id);
+        }
+        return RunOsList();
+      };
+    }});
 
 }  // namespace
 
@@ -344,18 +339,16 @@ int RunOsList() {
   for (const OsInfo& o : OsCatalog()) {
     std::string sc;
     for (SchannelDefault d : o.schannel_client) {
-      sc += (sc.empty() ? "" : " ") + std::string(d == SchannelDefault::kOn    ? "on"
-                                                  : d == SchannelDefault::kOff ? "off"
-                                                                               : "n/s");
+      sc += (sc.empty() ? "" : " ") +
+            std::string(d == SchannelDefault::kOn ? "on" : d == SchannelDefault::kOff ? "off" : "n/s");
     }
     std::printf("%-11s %-6u %-11s %-10s %-5s %-4s %-3s %-7s %s\n", o.id.c_str(), o.build,
                 std::string(o.ProductType()).c_str(), ProtocolSet(o.builtin_default).Hex().c_str(),
                 o.tls13 ? "yes" : "no", o.ssl2 ? "yes" : "no", o.needs_kb3140245 ? "yes" : "-",
                 std::string(ConfidenceName(o.confidence)).c_str(), sc.c_str());
   }
-  std::printf(
-      "\nRows marked unsure: the fact is conflicting or unconfirmed (docs/MODEL.md); "
-      "override the WinHTTP default with --builtin-default, the OS with --os.\n");
+  std::printf("\nRows marked unsure: the fact is conflicting or unconfirmed (docs/MODEL.md); "
+              "override the WinHTTP default with --builtin-default, the OS with --os.\n");
   std::printf(
       "SCHANNEL client \"off\" (by default or DisabledByDefault=1) removes the protocol "
       "from WinHTTP on every OS (rule R9); --disabled-by-default-keeps models the other "
