@@ -435,5 +435,132 @@ TEST(StackComponents, PolicyWhatIfThroughCompile) {
   EXPECT_EQ(Join(out[4].Main().protocols), "TLS 1.3,TLS 1.2");  // dotnet: system defaults
 }
 
+// --- The stack doctor: one case per code -------------------------------------------
+
+struct DoctorCase {
+  const char* code;
+  const char* os;
+  const char* setup;
+  const char* component;
+  const char* fix_prefix;  // "" when no command can fix it
+};
+
+// clang-format off
+const DoctorCase kDoctorCases[] = {
+  {"enabled-ffffffff", "win10-22h2", "cipher.AES 128/128=0xffffffff", "schannel", "printf"},
+  {"suite-list-wrong-type", "win10-22h2", "polm=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "schannel", "printf"},
+  {"suite-list-empty", "win10-22h2", "pol=", "schannel", "printf"},
+  {"suite-list-empty", "win10-22h2", "pol=TLS_AES_128_GCM_SHA256", "schannel", "printf"},
+  {"protocol-without-suite", "ws2022", "pol=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "schannel-client", "printf"},
+  {"protocol-without-suite", "win10-22h2", "hash.SHA=0", "schannel-client", "secproto schannel set tls1.0 --disable --side client"},
+  {"suites-unknown-to-os", "win10-22h2", "pol=TLS_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "schannel", "printf"},
+  {"client-server-mismatch", "win10-22h2", "c.tls1.0.e=0", "schannel-server", "secproto schannel set tls1.0 --disable --side both"},
+  {"client-server-mismatch", "ws2019", "s.tls1.2.e=0", "schannel-client", "secproto schannel set tls1.2 --enable --side both"},
+  {"tls13-unsafe-os", "ws2019", "s.tls1.3.e=1", "schannel-server", "secproto schannel set tls1.3 --disable --side server"},
+  {"http2-blocked-suite-first", "ws2019", "pol=TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "schannel-server", "printf"},
+  {"legacy-cipher-enabled", "win10-22h2", "cipher.Triple DES 168=1", "schannel", "printf"},
+  {"legacy-cipher-enabled", "win10-1607", "", "schannel", "printf"},
+  {"weak-dh", "win10-22h2", "dhs=1024", "schannel", "printf"},
+  {"local-suite-list-edited", "win10-22h2", "loc=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "schannel", "printf"},
+  {"fips-restricts-suites", "win10-1809", "fips=1", "schannel", "printf"},
+  {"rdp-needs-kb3080079", "ws2008r2", "s.tls1.0.e=0", "schannel-server", ""},
+  {"event-logging-verbose", "win10-22h2", "log=7", "schannel", "printf"},
+};
+// clang-format on
+
+std::vector<StackFinding> Doctor(const std::string& os, std::string_view setup,
+                                 MemBackend* extra = nullptr) {
+  MemBackend local(Architecture::k64Bit);
+  MemBackend& mem = extra ? *extra : local;
+  Apply(mem, setup);
+  auto stack = ReadStack(mem);
+  auto in = ReadRegistryInputs(mem);
+  EXPECT_TRUE(stack && in);
+  return DiagnoseStack(*FindOs(os), *FindOsTls(os), *stack, *in, &mem, "--target mem:");
+}
+
+class StackDoctorTable : public ::testing::TestWithParam<DoctorCase> {};
+
+TEST_P(StackDoctorTable, FindsCodeWithEvidenceAndFix) {
+  const DoctorCase& c = GetParam();
+  std::vector<StackFinding> found = Doctor(c.os, c.setup);
+  const StackFinding* f = nullptr;
+  for (const StackFinding& x : found) {
+    if (x.finding.code == c.code) f = &x;
+  }
+  ASSERT_NE(f, nullptr) << c.code << " not found on " << c.os << " [" << c.setup << "]";
+  EXPECT_EQ(f->component, c.component);
+  EXPECT_FALSE(f->finding.evidence.empty());
+  EXPECT_TRUE(f->finding.source.starts_with("R")) << f->finding.source;
+  if (*c.fix_prefix) {
+    ASSERT_FALSE(f->finding.fix_steps.empty());
+    EXPECT_TRUE(f->finding.fix_steps[0].starts_with(c.fix_prefix)) << f->finding.fix_steps[0];
+    EXPECT_TRUE(f->finding.fix.ends_with("--target mem:")) << f->finding.fix;
+  } else {
+    EXPECT_TRUE(f->finding.fix_steps.empty());
+  }
+}
+
+void PrintTo(const DoctorCase& c, std::ostream* out) { *out << c.code << " on " << c.os; }
+
+INSTANTIATE_TEST_SUITE_P(Codes, StackDoctorTable, ::testing::ValuesIn(kDoctorCases));
+
+TEST(StackDoctor, CleanDefaultsHaveNoStackFinding) {
+  for (const char* os : {"win10-22h2", "ws2019", "ws2022", "win11-24h2", "ws2025"}) {
+    std::vector<StackFinding> found = Doctor(os, "");
+    for (const StackFinding& f : found) ADD_FAILURE() << os << ": " << f.finding.code;
+  }
+}
+
+TEST(StackDoctor, SuiteListTooLong) {
+  std::string list;
+  for (const std::string& n : FindOsTls("win10-22h2")->DefaultSuiteOrder()) {
+    list += (list.empty() ? "" : ",") + n;
+  }
+  std::vector<StackFinding> found = Doctor("win10-22h2", "pol=" + list + "," + list);
+  bool seen = false;
+  for (const StackFinding& f : found) seen |= f.finding.code == "suite-list-too-long";
+  EXPECT_TRUE(seen);
+}
+
+TEST(StackDoctor, SqlOnlyWhenInstalledAndOld) {
+  const std::string base = "HKLM\\SOFTWARE\\Microsoft\\Microsoft SQL Server";
+  auto has = [](const std::vector<StackFinding>& v) {
+    for (const StackFinding& f : v) {
+      if (f.finding.code == "sql-needs-tls12-build") return true;
+    }
+    return false;
+  };
+  EXPECT_FALSE(has(Doctor("ws2016", "s.tls1.0.e=0")));
+  MemBackend old(Architecture::k64Bit);
+  ASSERT_TRUE(old.SetValue(View::k64, kSqlInstancesKey, "MSSQLSERVER",
+                           RegValue::String("MSSQL12.MSSQLSERVER")));
+  ASSERT_TRUE(old.SetValue(View::k64, base + "\\MSSQL12.MSSQLSERVER\\MSSQLServer\\CurrentVersion",
+                           "CurrentVersion", RegValue::String("12.0.2000.8")));
+  EXPECT_TRUE(has(Doctor("ws2016", "s.tls1.0.e=0", &old)));
+  MemBackend tls10_on(Architecture::k64Bit);
+  ASSERT_TRUE(tls10_on.SetValue(View::k64, kSqlInstancesKey, "MSSQLSERVER",
+                                RegValue::String("MSSQL12.MSSQLSERVER")));
+  EXPECT_FALSE(has(Doctor("ws2016", "", &tls10_on)));
+  MemBackend modern(Architecture::k64Bit);
+  ASSERT_TRUE(modern.SetValue(View::k64, kSqlInstancesKey, "MSSQLSERVER",
+                              RegValue::String("MSSQL13.MSSQLSERVER")));
+  ASSERT_TRUE(modern.SetValue(View::k64,
+                              base + "\\MSSQL13.MSSQLSERVER\\MSSQLServer\\CurrentVersion",
+                              "CurrentVersion", RegValue::String("13.0.1601.5")));
+  EXPECT_FALSE(has(Doctor("ws2016", "s.tls1.0.e=0", &modern)));
+}
+
+TEST(StackDoctor, RdpClearsWithTheUpdate) {
+  MemBackend mem(Architecture::k64Bit);
+  ASSERT_TRUE(mem.SetValue(View::k64,
+                           std::string(kCbsPackagesKey) +
+                               "\\Package_for_KB3080079~31bf3856ad364e35~amd64~~6.1.1.0",
+                           "Installed", RegValue::Dword(1)));
+  for (const StackFinding& f : Doctor("ws2008r2", "s.tls1.0.e=0", &mem)) {
+    EXPECT_NE(f.finding.code, "rdp-needs-kb3080079");
+  }
+}
+
 }  // namespace
 }  // namespace secproto
