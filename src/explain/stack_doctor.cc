@@ -244,7 +244,8 @@ class StackDoctor {
       bool server = c.component == Component::kSchannelServer;
       for (const std::string& pname : v.protocols) {
         auto p = ParseProtocolName(pname);
-        if (!p) continue;
+        // SSL 2.0 has its own cipher kinds, used only when an application asks (R21).
+        if (!p || *p == Protocol::kSsl2) continue;
         bool any = false;
         for (const std::string& s : v.suites) {
           auto info = FindCipherSuite(s);

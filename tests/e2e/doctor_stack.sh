@@ -43,6 +43,13 @@ reg_text() {
     local line key name type data
     for line in "$@"; do
       IFS='|' read -r key name type data <<<"$line"
+      # Every ancestor first: hivexregedit --merge creates only a key whose parent exists.
+      local parts anc="" i
+      IFS='\' read -ra parts <<<"${key/HKLM/HKEY_LOCAL_MACHINE}"
+      for ((i = 0; i < ${#parts[@]} - 1; i++)); do
+        anc+="${anc:+\\}${parts[i]}"
+        [ "$i" -ge 2 ] && printf '[%s]\n\n' "$anc"
+      done
       printf '[%s]\n' "${key/HKLM/HKEY_LOCAL_MACHINE}"
       case $type in
         dword) printf '"%s"=dword:%08x\n' "$name" "$((16#$data))" ;;
