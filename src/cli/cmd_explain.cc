@@ -141,7 +141,8 @@ int RunExplain(const ExplainOptions& o) {
     return ReportError(Error::Usage("--tls-policy is a what-if: give --os ID, not --target",
                                     "policy-with-target"));
   }
-  if (o.target.target.empty() && o.value.empty() && !what_if_os && DefaultTarget().empty()) {
+  if (o.target.target.empty() && o.value.empty() && !what_if_os && o.tls_policy.empty() &&
+      DefaultTarget().empty()) {
     std::string choices;
     for (const std::string& s : SupportedTargetSchemes()) choices += (choices.empty() ? "" : ", ") + s;
     return ReportError(Error::Usage(

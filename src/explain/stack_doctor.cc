@@ -142,20 +142,9 @@ class StackDoctor {
     return out;
   }
 
+  // Protocols\ keys with 0xFFFFFFFF are the WinHTTP doctor's
+  // schannel-legacy-enabled-value; this code covers the legacy algorithm keys.
   void EnabledFfffffff() {
-    for (const ProtocolInfo& p : AllProtocols()) {
-      size_t i = static_cast<size_t>(p.id);
-      for (bool server : {false, true}) {
-        const StackValue& e = server ? st_.server[i].enabled : st_.client[i].enabled;
-        if (Dword(e) != 0xFFFFFFFFu) continue;
-        std::string side = server ? "server" : "client";
-        Add("enabled-ffffffff", "warning", "schannel-" + side,
-            std::string(p.name) + " " + (server ? "Server" : "Client") +
-                "\\Enabled is 0xFFFFFFFF, the legacy form of 'on' (KB245030) that audits flag: "
-                "write 1",
-            {Ev(e)}, {SchannelFix(p.id, true, side)}, stack_rules::kR28);
-      }
-    }
     for (const auto* list : {&st_.ciphers, &st_.hashes, &st_.key_exchange}) {
       std::string section = list == &st_.ciphers  ? "ciphers"
                             : list == &st_.hashes ? "hashes"
@@ -388,7 +377,15 @@ class StackDoctor {
       for (const std::string& s : suites) list += (list.empty() ? "" : ", ") + s;
       msg += ": " + std::to_string(suites.size()) + " suite(s) still offered or accepted: " + list;
     }
-    if (evidence.empty()) evidence.push_back(Ev(st_.suites_policy));
+    if (evidence.empty()) {
+      // The suites come from the order in force; the key that turns each off is unset.
+      for (const std::string& k : keys) {
+        StackValue v;
+        v.key = std::string(kSchannelKey) + "\\Ciphers\\" + k;
+        v.name = "Enabled";
+        evidence.push_back(Ev(v));
+      }
+    }
     Add("legacy-cipher-enabled", "warning", "schannel", msg, evidence,
         {PolicyFix({"[legacy]", "ciphers = { " + inline_table + " }"})}, stack_rules::kR22);
   }

@@ -322,7 +322,10 @@ StackStep ProtocolStep(const OsInfo& os, const OsTlsInfo& tls, const StackConfig
       os.name + " " + (server ? "server" : "client") + " defaults (" + tls.schannel_source + ")";
   detail += keyed.empty() ? ", no key set" : ", keys: " + Join(keyed, "; ");
   detail += ": " + ProtocolSet(bits).Describe();
-  if (!stack.has_system) detail += " (HKLM\\SYSTEM not read: OS defaults assumed)";
+  if (!stack.has_system) {
+    detail += stack.target == "what-if" ? " (what-if: nothing set)"
+                                        : " (HKLM\\SYSTEM not read: OS defaults assumed)";
+  }
   return {"protocols", keyed.empty() ? "default" : "keys", detail,
           std::string(server ? stack_rules::kR19 : stack_rules::kR18)};
 }
