@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/explain_common.h"
+#include "cli/explain_stack.h"
 #include "secproto/explain.h"
 
 namespace secproto::cli {
@@ -43,6 +44,20 @@ int RunDoctor(const DoctorOptions& o) {
   if (!os) return ReportError(os.error());
   ModelOptions mo = o.model.Options();
   std::vector<DoctorFinding> findings = Diagnose(os->os, *inputs, TargetArgs(o.target), mo);
+  // The whole stack (docs/MODEL.md "Stack doctor codes"), grouped by component.
+  auto stack_found = DiagnoseTargetStack(os->os, *inputs, backend, TargetArgs(o.target));
+  if (!stack_found) return ReportError(stack_found.error());
+  std::vector<std::string> components;
+  for (const DoctorFinding& f : findings) components.push_back(ComponentOfFinding(f));
+  size_t model_findings = findings.size();
+  std::stable_sort(stack_found->begin(), stack_found->end(),
+                   [](const StackFinding& a, const StackFinding& b) {
+                     return a.component < b.component;
+                   });
+  for (StackFinding& f : *stack_found) {
+    findings.push_back(std::move(f.finding));
+    components.push_back(f.component);
+  }
 
   int errors = 0, warnings = 0, infos = 0;
   for (const DoctorFinding& f : findings) {
@@ -66,7 +81,8 @@ int RunDoctor(const DoctorOptions& o) {
     j["schannel_reading"] = std::string(SchannelReadingName(mo));
     j["notices"] = backend.Notices();
     Json arr = Json::array();
-    for (const DoctorFinding& f : findings) {
+    for (size_t i = 0; i < findings.size(); ++i) {
+      const DoctorFinding& f = findings[i];
       Json ev = Json::array();
       for (const Evidence& e : f.evidence) ev.push_back(EvidenceJson(e));
       arr.push_back(Json{{"code", f.code},
@@ -75,7 +91,8 @@ int RunDoctor(const DoctorOptions& o) {
                          {"evidence", ev},
                          {"fix", f.fix.empty() ? Json(nullptr) : Json(f.fix)},
                          {"fix_steps", f.fix_steps},
-                         {"source", f.source}});
+                         {"source", f.source},
+                         {"component", components[i]}});
     }
     j["findings"] = arr;
     j["summary"] = {{"errors", errors}, {"warnings", warnings}, {"info", infos}};
@@ -96,7 +113,11 @@ int RunDoctor(const DoctorOptions& o) {
     // Each finding, then one block of the commands that clear them, in the
     // order of the findings (errors first), each command once.
     std::vector<std::string> steps;
-    for (const DoctorFinding& f : findings) {
+    for (size_t i = 0; i < findings.size(); ++i) {
+      const DoctorFinding& f = findings[i];
+      if (i >= model_findings && (i == model_findings || components[i] != components[i - 1])) {
+        std::cout << "\n[" << components[i] << "]\n";
+      }
       std::cout << "\n" << f.severity << ": " << f.code << ": " << f.message << "\n";
       for (const Evidence& e : f.evidence) std::cout << "  evidence: " << EvidenceText(e) << "\n";
       if (!f.source.empty()) std::cout << "  source: " << f.source << "\n";

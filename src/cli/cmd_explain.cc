@@ -7,6 +7,7 @@
 #include "cli/cmd_os_show.h"
 #include "cli/commands.h"
 #include "cli/explain_common.h"
+#include "cli/explain_stack.h"
 #include "secproto/explain.h"
 #include "secproto/protocols.h"
 
@@ -120,12 +121,29 @@ struct ExplainOptions {
   std::vector<std::string> app_protocols;
   std::string builtin_default;
   OsFlags model;
+  std::vector<std::string> components;  // --component (docs/MODEL.md R18 on)
+  std::string tls_policy;               // --tls-policy: what-if of a policy
+  bool verbose = false;
 };
 
 int RunExplain(const ExplainOptions& o) {
   // `explain --os ID` alone is the what-if of a machine where nothing is set.
-  bool what_if_os = o.target.target.empty() && o.value.empty() && !o.os.empty();
-  if (o.target.target.empty() && o.value.empty() && !what_if_os && DefaultTarget().empty()) {
+  bool what_if_os =
+      o.target.target.empty() && o.value.empty() && !o.os.empty() && o.tls_policy.empty();
+  std::vector<Component> components;
+  if (!o.components.empty()) {
+    auto parsed = ParseComponents(o.components);
+    if (!parsed) return ReportError(parsed.error());
+    components = *parsed;
+  } else if (!o.tls_policy.empty()) {
+    components = AllComponents();
+  }
+  if (!o.tls_policy.empty() && !o.target.target.empty()) {
+    return ReportError(Error::Usage("--tls-policy is a what-if: give --os ID, not --target",
+                                    "policy-with-target"));
+  }
+  if (o.target.target.empty() && o.value.empty() && !what_if_os && o.tls_policy.empty() &&
+      DefaultTarget().empty()) {
     std::string choices;
     for (const std::string& s : SupportedTargetSchemes()) choices += (choices.empty() ? "" : ", ") + s;
     return ReportError(Error::Usage(
@@ -170,7 +188,18 @@ int RunExplain(const ExplainOptions& o) {
 
   RegistryInputs inputs;
   std::unique_ptr<RegistryBackend> backend;
-  if (what_if_os || (!o.value.empty() && o.target.target.empty())) {
+  if (!o.tls_policy.empty()) {
+    auto mem = PolicyWhatIf(o.tls_policy, o.os);
+    if (!mem) return ReportError(mem.error());
+    backend = std::move(*mem);
+    auto read = ReadRegistryInputs(*backend);
+    if (!read) return ReportError(read.error());
+    inputs = std::move(*read);
+    inputs.target = "what-if: " + o.tls_policy;
+    if (!o.value.empty()) {
+      for (RegRead& r : inputs.dsp) r.value = what_if;
+    }
+  } else if (what_if_os || (!o.value.empty() && o.target.target.empty())) {
     inputs = WhatIfInputs(what_if);
   } else {
     auto opened = OpenTargetFromFlags(o.target, /*read_only=*/true);
@@ -190,6 +219,14 @@ int RunExplain(const ExplainOptions& o) {
   for (View v : ProcessViews(inputs.architecture)) {
     all.push_back(ExplainProcess(os->os, inputs, app_mask, v, mo));
   }
+  std::vector<ComponentExplanation> stack_components;
+  if (!components.empty()) {
+    auto tls = FindOsTls(os->os.id);
+    if (!tls) return ReportError(tls.error());
+    auto stack = ReadStackOrDefaults(backend.get());
+    if (!stack) return ReportError(stack.error());
+    stack_components = ExplainStack(os->os, *tls, *stack, inputs, components, mo);
+  }
   if (G().json) {
     Json j;
     Json osj = OsRowJson(os->os);
@@ -203,6 +240,7 @@ int RunExplain(const ExplainOptions& o) {
     Json procs = Json::object();
     for (const Explanation& e : all) procs[std::string(ViewName(e.view))] = ExplanationJson(e);
     j["processes"] = procs;
+    if (!components.empty()) j["components"] = ComponentsJson(stack_components);
     PrintJson(j);
     return kExitOk;
   }
@@ -232,6 +270,7 @@ int RunExplain(const ExplainOptions& o) {
   }
   if (!warnings.empty()) std::cout << "\n";
   for (const std::string& w : warnings) std::cout << "warning: " << w << "\n";
+  PrintComponents(stack_components, o.verbose);
   return kExitOk;
 }
 
@@ -246,11 +285,20 @@ const CommandSetup kSetupExplain = [](CLI::App& app) -> std::function<int()> {
                      "'missing'); needs no target");
       app.add_option("--app-protocols", o->app_protocols,
                      "Model an app that calls WinHttpSetOption with this mask (names or a number)");
+      app.add_option("--component", o->components,
+                     "Also explain these components (repeat or comma list): schannel-client, "
+                     "schannel-server, winhttp, wininet, dotnet");
+      app.add_option("--tls-policy", o->tls_policy,
+                     "What-if: the stack as POLICY (template or file) compiles on --os ID; shows "
+                     "every component");
+      app.add_flag("-v,--verbose", o->verbose, "Print each component's steps");
       app.footer(
           "Examples:\n  secproto explain --os ws2019\n"
           "  secproto explain --os win10-22h2 --value 0x2800\n"
           "  secproto explain --target image:/mnt/win --json\n"
-          "  secproto explain --os ws2019 --value missing --app-protocols 0x2800");
+          "  secproto explain --os ws2019 --value missing --app-protocols 0x2800\n"
+          "  secproto explain --os ws2022 --component schannel-server -v\n"
+          "  secproto explain --os win10-22h2 --tls-policy modern --json");
       return [o]() -> int { return RunExplain(*o); };
     };
 

@@ -1,0 +1,523 @@
+// The stack doctor (docs/MODEL.md "Stack doctor codes"): misconfigurations of
+// SCHANNEL, the suite and curve order, the legacy keys and what depends on
+// them, each with evidence and the secproto command that clears it.
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+
+#include "core/utf16.h"
+#include "explain/keys.h"
+#include "explain/stack_rules.h"
+#include "secproto/stack_explain.h"
+
+namespace secproto {
+namespace {
+
+std::optional<uint32_t> Dword(const StackValue& v) {
+  return v.value ? v.value->AsDword() : std::nullopt;
+}
+
+std::string Hex32(uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%08X", v);
+  return buf;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+Evidence Ev(const StackValue& v) {
+  Evidence e;
+  e.key = v.key;
+  e.name = v.name;
+  e.view = v.key.starts_with("HKLM\\SOFTWARE") ? std::string(ViewName(v.view)) : "";
+  if (!v.value) {
+    e.value = "missing";
+    return e;
+  }
+  e.type = RegTypeName(v.value->type);
+  if (auto d = v.value->AsDword()) {
+    e.value = Hex32(*d);
+  } else if (v.value->type == kRegSz || v.value->type == kRegMultiSz) {
+    std::vector<std::string> items = SplitSuiteValue(*v.value);
+    std::string text;
+    for (const std::string& s : items) text += (text.empty() ? "" : ",") + s;
+    if (text.size() > 120) text = text.substr(0, 117) + "...";
+    e.value = "\"" + text + "\" (" + std::to_string(items.size()) + " item(s))";
+  } else {
+    e.value = "hex:" + v.value->HexData();
+  }
+  return e;
+}
+
+// A TOML string array.
+std::string TomlArray(const std::vector<std::string>& names) {
+  std::string s = "[";
+  for (const std::string& n : names) s += (s.size() > 1 ? ", " : "") + ("\"" + n + "\"");
+  return s + "]";
+}
+
+// The names joined as the Policies value holds them, cut to 1,023 characters
+// (R29) by dropping from the end.
+std::vector<std::string> FitGpoLimit(std::vector<std::string> names) {
+  auto length = [](const std::vector<std::string>& v) {
+    size_t n = 0;
+    for (const std::string& s : v) n += s.size() + 1;
+    return n ? n - 1 : 0;
+  };
+  while (!names.empty() && length(names) > kMaxSuiteListChars) names.pop_back();
+  return names;
+}
+
+class StackDoctor {
+ public:
+  StackDoctor(const OsInfo& os, const OsTlsInfo& tls, const StackConfig& stack,
+              const RegistryInputs& in, RegistryBackend* backend, std::string_view target_args)
+      : os_(os), tls_(tls), st_(stack), in_(in), backend_(backend), target_(target_args) {}
+
+  std::vector<StackFinding> Run() {
+    EnabledFfffffff();
+    SuiteList();
+    ProtocolWithoutSuite();
+    ClientServerMismatch();
+    Tls13UnsafeOs();
+    Http2();
+    LegacyCiphers();
+    WeakDh();
+    Fips();
+    Rdp();
+    Sql();
+    EventLogging();
+    std::stable_sort(out_.begin(), out_.end(), [](const StackFinding& a, const StackFinding& b) {
+      auto rank = [](const std::string& s) { return s == "error" ? 0 : s == "warning" ? 1 : 2; };
+      return rank(a.finding.severity) < rank(b.finding.severity);
+    });
+    return std::move(out_);
+  }
+
+ private:
+  void Add(std::string code, std::string severity, std::string component, std::string message,
+           std::vector<Evidence> evidence, std::vector<std::string> fix, std::string_view source) {
+    DoctorFinding f;
+    f.code = std::move(code);
+    f.severity = std::move(severity);
+    f.message = std::move(message);
+    f.evidence = std::move(evidence);
+    for (const std::string& s : fix) f.fix += (f.fix.empty() ? "" : " && ") + s;
+    f.fix_steps = std::move(fix);
+    f.source = std::string(source);
+    out_.push_back({std::move(f), std::move(component)});
+  }
+
+  std::string Target() const { return target_.empty() ? "" : " " + target_; }
+
+  // `secproto policy apply` of a small policy given on standard input.
+  std::string PolicyFix(const std::vector<std::string>& toml_lines) const {
+    std::string cmd = "printf '%s\\n'";
+    for (const std::string& l : toml_lines) cmd += " '" + l + "'";
+    return cmd + " | secproto policy apply /dev/stdin --os " + os_.id + Target();
+  }
+  std::string SuiteOrderFix(const std::vector<std::string>& names) const {
+    std::vector<std::string> fit = FitGpoLimit(names);
+    if (fit.empty()) return PolicyFix({"[cipher_suites]", "reset = true"});
+    return PolicyFix({"[cipher_suites]", "order = " + TomlArray(fit)});
+  }
+  std::string SchannelFix(Protocol p, bool enable, std::string_view side) const {
+    return "secproto schannel set " + std::string(Info(p).short_name) +
+           (enable ? " --enable" : " --disable") + " --side " + std::string(side) + Target();
+  }
+
+  // The listed names the OS has (order kept, duplicates dropped).
+  std::vector<std::string> Known(const std::vector<std::string>& names) const {
+    std::vector<std::string> out;
+    for (const std::string& n : names) {
+      auto info = FindCipherSuite(n);
+      if (!info || !tls_.FindSuite(**info)) continue;
+      if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+    }
+    return out;
+  }
+
+  // Protocols\ keys with 0xFFFFFFFF are the WinHTTP doctor's
+  // schannel-legacy-enabled-value; this code covers the legacy algorithm keys.
+  void EnabledFfffffff() {
+    for (const auto* list : {&st_.ciphers, &st_.hashes, &st_.key_exchange}) {
+      std::string section = list == &st_.ciphers  ? "ciphers"
+                            : list == &st_.hashes ? "hashes"
+                                                  : "key_exchange";
+      for (const LegacyKey& k : *list) {
+        if (Dword(k.enabled) != 0xFFFFFFFFu) continue;
+        Add("enabled-ffffffff", "warning", "schannel",
+            k.enabled.key + "\\Enabled is 0xFFFFFFFF, the legacy form of 'on' (KB245030): write 1",
+            {Ev(k.enabled)},
+            {PolicyFix({"[legacy]", section + " = { \"" + k.name + "\" = true }"})},
+            stack_rules::kR28);
+      }
+    }
+  }
+
+  void SuiteList() {
+    if (!tls_.has_suites) return;
+    SuiteOrder order = ResolveSuiteOrder(tls_, st_);
+    const std::optional<RegValue>& pol = st_.suites_policy.value;
+    if (order.policy_wrong_type) {
+      std::vector<std::string> names = Known(SplitSuiteValue(*pol));
+      Add("suite-list-wrong-type", "error", "schannel",
+          "the Group Policy suite order is " + RegTypeName(pol->type) +
+              ", not REG_SZ: Windows ignores it, so the order you meant is not in force",
+          {Ev(st_.suites_policy)}, {SuiteOrderFix(names)}, stack_rules::kR29);
+    }
+    if (order.source == "policy" || order.source == "local") {
+      if (order.names.empty()) {
+        Add("suite-list-empty", "error", "schannel",
+            std::string("the ") + (order.source == "policy" ? "Group Policy" : "local") +
+                " suite list is empty: TLS stops working for everything on the machine",
+            {Ev(order.source == "policy" ? st_.suites_policy : st_.suites_local)},
+            {order.source == "policy" ? PolicyFix({"[cipher_suites]", "reset = true"})
+                                      : SuiteOrderFix(tls_.DefaultSuiteOrder())},
+            stack_rules::kR20);
+      } else if (order.unknown.size() == order.names.size()) {
+        Add("suite-list-empty", "error", "schannel",
+            "no name in the suite list is a suite " + os_.name +
+                " has: SCHANNEL skips them all and TLS stops working",
+            {Ev(order.source == "policy" ? st_.suites_policy : st_.suites_local)},
+            {PolicyFix({"[cipher_suites]", "reset = true"})}, stack_rules::kR21);
+      } else if (!order.unknown.empty()) {
+        std::string list;
+        for (const std::string& n : order.unknown) list += (list.empty() ? "" : ", ") + n;
+        Add("suites-unknown-to-os", "warning", "schannel",
+            std::to_string(order.unknown.size()) + " listed suite(s) " + os_.name +
+                " does not have, silently skipped: " + list,
+            {Ev(order.source == "policy" ? st_.suites_policy : st_.suites_local)},
+            {SuiteOrderFix(Known(order.names))}, stack_rules::kR21);
+      }
+    }
+    if (pol && pol->type == kRegSz) {
+      auto text = Utf16LeToUtf8(pol->data.data(), pol->data.size());
+      std::string t = text ? *text : "";
+      while (!t.empty() && t.back() == '\0') t.pop_back();
+      if (t.size() > kMaxSuiteListChars) {
+        Add("suite-list-too-long", "warning", "schannel",
+            "the Group Policy suite order is " + std::to_string(t.size()) +
+                " characters, over the 1,023 the \"SSL Cipher Suite Order\" policy holds; "
+                "whether Windows reads a longer value is not documented",
+            {Ev(st_.suites_policy)}, {SuiteOrderFix(Known(order.names))}, stack_rules::kR29);
+      }
+    }
+    if (order.source == "local" && !order.names.empty()) {
+      std::vector<std::string> a, b;
+      for (const std::string& n : order.names) a.push_back(Lower(n));
+      for (const std::string& n : tls_.DefaultSuiteOrder()) b.push_back(Lower(n));
+      if (a != b) {
+        Add("local-suite-list-edited", "warning", "schannel",
+            "the local suite list differs from " + os_.name +
+                "'s default and is in force; editing it directly is not supported and servicing "
+                "updates may reset it: set the order through the Group Policy value instead",
+            {Ev(st_.suites_local)}, {SuiteOrderFix(Known(order.names))}, stack_rules::kR20);
+      }
+    }
+  }
+
+  void ProtocolWithoutSuite() {
+    if (!tls_.has_suites) return;
+    std::vector<ComponentExplanation> sides =
+        ExplainStack(os_, tls_, st_, in_, {Component::kSchannelClient, Component::kSchannelServer});
+    SuiteOrder order = ResolveSuiteOrder(tls_, st_);
+    for (const ComponentExplanation& c : sides) {
+      const ComponentVariant& v = c.Main();
+      if (v.suites.empty()) continue;  // suite-list-empty says it
+      bool server = c.component == Component::kSchannelServer;
+      for (const std::string& pname : v.protocols) {
+        auto p = ParseProtocolName(pname);
+        // SSL 2.0 has its own cipher kinds, used only when an application asks (R21).
+        if (!p || *p == Protocol::kSsl2) continue;
+        bool any = false;
+        for (const std::string& s : v.suites) {
+          auto info = FindCipherSuite(s);
+          const OsSuite* o = info ? tls_.FindSuite(**info) : nullptr;
+          if (o && (o->protocols & Info(*p).bit)) any = true;
+        }
+        if (any) continue;
+        bool modern = *p == Protocol::kTls12 || *p == Protocol::kTls13;
+        std::string fix = modern && order.source != "os-default"
+                              ? PolicyFix({"[cipher_suites]", "reset = true"})
+                              : SchannelFix(*p, false, server ? "server" : "client");
+        size_t i = static_cast<size_t>(*p);
+        const StackValue& ev = server ? st_.server[i].enabled : st_.client[i].enabled;
+        std::vector<Evidence> evidence = {Ev(ev)};
+        if (order.source == "policy") evidence.push_back(Ev(st_.suites_policy));
+        if (order.source == "local") evidence.push_back(Ev(st_.suites_local));
+        Add("protocol-without-suite", modern ? "error" : "warning",
+            std::string(ComponentName(c.component)),
+            pname + " is on for " + (server ? "servers" : "clients") +
+                " but no suite left in the list works with it: it cannot be negotiated",
+            evidence, {fix}, stack_rules::kR21);
+      }
+    }
+  }
+
+  void ClientServerMismatch() {
+    if (!st_.has_system) return;
+    uint32_t client = SchannelSideBits(os_, tls_, st_, false);
+    uint32_t server = SchannelSideBits(os_, tls_, st_, true);
+    for (const ProtocolInfo& p : AllProtocols()) {
+      size_t i = static_cast<size_t>(p.id);
+      bool keyed = st_.client[i].enabled.value || st_.server[i].enabled.value ||
+                   st_.client[i].disabled_by_default.value ||
+                   st_.server[i].disabled_by_default.value;
+      if (!keyed || ((client ^ server) & p.bit) == 0) continue;
+      if (p.id == Protocol::kTls13 && !os_.tls13) continue;  // tls13-unsafe-os says it
+      bool modern = p.id == Protocol::kTls12 || p.id == Protocol::kTls13;
+      Add("client-server-mismatch", "warning",
+          (client & p.bit) ? "schannel-server" : "schannel-client",
+          std::string(p.name) + " is " + ((client & p.bit) ? "on" : "off") + " for clients but " +
+              ((server & p.bit) ? "on" : "off") + " for servers",
+          {Ev(st_.client[i].enabled), Ev(st_.client[i].disabled_by_default),
+           Ev(st_.server[i].enabled), Ev(st_.server[i].disabled_by_default)},
+          {SchannelFix(p.id, modern, "both")}, stack_rules::kR19);
+    }
+  }
+
+  void Tls13UnsafeOs() {
+    if (os_.tls13) return;
+    size_t i = static_cast<size_t>(Protocol::kTls13);
+    for (bool server : {false, true}) {
+      const StackValue& e = server ? st_.server[i].enabled : st_.client[i].enabled;
+      std::optional<uint32_t> v = Dword(e);
+      if (!v || *v == 0) continue;
+      std::string side = server ? "server" : "client";
+      Add("tls13-unsafe-os", "error", "schannel-" + side,
+          "TLS 1.3 is forced on for " + side + "s on " + os_.name +
+              ": before Windows 11 / Server 2022 this \"is not a safe system configuration\"",
+          {Ev(e)}, {SchannelFix(Protocol::kTls13, false, side)}, stack_rules::kR30);
+    }
+  }
+
+  void Http2() {
+    if (!tls_.has_suites || os_.build < 10240) return;  // HTTP/2 in HTTP.sys from Windows 10
+    std::vector<ComponentExplanation> c =
+        ExplainStack(os_, tls_, st_, in_, {Component::kSchannelServer});
+    const std::vector<std::string>& suites = c[0].Main().suites;
+    std::string first_blocked;
+    for (const std::string& n : suites) {
+      const CipherSuiteInfo* s = *FindCipherSuite(n);
+      if (s->http2_blocked) {
+        if (first_blocked.empty()) first_blocked = n;
+        continue;
+      }
+      if (first_blocked.empty()) continue;
+      // Reorder: the listed names, those not on the block list first.
+      SuiteOrder order = ResolveSuiteOrder(tls_, st_);
+      std::vector<std::string> good, bad;
+      for (const std::string& m : Known(order.names)) {
+        (FindCipherSuite(m).value()->http2_blocked ? bad : good).push_back(m);
+      }
+      good.insert(good.end(), bad.begin(), bad.end());
+      Add("http2-blocked-suite-first", "warning", "schannel-server",
+          first_blocked + " (on RFC 7540's HTTP/2 block list) is preferred over " + n +
+              ": IIS/HTTP.sys over HTTP/2 may fail with INADEQUATE_SECURITY; block-listed suites "
+              "must be at the bottom (KB4032720)",
+          {Ev(order.source == "policy"  ? st_.suites_policy
+              : order.source == "local" ? st_.suites_local
+                                        : st_.suites_policy)},
+          {SuiteOrderFix(good)}, stack_rules::kR26);
+      return;
+    }
+  }
+
+  void LegacyCiphers() {
+    static const std::string_view kLegacy[] = {
+        "NULL",       "DES 56/56",  "Triple DES 168", "RC4 40/128",
+        "RC4 56/128", "RC4 64/128", "RC4 128/128",
+    };
+    std::vector<std::string> keys;
+    std::vector<Evidence> evidence;
+    for (const LegacyKey& k : st_.ciphers) {
+      std::optional<uint32_t> e = Dword(k.enabled);
+      for (std::string_view l : kLegacy) {
+        if (Lower(k.name) == Lower(l) && e && *e != 0) {
+          keys.push_back(k.name);
+          evidence.push_back(Ev(k.enabled));
+        }
+      }
+    }
+    // Suites with those ciphers still in use (client or server).
+    std::vector<std::string> suites;
+    if (tls_.has_suites) {
+      std::vector<ComponentExplanation> sides = ExplainStack(
+          os_, tls_, st_, in_, {Component::kSchannelClient, Component::kSchannelServer});
+      for (const ComponentExplanation& c : sides) {
+        for (const std::string& n : c.Main().suites) {
+          const CipherSuiteInfo* s = *FindCipherSuite(n);
+          std::string_view ci = s->cipher;
+          std::string key = ci == "3DES-EDE-CBC"    ? "Triple DES 168"
+                            : ci == "DES-CBC"       ? "DES 56/56"
+                            : ci == "NULL"          ? "NULL"
+                            : ci == "RC4-128"       ? "RC4 128/128"
+                            : ci.starts_with("RC4") ? "RC4 40/128"
+                                                    : "";
+          if (key.empty()) continue;
+          if (std::find(suites.begin(), suites.end(), n) == suites.end()) suites.push_back(n);
+          if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+        }
+      }
+    }
+    if (keys.empty()) return;
+    std::string inline_table;
+    for (const std::string& k : keys) {
+      inline_table += (inline_table.empty() ? "" : ", ") + ("\"" + k + "\" = false");
+    }
+    std::string msg = "legacy ciphers are enabled (RC4, DES, 3DES, NULL)";
+    if (!suites.empty()) {
+      std::string list;
+      for (const std::string& s : suites) list += (list.empty() ? "" : ", ") + s;
+      msg += ": " + std::to_string(suites.size()) + " suite(s) still offered or accepted: " + list;
+    }
+    if (evidence.empty()) {
+      // The suites come from the order in force; the key that turns each off is unset.
+      for (const std::string& k : keys) {
+        StackValue v;
+        v.key = std::string(kSchannelKey) + "\\Ciphers\\" + k;
+        v.name = "Enabled";
+        evidence.push_back(Ev(v));
+      }
+    }
+    Add("legacy-cipher-enabled", "warning", "schannel", msg, evidence,
+        {PolicyFix({"[legacy]", "ciphers = { " + inline_table + " }"})}, stack_rules::kR22);
+  }
+
+  void WeakDh() {
+    std::vector<Evidence> evidence;
+    std::vector<std::string> lines = {"[key_sizes]"};
+    for (auto [v, field] : {std::pair{&st_.dh_server_min, "dh_server_min"},
+                            std::pair{&st_.dh_client_min, "dh_client_min"}}) {
+      std::optional<uint32_t> d = Dword(*v);
+      if (!d || *d >= 2048) continue;
+      evidence.push_back(Ev(*v));
+      lines.push_back(std::string(field) + " = 2048");
+    }
+    if (evidence.empty()) return;
+    Add("weak-dh", "warning", "schannel", "a Diffie-Hellman minimum key size is below 2048 bits",
+        evidence, {PolicyFix(lines)}, stack_rules::kR32);
+  }
+
+  void Fips() {
+    std::optional<uint32_t> f = Dword(st_.fips_enabled);
+    if (!f || *f == 0 || !tls_.has_suites) return;
+    SuiteOrder order = ResolveSuiteOrder(tls_, st_);
+    std::vector<std::string> kept, dropped;
+    for (const std::string& n : Known(order.names)) {
+      const OsSuite* o = tls_.FindSuite(*FindCipherSuite(n).value());
+      (o->fips ? kept : dropped).push_back(n);
+    }
+    if (dropped.empty()) return;
+    std::string list;
+    for (const std::string& s : dropped) list += (list.empty() ? "" : ", ") + s;
+    Add("fips-restricts-suites", "info", "schannel",
+        "FIPS mode is on: " + std::to_string(dropped.size()) +
+            " listed suite(s) outside NIST SP 800-52 Rev. 2 may not be used [unsure]: " + list,
+        {Ev(st_.fips_enabled)},
+        {kept.empty() ? "secproto policy apply fips-140 --os " + os_.id + Target()
+                      : SuiteOrderFix(kept)},
+        stack_rules::kR23);
+  }
+
+  bool PackageInstalled(std::string_view kb) const {
+    if (!backend_) return false;
+    auto subkeys = backend_->ListSubkeys(View::k64, kCbsPackagesKey);
+    if (!subkeys) return false;
+    std::string prefix = "package_for_" + Lower(kb);
+    for (const std::string& s : *subkeys) {
+      if (Lower(s).starts_with(prefix)) return true;
+    }
+    return false;
+  }
+
+  bool ServerTls10Off() const {
+    return (SchannelSideBits(os_, tls_, st_, true) & Info(Protocol::kTls10).bit) == 0;
+  }
+
+  void Rdp() {
+    if (os_.id != "ws2008r2" || !st_.has_system || !ServerTls10Off()) return;
+    if (PackageInstalled("KB3080079")) return;
+    size_t i = static_cast<size_t>(Protocol::kTls10);
+    Add("rdp-needs-kb3080079", "error", "schannel-server",
+        "TLS 1.0 is off for servers on Server 2008 R2 and KB3080079 is not installed: Remote "
+        "Desktop needs it to accept TLS 1.1/1.2; install KB3080079 (no registry change fixes "
+        "this)",
+        {Ev(st_.server[i].enabled), Ev(st_.server[i].disabled_by_default)}, {}, stack_rules::kR31);
+  }
+
+  void Sql() {
+    if (!backend_ || !st_.has_system || !ServerTls10Off()) return;
+    auto exists = backend_->KeyExists(View::k64, kSqlInstancesKey);
+    if (!exists || !*exists) return;
+    std::vector<Evidence> old;
+    std::string base = "HKLM\\SOFTWARE\\Microsoft\\Microsoft SQL Server\\";
+    // Instance ids are the subkeys "MSSQL<major>.<name>" ("MSSQL13.MSSQLSERVER").
+    auto ids = backend_->ListSubkeys(View::k64, base.substr(0, base.size() - 1));
+    if (!ids) return;
+    bool any_instance = false;
+    for (const std::string& inst : *ids) {
+      if (!Lower(inst).starts_with("mssql") || inst.find('.') == std::string::npos) continue;
+      any_instance = true;
+      StackValue ver;
+      ver.key = base + inst + "\\MSSQLServer\\CurrentVersion";
+      ver.name = "CurrentVersion";
+      if (auto v = backend_->GetValue(View::k64, ver.key, ver.name); v && *v) ver.value = **v;
+      std::string vtext;
+      if (ver.value) {
+        auto t = Utf16LeToUtf8(ver.value->data.data(), ver.value->data.size());
+        vtext = t ? *t : "";
+      }
+      // SQL Server 2016 (13.x) and later speak TLS 1.2 in every build (KB3135244).
+      int major = std::atoi(vtext.c_str());
+      if (major >= 13) continue;
+      old.push_back(Ev(ver));
+    }
+    if (old.empty()) {
+      StackValue key;
+      key.key = std::string(kSqlInstancesKey);
+      key.name = "(key)";
+      if (!any_instance) old.push_back(Ev(key));  // the version is unknown
+    }
+    if (old.empty()) return;
+    Add("sql-needs-tls12-build", "warning", "schannel-server",
+        "SQL Server is installed in a version before 2016 and TLS 1.0 is off for servers: the "
+        "instance needs a build with TLS 1.2 support (KB3135244) or it stops accepting "
+        "connections; install that update",
+        old, {}, stack_rules::kR31);
+  }
+
+  void EventLogging() {
+    std::optional<uint32_t> v = Dword(st_.event_logging);
+    if (!v || *v <= 1) return;
+    Add("event-logging-verbose", "info", "schannel",
+        "SCHANNEL EventLogging is " + std::to_string(*v) +
+            ": more than errors are logged to the System log (1 is the default; reboot to apply)",
+        {Ev(st_.event_logging)}, {PolicyFix({"[logging]", "event_logging = 1"})},
+        stack_rules::kR32);
+  }
+
+  const OsInfo& os_;
+  const OsTlsInfo& tls_;
+  const StackConfig& st_;
+  const RegistryInputs& in_;
+  RegistryBackend* backend_;
+  std::string target_;
+  std::vector<StackFinding> out_;
+};
+
+}  // namespace
+
+std::vector<StackFinding> DiagnoseStack(const OsInfo& os, const OsTlsInfo& tls,
+                                        const StackConfig& stack, const RegistryInputs& inputs,
+                                        RegistryBackend* backend, std::string_view target_args) {
+  return StackDoctor(os, tls, stack, inputs, backend, target_args).Run();
+}
+
+}  // namespace secproto

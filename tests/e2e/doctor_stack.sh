@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# End-to-end: every stack doctor code (docs/MODEL.md "Stack doctor codes") is
+# found on a hive image target and on a .reg target built from the same
+# values, with evidence and a component; running the printed fix (a real
+# secproto command) clears it. For the codes no registry change can fix
+# (rdp-needs-kb3080079, sql-needs-tls12-build) the update's own registry
+# trace is added instead, and the finding goes.
+# Usage: doctor_stack.sh SECPROTO_BINARY SOURCE_DIR
+set -uo pipefail
+B="$1"
+src="$2"
+dir="$(mktemp -d)"
+trap 'rm -rf "$dir"' EXIT
+# The fixes call `secproto`: put this binary first on PATH under that name.
+mkdir -p "$dir/bin"
+ln -s "$(readlink -f "$B")" "$dir/bin/secproto"
+export PATH="$dir/bin:$PATH"
+# shellcheck source=policy_lib.sh
+source "$src/tests/e2e/policy_lib.sh"
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+bad() { echo "FAIL: $*" >&2; failed=$((failed + 1)); }
+
+S='HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL'
+P='HKLM\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002'
+L='HKLM\SYSTEM\CurrentControlSet\Control\Cryptography\Configuration\Local\SSL\00010002'
+F='HKLM\SYSTEM\CurrentControlSet\Control\Lsa\FipsAlgorithmPolicy'
+CBS='HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\Packages'
+SQL='HKLM\SOFTWARE\Microsoft\Microsoft SQL Server'
+GCM128='TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'
+GCM256='TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'
+W10_LIST='TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384,TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA,TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,TLS_RSA_WITH_AES_256_GCM_SHA384,TLS_RSA_WITH_AES_128_GCM_SHA256,TLS_RSA_WITH_AES_256_CBC_SHA256,TLS_RSA_WITH_AES_128_CBC_SHA256,TLS_RSA_WITH_AES_256_CBC_SHA,TLS_RSA_WITH_AES_128_CBC_SHA'
+
+# A value line: KEY|NAME|TYPE|DATA, TYPE one of dword (hex), sz, multi (comma list), key (no value).
+# reg_text FILE BUILD ITYPE LINES...: a .reg file holding the values (keys as given).
+reg_text() {
+  local out=$1 build=$2 itype=$3; shift 3
+  {
+    printf 'Windows Registry Editor Version 5.00\n\n'
+    printf '[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion]\n'
+    printf '"CurrentBuild"="%s"\n"InstallationType"="%s"\n\n' "$build" "$itype"
+    local line key name type data
+    for line in "$@"; do
+      IFS='|' read -r key name type data <<<"$line"
+      # Every ancestor first: hivexregedit --merge creates only a key whose parent exists.
+      local parts anc="" i
+      IFS='\' read -ra parts <<<"${key/HKLM/HKEY_LOCAL_MACHINE}"
+      for ((i = 0; i < ${#parts[@]} - 1; i++)); do
+        anc+="${anc:+\\}${parts[i]}"
+        [ "$i" -ge 2 ] && printf '[%s]\n\n' "$anc"
+      done
+      printf '[%s]\n' "${key/HKLM/HKEY_LOCAL_MACHINE}"
+      case $type in
+        dword) printf '"%s"=dword:%08x\n' "$name" "$((16#$data))" ;;
+        sz) printf '"%s"="%s"\n' "$name" "$data" ;;
+        multi)
+          local hex="" item c
+          IFS=',' read -ra items <<<"$data"
+          for item in "${items[@]}"; do
+            for ((c = 0; c < ${#item}; c++)); do hex+=$(printf '%02x,00,' "'${item:c:1}"); done
+            hex+="00,00,"
+          done
+          hex+="00,00"
+          printf '"%s"=hex(7):%s\n' "$name" "$hex" ;;
+        key) ;;
+      esac
+      printf '\n'
+    done
+  } >"$out"
+}
+
+# make_target KIND NAME BUILD ITYPE LINES...: prints the --target argument.
+make_target() {
+  local kind=$1 name=$2 build=$3 itype=$4; shift 4
+  if [ "$kind" = reg ]; then
+    reg_text "$dir/$name.reg" "$build" "$itype" "$@"
+    echo "reg:$dir/$name.reg"
+    return
+  fi
+  make_image "$dir/$name" "$build" "$itype" || return 1
+  local cfg="$dir/$name/Windows/System32/config" sw=() sys=() line
+  for line in "$@"; do
+    case $line in
+      'HKLM\SOFTWARE\'*) sw+=("$line") ;;
+      *) sys+=("${line/CurrentControlSet/ControlSet001}") ;;
+    esac
+  done
+  # hivexregedit merges a .reg whose keys start with the hive's prefix.
+  if [ ${#sw[@]} -gt 0 ]; then
+    reg_text "$dir/$name.sw.reg" "$build" "$itype" "${sw[@]}"
+    hivexregedit --merge --prefix 'HKEY_LOCAL_MACHINE\SOFTWARE' "$cfg/SOFTWARE" "$dir/$name.sw.reg" ||
+      return 1
+  fi
+  if [ ${#sys[@]} -gt 0 ]; then
+    reg_text "$dir/$name.sys.reg" "$build" "$itype" "${sys[@]}"
+    # The .sys.reg also carries the CurrentVersion key of SOFTWARE: drop it.
+    python3 - "$dir/$name.sys.reg" <<'PY'
+import sys
+t = open(sys.argv[1]).read().split("\n\n")
+open(sys.argv[1], "w").write("\n\n".join(b for b in t if "Windows NT" not in b))
+PY
+    hivexregedit --merge --prefix 'HKEY_LOCAL_MACHINE\SYSTEM' "$cfg/SYSTEM" "$dir/$name.sys.reg" ||
+      return 1
+  fi
+  echo "image:$dir/$name"
+}
+
+# check CODE OS_BUILD ITYPE CLEAR LINES...: for each target kind, the code is
+# found with evidence and a component; CLEAR is "fix" (run the printed fix
+# steps) or a value line to add instead (an update's trace); then it is gone.
+check() {
+  local code=$1 build=$2 itype=$3 clear=$4; shift 4
+  local kind t
+  for kind in image reg; do
+    t=$(make_target "$kind" "$code-$kind" "$build" "$itype" "$@") || { bad "$code $kind: target"; continue; }
+    "$B" --json doctor --target "$t" >"$dir/before.json" 2>"$dir/err"
+    if ! jq -e --arg c "$code" \
+      '[.findings[] | select(.code == $c and (.evidence | length) > 0 and (.component | length) > 0)] | length > 0' \
+      "$dir/before.json" >/dev/null; then
+      bad "$code $kind: not found: $(jq -c '[.findings[].code]' "$dir/before.json" 2>/dev/null) $(head -c 300 "$dir/err")"
+      continue
+    fi
+    ok
+    if [ "$clear" = fix ]; then
+      local steps
+      steps=$(jq -r --arg c "$code" '.findings[] | select(.code == $c) | .fix_steps[]' "$dir/before.json")
+      [ -n "$steps" ] && ok || bad "$code $kind: no fix printed"
+      while IFS= read -r step; do
+        [ -z "$step" ] && continue
+        case $step in
+          'secproto '* | "printf '%s\n'"*) ;;
+          *) bad "$code $kind: fix is not a secproto command: $step" ;;
+        esac
+        bash -c "$step" >"$dir/fix.out" 2>&1 || bad "$code $kind: fix failed: $step: $(head -c 400 "$dir/fix.out")"
+      done <<<"$steps"
+    else
+      t=$(make_target "$kind" "$code-$kind-updated" "$build" "$itype" "$@" "$clear") ||
+        { bad "$code $kind: updated target"; continue; }
+    fi
+    "$B" --json doctor --target "$t" >"$dir/after.json" 2>"$dir/err"
+    if jq -e --arg c "$code" '[.findings[] | select(.code == $c)] | length == 0' "$dir/after.json" >/dev/null; then
+      ok
+    else
+      bad "$code $kind: still found after the fix: $(jq -c --arg c "$code" '[.findings[] | select(.code == $c) | .message]' "$dir/after.json")"
+    fi
+  done
+}
+
+W10=19045
+check enabled-ffffffff $W10 Client fix "$S\\Ciphers\\AES 128/128|Enabled|dword|ffffffff"
+check suite-list-wrong-type $W10 Client fix "$P|Functions|multi|$GCM128,$GCM256"
+check suite-list-empty $W10 Client fix "$P|Functions|sz|"
+check protocol-without-suite 20348 Server fix "$P|Functions|sz|$GCM128"
+check suite-list-too-long $W10 Client fix "$P|Functions|sz|$W10_LIST,$W10_LIST"
+check suites-unknown-to-os $W10 Client fix "$P|Functions|sz|TLS_AES_128_GCM_SHA256,$GCM128"
+check client-server-mismatch $W10 Client fix "$S\\Protocols\\TLS 1.0\\Client|Enabled|dword|0"
+check tls13-unsafe-os 17763 Server fix "$S\\Protocols\\TLS 1.3\\Server|Enabled|dword|1"
+check http2-blocked-suite-first 17763 Server fix "$P|Functions|sz|TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,$GCM128"
+check legacy-cipher-enabled 17763 Client fix "$S\\Ciphers\\Triple DES 168|Enabled|dword|1"
+check weak-dh $W10 Client fix "$S\\KeyExchangeAlgorithms\\Diffie-Hellman|ServerMinKeyBitLength|dword|400"
+check local-suite-list-edited $W10 Client fix "$L|Functions|multi|$GCM128,$GCM256"
+check fips-restricts-suites 17763 Client fix "$F|Enabled|dword|1"
+check event-logging-verbose $W10 Client fix "$S|EventLogging|dword|7"
+check rdp-needs-kb3080079 7601 Server \
+  "$CBS\\Package_for_KB3080079~31bf3856ad364e35~amd64~~6.1.1.0|Installed|dword|1" \
+  "$S\\Protocols\\TLS 1.0\\Server|Enabled|dword|0" "$CBS|x|key|"
+check sql-needs-tls12-build 14393 Server \
+  "$SQL\\MSSQL12.MSSQLSERVER\\MSSQLServer\\CurrentVersion|CurrentVersion|sz|13.0.1601.5" \
+  "$S\\Protocols\\TLS 1.0\\Server|Enabled|dword|0" \
+  "$SQL\\Instance Names\\SQL|MSSQLSERVER|sz|MSSQL12.MSSQLSERVER" \
+  "$SQL\\MSSQL12.MSSQLSERVER\\MSSQLServer\\CurrentVersion|CurrentVersion|sz|12.0.2000.8"
+
+# sql-needs-tls12-build only when SQL Server shows as installed.
+t=$(make_target reg nosql 14393 Server "$S\\Protocols\\TLS 1.0\\Server|Enabled|dword|0")
+"$B" --json doctor --target "$t" >"$dir/nosql.json" 2>/dev/null
+jq -e '[.findings[] | select(.code == "sql-needs-tls12-build")] | length == 0' "$dir/nosql.json" >/dev/null &&
+  ok || bad "sql-needs-tls12-build without SQL Server"
+
+# A .reg target is only read: byte-identical after doctor.
+t=$(make_target reg ro $W10 Client "$S|EventLogging|dword|7")
+sum=$(sha256sum "$dir/ro.reg")
+"$B" doctor --target "$t" >/dev/null 2>&1
+[ "$(sha256sum "$dir/ro.reg")" = "$sum" ] && ok || bad "doctor changed a .reg target"
+
+echo "doctor_stack: $passed passed, $failed failed"
+[ "$failed" = 0 ]
