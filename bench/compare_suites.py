@@ -108,6 +108,7 @@ def main():
                     kinds[ep] = kind
     bad = 0
     checked = 0
+    extra = []
 
     def fail(msg):
         nonlocal bad
@@ -127,9 +128,19 @@ def main():
             elif m.get("order") == "server" and m["suites"] != o["suites"]:
                 fail("%s %s server order differs: secproto %s, sslscan %s" % (
                     ep, v, ["0x%04x" % x for x in m["suites"]], ["0x%04x" % x for x in o["suites"]]))
-            if m["groups"] != o["groups"]:
+            # TLS 1.3: the same groups. Below, sslscan tries each group alone
+            # with its own suite list, so it misses groups a server takes only
+            # beside its certificate's curve (ECDSA) or only with suites
+            # sslscan does not offer then (CHACHA20 only, an RSA key
+            # exchange suite first): its groups must be among ours.
+            if v == "tls1.3" and m["groups"] != o["groups"]:
                 fail("%s %s groups differ: secproto %s, sslscan %s" % (
                     ep, v, sorted(m["groups"]), sorted(o["groups"])))
+            elif v != "tls1.3" and not o["groups"] <= m["groups"]:
+                fail("%s %s sslscan groups %s not all found by secproto %s" % (
+                    ep, v, sorted(o["groups"]), sorted(m["groups"])))
+            elif m["groups"] != o["groups"]:
+                extra.append("%s %s: %s" % (ep, v, sorted(m["groups"] - o["groups"])))
         kind = kinds.get(ep)
         for v, m in mine.items():
             names, gnames = m["names"], m["gnames"]
@@ -152,6 +163,8 @@ def main():
                 if m.get("order") != want:
                     fail("%s (%s) %s: order %s, expected %s" % (ep, kind, v, m.get("order"), want))
     if not a.quiet:
+        for e in extra:
+            print("note: groups secproto found beyond sslscan's one-at-a-time test: " + e)
         total = sum(connections)
         print("compare_suites: %d endpoint x version results checked, %d disagreements; "
               "secproto connections: %d in all, max %d per endpoint" % (
