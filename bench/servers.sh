@@ -11,8 +11,15 @@
 # 127/8 address, e.g. 127.77.1; COUNT <= 254) and offers the version set
 # KINDS[(i-1) % len(KINDS)]. KINDS is a comma-separated list of kinds (default
 # all six): tls10 (TLS 1.0 only), tls10-12, tls11-12, tls12, tls12-13, tls13.
+# Kinds with chosen cipher suites and groups (for `probe --suites`): cbc (TLS 1.2,
+# CBC suites only), gcm (TLS 1.2+1.3, AES-GCM only), chacha (TLS 1.2+1.3,
+# CHACHA20-POLY1305 only), rsakx (TLS 1.2, RSA key exchange only), ecdsa and rsa
+# (TLS 1.2+1.3 with only that certificate), p384 and x25519 (TLS 1.2+1.3, that
+# group only), serverpref (the server's own order, -serverpref) and clientpref
+# (the same suites in the same order, following the client's).
 # Writes in DIR: targets (one host:port a line), expected ("host:port
-# tls1.0,tls1.1" a line: the versions that server offers), pids, a
+# tls1.0,tls1.1" a line: the versions that server offers), kinds ("host:port
+# kind" a line), pids, a
 # self-signed RSA-2048 and ECDSA P-256 certificate, and one log per server.
 # stop: kills the servers listed in DIR/pids (only those).
 set -euo pipefail
@@ -29,7 +36,27 @@ kind_flags() {
     tls12)    echo "-min_protocol TLSv1.2 -max_protocol TLSv1.2" ;;
     tls12-13) echo "-min_protocol TLSv1.2 -max_protocol TLSv1.3" ;;
     tls13)    echo "-min_protocol TLSv1.3 -max_protocol TLSv1.3" ;;
+    cbc)      echo "-min_protocol TLSv1.2 -max_protocol TLSv1.2 -cipher ECDHE-RSA-AES256-SHA384:ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA:AES256-SHA:AES128-SHA256:DHE-RSA-AES128-SHA" ;;
+    gcm)      echo "-min_protocol TLSv1.2 -cipher AESGCM:!aNULL:!PSK:!DSS -ciphersuites TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256" ;;
+    chacha)   echo "-min_protocol TLSv1.2 -cipher CHACHA20:!aNULL:!PSK -ciphersuites TLS_CHACHA20_POLY1305_SHA256" ;;
+    rsakx)    echo "-min_protocol TLSv1.2 -max_protocol TLSv1.2 -cipher kRSA:!PSK" ;;
+    ecdsa|rsa) echo "-min_protocol TLSv1.2" ;;
+    p384)     echo "-min_protocol TLSv1.2 -groups P-384" ;;
+    x25519)   echo "-min_protocol TLSv1.2 -groups X25519" ;;
+    serverpref) echo "-min_protocol TLSv1.2 -serverpref -cipher $pref_order -ciphersuites TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384" ;;
+    clientpref) echo "-min_protocol TLSv1.2 -cipher $pref_order -ciphersuites TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384" ;;
     *) die "unknown kind '$1'" ;;
+  esac
+}
+# An order no client list starts with: the server's choice tells whose order won.
+pref_order=AES128-SHA:ECDHE-RSA-AES128-SHA:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256
+# kind -> certificate flags: both certificates, or only one.
+kind_certs() {
+  local dir=$1
+  case "$2" in
+    ecdsa) echo "-cert $dir/ec-cert.pem -key $dir/ec-key.pem" ;;
+    rsa)   echo "-cert $dir/cert.pem -key $dir/key.pem" ;;
+    *)     echo "-cert $dir/cert.pem -key $dir/key.pem -dcert $dir/ec-cert.pem -dkey $dir/ec-key.pem" ;;
   esac
 }
 kind_versions() {
@@ -40,6 +67,8 @@ kind_versions() {
     tls12)    echo "tls1.2" ;;
     tls12-13) echo "tls1.2,tls1.3" ;;
     tls13)    echo "tls1.3" ;;
+    cbc|rsakx) echo "tls1.2" ;;
+    *)        echo "tls1.2,tls1.3" ;;
   esac
 }
 
@@ -57,16 +86,17 @@ start() {
       -out "$dir/ec-cert.pem" -days 30 -subj /CN=localhost 2>/dev/null
   fi
   IFS=, read -r -a kind_list <<<"$kinds"
-  : >"$dir/targets"; : >"$dir/expected"; : >"$dir/pids"
+  : >"$dir/targets"; : >"$dir/expected"; : >"$dir/kinds"; : >"$dir/pids"
   local i kind
   for ((i = 1; i <= count; i++)); do
     kind=${kind_list[$(( (i - 1) % ${#kind_list[@]} ))]}
     # shellcheck disable=SC2046
-    openssl s_server -accept "$net.$i:$port" -cert "$dir/cert.pem" -key "$dir/key.pem" \
-      -dcert "$dir/ec-cert.pem" -dkey "$dir/ec-key.pem" -www -quiet $(kind_flags "$kind") </dev/null >"$dir/server.$i.log" 2>&1 &
+    openssl s_server -accept "$net.$i:$port" $(kind_certs "$dir" "$kind") \
+      -www -quiet $(kind_flags "$kind") </dev/null >"$dir/server.$i.log" 2>&1 &
     echo $! >>"$dir/pids"
     echo "$net.$i:$port" >>"$dir/targets"
     echo "$net.$i:$port $(kind_versions "$kind")" >>"$dir/expected"
+    echo "$net.$i:$port $kind" >>"$dir/kinds"
   done
   # Wait until every server listens (without connecting, which would count).
   local tries=0 listening

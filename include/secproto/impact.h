@@ -108,6 +108,79 @@ struct ImpactReport {
 ImpactReport ComputeImpact(ProtocolSet before, ProtocolSet after,
                            std::span<const ServerOffer> servers);
 
+// ---------------------------------------------------------------------------
+// The impact of a whole TLS policy (impact --tls-policy): versions, cipher
+// suites and curves, from `probe --suites` results (docs/IMPACT.md).
+
+struct OsInfo;
+struct OsTlsInfo;
+struct Policy;
+
+/// What a Windows TLS client offers: SCHANNEL client protocols, the suite
+/// order and the curve order.
+struct ClientTls {
+  std::string source;  ///< "policy:NAME", "os-default", "target"
+  ProtocolSet protocols;
+  std::vector<uint16_t> suites;    ///< IANA code points, client order
+  std::vector<uint16_t> groups;    ///< IANA group ids, client order
+  std::vector<std::string> notes;  ///< what was dropped and why
+};
+
+/// The client of the OS defaults: SCHANNEL client protocols on by default,
+/// the default enabled suite order and curve order of the OS (the Microsoft
+/// pages the catalog cites).
+ClientTls ClientFromOsDefaults(const OsInfo& os, const OsTlsInfo& tls);
+
+/// The client of a policy on an OS: each part the policy sets replaces the
+/// OS default (protocols.client, suites.order, curves.order); parts it
+/// leaves or resets keep the OS default. Suites and curves the OS does not
+/// have, and TLS 1.3 before Windows 11 / Server 2022, are dropped with a note.
+ClientTls ClientFromPolicy(const Policy& policy, const OsInfo& os, const OsTlsInfo& tls);
+
+/// Why a negotiation fails.
+enum class TlsFailure : uint8_t { kNone, kNoCommonVersion, kNoCommonSuite, kNoCommonCurve };
+/// "", "no-common-version", "no-common-suite", "no-common-curve".
+std::string_view TlsFailureName(TlsFailure f);
+
+/// What a client and a server probed with --suites would negotiate.
+struct TlsNegotiation {
+  Negotiation::State state = Negotiation::State::kFails;
+  std::optional<Protocol> version;
+  std::optional<uint16_t> suite;  ///< unset when the server's suites were not probed
+  std::optional<uint16_t> group;  ///< for ECDHE and TLS 1.3
+  TlsFailure failure = TlsFailure::kNone;
+  /// Free text: why it fails, or what is unsure ("suites not probed").
+  std::string detail;
+};
+
+/// RFC 8446 4.1.1 / RFC 5246 7.4.1: the highest version both offer; then the
+/// server's first suite the client offers when the server keeps its own
+/// order, else the client's first suite the server accepts (ECDHE suites
+/// only with a common curve, RFC 8422 5.1); the group likewise. No fallback
+/// to a lower version when the suites or curves do not meet.
+TlsNegotiation NegotiateTls(const ClientTls& client, const EndpointResult& server);
+
+/// One endpoint, before and after.
+struct TlsEndpointImpact {
+  std::string endpoint;
+  std::string ip;
+  TlsNegotiation before;
+  TlsNegotiation after;
+  bool breaks = false;   ///< worked before, fails after
+  bool fixes = false;    ///< failed before, works after
+  bool at_risk = false;  ///< worked before, unknown after
+  bool changed = false;  ///< both work, with another version, suite or group
+  std::string error;     ///< the server could not be reached
+};
+
+struct TlsImpactReport {
+  std::vector<TlsEndpointImpact> endpoints;  ///< in input order
+  ImpactSummary summary;  ///< version_changed counts any change (version, suite, group)
+};
+
+TlsImpactReport ComputeTlsImpact(const ClientTls& before, const ClientTls& after,
+                                 std::span<const EndpointResult> servers);
+
 }  // namespace secproto
 
 #endif  // SECPROTO_IMPACT_H_

@@ -117,6 +117,10 @@ struct AnswerDetail {
   std::string message;
   /// Bytes read from the server on the deciding attempt.
   size_t bytes_read = 0;
+  /// The key exchange group: TLS 1.3 key_share or HelloRetryRequest
+  /// selected_group (RFC 8446 4.2.8); TLS 1.2 and lower, the named curve of an
+  /// ECDHE ServerKeyExchange (RFC 8422 5.4), read only when asked for.
+  std::optional<uint16_t> group;
 };
 
 /// The answer for one endpoint and one version.
@@ -126,6 +130,21 @@ struct VersionResult {
   Outcome outcome = Outcome::kTimeout;
   AnswerDetail detail;
   int attempts = 0;  ///< connections used for this version
+
+  // Filled by `probe --suites` for an offered version (docs/PROBE.md).
+  bool enumerated = false;  ///< suites and groups were enumerated
+  /// Every cipher suite the server accepts with this version (IANA code
+  /// points), in the order the removal enumeration found them: the server's
+  /// preference order when `order` is "server".
+  std::vector<uint16_t> suites;
+  /// Every group the server accepts for (EC)DHE key exchange with this version,
+  /// in the order found.
+  std::vector<uint16_t> groups;
+  /// "server" (the server picks by its own order), "client" (by the client's),
+  /// "" (fewer than two suites, or no clear answer).
+  std::string order;
+  bool suites_complete = true;  ///< false: a step stayed unsure after the retries
+  bool groups_complete = true;
 };
 
 /// All versions for one endpoint.
@@ -135,6 +154,9 @@ struct EndpointResult {
   std::string ip;
   /// One entry per probed protocol, in protocol-table order.
   std::vector<VersionResult> versions;
+  /// TCP connections opened for this endpoint (all versions, retries and
+  /// enumeration steps).
+  int connections = 0;
 
   /// Whether any attempt got a TCP connection.
   bool Reachable() const;
@@ -162,7 +184,57 @@ struct HelloOptions {
   /// 32+ bytes of randomness for the random, session id and key share. When
   /// empty the builder draws its own.
   std::vector<uint8_t> entropy;
+  /// The cipher suites to offer instead of the version's full list
+  /// (ProbeSuitesFor); the renegotiation SCSV is always added.
+  std::optional<std::vector<uint16_t>> suites;
+  /// The supported_groups to offer instead of the default list. TLS 1.3: the
+  /// X25519 key share is sent only when X25519 is in the list, else the
+  /// key_share list is empty (the server must answer with a
+  /// HelloRetryRequest naming its group).
+  std::optional<std::vector<uint16_t>> groups;
 };
+
+/// One cipher suite the prober knows.
+struct ProbeSuite {
+  enum class Kind : uint8_t {
+    kTls13,   ///< TLS 1.3 only
+    kTls12,   ///< needs TLS 1.2 (AEAD or SHA-2 MAC)
+    kLegacy,  ///< SSL 3.0 to TLS 1.2
+  };
+  uint16_t code;
+  std::string_view iana_name;  ///< IANA "TLS Cipher Suites" registry name
+  Kind kind;
+};
+
+/// Every cipher suite the prober offers, in the order offered (at most 128
+/// per hello).
+std::span<const ProbeSuite> ProbeSuites();
+/// The suites a hello for `p` offers, in order (without the SCSV); empty for
+/// SSL 2.0.
+std::vector<uint16_t> ProbeSuitesFor(Protocol p);
+/// The groups `probe --suites` enumerates, in the order offered.
+std::span<const uint16_t> ProbeGroups();
+/// IANA name of a suite / group, or "0x%04x" when unknown.
+std::string SuiteIanaName(uint16_t code);
+std::string GroupIanaName(uint16_t id);
+/// Inverses of SuiteIanaName / GroupIanaName (also accept "0x%04x").
+std::optional<uint16_t> SuiteFromIanaName(std::string_view name);
+std::optional<uint16_t> GroupFromIanaName(std::string_view name);
+/// Whether `code` is an ECDHE suite (its ServerKeyExchange names a curve).
+bool IsEcdheSuite(uint16_t code);
+
+/// The steps of the removal enumeration.
+enum class EnumerationStep : uint8_t {
+  kSuites,  ///< every suite for the version not yet found
+  kGroups,  ///< every group not yet found (TLS 1.2 and lower: ECDHE suites only)
+  kOrder,   ///< the first two suites found, reversed
+};
+
+/// The next hello of an enumeration step given what was found so far, or
+/// nullopt when there is nothing left to offer (the step is complete).
+std::optional<HelloOptions> NextEnumerationHello(EnumerationStep step, Protocol p,
+                                                 const std::vector<uint16_t>& found_suites,
+                                                 const std::vector<uint16_t>& found_groups);
 
 /// Builds the bytes of a ClientHello for `p`: an SSLv2 CLIENT-HELLO for SSL 2.0;
 /// otherwise a TLS record (record version 0x0300 for SSL 3.0, 0x0301 above)
@@ -179,7 +251,11 @@ inline constexpr size_t kMaxAnswerBytes = 80 * 1024;
 /// ignored.
 class AnswerParser {
  public:
-  explicit AnswerParser(Protocol asked);
+  /// With `want_key_exchange` (TLS 1.2 and lower), an accepted ServerHello is
+  /// not the end: the parser reads on (skipping the certificate) to the
+  /// ServerKeyExchange and sets detail().group from its named curve, or
+  /// finishes without a group at a ServerHelloDone.
+  explicit AnswerParser(Protocol asked, bool want_key_exchange = false);
 
   /// Consumes `bytes`. Returns Done().
   bool Feed(std::span<const uint8_t> bytes);
@@ -210,6 +286,14 @@ class AnswerParser {
   std::vector<uint8_t> handshake_;  // the first handshake message, bounded
   std::vector<uint8_t> pending_;    // SSLv2: the first bytes (<= 13)
   size_t records_ = 0;              // TLS record headers seen
+  bool want_kex_ = false;
+  // After an accepted ServerHello in want_kex_ mode: the outcome to report,
+  // and the message being skipped (bytes left) or its header being read.
+  bool after_hello_ = false;
+  Outcome hello_outcome_ = Outcome::kAccepted;
+  size_t skip_left_ = 0;
+  std::vector<uint8_t> next_;  // header (4) and, for ServerKeyExchange, 3 body bytes
+  void OnHandshakeAfterHello(std::span<const uint8_t> bytes);
 };
 
 // ---------------------------------------------------------------------------
@@ -278,6 +362,9 @@ struct ProbeOptions {
   bool send_sni = true;           ///< send SNI for host names (never for IPs)
   /// The versions to probe; empty means every row of the protocol table.
   std::vector<Protocol> protocols;
+  /// For each offered version, enumerate the cipher suites and groups the
+  /// server accepts (removal enumeration) and its order preference.
+  bool suites = false;
 };
 
 /// Progress so far, for a progress line.

@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/impact_probe.h"
+#include "cli/impact_tls.h"
 #include "secproto/explain.h"
 #include "secproto/impact.h"
 #include "secproto/protocols.h"
@@ -29,6 +30,8 @@ struct ImpactOptions {
   std::string endpoints_file;
   std::string probe_results;
   ProbeRunOptions probe;
+  std::string tls_policy;       // --tls-policy (cli/impact_tls.h)
+  std::string from_tls_policy;  // --from-tls-policy
 };
 
 /// What the client offers in one state, and why.
@@ -124,6 +127,20 @@ void PrintHuman(const OsInfo& os, const std::string& os_note, const ClientState&
 }
 
 int Run(const ImpactOptions& o) {
+  if (!o.tls_policy.empty()) {
+    if (!o.policy.empty() || !o.from.empty()) {
+      return ReportError(Error::Usage("--tls-policy excludes --policy and --from", "usage"));
+    }
+    return RunTlsImpact({o.tls_policy, o.from_tls_policy, o.os, !o.target.target.empty(),
+                         o.endpoints, o.endpoints_file, o.probe_results, o.probe});
+  }
+  if (o.policy.empty()) {
+    return ReportError(Error::Usage(
+        "give --policy PROTOCOLS (WinHTTP) or --tls-policy POLICY (the whole stack)", "usage"));
+  }
+  if (!o.from_tls_policy.empty()) {
+    return ReportError(Error::Usage("--from-tls-policy goes with --tls-policy", "usage"));
+  }
   // --- Flags that need no I/O first: bad usage never probes anything.
   auto policy_spec = ParseProtocols(std::vector<std::string>{o.policy});
   if (!policy_spec) return ReportError(policy_spec.error());
@@ -291,8 +308,12 @@ const CommandSetup kSetupImpact = [](CLI::App& app) -> std::function<int()> {
        auto o = std::make_shared<ImpactOptions>();
        app.add_option("--policy", o->policy,
                       "The new DefaultSecureProtocols: tls1.2,tls1.3 | 0x2800 | a profile | "
-                      "+/- edits of today's value (--policy=-tls1.0,-tls1.1)")
-           ->required();
+                      "+/- edits of today's value (--policy=-tls1.0,-tls1.1)");
+       app.add_option("--tls-policy", o->tls_policy,
+                      "A whole TLS policy (template or file, see `policy show`): versions, "
+                      "suites and curves negotiated before and after");
+       app.add_option("--from-tls-policy", o->from_tls_policy,
+                      "With --tls-policy: the policy in force today (default: the OS defaults)");
        app.add_option("--os", o->os, "The OS catalog row (see `secproto os list`)");
        auto from = app.add_option("--from", o->from,
                                   "What the app uses today (default: the OS built-in default)");
@@ -310,7 +331,9 @@ const CommandSetup kSetupImpact = [](CLI::App& app) -> std::function<int()> {
            "Examples:\n"
            "  secproto impact --policy tls1.2,tls1.3 --os win10-22h2 -f servers.txt\n"
            "  secproto probe -f servers.txt --json > probe.jsonl\n"
-           "  secproto impact --policy=-tls1.0,-tls1.1 --from 0xA80 --probe-results probe.jsonl");
+           "  secproto impact --policy=-tls1.0,-tls1.1 --from 0xA80 --probe-results probe.jsonl\n"
+           "  secproto probe -f servers.txt --suites --json > suites.jsonl\n"
+           "  secproto impact --tls-policy modern --os win10-22h2 --probe-results suites.jsonl");
        return [o]() -> int { return Run(*o); };
      };
 

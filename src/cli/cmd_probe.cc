@@ -40,6 +40,7 @@ struct ProbeFlags {
   std::vector<std::string> protocols;
   bool no_sni = false;
   bool no_progress = false;
+  bool suites = false;
 };
 
 std::string Cell(const VersionResult& v) {
@@ -95,6 +96,34 @@ int ReportProbeError(const std::string& code, const std::string& message, int ex
   return exit_code;
 }
 
+// probe --suites: per endpoint and offered version, the suites in the order
+// found and the groups, one line each.
+void PrintSuites(const std::vector<EndpointResult>& results) {
+  for (const EndpointResult& r : results) {
+    bool any = std::any_of(r.versions.begin(), r.versions.end(),
+                           [](const VersionResult& v) { return v.enumerated; });
+    if (!any) continue;
+    std::cout << "\n" << r.endpoint.ToString() << " (" << r.connections << " connections)\n";
+    for (const VersionResult& v : r.versions) {
+      if (!v.enumerated) continue;
+      std::string order = v.order.empty() ? "" : ", " + v.order + " order";
+      std::cout << "  " << Info(v.protocol).name << order
+                << (v.suites_complete ? "" : ", incomplete") << ":";
+      for (size_t i = 0; i < v.suites.size(); ++i) {
+        std::cout << (i ? ", " : " ") << SuiteIanaName(v.suites[i]);
+      }
+      std::cout << "\n";
+      if (!v.groups.empty() || !v.groups_complete) {
+        std::cout << "    groups" << (v.groups_complete ? "" : " (incomplete)") << ":";
+        for (size_t i = 0; i < v.groups.size(); ++i) {
+          std::cout << (i ? ", " : " ") << GroupIanaName(v.groups[i]);
+        }
+        std::cout << "\n";
+      }
+    }
+  }
+}
+
 void PrintTable(const std::vector<EndpointResult>& results) {
   if (results.empty()) return;
   size_t ew = 8, iw = 2;
@@ -129,6 +158,7 @@ void PrintTable(const std::vector<EndpointResult>& results) {
   if (!G().quiet) {
     for (const std::string& n : notes) std::cout << "note: " << n << "\n";
   }
+  PrintSuites(results);
 }
 
 class ProgressLine {
@@ -193,6 +223,7 @@ int RunProbe(const ProbeFlags& f) {
       f.connect_timeout_ms > 0 ? f.connect_timeout_ms : std::min(f.timeout_ms, 3000);
   o.retries = f.retries;
   o.send_sni = !f.no_sni;
+  o.suites = f.suites;
   if (!f.protocols.empty()) {
     auto spec = ParseProtocols(f.protocols);
     if (!spec) return ReportError(spec.error());
@@ -292,11 +323,15 @@ const CommandSetup kSetupProbe = [](CLI::App& app) -> std::function<int()> {
                       "Versions to probe (default all): e.g. tls1.0,tls1.1,tls1.2,tls1.3");
        app.add_flag("--no-sni", f->no_sni, "Never send SNI (it is never sent for IP addresses)");
        app.add_flag("--no-progress", f->no_progress, "No progress line on a terminal");
+       app.add_flag("--suites", f->suites,
+                    "Also enumerate, per offered version, the cipher suites (in the server's "
+                    "order) and groups the server accepts");
        app.footer(
            "Verdicts: offered | not-offered | inconclusive. --json prints one object per endpoint "
            "per line.\nExit codes: 0 done, 2 bad input, 3 no endpoint could be reached.\n"
            "Examples:\n  secproto probe example.com 10.0.0.5:8443 [::1]:4433\n"
-           "  secproto probe -f hosts.txt --json --concurrency 512");
+           "  secproto probe -f hosts.txt --json --concurrency 512\n"
+           "  secproto probe example.com --suites");
        return [f]() -> int { return RunProbe(*f); };
      };
 

@@ -64,7 +64,8 @@ std::string Hex16(uint16_t v) {
 
 }  // namespace
 
-AnswerParser::AnswerParser(Protocol asked) : asked_(asked) {}
+AnswerParser::AnswerParser(Protocol asked, bool want_key_exchange)
+    : asked_(asked), want_kex_(want_key_exchange && asked != Protocol::kTls13) {}
 
 void AnswerParser::Finish(Outcome o, std::string message) {
   if (done_) return;
@@ -76,6 +77,7 @@ void AnswerParser::Finish(Outcome o, std::string message) {
   pending_ = {};
   header_ = {};
   alert_ = {};
+  next_ = {};
 }
 
 bool AnswerParser::Feed(std::span<const uint8_t> bytes) {
@@ -194,6 +196,7 @@ void AnswerParser::ParseTlsRecords(std::span<const uint8_t> in) {
 }
 
 void AnswerParser::OnHandshakeBytes(std::span<const uint8_t> bytes) {
+  if (after_hello_) return OnHandshakeAfterHello(bytes);
   while (!done_ && !bytes.empty()) {
     if (handshake_.size() < 4) {
       size_t take = std::min<size_t>(4 - handshake_.size(), bytes.size());
@@ -224,6 +227,7 @@ void AnswerParser::OnHandshakeBytes(std::span<const uint8_t> bytes) {
     if (handshake_.size() == 4 + len) {
       std::vector<uint8_t> body(handshake_.begin() + 4, handshake_.end());
       ParseServerHello(body);
+      if (after_hello_) OnHandshakeAfterHello(bytes);
       return;
     }
   }
@@ -264,6 +268,10 @@ void AnswerParser::ParseServerHello(std::span<const uint8_t> b) {
         if (len != 2) return Finish(Outcome::kMalformed, "bad supported_versions in ServerHello");
         selected = Be16(&b[p]);
       }
+      if (type == 51) {  // key_share: the group (HRR: selected_group only)
+        if (len < 2) return Finish(Outcome::kMalformed, "bad key_share in ServerHello");
+        detail_.group = Be16(&b[p]);
+      }
       p += len;
     }
   }
@@ -279,15 +287,57 @@ void AnswerParser::ParseServerHello(std::span<const uint8_t> b) {
   detail_.server_version = version;
   const uint16_t asked = Info(asked_).wire_version;
   if (hrr) {
-    detail_.cipher_suite.reset();
+    // A HelloRetryRequest names the suite the server picked (RFC 8446 4.1.4).
     if (asked_ == Protocol::kTls13 && version == asked) return Finish(Outcome::kHelloRetryRequest);
     return Finish(version > asked ? Outcome::kHigherVersion : Outcome::kLowerVersion,
                   "HelloRetryRequest for version " + Hex16(version));
   }
-  if (version == asked) return Finish(Outcome::kAccepted);
+  if (version == asked) {
+    if (want_kex_) {
+      // Read on to the ServerKeyExchange for the curve.
+      after_hello_ = true;
+      hello_outcome_ = Outcome::kAccepted;
+      handshake_ = {};
+      return;
+    }
+    return Finish(Outcome::kAccepted);
+  }
   // TLS 1.3 counts only with supported_versions = 0x0304; a 1.2 ServerHello
   // to a 1.3 hello is a lower version, not TLS 1.3.
   Finish(version < asked ? Outcome::kLowerVersion : Outcome::kHigherVersion);
+}
+
+void AnswerParser::OnHandshakeAfterHello(std::span<const uint8_t> bytes) {
+  // Messages after the ServerHello: Certificate (11), CertificateStatus (22)
+  // and others are skipped without being kept; ServerKeyExchange (12) gives
+  // the curve of an ECDHE suite (curve_type 3 = named_curve, RFC 8422 5.4);
+  // ServerHelloDone (14) means no key exchange message: no group.
+  constexpr uint8_t kServerKeyExchange = 12;
+  constexpr uint8_t kServerHelloDone = 14;
+  while (!done_ && !bytes.empty()) {
+    if (skip_left_ > 0) {
+      size_t take = std::min(skip_left_, bytes.size());
+      skip_left_ -= take;
+      bytes = bytes.subspan(take);
+      continue;
+    }
+    const size_t want = next_.size() < 4 ? 4 : 7;
+    size_t take = std::min(want - next_.size(), bytes.size());
+    next_.insert(next_.end(), bytes.begin(), bytes.begin() + static_cast<long>(take));
+    bytes = bytes.subspan(take);
+    if (next_.size() < 4) return;
+    const uint8_t type = next_[0];
+    const size_t len = (static_cast<size_t>(next_[1]) << 16) | Be16(&next_[2]);
+    if (type == kServerHelloDone) return Finish(hello_outcome_);
+    if (type == kServerKeyExchange) {
+      if (len < 3) return Finish(Outcome::kMalformed, "ServerKeyExchange too short");
+      if (next_.size() < 7) continue;
+      if (next_[4] == 3) detail_.group = Be16(&next_[5]);
+      return Finish(hello_outcome_);
+    }
+    next_.clear();
+    skip_left_ = len;
+  }
 }
 
 void AnswerParser::ParseSsl2() {

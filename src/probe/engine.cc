@@ -17,7 +17,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// One endpoint x version.
+// One endpoint x version, or one enumeration step chain of an offered
+// version (probe --suites).
 struct Slot {
   size_t endpoint = 0;
   Protocol protocol = Protocol::kTls12;
@@ -25,6 +26,22 @@ struct Slot {
   std::vector<AnswerDetail> details;
   bool final = false;
   Verdict verdict = Verdict::kInconclusive;
+  // Enumeration slots: the step, the version slot they report to, and the
+  // hello of the current step.
+  bool enumeration = false;
+  EnumerationStep step = EnumerationStep::kSuites;
+  size_t version_slot = 0;
+  HelloOptions hello;
+};
+
+// What the enumeration found for one version slot.
+struct Found {
+  std::vector<uint16_t> suites;
+  std::vector<uint16_t> groups;
+  std::string order;
+  bool suites_complete = true;
+  bool groups_complete = true;
+  bool enumerated = false;
 };
 
 class Engine;
@@ -32,8 +49,8 @@ class Engine;
 // One connection attempt for a slot.
 class Attempt : public ExchangeSink {
  public:
-  Attempt(std::vector<Attempt*>* ended, size_t slot, Protocol p)
-      : ended_(ended), slot_(slot), parser_(p) {}
+  Attempt(std::vector<Attempt*>* ended, size_t slot, Protocol p, bool want_kex)
+      : ended_(ended), slot_(slot), parser_(p, want_kex) {}
   bool OnData(std::span<const uint8_t> bytes) override { return parser_.Feed(bytes); }
   void OnEnd(TransportEnd end, const std::string& message) override {
     end_ = end;
@@ -100,12 +117,17 @@ class Engine {
     }
     results_.resize(endpoints_.size());
     remaining_.assign(endpoints_.size(), protocols.size());
+    version_slots_.resize(endpoints_.size());
     Resolve();
     for (size_t e = 0; e < endpoints_.size(); ++e) {
       results_[e].endpoint = endpoints_[e];
       for (Protocol p : protocols) {
         size_t id = slots_.size();
-        slots_.push_back(Slot{e, p, {}, {}, false, Verdict::kInconclusive});
+        Slot slot;
+        slot.endpoint = e;
+        slot.protocol = p;
+        slots_.push_back(std::move(slot));
+        version_slots_[e].push_back(id);
         if (results_[e].ip.empty()) {
           AnswerDetail d;
           d.message = resolve_errors_[e];
@@ -200,7 +222,7 @@ class Engine {
   void Start(size_t id, const std::string& ip) {
     const Slot& s = slots_[id];
     const Endpoint& ep = endpoints_[s.endpoint];
-    HelloOptions hello;
+    HelloOptions hello = s.enumeration ? s.hello : HelloOptions{};
     if (options_.send_sni && !ep.HostIsIp()) hello.server_name = ep.host;
     ExchangeRequest req;
     req.ip = ip;
@@ -208,7 +230,9 @@ class Engine {
     req.payload = BuildClientHello(s.protocol, hello);
     req.connect_timeout_ms = options_.connect_timeout_ms;
     req.read_timeout_ms = options_.read_timeout_ms;
-    auto attempt = std::make_unique<Attempt>(&ended_, id, s.protocol);
+    const bool want_kex = s.enumeration && s.step == EnumerationStep::kGroups;
+    auto attempt = std::make_unique<Attempt>(&ended_, id, s.protocol, want_kex);
+    ++results_[s.endpoint].connections;
     Attempt* raw = attempt.get();
     attempts_.emplace(raw, std::move(attempt));
     ++active_;
@@ -259,7 +283,9 @@ class Engine {
     const int used = static_cast<int>(s.outcomes.size());
     const int left = std::max(0, options_.retries) + 1 - used;
     auto verdict = DecideVerdict(s.protocol, s.outcomes, s.details, left);
-    if (verdict) {
+    if (verdict && s.enumeration) {
+      OnStepDone(id, *verdict);
+    } else if (verdict) {
       Finalize(id, *verdict);
     } else {
       auto delay = std::chrono::milliseconds(std::max(0, options_.retry_delay_ms) * used);
@@ -268,14 +294,118 @@ class Engine {
     MarkReady(ip, st);
   }
 
+  // Starts the enumeration of an offered version: suites (seeded with the
+  // suite the version probe got, the server's first choice) and groups.
+  void StartEnumeration(size_t vid) {
+    Slot& v = slots_[vid];
+    Found& f = found_[vid];
+    f.enumerated = true;
+    const AnswerDetail& d = v.details.back();
+    const std::vector<uint16_t> offered = ProbeSuitesFor(v.protocol);
+    if (d.cipher_suite &&
+        std::find(offered.begin(), offered.end(), *d.cipher_suite) != offered.end()) {
+      f.suites.push_back(*d.cipher_suite);
+    }
+    if (v.protocol == Protocol::kTls13 && d.group) f.groups.push_back(*d.group);
+    for (EnumerationStep step : {EnumerationStep::kSuites, EnumerationStep::kGroups}) {
+      AddStep(vid, step);
+    }
+  }
+
+  // Adds the slot of one step chain, or nothing when there is nothing to offer.
+  void AddStep(size_t vid, EnumerationStep step) {
+    const Found& f = found_[vid];
+    const Slot& v = slots_[vid];
+    auto hello = NextEnumerationHello(step, v.protocol, f.suites, f.groups);
+    if (!hello) return;
+    Slot slot;
+    slot.endpoint = v.endpoint;
+    slot.protocol = v.protocol;
+    slot.enumeration = true;
+    slot.step = step;
+    slot.version_slot = vid;
+    slot.hello = std::move(*hello);
+    const size_t id = slots_.size();
+    slots_.push_back(std::move(slot));
+    ++remaining_[slots_[id].endpoint];
+    ++progress_.probes_total;
+    Enqueue(id);
+  }
+
+  // One step of an enumeration chain has its answer: note what it found and
+  // ask again with the rest, or end the chain.
+  void OnStepDone(size_t id, Verdict verdict) {
+    Slot& s = slots_[id];
+    Found& f = found_[s.version_slot];
+    const AnswerDetail d = s.details.back();
+    const Outcome o = s.outcomes.back();
+    s.outcomes.clear();
+    s.details.clear();
+    const bool answered = verdict == Verdict::kOffered &&
+                          (o == Outcome::kAccepted || o == Outcome::kHelloRetryRequest);
+    const std::vector<uint16_t> offered =
+        s.hello.suites ? *s.hello.suites : std::vector<uint16_t>{};
+    switch (s.step) {
+      case EnumerationStep::kSuites: {
+        if (verdict == Verdict::kNotOffered) return EndChain(id);
+        const bool fresh =
+            answered && d.cipher_suite &&
+            std::find(offered.begin(), offered.end(), *d.cipher_suite) != offered.end() &&
+            std::find(f.suites.begin(), f.suites.end(), *d.cipher_suite) == f.suites.end();
+        if (!fresh) {
+          f.suites_complete = false;
+          return EndChain(id);
+        }
+        f.suites.push_back(*d.cipher_suite);
+        break;
+      }
+      case EnumerationStep::kGroups: {
+        if (verdict == Verdict::kNotOffered) return EndChain(id);
+        const std::vector<uint16_t> groups =
+            s.hello.groups ? *s.hello.groups : std::vector<uint16_t>{};
+        if (answered && !d.group) return EndChain(id);  // no ECDHE key exchange
+        const bool fresh = answered && d.group &&
+                           std::find(groups.begin(), groups.end(), *d.group) != groups.end() &&
+                           std::find(f.groups.begin(), f.groups.end(), *d.group) == f.groups.end();
+        if (!fresh) {
+          f.groups_complete = false;
+          return EndChain(id);
+        }
+        f.groups.push_back(*d.group);
+        break;
+      }
+      case EnumerationStep::kOrder: {
+        if (answered && d.cipher_suite && f.suites.size() >= 2) {
+          if (*d.cipher_suite == f.suites[0]) f.order = "server";
+          if (*d.cipher_suite == f.suites[1]) f.order = "client";
+        }
+        return EndChain(id);
+      }
+    }
+    auto next = NextEnumerationHello(s.step, s.protocol, f.suites, f.groups);
+    if (!next) return EndChain(id);
+    s.hello = std::move(*next);
+    Enqueue(id);
+  }
+
+  void EndChain(size_t id) {
+    Slot& s = slots_[id];
+    if (s.step == EnumerationStep::kSuites) AddStep(s.version_slot, EnumerationStep::kOrder);
+    Finalize(id, Verdict::kOffered);
+  }
+
   void Finalize(size_t id, Verdict verdict) {
     Slot& s = slots_[id];
     if (s.final) return;
     s.final = true;
     s.verdict = verdict;
+    const size_t e = s.endpoint;
+    if (!s.enumeration && options_.suites && verdict == Verdict::kOffered &&
+        s.protocol != Protocol::kSsl2 && !s.details.empty()) {
+      StartEnumeration(id);  // adds slots: `s` is not used after this
+    }
     ++final_count_;
     ++progress_.probes_done;
-    const size_t e = s.endpoint;
     if (--remaining_[e] == 0) {
       // All versions final: assemble in protocol-table order.
       ++progress_.endpoints_done;
@@ -286,12 +416,8 @@ class Engine {
   }
 
   void BuildEndpoint(size_t e) {
-    // Slots of endpoint e are contiguous: [first, first + count).
-    const size_t count =
-        options_.protocols.empty() ? AllProtocols().size() : options_.protocols.size();
-    const size_t first = e * count;
     std::vector<VersionResult> versions;
-    for (size_t id = first; id < first + count && id < slots_.size(); ++id) {
+    for (size_t id : version_slots_[e]) {
       Slot& s = slots_[id];
       VersionResult v;
       v.protocol = s.protocol;
@@ -301,6 +427,16 @@ class Engine {
       v.attempts =
           static_cast<int>(std::count_if(s.outcomes.begin(), s.outcomes.end(),
                                          [](Outcome o) { return o != Outcome::kResolveFailed; }));
+      auto f = found_.find(id);
+      if (f != found_.end()) {
+        v.enumerated = f->second.enumerated;
+        v.suites = std::move(f->second.suites);
+        v.groups = std::move(f->second.groups);
+        v.order = std::move(f->second.order);
+        v.suites_complete = f->second.suites_complete;
+        v.groups_complete = f->second.groups_complete;
+        found_.erase(f);
+      }
       versions.push_back(std::move(v));
       s.outcomes = {};
       s.details = {};
@@ -324,6 +460,8 @@ class Engine {
   std::vector<EndpointResult> results_;
   std::vector<std::string> resolve_errors_;
   std::vector<size_t> remaining_;
+  std::vector<std::vector<size_t>> version_slots_;
+  std::unordered_map<size_t, Found> found_;
   std::vector<Slot> slots_;
   std::unordered_map<std::string, AddressState> addresses_;
   std::deque<std::string> ready_;

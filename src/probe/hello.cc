@@ -15,35 +15,7 @@ namespace {
 // pre-1.2 list keeps them; every list ends with the renegotiation SCSV.
 constexpr uint16_t kScsvRenegotiation = 0x00ff;
 
-// Offered for SSL 3.0 to TLS 1.1: CBC and RC4 suites with SHA-1 or MD5 MACs.
-constexpr uint16_t kLegacySuites[] = {
-    0xc014, 0xc00a, 0xc013, 0xc009,          // ECDHE AES-CBC-SHA
-    0x0039, 0x0038, 0x0033, 0x0032,          // DHE AES-CBC-SHA
-    0x0035, 0x002f,                          // RSA AES-CBC-SHA
-    0x0088, 0x0045, 0x0084, 0x0041,          // Camellia
-    0x0096, 0x009a,                          // SEED
-    0xc012, 0xc008, 0x0016, 0x0013, 0x000a,  // 3DES
-    0xc011, 0xc007, 0x0005, 0x0004,          // RC4
-    0x0007,                                  // IDEA
-    0x0015, 0x0012, 0x0009,                  // single DES
-    0x0014, 0x0011, 0x0008, 0x0006, 0x0003,  // export
-    0x0018, 0x001b, 0x0034, 0x003a,          // anonymous DH (some test servers)
-};
-
-// Added for TLS 1.2: AEAD and SHA-2 suites.
-constexpr uint16_t kTls12Suites[] = {
-    0xc02c, 0xc030, 0xc02b, 0xc02f,  // ECDHE AES-GCM
-    0xcca9, 0xcca8, 0xccaa,          // ChaCha20-Poly1305
-    0x009f, 0x009e, 0x00a3, 0x00a2,  // DHE AES-GCM
-    0xc0ad, 0xc0ac, 0xc09f, 0xc09e,  // AES-CCM
-    0xc024, 0xc028, 0xc023, 0xc027,  // ECDHE AES-CBC-SHA2
-    0x006b, 0x006a, 0x0067, 0x0040,  // DHE AES-CBC-SHA256
-    0x009d, 0x009c, 0x003d, 0x003c,  // RSA AES-GCM, AES-CBC-SHA256
-    0xc0a1, 0xc0a0, 0xc09d, 0xc09c,  // RSA AES-CCM
-};
-
-// TLS 1.3 suites.
-constexpr uint16_t kTls13Suites[] = {0x1301, 0x1302, 0x1303, 0x1304, 0x1305};
+// The suites themselves are the table in suite_enum.cc (ProbeSuitesFor).
 
 // SSLv2 cipher specs (3 bytes each).
 constexpr uint32_t kSsl2Specs[] = {
@@ -143,13 +115,8 @@ class Entropy {
   std::mt19937_64 rng_;
 };
 
-std::vector<uint16_t> SuitesFor(Protocol p) {
-  std::vector<uint16_t> s;
-  if (p == Protocol::kTls13) s.insert(s.end(), std::begin(kTls13Suites), std::end(kTls13Suites));
-  if (p == Protocol::kTls12 || p == Protocol::kTls13) {
-    s.insert(s.end(), std::begin(kTls12Suites), std::end(kTls12Suites));
-  }
-  s.insert(s.end(), std::begin(kLegacySuites), std::end(kLegacySuites));
+std::vector<uint16_t> SuitesFor(Protocol p, const HelloOptions& options) {
+  std::vector<uint16_t> s = options.suites ? *options.suites : ProbeSuitesFor(p);
   s.push_back(kScsvRenegotiation);
   return s;
 }
@@ -198,7 +165,7 @@ std::vector<uint8_t> BuildClientHello(Protocol p, const HelloOptions& options) {
   } else {
     hs.U8(0);
   }
-  std::vector<uint16_t> suites = SuitesFor(p);
+  std::vector<uint16_t> suites = SuitesFor(p, options);
   hs.U16(static_cast<uint16_t>(suites.size() * 2));
   for (uint16_t s : suites) hs.U16(s);
   hs.U8(1);  // compression methods: null only
@@ -220,7 +187,11 @@ std::vector<uint8_t> BuildClientHello(Protocol p, const HelloOptions& options) {
     }
     Extension(hs, kExtSupportedGroups, [&](Writer& w) {
       size_t list = w.Open(2);
-      for (uint16_t g : kGroups) w.U16(g);
+      if (options.groups) {
+        for (uint16_t g : *options.groups) w.U16(g);
+      } else {
+        for (uint16_t g : kGroups) w.U16(g);
+      }
       w.Close(list);
     });
     Extension(hs, kExtEcPointFormats, [&](Writer& w) {
@@ -248,13 +219,18 @@ std::vector<uint8_t> BuildClientHello(Protocol p, const HelloOptions& options) {
         w.U8(1);
         w.U8(1);  // psk_dhe_ke
       });
+      const bool x25519 = !options.groups ||
+                          std::find(options.groups->begin(), options.groups->end(), kGroupX25519) !=
+                              options.groups->end();
       Extension(hs, kExtKeyShare, [&](Writer& w) {
         size_t list = w.Open(2);
-        w.U16(kGroupX25519);
-        w.U16(32);
-        // Any 32 bytes are a valid-shaped X25519 public key; we never finish
-        // the handshake, so no private key is needed.
-        entropy.Fill(w, 32);
+        if (x25519) {
+          w.U16(kGroupX25519);
+          w.U16(32);
+          // Any 32 bytes are a valid-shaped X25519 public key; we never
+          // finish the handshake, so no private key is needed.
+          entropy.Fill(w, 32);
+        }
         w.Close(list);
       });
     }

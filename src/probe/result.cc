@@ -136,6 +136,7 @@ Json DetailJson(const VersionResult& v) {
   Json j = Json::object();
   if (d.server_version) j["version"] = VersionText(*d.server_version);
   if (d.cipher_suite) j["cipher"] = Hex16(*d.cipher_suite);
+  if (d.group) j["group"] = GroupIanaName(*d.group);
   if (d.alert_description) {
     j["alert"] = *d.alert_description;
     j["alert_name"] = std::string(AlertName(*d.alert_description));
@@ -250,9 +251,21 @@ std::string ProbeResultJsonLine(const EndpointResult& r) {
     one["verdict"] = std::string(VerdictName(v.verdict));
     one["outcome"] = std::string(OutcomeName(v.outcome));
     one["detail"] = DetailJson(v);
+    if (v.enumerated) {
+      Json suites = Json::array();
+      for (uint16_t c : v.suites) suites.push_back(SuiteIanaName(c));
+      Json groups = Json::array();
+      for (uint16_t g : v.groups) groups.push_back(GroupIanaName(g));
+      one["suites"] = std::move(suites);
+      one["groups"] = std::move(groups);
+      one["order"] = v.order.empty() ? Json(nullptr) : Json(v.order);
+      one["suites_complete"] = v.suites_complete;
+      one["groups_complete"] = v.groups_complete;
+    }
     versions[std::string(Info(v.protocol).short_name)] = std::move(one);
   }
   j["versions"] = std::move(versions);
+  j["connections"] = r.connections;
   return j.dump();
 }
 
@@ -286,6 +299,30 @@ Expected<EndpointResult> ParseProbeResultJsonLine(std::string_view line) {
     v.protocol = p.id;
     v.verdict = *verdict;
     v.outcome = *outcome;
+    if (one.contains("suites") && one["suites"].is_array()) {
+      v.enumerated = true;
+      for (const Json& n : one["suites"]) {
+        auto code = n.is_string() ? SuiteFromIanaName(n.get<std::string>()) : std::nullopt;
+        if (!code) return bad(std::string(p.short_name) + " names an unknown cipher suite");
+        v.suites.push_back(*code);
+      }
+      if (one.contains("groups") && one["groups"].is_array()) {
+        for (const Json& n : one["groups"]) {
+          auto id = n.is_string() ? GroupFromIanaName(n.get<std::string>()) : std::nullopt;
+          if (!id) return bad(std::string(p.short_name) + " names an unknown group");
+          v.groups.push_back(*id);
+        }
+      }
+      if (one.contains("order") && one["order"].is_string()) {
+        v.order = one["order"].get<std::string>();
+      }
+      if (one.contains("suites_complete") && one["suites_complete"].is_boolean()) {
+        v.suites_complete = one["suites_complete"].get<bool>();
+      }
+      if (one.contains("groups_complete") && one["groups_complete"].is_boolean()) {
+        v.groups_complete = one["groups_complete"].get<bool>();
+      }
+    }
     if (one.contains("detail") && one["detail"].is_object()) {
       const Json& d = one["detail"];
       if (d.contains("version") && d["version"].is_string()) {
@@ -307,6 +344,9 @@ Expected<EndpointResult> ParseProbeResultJsonLine(std::string_view line) {
       if (d.contains("downgrade_sentinel") && d["downgrade_sentinel"].is_string()) {
         v.detail.downgrade_sentinel = d["downgrade_sentinel"].get<std::string>();
       }
+      if (d.contains("group") && d["group"].is_string()) {
+        v.detail.group = GroupFromIanaName(d["group"].get<std::string>());
+      }
       if (d.contains("message") && d["message"].is_string()) {
         v.detail.message = d["message"].get<std::string>();
       }
@@ -318,6 +358,9 @@ Expected<EndpointResult> ParseProbeResultJsonLine(std::string_view line) {
       }
     }
     r.versions.push_back(std::move(v));
+  }
+  if (j.contains("connections") && j["connections"].is_number_unsigned()) {
+    r.connections = j["connections"].get<int>();
   }
   return r;
 }

@@ -1,0 +1,235 @@
+// `secproto impact --tls-policy POLICY --os ID (ENDPOINT...|-f FILE|--probe-results F)`
+// (cli/impact_tls.h). The client before and after comes from the policy
+// library and the OS catalog, the servers from `probe --suites`, the verdicts
+// from NegotiateTls (include/secproto/impact.h).
+#include "cli/impact_tls.h"
+
+#include <iostream>
+#include <sstream>
+
+#include "cli/common.h"
+#include "secproto/catalog.h"
+#include "secproto/explain.h"
+#include "secproto/impact.h"
+#include "secproto/policy.h"
+#include "secproto/probe.h"
+#include "util/file.h"
+
+namespace secproto::cli {
+namespace {
+
+Expected<std::vector<EndpointResult>> ReadResults(const std::string& path) {
+  SECPROTO_ASSIGN_OR_RETURN(bytes, ReadFileBytes(path));
+  std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  std::vector<EndpointResult> out;
+  size_t line_no = 0;
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    ++line_no;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    auto r = ParseProbeResultJsonLine(line);
+    if (!r) {
+      Error e = r.error();
+      e.message = path + ": line " + std::to_string(line_no) + ": " + e.message;
+      return Fail(std::move(e));
+    }
+    out.push_back(std::move(*r));
+  }
+  if (out.empty()) return Fail(Error::Input(path + ": no probe results", "bad-probe-results"));
+  return out;
+}
+
+Expected<std::vector<EndpointResult>> Probe(const TlsImpactInput& in) {
+  std::vector<Endpoint> endpoints;
+  if (!in.endpoints_file.empty()) {
+    SECPROTO_ASSIGN_OR_RETURN(bytes, ReadFileBytes(in.endpoints_file));
+    auto list = ParseEndpointList(
+        std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    if (!list) {
+      Error e = list.error();
+      e.message = in.endpoints_file + ": " + e.message;
+      return Fail(std::move(e));
+    }
+    endpoints = std::move(*list);
+  } else {
+    for (const std::string& a : in.endpoints) {
+      SECPROTO_ASSIGN_OR_RETURN(ep, ParseEndpoint(a));
+      endpoints.push_back(std::move(ep));
+    }
+  }
+  if (endpoints.empty()) return Fail(Error::Input("no endpoints to probe", "no-endpoints"));
+  ProbeOptions po;
+  po.concurrency = in.probe.concurrency;
+  po.per_ip_limit = in.probe.per_ip;
+  po.read_timeout_ms = in.probe.timeout_ms;
+  po.connect_timeout_ms = in.probe.connect_timeout_ms;
+  po.retries = in.probe.retries;
+  po.send_sni = !in.probe.no_sni;
+  po.suites = true;
+  return ProbeEndpoints(endpoints, po);
+}
+
+Json NamesJson(const std::vector<uint16_t>& list, bool groups) {
+  Json a = Json::array();
+  for (uint16_t x : list) a.push_back(groups ? GroupIanaName(x) : SuiteIanaName(x));
+  return a;
+}
+
+Json ClientJson(const ClientTls& c) {
+  return Json{{"source", c.source},
+              {"protocols", c.protocols.ShortNames()},
+              {"suites", NamesJson(c.suites, false)},
+              {"groups", NamesJson(c.groups, true)},
+              {"notes", c.notes}};
+}
+
+Json NegotiationJson(const TlsNegotiation& n) {
+  Json j;
+  j["works"] = n.state == Negotiation::State::kWorks;
+  j["state"] = std::string(NegotiationStateName(n.state));
+  j["version"] = n.version ? Json(std::string(Info(*n.version).short_name)) : Json(nullptr);
+  j["suite"] = n.suite ? Json(SuiteIanaName(*n.suite)) : Json(nullptr);
+  j["group"] = n.group ? Json(GroupIanaName(*n.group)) : Json(nullptr);
+  j["failure"] =
+      n.failure == TlsFailure::kNone ? Json(nullptr) : Json(std::string(TlsFailureName(n.failure)));
+  j["detail"] = n.detail;
+  return j;
+}
+
+// "TLS 1.2 ECDHE_RSA_WITH_AES_128_GCM_SHA256 x25519", "FAILS", "unknown".
+std::string Cell(const TlsNegotiation& n) {
+  if (n.state == Negotiation::State::kFails) return "FAILS";
+  if (n.state == Negotiation::State::kUnknown) return "unknown";
+  std::string s(Info(*n.version).name);
+  if (n.suite) {
+    std::string name = SuiteIanaName(*n.suite);
+    if (name.starts_with("TLS_")) name = name.substr(4);
+    s += " " + name;
+  }
+  if (n.group) s += " " + GroupIanaName(*n.group);
+  return s;
+}
+
+std::string Pad(std::string s, size_t w) {
+  if (s.size() < w) s.append(w - s.size(), ' ');
+  return s + "  ";
+}
+
+}  // namespace
+
+int RunTlsImpact(const TlsImpactInput& in) {
+  int sources = !in.endpoints.empty() + !in.endpoints_file.empty() + !in.probe_results.empty();
+  if (sources != 1) {
+    return ReportError(Error::Usage(
+        "give the servers as ENDPOINT arguments, -f FILE or --probe-results FILE (exactly one)",
+        "no-endpoints"));
+  }
+  if (in.target) {
+    return ReportError(Error::Usage(
+        "--tls-policy compares with --from-tls-policy POLICY or the OS defaults; --target is "
+        "for --policy",
+        "usage"));
+  }
+  auto after_policy = LoadPolicy(in.policy);
+  if (!after_policy) return ReportError(after_policy.error());
+  std::optional<Policy> before_policy;
+  if (!in.from_policy.empty()) {
+    auto p = LoadPolicy(in.from_policy);
+    if (!p) return ReportError(p.error());
+    before_policy = std::move(*p);
+  }
+  OsInfo os;
+  std::string os_note;
+  if (!in.os.empty()) {
+    auto found = FindOs(in.os);
+    if (!found) return ReportError(found.error());
+    os = *found;
+  } else {
+    for (const OsInfo& row : OsCatalog()) {
+      if (!row.server) os = row;
+    }
+    os_note = "no --os given; assuming " + os.id + " (use --os to choose)";
+  }
+  auto tls = FindOsTls(os.id);
+  if (!tls) return ReportError(tls.error());
+  ClientTls before =
+      before_policy ? ClientFromPolicy(*before_policy, os, *tls) : ClientFromOsDefaults(os, *tls);
+  ClientTls after = ClientFromPolicy(*after_policy, os, *tls);
+
+  auto servers = in.probe_results.empty() ? Probe(in) : ReadResults(in.probe_results);
+  if (!servers) return ReportError(servers.error());
+  TlsImpactReport report = ComputeTlsImpact(before, after, *servers);
+  size_t probe_failures = 0;
+  for (const TlsEndpointImpact& e : report.endpoints) probe_failures += !e.error.empty();
+
+  const ImpactSummary& s = report.summary;
+  if (G().json) {
+    Json j;
+    j["os"] = Json{{"id", os.id}, {"name", os.name}, {"note", os_note}};
+    j["client"] = Json{{"before", ClientJson(before)}, {"after", ClientJson(after)}};
+    Json eps = Json::array();
+    Json breaking = Json::array();
+    for (const TlsEndpointImpact& e : report.endpoints) {
+      eps.push_back(Json{{"endpoint", e.endpoint},
+                         {"ip", e.ip},
+                         {"before", NegotiationJson(e.before)},
+                         {"after", NegotiationJson(e.after)},
+                         {"breaks", e.breaks},
+                         {"fixes", e.fixes},
+                         {"at_risk", e.at_risk},
+                         {"changed", e.changed},
+                         {"error", e.error.empty() ? Json(nullptr) : Json(e.error)}});
+      if (e.breaks) breaking.push_back(e.endpoint);
+    }
+    j["endpoints"] = eps;
+    j["breaking"] = breaking;
+    j["summary"] = Json{{"endpoints", s.endpoints},
+                        {"works_before", s.works_before},
+                        {"works_after", s.works_after},
+                        {"breaks", s.breaks},
+                        {"fixes", s.fixes},
+                        {"at_risk", s.at_risk},
+                        {"changed", s.version_changed},
+                        {"unknown", s.unknown},
+                        {"probe_failures", probe_failures}};
+    PrintJson(j);
+  } else {
+    std::cout << "OS: " << os.name << " (" << os.id << ")"
+              << (os_note.empty() ? "" : "; " + os_note) << "\n";
+    std::cout << "before: " << before.source << "  " << before.protocols.Describe() << ", "
+              << before.suites.size() << " suites, " << before.groups.size() << " curves\n";
+    std::cout << "after:  " << after.source << "  " << after.protocols.Describe() << ", "
+              << after.suites.size() << " suites, " << after.groups.size() << " curves\n\n";
+    size_t ew = 8, bw = 6;
+    for (const TlsEndpointImpact& e : report.endpoints) {
+      ew = std::max(ew, e.endpoint.size());
+      bw = std::max(bw, Cell(e.before).size());
+    }
+    std::cout << Pad("ENDPOINT", ew) << Pad("BEFORE", bw) << "AFTER\n";
+    for (const TlsEndpointImpact& e : report.endpoints) {
+      std::cout << Pad(e.endpoint, ew) << Pad(Cell(e.before), bw) << Cell(e.after) << "\n";
+    }
+    std::cout << "\n"
+              << s.endpoints << " endpoints: " << s.works_before << " work today, " << s.works_after
+              << " after; " << s.breaks << " break, " << s.at_risk << " at risk, " << s.fixes
+              << " start working, " << s.version_changed << " change\n";
+    for (const TlsEndpointImpact& e : report.endpoints) {
+      if (e.breaks) {
+        std::cout << "breaks: " << e.endpoint << ": " << TlsFailureName(e.after.failure) << " ("
+                  << e.after.detail << ")\n";
+      } else if (!e.error.empty()) {
+        std::cout << "probe failed: " << e.endpoint << ": " << e.error << "\n";
+      }
+    }
+    if (!G().quiet) {
+      for (const std::string& n : after.notes) std::cout << "note: " << n << "\n";
+    }
+  }
+  if (s.breaks > 0) return kExitDrift;
+  if (probe_failures > 0) return kExitTarget;
+  return kExitOk;
+}
+
+}  // namespace secproto::cli
