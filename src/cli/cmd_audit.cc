@@ -20,6 +20,7 @@
 #endif
 
 #include "cli/common.h"
+#include "cli/export_policy.h"
 #include "secproto/audit.h"
 #include "secproto/protocols.h"
 #include "util/file.h"
@@ -203,11 +204,14 @@ const bool kAudit = RegisterCommand({
     "audit", "Classify a fleet's collected data (.reg exports, hives, show --json) against a policy",
     70, [](CLI::App& app) -> std::function<int()> {
       auto o = std::make_shared<AuditCliOptions>();
+      auto tp = std::make_shared<TlsPolicyAuditOptions>();
       app.add_option("INPUT", o->inputs, "Files or folders (walked): .reg, hive, show --json")
           ->required();
-      app.add_option("-p,--policy", o->policy, "The expected protocols or profile (modern, 0x2800)")
-          ->required()
+      app.add_option("-p,--policy", o->policy,
+                     "The expected protocols or profile (modern, 0x2800); required unless "
+                     "--tls-policy")
           ->expected(1);
+      AddTlsPolicyAuditOptions(app, *tp);
       app.add_option("--csv", o->csv, "Write one CSV line per machine to FILE");
       app.add_option("--html", o->html, "Write a self-contained HTML report to FILE");
       app.add_option("-j,--jobs", o->jobs, "Worker threads (default: cores, at most 4)");
@@ -219,8 +223,22 @@ const bool kAudit = RegisterCommand({
       app.footer(
           "Classes: compliant, drift, missing, wrong-type, one-view, invalid, unreadable.\n"
           "Exit: 0 all compliant, 1 some not compliant, 2 bad usage, 3 nothing readable.\n"
-          "Example:\n  secproto audit collected/ --policy modern --html report.html --csv report.csv");
-      return [o]() -> int { return Run(*o); };
+          "Example:\n  secproto audit collected/ --policy modern --html report.html --csv report.csv\n"
+          "  secproto audit collected/ --tls-policy modern --os win10-22h2 --csv report.csv");
+      return [o, tp]() -> int {
+        if (!tp->policy.empty()) {
+          return RunTlsPolicyAudit(*tp, {o->inputs, o->policy, o->csv, o->html, o->jobs, o->list,
+                                         o->no_progress});
+        }
+        if (o->policy.empty()) {
+          return ReportError(Error::Usage(
+              "--policy PROTOCOLS (or --tls-policy POLICY) is required", "usage"));
+        }
+        if (!tp->os.empty()) {
+          return ReportError(Error::Usage("--os goes with --tls-policy", "usage"));
+        }
+        return Run(*o);
+      };
     }});
 
 }  // namespace

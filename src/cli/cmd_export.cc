@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/common.h"
+#include "cli/export_policy.h"
 #include "secproto/emit.h"
 #include "secproto/protocols.h"
 #include "util/file.h"
@@ -152,6 +153,8 @@ const bool kExport = RegisterCommand({
     "export", "Write a deployment artifact: reg, ps1, intune, gpp, ansible, dsc", 60,
     [](CLI::App& app) -> std::function<int()> {
       auto o = std::make_shared<ExportCliOptions>();
+      auto tp = std::make_shared<TlsPolicyExportOptions>();
+      AddTlsPolicyExportOptions(app, *tp);
       app.add_option("PROTOCOLS", o->protocols, "Protocols or a profile (see `secproto profiles`)");
       app.add_option("--format", o->format, "reg | ps1 | intune | gpp | ansible | dsc (required)");
       app.add_option("-f", o->format_short, "Deprecated spelling of --format")->group("");
@@ -175,8 +178,20 @@ const bool kExport = RegisterCommand({
           "  secproto export modern --format gpp --gpo-backup gpo/\n"
           "  secproto export modern --format ansible --role roles/secproto_winhttp\n"
           "  secproto export tls1.1,tls1.2 --with-schannel --format reg -o win7.reg\n"
-          "  secproto export --unset --format reg -o remove.reg");
-      return [o]() -> int { return Run(*o); };
+          "  secproto export --unset --format reg -o remove.reg\n"
+          "  secproto export --tls-policy modern --os-mix win10-22h2,server2019 --format ansible "
+          "-o tls.yml");
+      return [o, tp]() -> int {
+        if (!tp->policy.empty()) {
+          if (!o->format_short.empty() && o->format.empty()) o->format = o->format_short;
+          return RunTlsPolicyExport(*tp, {o->protocols, o->format, o->output, o->unset, o->role_dir,
+                                          o->gpo_dir, o->fixed_ids, o->with_schannel});
+        }
+        if (!tp->os.empty() || !tp->os_mix.empty()) {
+          return ReportError(Error::Usage("--os and --os-mix go with --tls-policy", "usage"));
+        }
+        return Run(*o);
+      };
     }});
 
 }  // namespace
