@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -211,6 +212,7 @@ PolicyMachineResult PolicyAuditor::AuditBytes(const std::string& path, std::stri
   };
   Collected col;
   std::unique_ptr<RegistryBackend> hive;
+  std::string captured_os;
   if (r.base.kind == InputKind::kReg) {
     std::string current;
     bool tracked = false;
@@ -286,16 +288,52 @@ PolicyMachineResult PolicyAuditor::AuditBytes(const std::string& path, std::stri
     }
     hive = std::move(*backend);
   } else if (r.base.kind == InputKind::kShowJson) {
-    return invalid(MachineClass::kInvalid,
-                   "a JSON input is not a collection of the policy's keys: collect with "
-                   "`export --tls-policy ... --format collect-ps1`");
+    // `secproto --json policy capture`: {"policy": <policy JSON>, "notes", "target"}.
+    // The captured policy, compiled for the machine's OS, gives the values the
+    // machine holds for every part the capture found set; a part it left is
+    // missing here, as it is on the machine.
+    auto j = nlohmann::json::parse(bytes, nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+      return invalid(MachineClass::kInvalid, "not valid JSON");
+    if (j.contains("error")) {
+      std::string m = "the collection failed on the machine";
+      if (j["error"].is_object() && j["error"].contains("message") &&
+          j["error"]["message"].is_string()) {
+        m += ": " + j["error"]["message"].get<std::string>();
+      }
+      return invalid(MachineClass::kUnreadable, m);
+    }
+    if (!j.contains("policy") || !j["policy"].is_object()) {
+      return invalid(MachineClass::kInvalid,
+                     "a JSON input other than `secproto --json policy capture` output: collect "
+                     "with `export --tls-policy ... --format collect-ps1`");
+    }
+    std::string os = default_os_;
+    if (j.contains("os") && j["os"].is_string()) os = j["os"].get<std::string>();
+    if (os.empty()) {
+      return invalid(MachineClass::kUnreadable, "a policy capture names no OS: give --os ID");
+    }
+    auto captured = ParsePolicy(j["policy"].dump(), "json", path);
+    if (!captured) return invalid(MachineClass::kInvalid, captured.error().message);
+    auto compiled = CompilePolicy(*captured, os, CompileOptions{.allow_tls13_on_old_os = true});
+    if (!compiled)
+      return invalid(MachineClass::kInvalid, "captured policy: " + compiled.error().message);
+    for (const RegChange& c : compiled->changes) {
+      if (!c.value) continue;
+      col.values[SlotKey(Fold(PhysicalKey(c.view, c.key)), c.name)] = *c.value;
+    }
+    col.has_wow = true;
+    if (os != default_os_) {
+      col.facts.current_build.clear();
+      captured_os = os;
+    }
   } else {
     return invalid(MachineClass::kInvalid, "not a .reg export or a hive");
   }
 
   // The machine's OS.
-  std::string os_id = default_os_;
-  r.os_source = "--os";
+  std::string os_id = captured_os.empty() ? default_os_ : captured_os;
+  r.os_source = captured_os.empty() ? "--os" : "collected";
   if (col.has_facts && !col.facts.current_build.empty()) {
     auto det = DetectOs(col.facts);
     if (det) {

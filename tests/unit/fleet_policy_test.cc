@@ -27,8 +27,8 @@ const FleetItem* Find(const FleetPolicy& fp, std::string_view name) {
 }
 
 std::string Utf8Of(const std::string& reg_bytes) {
-  auto s = Utf16LeToUtf8(reinterpret_cast<const uint8_t*>(reg_bytes.data()) + 2,
-                         reg_bytes.size() - 2);
+  auto s =
+      Utf16LeToUtf8(reinterpret_cast<const uint8_t*>(reg_bytes.data()) + 2, reg_bytes.size() - 2);
   return s.value_or("");
 }
 
@@ -40,8 +40,9 @@ TEST(FleetPolicyTest, ComponentsAndPhysicalKeys) {
   EXPECT_EQ(ComponentOf(kSuitePolicyKey, "Functions"), Component::kSuites);
   EXPECT_EQ(ComponentOf(kSuitePolicyKey, "EccCurves"), Component::kCurves);
   EXPECT_EQ(ComponentOf(kWinHttpKey, "DefaultSecureProtocols"), Component::kWinHttp);
-  EXPECT_EQ(ComponentOf("HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319", "SchUseStrongCrypto"),
-            Component::kDotnet);
+  EXPECT_EQ(
+      ComponentOf("HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319", "SchUseStrongCrypto"),
+      Component::kDotnet);
   EXPECT_EQ(PhysicalKey(View::k32, kWinHttpKey),
             "HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Internet "
             "Settings\\WinHttp");
@@ -76,9 +77,9 @@ TEST(FleetPolicyTest, SuiteListIsTheUnionAcrossTheMix) {
   auto mix = CompileFleetPolicy(Modern(), "modern", {"win7", "win10-22h2"}, false);
   ASSERT_TRUE(one && other && mix) << (mix ? "" : mix.error().message);
   auto count = [](const FleetPolicy& fp) {
-    std::string s = Utf8Of(std::string("\xFF\xFE") +
-                           std::string(Find(fp, "Functions")->value->data.begin(),
-                                       Find(fp, "Functions")->value->data.end()));
+    std::string s =
+        Utf8Of(std::string("\xFF\xFE") + std::string(Find(fp, "Functions")->value->data.begin(),
+                                                     Find(fp, "Functions")->value->data.end()));
     return std::count(s.begin(), s.end(), ',') + 1;
   };
   EXPECT_GE(count(*mix), count(*one));
@@ -118,11 +119,13 @@ TEST(FleetPolicyTest, AnsibleNotifiesTheRebootHandlerOnlyFromRebootClassValues) 
   ASSERT_TRUE(a.has_value());
   const std::string& y = a->files.front().content;
   size_t notifies = 0;
-  for (size_t p = 0; (p = y.find("notify: Reboot for the TLS policy", p)) != std::string::npos; ++p) {
+  for (size_t p = 0; (p = y.find("notify: Reboot for the TLS policy", p)) != std::string::npos;
+       ++p) {
     ++notifies;
   }
-  size_t reboot_items = std::count_if(fp->items.begin(), fp->items.end(),
-                                      [](const FleetItem& i) { return i.effect == Effect::kReboot; });
+  size_t reboot_items = std::count_if(fp->items.begin(), fp->items.end(), [](const FleetItem& i) {
+    return i.effect == Effect::kReboot;
+  });
   EXPECT_GT(reboot_items, 0u);
   EXPECT_LT(reboot_items, fp->items.size());
   EXPECT_EQ(notifies, reboot_items);
@@ -131,9 +134,9 @@ TEST(FleetPolicyTest, AnsibleNotifiesTheRebootHandlerOnlyFromRebootClassValues) 
 TEST(FleetPolicyTest, EveryFormatCoversEveryValue) {
   auto fp = CompileFleetPolicy(Modern(), "modern", {"win11-23h2"}, false);
   ASSERT_TRUE(fp.has_value());
-  for (PolicyExportFormat f : {PolicyExportFormat::kReg, PolicyExportFormat::kPs1,
-                               PolicyExportFormat::kIntune, PolicyExportFormat::kGpp,
-                               PolicyExportFormat::kAnsible, PolicyExportFormat::kDsc}) {
+  for (PolicyExportFormat f :
+       {PolicyExportFormat::kReg, PolicyExportFormat::kPs1, PolicyExportFormat::kIntune,
+        PolicyExportFormat::kGpp, PolicyExportFormat::kAnsible, PolicyExportFormat::kDsc}) {
     auto a = EmitFleetPolicy(f, *fp, PolicyExportOptions{.fixed_ids = true});
     ASSERT_TRUE(a.has_value()) << PolicyExportFormatName(f);
     std::string all;
@@ -196,10 +199,27 @@ TEST(FleetPolicyTest, AuditOfTheExportedRegIsCompliantAndOneChangedSuiteIsDrift)
   EXPECT_EQ(junk.base.cls, MachineClass::kInvalid);
 }
 
+TEST(FleetPolicyTest, PolicyCaptureJsonIsAudited) {
+  PolicyAuditor auditor(Modern(), "modern", "win10-22h2");
+  std::string same =
+      "{\"policy\": " + PolicyToJson(Modern()) + ", \"notes\": [], \"target\": \"live\"}";
+  PolicyMachineResult ok = auditor.AuditBytes("/x/CAP.json", same);
+  EXPECT_EQ(ok.base.cls, MachineClass::kCompliant) << ok.base.detail;
+  auto old = LoadPolicy("old");
+  ASSERT_TRUE(old.has_value());
+  std::string other = "{\"policy\": " + PolicyToJson(*old) + "}";
+  PolicyMachineResult drift = auditor.AuditBytes("/x/CAP2.json", other);
+  EXPECT_EQ(drift.base.cls, MachineClass::kDrift);
+  PolicyMachineResult failed =
+      auditor.AuditBytes("/x/CAP3.json", "{\"error\": {\"code\": \"x\", \"message\": \"denied\"}}");
+  EXPECT_EQ(failed.base.cls, MachineClass::kUnreadable);
+}
+
 TEST(FleetPolicyTest, NoCurrentBuildAndNoOsIsUnreadable) {
   PolicyAuditor auditor(Modern(), "modern", "");
   PolicyMachineResult r = auditor.AuditBytes(
-      "/x/H.reg", "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\X]\r\n");
+      "/x/H.reg",
+      "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\X]\r\n");
   EXPECT_EQ(r.base.cls, MachineClass::kUnreadable);
   EXPECT_NE(r.base.detail.find("--os"), std::string::npos);
 }
@@ -215,8 +235,9 @@ TEST(FleetPolicyTest, JsonAndCsvKeepTodaysFieldsAndAddComponents) {
   EXPECT_NE(j.find("\"components\":{\"schannel-client\":\"n/a\""), std::string::npos);
   std::string h = PolicyCsvHeader();
   EXPECT_TRUE(h.starts_with(CsvHeader().substr(0, CsvHeader().size() - 2)));
-  EXPECT_NE(h.find(",schannel-client,schannel-server,suites,curves,dotnet,winhttp,wininet,other,drift"),
-            std::string::npos);
+  EXPECT_NE(
+      h.find(",schannel-client,schannel-server,suites,curves,dotnet,winhttp,wininet,other,drift"),
+      std::string::npos);
 }
 
 }  // namespace
