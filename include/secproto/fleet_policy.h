@@ -104,10 +104,6 @@ struct PolicyExportOptions {
 Expected<Artifact> EmitFleetPolicy(PolicyExportFormat format, const FleetPolicy& fp,
                                    const PolicyExportOptions& options = {});
 
-/// The key as Windows tools address it: a view-32 HKLM\SOFTWARE key (other
-/// than Policies) gets WOW6432Node; "HKLM\\SOFTWARE\\WOW6432Node\\...".
-std::string PhysicalKey(View view, std::string_view logical_key);
-
 /// The keys a collection must export for the audit of `fp` (physical, short
 /// root, no key below another of the list), and the OS facts key.
 std::vector<std::string> CollectKeys(const FleetPolicy& fp);

@@ -213,6 +213,7 @@ PolicyMachineResult PolicyAuditor::AuditBytes(const std::string& path, std::stri
   Collected col;
   std::unique_ptr<RegistryBackend> hive;
   std::string captured_os;
+  std::vector<std::string> captured_drift;
   if (r.base.kind == InputKind::kReg) {
     std::string current;
     bool tracked = false;
@@ -322,6 +323,13 @@ PolicyMachineResult PolicyAuditor::AuditBytes(const std::string& path, std::stri
       if (!c.value) continue;
       col.values[SlotKey(Fold(PhysicalKey(c.view, c.key)), c.name)] = *c.value;
     }
+    // Values capture had to read in another form than the policy writes
+    // them (a wrong type, say) are not what the policy says.
+    if (j.contains("normalised") && j["normalised"].is_array()) {
+      for (const auto& n : j["normalised"]) {
+        if (n.is_string()) captured_drift.push_back("captured: " + n.get<std::string>());
+      }
+    }
     col.has_wow = true;
     if (os != default_os_) {
       col.facts.current_build.clear();
@@ -378,6 +386,11 @@ PolicyMachineResult PolicyAuditor::AuditBytes(const std::string& path, std::stri
     drift[c] = true;
     r.drift.push_back(PhysicalKey(item.view, item.key) + "\\" + item.name + ": " + Short(actual) +
                       ", policy " + (item.value ? Short(item.value) : std::string("absent")));
+  }
+  if (!captured_drift.empty()) {
+    drift[static_cast<int>(Component::kOther)] = true;
+    managed[static_cast<int>(Component::kOther)] = true;
+    r.drift.insert(r.drift.end(), captured_drift.begin(), captured_drift.end());
   }
   for (int c = 0; c < kComponentCount; ++c) {
     r.components[c] = !managed[c] ? ComponentVerdict::kNotManaged

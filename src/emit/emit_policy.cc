@@ -116,17 +116,6 @@ Component ComponentOf(std::string_view key, std::string_view name) {
   return Component::kOther;
 }
 
-std::string PhysicalKey(View view, std::string_view logical_key) {
-  constexpr std::string_view kSoftware = "HKLM\\SOFTWARE\\";
-  std::string key(logical_key);
-  if (view == View::k32 && Fold(key).starts_with(Fold(kSoftware)) &&
-      !Fold(key).starts_with("hklm\\software\\policies\\") &&
-      !Fold(key).starts_with("hklm\\software\\wow6432node\\")) {
-    return std::string(kSoftware) + "WOW6432Node\\" + key.substr(kSoftware.size());
-  }
-  return key;
-}
-
 bool FleetPolicy::NeedsReboot() const {
   return std::any_of(items.begin(), items.end(),
                      [](const FleetItem& i) { return i.effect == Effect::kReboot; });
@@ -168,6 +157,27 @@ Expected<FleetPolicy> CompileFleetPolicy(const Policy& policy, std::string polic
   }
   fp.os_ids = ids;
   bool mix = ids.size() > 1;
+  // First the protocols: one turned on for an OS that another OS of the mix
+  // does not support is the conflict to report.
+  for (auto& [k, slot] : slots) {
+    const FleetItem& item = fp.items[slot.index];
+    if (slot.os.size() < ids.size() && EnablesProtocol(item)) {
+      {
+        std::string lacking;
+        for (const std::string& id : ids) {
+          if (std::find(slot.os.begin(), slot.os.end(), id) == slot.os.end()) {
+            lacking += (lacking.empty() ? "" : ", ") + id;
+          }
+        }
+        return Fail(Error::Input(
+            "the OS mix cannot share one artifact: " + Describe(item) +
+                " turns a protocol on for " + slot.os.front() + ", and " + lacking +
+                " does not support it (Protocols in TLS/SSL (Schannel SSP)); export one artifact "
+                "per OS group (--os ID or a smaller --os-mix)",
+            "os-mix-conflict"));
+      }
+    }
+  }
   for (auto& [k, slot] : slots) {
     FleetItem& item = fp.items[slot.index];
     const std::optional<RegValue>& first = slot.values.front();
@@ -198,20 +208,6 @@ Expected<FleetPolicy> CompileFleetPolicy(const Policy& policy, std::string polic
           "os-mix-conflict"));
     }
     if (slot.os.size() < ids.size()) {
-      if (EnablesProtocol(item)) {
-        std::string lacking;
-        for (const std::string& id : ids) {
-          if (std::find(slot.os.begin(), slot.os.end(), id) == slot.os.end()) {
-            lacking += (lacking.empty() ? "" : ", ") + id;
-          }
-        }
-        return Fail(Error::Input(
-            "the OS mix cannot share one artifact: " + Describe(item) +
-                " turns a protocol on for " + slot.os.front() + ", and " + lacking +
-                " does not support it (Protocols in TLS/SSL (Schannel SSP)); export one artifact "
-                "per OS group (--os ID or a smaller --os-mix)",
-            "os-mix-conflict"));
-      }
       item.only_on = slot.os;
     }
   }

@@ -200,7 +200,8 @@ Artifact EmitPolicyAnsible(const FleetPolicy& fp) {
   p += "\n  handlers:\n";
   p += "    - name: " + std::string(kHandler) + "\n";
   p += "      ansible.windows.win_reboot:\n";
-  p += "        msg: secproto TLS policy " + fp.policy + ": values read at boot changed\n";
+  p += "        msg: " +
+       YamlQuote("secproto TLS policy " + fp.policy + ": values read at boot changed") + "\n";
   p += "      when: secproto_reboot | default(true) | bool\n";
   return Artifact{false, {{"", p}}};
 }

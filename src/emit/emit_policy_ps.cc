@@ -377,8 +377,13 @@ $out.Write($bytes, 0, $bytes.Length)
 $tmp = [System.IO.Path]::GetTempFileName()
 try {
     foreach ($k in $Keys) {
-        & reg.exe export $k $tmp /y /reg:64 2>&1 | Out-Null
-        if ($LASTEXITCODE -eq 0) {
+        # Windows PowerShell turns a native command's redirected stderr into
+        # errors: not under 'Stop'.
+        $ErrorActionPreference = 'Continue'
+        & reg.exe export $k $tmp /y /reg:64 *> $null
+        $exported = ($LASTEXITCODE -eq 0)
+        $ErrorActionPreference = 'Stop'
+        if ($exported) {
             $part = [System.IO.File]::ReadAllBytes($tmp)
             $out.Write($part, 0, $part.Length)
         }

@@ -79,7 +79,7 @@ check "reg: CRLF only" test "$(grep -c $'[^\r]$' m.txt)" -eq 0
 check "reg: the suite list as a string" grep -q '^"Functions"="TLS_ECDHE_' m.txt
 check "reg: the curves as hex(7)" grep -q '^"EccCurves"=hex(7):' m.txt
 check "reg: WinHTTP in both views" test "$(grep -c '^"DefaultSecureProtocols"=dword:00000800' m.txt)" -eq 2
-check "reg: the header says what the OS mix skips" grep -q 'an OS skips the names' m.txt
+check "reg: the header says what the OS mix skips" grep -q 'OS mix: the suite and curve lists' m.txt
 mkdir fleet && cp m.reg fleet/HOST1.reg
 check "reg: our reader audits it compliant (--os)" "$BIN" -q audit fleet --tls-policy modern --os win10-22h2
 
@@ -101,9 +101,9 @@ check "collect-ps1: reg export of the keys" grep -q 'reg.exe export' c.ps1
 check "collect-ps1: the SCHANNEL key" grep -q "'HKLM.SYSTEM.CurrentControlSet.Control.SecurityProviders.SCHANNEL.Protocols.TLS 1.2.Client'" c.ps1
 
 # The OS mix: TLS 1.3 on for Windows 11 and unsupported on Windows 10 cannot share one artifact.
-out=$("$BIN" export --tls-policy modern --os-mix win10-22h2,win11-23h2 --format reg -o x.reg 2>&1); rc=$?
+conflict=$("$BIN" export --tls-policy modern --os-mix win10-22h2,win11-23h2 --format reg -o x.reg 2>&1); rc=$?
 check "os-mix conflict exits 2" test $rc -eq 2
-check "os-mix conflict names both OSes" grep -q 'win11-23h2.*win10-22h2\|win10-22h2.*win11-23h2' <<<"$out"
+check "os-mix conflict: TLS 1.3, naming both OSes" grep -q 'TLS 1.3.*win11-23h2.*win10-22h2' <<<"$conflict"
 check "os-mix conflict writes nothing" test ! -e x.reg
 "$BIN" -q export --tls-policy modern --os-mix win7,win10-22h2 --format reg -o w7.reg 2>/dev/null; rc=$?
 check "os-mix win7 + win10: one artifact" test $rc -eq 0

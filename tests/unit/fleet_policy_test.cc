@@ -44,7 +44,7 @@ TEST(FleetPolicyTest, ComponentsAndPhysicalKeys) {
       ComponentOf("HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319", "SchUseStrongCrypto"),
       Component::kDotnet);
   EXPECT_EQ(PhysicalKey(View::k32, kWinHttpKey),
-            "HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Internet "
+            "HKLM\\SOFTWARE\\Wow6432Node\\Microsoft\\Windows\\CurrentVersion\\Internet "
             "Settings\\WinHttp");
   EXPECT_EQ(PhysicalKey(View::k32, kSuitePolicyKey), std::string(kSuitePolicyKey));
   EXPECT_EQ(PhysicalKey(View::k64, kWinHttpKey), std::string(kWinHttpKey));
