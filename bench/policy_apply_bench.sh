@@ -5,17 +5,21 @@
 # written by secproto itself) and a SYSTEM hive, then for R rounds copies the
 # pair twice and times both tools on fresh copies (the copy is not timed).
 # Prints the median of each and the ratio secproto / hivexregedit.
-#   bench/policy_apply_bench.sh [POLICY] [ROUNDS]
-# POLICY defaults to tests/e2e/policy_changes.py's whole-stack change list;
-# give `modern` to time the template. Needs hivexregedit (libwin-hivex-perl).
+#   bench/policy_apply_bench.sh [POLICY] [ROUNDS] [OS]
+# POLICY (default `modern`) is a template or policy file: secproto applies it
+# compiled for OS (default ws2022, `policy apply POLICY --os OS`), and
+# hivexregedit merges the same compiled changes (`policy compile --json`,
+# turned into two .reg files). POLICY `changes` times tests/e2e/policy_changes.py's
+# 37-value change list instead. Needs hivexregedit (libwin-hivex-perl).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 B=$ROOT/${SECPROTO_BIN:-build/secproto}
 [ -x "$B" ] || { echo "build $B first (scripts/build)" >&2; exit 2; }
 command -v hivexregedit >/dev/null || { echo "needs hivexregedit (apt-get install libwin-hivex-perl)" >&2; exit 2; }
-POLICY=${1:-}
+POLICY=${1:-modern}
 ROUNDS=${2:-5}
+OS=${3:-ws2022}
 W=$(mktemp -d /tmp/secproto-policy-bench.XXXXXX)
 trap '[ -z "${BENCH_KEEP:-}" ] && rm -rf "$W"' EXIT
 . tests/e2e/policy_lib.sh
@@ -39,8 +43,16 @@ json.dump({"format": "secproto-changes", "version": 1, "changes": ch}, open("bul
 PY
 "$B" policy apply bulk.json --target image:base >/dev/null
 rm bulk.json
-python3 "$ROOT/tests/e2e/policy_changes.py" 0 changes.json soft.reg sys.reg ControlSet001
-[ -n "$POLICY" ] || POLICY=$W/changes.json
+if [ "$POLICY" = changes ]; then
+  python3 "$ROOT/tests/e2e/policy_changes.py" 0 changes.json soft.reg sys.reg ControlSet001
+  POLICY=$W/changes.json APPLY=("$POLICY")
+else
+  # A relative policy file is relative to where the bench was started.
+  [ -f "$ROOT/$POLICY" ] && POLICY=$ROOT/$POLICY
+  "$B" --json policy compile "$POLICY" --os "$OS" >compiled.json
+  python3 "$ROOT/tests/e2e/policy_changes.py" --from-compile compiled.json changes.json soft.reg sys.reg ControlSet001
+  APPLY=("$POLICY" --os "$OS")
+fi
 soft_mb=$(du -m base/$C/SOFTWARE | cut -f1)
 sys_kb=$(du -k base/$C/SYSTEM | cut -f1)
 
@@ -49,7 +61,7 @@ sp=() hx=()
 for ((r = 0; r < ROUNDS; r++)); do
   rm -rf a b; cp -r base a; cp -r base b; sync
   t0=$(now)
-  "$B" policy apply "$POLICY" --target image:a >/dev/null
+  "$B" policy apply "${APPLY[@]}" --target image:a >/dev/null
   t1=$(now)
   hivexregedit --merge --prefix 'HKEY_LOCAL_MACHINE\SOFTWARE' b/$C/SOFTWARE soft.reg
   hivexregedit --merge --prefix 'HKEY_LOCAL_MACHINE\SYSTEM' b/$C/SYSTEM sys.reg
@@ -66,6 +78,6 @@ median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1
 msp=$(median "${sp[@]}") mhx=$(median "${hx[@]}")
 ratio=$(awk "BEGIN{printf \"%.2f\", $msp / ($mhx > 0 ? $mhx : 1)}")
 echo "policy apply bench: SOFTWARE ${soft_mb} MB, SYSTEM ${sys_kb} KB, $(grep -c '"key"' changes.json) values, $ROUNDS rounds"
-echo "  secproto policy apply $(basename "$POLICY"): median ${msp} ms (runs: ${sp[*]})"
+echo "  secproto policy apply $(basename "${APPLY[0]}")${APPLY[1]:+ ${APPLY[*]:1}}: median ${msp} ms (runs: ${sp[*]})"
 echo "  hivexregedit --merge (both hives): median ${mhx} ms (runs: ${hx[*]})"
 echo "  ratio secproto / hivexregedit: $ratio (goal: 1.5 or less)"

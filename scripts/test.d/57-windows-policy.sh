@@ -3,7 +3,8 @@
 # whole-stack policy (the `modern` template when this build has templates,
 # else tests/e2e/policy_changes.py's change list) with a backup, checks the
 # SCHANNEL, Cryptography and .NET keys with Wine's own `reg query` in both
-# views, checks idempotence and `policy check`, then `rollback` and checks
+# views, checks idempotence, `policy check` and `policy capture` (the captured
+# file is compliant on the same registry), then `rollback` and checks
 # that every key reads exactly as before. Reuses build-win64 (runs
 # scripts/build-windows when it is missing); its own WINEPREFIX.
 # Prints "N passed, N failed"; the reg query outputs go to
@@ -98,6 +99,17 @@ sp policy apply "$POLICY" --target live
 expect "policy apply again: unchanged" $([ $rc -eq 0 ] && has "$out" "unchanged"; echo $?)
 sp policy check "$POLICY" --target live
 expect "policy check: compliant (exit 0)" $([ $rc -eq 0 ]; echo $?)
+
+# policy capture of the live registry: the captured file reads back and the
+# same registry complies with it.
+sp policy capture --target live -o 'C:\captured.toml'
+expect "policy capture on live: exit 0" $([ $rc -eq 0 ]; echo $?)
+sp policy show 'C:\captured.toml'
+expect "policy show reads the captured file, TLS 1.2 on" $([ $rc -eq 0 ] && has "$out" '"TLS 1.2"'; echo $?)
+sp policy check 'C:\captured.toml' --target live
+expect "policy check of the captured file on live: compliant (exit 0)" $([ $rc -eq 0 ]; echo $?)
+sp --json policy capture --target live
+expect "policy capture --json: policy, notes, target" $([ $rc -eq 0 ] && has "$out" '"normalised": \[\]' && has "$out" '"target"'; echo $?)
 
 sp rollback 'C:\policy-backup.json' --target live
 expect "rollback of the policy backup: exit 0" $([ $rc -eq 0 ]; echo $?)

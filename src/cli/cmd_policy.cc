@@ -41,8 +41,10 @@ std::vector<std::string> Strings(const RegValue& v) {
 }
 
 const bool kPolicy = RegisterCommand(
-    {"policy", "The whole Windows TLS stack as one policy: show, compile, plan, apply, check, recover", 60,
-     [](CLI::App& app) -> std::function<int()> {
+    {"policy",
+     "The whole Windows TLS stack as one policy: show, compile, plan, apply, check, recover, "
+     "capture",
+     60, [](CLI::App& app) -> std::function<int()> {
        app.require_subcommand(1);
        auto runs = std::make_shared<std::vector<std::pair<CLI::App*, std::function<int()>>>>();
        std::vector<Command> subs = Subcommands();

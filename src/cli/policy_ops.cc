@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "core/utf16.h"
+#include "secproto/capture.h"
 #include "secproto/changeset.h"
 #include "secproto/explain.h"
 #include "secproto/policy.h"
@@ -369,6 +370,94 @@ int RunRecover(const TargetFlags& target) {
   return kExitOk;
 }
 
+// --- capture -------------------------------------------------------------------------
+
+struct CaptureFlags {
+  TargetFlags target;
+  std::string os;
+  std::string output;
+  std::string format = "toml";
+  std::string untouched = "reset";
+  bool force = false;
+};
+
+int RunCapture(const CaptureFlags& o) {
+  if (o.format != "toml" && o.format != "json") {
+    return ReportError(Error::Usage("--format must be toml or json", "bad-format"));
+  }
+  CaptureOptions options;
+  options.os_id = o.os;
+  if (o.untouched == "reset") {
+    options.untouched = Manage::kReset;
+  } else if (o.untouched == "leave") {
+    options.untouched = Manage::kLeave;
+  } else {
+    return ReportError(Error::Usage("--untouched must be reset or leave", "bad-untouched"));
+  }
+  if (!o.os.empty()) {
+    auto os = FindOs(o.os);
+    if (!os) return ReportError(os.error());
+    options.os_id = os->id;
+  }
+  if (!o.output.empty() && !o.force) {
+    std::error_code ec;
+    if (std::filesystem::exists(o.output, ec)) {
+      return ReportError(
+          Error::Usage(o.output + " exists already; give a new file name or --force to replace it",
+                       "output-exists"));
+    }
+  }
+  if (!o.output.empty()) {
+    std::filesystem::path parent = std::filesystem::path(o.output).parent_path();
+    std::error_code ec;
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
+      return ReportError(Error::Usage(
+          "folder " + parent.string() + " does not exist (create it first)", "no-folder"));
+    }
+  }
+  auto backend = OpenTargetFromFlags(o.target, /*read_only=*/true);
+  if (!backend) return ReportError(backend.error());
+  auto r = CapturePolicy(**backend, options);
+  if (!r) return ReportError(r.error());
+  std::string text = o.format == "json" ? PolicyToJson(r->policy) + "\n" : CaptureToToml(*r);
+  if (!o.output.empty()) {
+    auto wrote = WriteFileAtomically(o.output, text);
+    if (!wrote) return ReportError(wrote.error());
+  }
+  if (G().json) {
+    Json j;
+    j["target"] = r->target;
+    j["operation"] = "policy-capture";
+    j["os"] = r->os_id;
+    j["os_detected"] = r->os_detected;
+    j["captured"] = r->captured_at;
+    j["policy"] = Json::parse(PolicyToJson(r->policy));
+    j["notes"] = Notes(r->notes);
+    j["normalised"] = Json(r->normalised);
+    j["compliant"] = r->normalised.empty();
+    j["output"] = o.output.empty() ? Json(nullptr) : Json(o.output);
+    j["format"] = o.format;
+    PrintJson(j);
+    return kExitOk;
+  }
+  if (o.output.empty()) {
+    std::cout << text;
+    return kExitOk;
+  }
+  if (G().quiet) return kExitOk;
+  std::cout << r->target << ": captured for " << r->os_id << " into " << o.output << "\n";
+  for (const std::string& n : r->notes) std::cout << "  note: " << n << "\n";
+  if (r->normalised.empty()) {
+    std::cout << "the target complies with the captured policy as it is\n";
+  } else {
+    std::cout << r->normalised.size()
+              << " value(s) are held in another form than the policy writes them; `secproto "
+                 "policy plan "
+              << o.output << "` shows them\n";
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 void AddPolicyOpsSubcommands(CLI::App& policy, std::vector<PolicySubcommand>& out) {
@@ -406,6 +495,26 @@ void AddPolicyOpsSubcommands(CLI::App& policy, std::vector<PolicySubcommand>& ou
       "recover", "Finish or undo an apply to an image's SOFTWARE+SYSTEM pair that was interrupted");
   AddTargetFlags(*recover, *r);
   out.push_back({recover, [r]() { return RunRecover(*r); }});
+
+  auto c = std::make_shared<CaptureFlags>();
+  CLI::App* capture = policy.add_subcommand(
+      "capture",
+      "Write the target's current TLS stack as a policy file (live, image, hive, or an IIS "
+      "Crypto .reg backup through reg:)");
+  AddTargetFlags(*capture, c->target, TargetUse::kRead);
+  capture->add_option("--os", c->os,
+                      "The OS id to read the stack against (default: detected from the target)");
+  capture->add_option("-o,--output", c->output,
+                      "Write the policy to this file (atomically; refuses an existing file)");
+  capture->add_option("--format", c->format, "toml (default, with a comment header) or json");
+  capture->add_option("--untouched", c->untouched,
+                      "What a part the target does not override becomes: reset (default) or "
+                      "leave");
+  capture->add_flag("--force", c->force, "Replace an existing -o file");
+  capture->footer(
+      "Examples:\n  secproto policy capture --target image:/mnt/win -o win.toml\n"
+      "  secproto policy capture --target reg:iiscrypto-backup.reg --os ws2019 -o ws2019.toml");
+  out.push_back({capture, [c]() { return RunCapture(*c); }});
 }
 
 int RunChangeSetRollback(const std::string& backup_path, std::string_view backup_text,

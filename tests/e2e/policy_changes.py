@@ -8,6 +8,9 @@ Variant 1: the same with TLS 1.2 only in WinHTTP (0x0800) and EventLogging 7,
 so that two variants differ in both hives.
 
 Usage: policy_changes.py VARIANT OUT.json [SOFTWARE.reg SYSTEM.reg CONTROLSET]
+       policy_changes.py --from-compile COMPILE.json OUT.json SOFTWARE.reg SYSTEM.reg CONTROLSET
+The second form takes `secproto --json policy compile POLICY --os ID` output
+(a template compiled for one OS) instead of a built-in variant.
 """
 import json
 import sys
@@ -90,9 +93,28 @@ def write_reg(path, entries, prefix):
             f.write("\n")
 
 
+TYPE_CODES = {"REG_SZ": 1, "REG_EXPAND_SZ": 2, "REG_BINARY": 3, "REG_DWORD": 4, "REG_MULTI_SZ": 7,
+              "REG_QWORD": 11}
+
+
+def from_compile(path):
+    out = []
+    for c in json.load(open(path, encoding="utf-8"))["changes"]:
+        if c["action"] != "set":
+            sys.exit("policy_changes.py: %s %s is a delete; hivexregedit --merge is given sets only"
+                     % (c["key"], c["name"]))
+        out.append({"view": c["view"], "key": c["key"], "name": c["name"],
+                    "type": TYPE_CODES[c["type"]], "data": c["data"], "effect": c["effect"],
+                    "why": c.get("why", "")})
+    return out
+
+
 def main():
-    variant = int(sys.argv[1])
-    ch = changes(variant)
+    if sys.argv[1] == "--from-compile":
+        ch = from_compile(sys.argv[2])
+        del sys.argv[1]
+    else:
+        ch = changes(int(sys.argv[1]))
     with open(sys.argv[2], "w", encoding="utf-8") as f:
         json.dump({"format": "secproto-changes", "version": 1, "changes": ch}, f, indent=1)
     if len(sys.argv) > 3:
