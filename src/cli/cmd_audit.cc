@@ -21,6 +21,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/export_policy.h"
 #include "secproto/audit.h"
 #include "secproto/protocols.h"
 #include "util/file.h"
@@ -72,11 +73,13 @@ int Run(const AuditCliOptions& o) {
   auto spec = ParseProtocols(o.policy);
   if (!spec) return ReportError(spec.error());
   if (spec->relative) {
-    return ReportError(Error::Usage("--policy takes a full list or a profile, not +/- edits", "usage"));
+    return ReportError(
+        Error::Usage("--policy takes a full list or a profile, not +/- edits", "usage"));
   }
   uint32_t policy = spec->absolute;
   if (auto why = WinHttpIgnoreReason(policy)) {
-    return ReportError(Error::Usage("--policy " + ProtocolSet(policy).Hex() + ": " + *why, "usage"));
+    return ReportError(
+        Error::Usage("--policy " + ProtocolSet(policy).Hex() + ": " + *why, "usage"));
   }
   RegReader reader = RegReader::kFast;
   if (o.reader == "backend") {
@@ -163,12 +166,12 @@ int Run(const AuditCliOptions& o) {
   }
   uint64_t judged = summary.total - summary.Count(MachineClass::kInvalid) -
                     summary.Count(MachineClass::kUnreadable);
-  int code = judged == 0 ? kExitTarget
+  int code = judged == 0                                                ? kExitTarget
              : summary.Count(MachineClass::kCompliant) == summary.total ? kExitOk
                                                                         : kExitDrift;
   if (G().json) {
-    std::string out = "{\n  \"summary\": " + SummaryJson(summary) + ",\n  \"exit_code\": " +
-                      std::to_string(code) + ",\n  \"machines\": [";
+    std::string out = "{\n  \"summary\": " + SummaryJson(summary) +
+                      ",\n  \"exit_code\": " + std::to_string(code) + ",\n  \"machines\": [";
     std::cout << out;
     bool first = true;
     for (const MachineResult& r : kept) {
@@ -188,8 +191,8 @@ int Run(const AuditCliOptions& o) {
     for (MachineClass c : AllMachineClasses()) {
       uint64_t k = summary.Count(c);
       char pct[16];
-      std::snprintf(pct, sizeof pct, "%5.1f%%", 100.0 * static_cast<double>(k) /
-                                                    static_cast<double>(summary.total));
+      std::snprintf(pct, sizeof pct, "%5.1f%%",
+                    100.0 * static_cast<double>(k) / static_cast<double>(summary.total));
       std::cout << "  " << std::left << std::setw(11) << MachineClassName(c) << std::right
                 << std::setw(8) << k << "  " << pct << "\n";
     }
@@ -203,25 +206,42 @@ int Run(const AuditCliOptions& o) {
 }  // namespace
 
 const CommandSetup kSetupAudit = [](CLI::App& app) -> std::function<int()> {
-      auto o = std::make_shared<AuditCliOptions>();
-      app.add_option("INPUT", o->inputs, "Files or folders (walked): .reg, hive, show --json")
-          ->required();
-      app.add_option("-p,--policy", o->policy, "The expected protocols or profile (modern, 0x2800)")
-          ->required()
-          ->expected(1);
-      app.add_option("--csv", o->csv, "Write one CSV line per machine to FILE");
-      app.add_option("--html", o->html, "Write a self-contained HTML report to FILE");
-      app.add_option("-j,--jobs", o->jobs, "Worker threads (default: cores, at most 4)");
-      app.add_option("--list", o->list, "Human mode: list at most N non-compliant machines");
-      app.add_option("--reg-reader", o->reader,
-                     "fast (default; also reads concatenated exports) or backend (the reg: "
-                     "target's document model)");
-      app.add_flag("--no-progress", o->no_progress, "No progress line on a terminal");
-      app.footer(
-          "Classes: compliant, drift, missing, wrong-type, one-view, invalid, unreadable.\n"
-          "Exit: 0 all compliant, 1 some not compliant, 2 bad usage, 3 nothing readable.\n"
-          "Example:\n  secproto audit collected/ --policy modern --html report.html --csv report.csv");
-      return [o]() -> int { return Run(*o); };
-    };
+  auto o = std::make_shared<AuditCliOptions>();
+  auto tp = std::make_shared<TlsPolicyAuditOptions>();
+  app.add_option("INPUT", o->inputs, "Files or folders (walked): .reg, hive, show --json")
+      ->required();
+  app.add_option("-p,--policy", o->policy,
+                 "The expected protocols or profile (modern, 0x2800); required unless "
+                 "--tls-policy")
+      ->expected(1);
+  AddTlsPolicyAuditOptions(app, *tp);
+  app.add_option("--csv", o->csv, "Write one CSV line per machine to FILE");
+  app.add_option("--html", o->html, "Write a self-contained HTML report to FILE");
+  app.add_option("-j,--jobs", o->jobs, "Worker threads (default: cores, at most 4)");
+  app.add_option("--list", o->list, "Human mode: list at most N non-compliant machines");
+  app.add_option("--reg-reader", o->reader,
+                 "fast (default; also reads concatenated exports) or backend (the reg: "
+                 "target's document model)");
+  app.add_flag("--no-progress", o->no_progress, "No progress line on a terminal");
+  app.footer(
+      "Classes: compliant, drift, missing, wrong-type, one-view, invalid, unreadable.\n"
+      "Exit: 0 all compliant, 1 some not compliant, 2 bad usage, 3 nothing readable.\n"
+      "Example:\n  secproto audit collected/ --policy modern --html report.html --csv report.csv\n"
+      "  secproto audit collected/ --tls-policy modern --os win10-22h2 --csv report.csv");
+  return [o, tp]() -> int {
+    if (!tp->policy.empty()) {
+      return RunTlsPolicyAudit(
+          *tp, {o->inputs, o->policy, o->csv, o->html, o->jobs, o->list, o->no_progress});
+    }
+    if (o->policy.empty()) {
+      return ReportError(
+          Error::Usage("--policy PROTOCOLS (or --tls-policy POLICY) is required", "usage"));
+    }
+    if (!tp->os.empty()) {
+      return ReportError(Error::Usage("--os goes with --tls-policy", "usage"));
+    }
+    return Run(*o);
+  };
+};
 
 }  // namespace secproto::cli

@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/export_policy.h"
 #include "secproto/emit.h"
 #include "secproto/protocols.h"
 #include "util/file.h"
@@ -42,9 +43,8 @@ Status WriteTree(const std::string& dir, const Artifact& a, bool parent_must_exi
     std::error_code ec;
     std::filesystem::create_directories(p.parent_path(), ec);
     if (ec) {
-      return Fail(Error::Io("cannot create folder " + p.parent_path().string() + ": " +
-                                ec.message(),
-                            "io"));
+      return Fail(Error::Io(
+          "cannot create folder " + p.parent_path().string() + ": " + ec.message(), "io"));
     }
     SECPROTO_TRY(WriteFileAtomically(p.string(), f.content));
   }
@@ -59,8 +59,8 @@ int Run(ExportCliOptions o) {
     if (o.format.empty()) o.format = o.format_short;
   }
   if (o.format.empty()) {
-    return ReportError(Error::Usage(
-        "--format is required: reg | ps1 | intune | gpp | ansible | dsc", "usage"));
+    return ReportError(
+        Error::Usage("--format is required: reg | ps1 | intune | gpp | ansible | dsc", "usage"));
   }
   auto format = ParseExportFormat(o.format);
   if (!format) return ReportError(format.error());
@@ -98,13 +98,15 @@ int Run(ExportCliOptions o) {
     dir = o.role_dir;
   }
   if (!dir.empty() && !o.output.empty()) {
-    return ReportError(Error::Usage("give the folder once: --role/--gpo-backup DIR, not -o", "usage"));
+    return ReportError(
+        Error::Usage("give the folder once: --role/--gpo-backup DIR, not -o", "usage"));
   }
   auto artifact = Emit(*format, eo);
   if (!artifact) return ReportError(artifact.error());
   if (artifact->is_directory && dir.empty()) dir = o.output;
   if (artifact->is_directory && dir.empty()) {
-    return ReportError(Error::Usage(std::string("--format ") + std::string(ExportFormatName(*format)) +
+    return ReportError(Error::Usage(std::string("--format ") +
+                                        std::string(ExportFormatName(*format)) +
                                         " writes a folder: give -o DIR",
                                     "usage"));
   }
@@ -126,7 +128,8 @@ int Run(ExportCliOptions o) {
     files.push_back(Json{{"path", o.output}, {"bytes", content.size()}});
   } else {
     if (G().json) {
-      return ReportError(Error::Usage("--json prints a report: give -o PATH for the artifact", "usage"));
+      return ReportError(
+          Error::Usage("--json prints a report: give -o PATH for the artifact", "usage"));
     }
     std::cout << artifact->files.front().content << std::flush;
     return kExitOk;
@@ -152,32 +155,46 @@ int Run(ExportCliOptions o) {
 }  // namespace
 
 const CommandSetup kSetupExport = [](CLI::App& app) -> std::function<int()> {
-      auto o = std::make_shared<ExportCliOptions>();
-      app.add_option("PROTOCOLS", o->protocols, "Protocols or a profile (see `secproto profiles`)");
-      app.add_option("--format", o->format, "reg | ps1 | intune | gpp | ansible | dsc (required)");
-      app.add_option("-f", o->format_short, "Deprecated spelling of --format")->group("");
-      app.add_option("-o,--output", o->output, "Output file (folder for intune); default stdout");
-      app.add_flag("--unset", o->unset, "Make an artifact that removes the value");
-      app.add_option("--role", o->role_dir, "ansible: write a role layout into DIR");
-      app.add_option("--gpo-backup", o->gpo_dir,
-                     "gpp: lay out DIR/Machine/Preferences/Registry/Registry.xml and a README");
-      app.add_flag("--with-schannel", o->with_schannel,
-                   "Also write the SCHANNEL client keys of the value's TLS 1.0-1.2 protocols "
-                   "(Enabled=1, DisabledByDefault=0) as Easy Fix 51044 does: needed on Windows 7 "
-                   "/ Server 2008 R2 (docs/MODEL.md R9)");
-      app.add_flag("--fixed-ids", o->fixed_ids,
-                   "gpp: fixed uids and timestamp for reproducible output (also "
-                   "SECPROTO_FIXED_IDS=1)");
-      app.footer(
-          "Examples:\n"
-          "  secproto export modern --format reg -o winhttp.reg\n"
-          "  secproto export tls1.2,tls1.3 --format ps1 -o Set-WinHttpTls.ps1\n"
-          "  secproto export modern --format intune -o intune/\n"
-          "  secproto export modern --format gpp --gpo-backup gpo/\n"
-          "  secproto export modern --format ansible --role roles/secproto_winhttp\n"
-          "  secproto export tls1.1,tls1.2 --with-schannel --format reg -o win7.reg\n"
-          "  secproto export --unset --format reg -o remove.reg");
-      return [o]() -> int { return Run(*o); };
-    };
+  auto o = std::make_shared<ExportCliOptions>();
+  auto tp = std::make_shared<TlsPolicyExportOptions>();
+  AddTlsPolicyExportOptions(app, *tp);
+  app.add_option("PROTOCOLS", o->protocols, "Protocols or a profile (see `secproto profiles`)");
+  app.add_option("--format", o->format, "reg | ps1 | intune | gpp | ansible | dsc (required)");
+  app.add_option("-f", o->format_short, "Deprecated spelling of --format")->group("");
+  app.add_option("-o,--output", o->output, "Output file (folder for intune); default stdout");
+  app.add_flag("--unset", o->unset, "Make an artifact that removes the value");
+  app.add_option("--role", o->role_dir, "ansible: write a role layout into DIR");
+  app.add_option("--gpo-backup", o->gpo_dir,
+                 "gpp: lay out DIR/Machine/Preferences/Registry/Registry.xml and a README");
+  app.add_flag("--with-schannel", o->with_schannel,
+               "Also write the SCHANNEL client keys of the value's TLS 1.0-1.2 protocols "
+               "(Enabled=1, DisabledByDefault=0) as Easy Fix 51044 does: needed on Windows 7 "
+               "/ Server 2008 R2 (docs/MODEL.md R9)");
+  app.add_flag("--fixed-ids", o->fixed_ids,
+               "gpp: fixed uids and timestamp for reproducible output (also "
+               "SECPROTO_FIXED_IDS=1)");
+  app.footer(
+      "Examples:\n"
+      "  secproto export modern --format reg -o winhttp.reg\n"
+      "  secproto export tls1.2,tls1.3 --format ps1 -o Set-WinHttpTls.ps1\n"
+      "  secproto export modern --format intune -o intune/\n"
+      "  secproto export modern --format gpp --gpo-backup gpo/\n"
+      "  secproto export modern --format ansible --role roles/secproto_winhttp\n"
+      "  secproto export tls1.1,tls1.2 --with-schannel --format reg -o win7.reg\n"
+      "  secproto export --unset --format reg -o remove.reg\n"
+      "  secproto export --tls-policy modern --os-mix win10-22h2,server2019 --format ansible "
+      "-o tls.yml");
+  return [o, tp]() -> int {
+    if (!tp->policy.empty()) {
+      if (!o->format_short.empty() && o->format.empty()) o->format = o->format_short;
+      return RunTlsPolicyExport(*tp, {o->protocols, o->format, o->output, o->unset, o->role_dir,
+                                      o->gpo_dir, o->fixed_ids, o->with_schannel});
+    }
+    if (!tp->os.empty() || !tp->os_mix.empty()) {
+      return ReportError(Error::Usage("--os and --os-mix go with --tls-policy", "usage"));
+    }
+    return Run(*o);
+  };
+};
 
 }  // namespace secproto::cli

@@ -2,7 +2,6 @@
 // a template or policy file; `policy compile POLICY --os ID` prints the
 // registry changes it makes on that OS (docs/POLICY.md).
 #include "cli/cmd_policy.h"
-#include "cli/commands.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -10,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "cli/commands.h"
 #include "cli/policy_ops.h"
 #include "core/strings.h"
 
@@ -44,29 +44,29 @@ std::vector<std::string> Strings(const RegValue& v) {
 }  // namespace
 
 const CommandSetup kSetupPolicy = [](CLI::App& app) -> std::function<int()> {
-       app.require_subcommand(1);
-       auto runs = std::make_shared<std::vector<std::pair<CLI::App*, std::function<int()>>>>();
-       std::vector<Command> subs = Subcommands();
-       std::sort(subs.begin(), subs.end(),
-                 [](const Command& a, const Command& b) { return a.order < b.order; });
-       for (const Command& c : subs) {
-         CLI::App* sub = app.add_subcommand(c.name, c.help);
-         runs->emplace_back(sub, c.setup(*sub));
-       }
-       std::vector<PolicySubcommand> ops;
-       AddPolicyOpsSubcommands(app, ops);
-       for (PolicySubcommand& s : ops) runs->emplace_back(s.app, std::move(s.run));
-       app.footer(
-           "Templates: modern, intermediate, old, pci-dss-4, fips-140, os-default "
-           "(docs/POLICY.md).\nExamples:\n  secproto policy show modern\n"
-           "  secproto policy compile modern --os win10-22h2 --json");
-       return [runs]() -> int {
-         for (auto& [sub, run] : *runs) {
-           if (sub->parsed()) return run();
-         }
-         return kExitUsage;
-       };
-     };
+  app.require_subcommand(1);
+  auto runs = std::make_shared<std::vector<std::pair<CLI::App*, std::function<int()>>>>();
+  std::vector<Command> subs = Subcommands();
+  std::sort(subs.begin(), subs.end(),
+            [](const Command& a, const Command& b) { return a.order < b.order; });
+  for (const Command& c : subs) {
+    CLI::App* sub = app.add_subcommand(c.name, c.help);
+    runs->emplace_back(sub, c.setup(*sub));
+  }
+  std::vector<PolicySubcommand> ops;
+  AddPolicyOpsSubcommands(app, ops);
+  for (PolicySubcommand& s : ops) runs->emplace_back(s.app, std::move(s.run));
+  app.footer(
+      "Templates: modern, intermediate, old, pci-dss-4, fips-140, os-default "
+      "(docs/POLICY.md).\nExamples:\n  secproto policy show modern\n"
+      "  secproto policy compile modern --os win10-22h2 --json");
+  return [runs]() -> int {
+    for (auto& [sub, run] : *runs) {
+      if (sub->parsed()) return run();
+    }
+    return kExitUsage;
+  };
+};
 
 namespace {
 

@@ -1,0 +1,319 @@
+// export --tls-policy POLICY --format F [--os ID | --os-mix ID,ID...] [--unset]
+// [-o PATH] [--gpo-backup DIR]: the whole-stack policy for the fleet's engines.
+#include "cli/export_policy.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <thread>
+
+#include "secproto/explain.h"
+#include "secproto/fleet_policy.h"
+#include "util/file.h"
+
+namespace secproto::cli {
+namespace {
+
+std::vector<std::string> SplitIds(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t comma = s.find(',', start);
+    if (comma == std::string::npos) comma = s.size();
+    std::string id = s.substr(start, comma - start);
+    while (!id.empty() && id.front() == ' ') id.erase(id.begin());
+    while (!id.empty() && id.back() == ' ') id.pop_back();
+    if (!id.empty()) out.push_back(id);
+    start = comma + 1;
+  }
+  return out;
+}
+
+// As export's WriteTree: the folder holding `dir` must exist; the artifact's
+// own folders are created.
+Status WritePolicyTree(const std::string& dir, const Artifact& a) {
+  std::filesystem::path parent = std::filesystem::path(dir).parent_path();
+  std::error_code ec;
+  if (!parent.empty() && !std::filesystem::exists(parent, ec)) {
+    return Fail(Error::Target("folder " + parent.string() + " does not exist (create it first)",
+                              "no-folder"));
+  }
+  for (const ArtifactFile& f : a.files) {
+    std::filesystem::path p = std::filesystem::path(dir) / f.path;
+    std::filesystem::create_directories(p.parent_path(), ec);
+    if (ec) {
+      return Fail(Error::Io(
+          "cannot create folder " + p.parent_path().string() + ": " + ec.message(), "io"));
+    }
+    SECPROTO_TRY(WriteFileAtomically(p.string(), f.content));
+  }
+  return {};
+}
+
+}  // namespace
+
+void AddTlsPolicyExportOptions(CLI::App& app, TlsPolicyExportOptions& o) {
+  app.add_option("--tls-policy", o.policy,
+                 "Export a whole-stack policy (template name or file; see `secproto policy "
+                 "show`) instead of PROTOCOLS; formats also collect-ps1, collect-ansible");
+  app.add_option("--os", o.os, "--tls-policy: the OS to compile for (see `secproto os list`)");
+  app.add_option("--os-mix", o.os_mix,
+                 "--tls-policy: the fleet's OSes, ID,ID,...: one artifact for all of them");
+}
+
+int RunTlsPolicyExport(const TlsPolicyExportOptions& o, const ExportCommonArgs& a) {
+  if (!a.protocols.empty()) {
+    return ReportError(
+        Error::Usage("give either PROTOCOLS or --tls-policy POLICY, not both", "usage"));
+  }
+  if (!a.role_dir.empty() || a.with_schannel) {
+    return ReportError(Error::Usage(
+        "--role and --with-schannel apply to `export PROTOCOLS`; --tls-policy writes every key "
+        "of the policy",
+        "usage"));
+  }
+  if (a.format.empty()) {
+    return ReportError(Error::Usage(
+        "--format is required: reg | ps1 | intune | gpp | ansible | dsc | collect-ps1 | "
+        "collect-ansible",
+        "usage"));
+  }
+  auto format = ParsePolicyExportFormat(a.format);
+  if (!format) return ReportError(format.error());
+  if (!o.os.empty() && !o.os_mix.empty()) {
+    return ReportError(Error::Usage("give --os ID or --os-mix ID,ID,..., not both", "usage"));
+  }
+  std::vector<std::string> ids = SplitIds(o.os.empty() ? o.os_mix : o.os);
+  if (!o.os.empty() && ids.size() != 1) {
+    return ReportError(Error::Usage("--os takes one id; for several use --os-mix", "usage"));
+  }
+  auto policy = LoadPolicy(o.policy);
+  if (!policy) return ReportError(policy.error());
+  bool collect =
+      *format == PolicyExportFormat::kCollectPs1 || *format == PolicyExportFormat::kCollectAnsible;
+  if (collect && a.unset) {
+    return ReportError(
+        Error::Usage("--unset makes a removal artifact; collect formats read", "usage"));
+  }
+  auto fp = CompileFleetPolicy(*policy, o.policy, ids, a.unset);
+  if (!fp) return ReportError(fp.error());
+  PolicyExportOptions eo;
+  eo.fixed_ids = a.fixed_ids;
+  if (const char* env = std::getenv("SECPROTO_FIXED_IDS"); env && std::string(env) == "1") {
+    eo.fixed_ids = true;
+  }
+  std::string dir = a.gpo_dir;
+  eo.gpo_backup = !a.gpo_dir.empty();
+  if (!dir.empty() && !a.output.empty()) {
+    return ReportError(Error::Usage("give the folder once: --gpo-backup DIR, not -o", "usage"));
+  }
+  auto artifact = EmitFleetPolicy(*format, *fp, eo);
+  if (!artifact) return ReportError(artifact.error());
+  if (artifact->is_directory && dir.empty()) dir = a.output;
+  if (artifact->is_directory && dir.empty()) {
+    return ReportError(Error::Usage("--format " + std::string(PolicyExportFormatName(*format)) +
+                                        " with --tls-policy writes a folder: give -o DIR",
+                                    "usage"));
+  }
+  if (!G().quiet && !G().json) {
+    for (const std::string& n : fp->notes) Warn("note: " + n);
+  }
+  Json files = Json::array();
+  if (artifact->is_directory) {
+    if (Status s = WritePolicyTree(dir, *artifact); !s) return ReportError(s.error());
+    for (const ArtifactFile& f : artifact->files) {
+      files.push_back(Json{{"path", (std::filesystem::path(dir) / f.path).string()},
+                           {"bytes", f.content.size()}});
+    }
+  } else if (!a.output.empty()) {
+    const std::string& content = artifact->files.front().content;
+    if (Status s = WriteFileAtomically(a.output, content); !s) return ReportError(s.error());
+    files.push_back(Json{{"path", a.output}, {"bytes", content.size()}});
+  } else {
+    if (G().json) {
+      return ReportError(
+          Error::Usage("--json prints a report: give -o PATH for the artifact", "usage"));
+    }
+    std::cout << artifact->files.front().content << std::flush;
+    return kExitOk;
+  }
+  if (G().json) {
+    Json j;
+    j["format"] = std::string(PolicyExportFormatName(*format));
+    j["unset"] = a.unset;
+    j["tls_policy"] = o.policy;
+    j["os"] = fp->os_ids;
+    j["values"] = fp->items.size();
+    j["reboot"] = fp->NeedsReboot();
+    j["notes"] = fp->notes;
+    j["files"] = files;
+    PrintJson(j);
+  } else if (!G().quiet) {
+    for (const auto& f : files) {
+      std::cout << "wrote " << f["path"].get<std::string>() << " (" << f["bytes"].get<size_t>()
+                << " bytes)\n";
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace secproto::cli
+
+// ---- audit --tls-policy ---------------------------------------------------------
+
+namespace secproto::cli {
+namespace {
+
+constexpr size_t kPolicyAuditChunk = 256;
+
+}  // namespace
+
+void AddTlsPolicyAuditOptions(CLI::App& app, TlsPolicyAuditOptions& o) {
+  app.add_option("--tls-policy", o.policy,
+                 "Audit against a whole-stack policy (template name or file) instead of --policy: "
+                 "per machine compliant, drift (with the keys) or unreadable, per component");
+  app.add_option(
+      "--os", o.os,
+      "--tls-policy: the OS of inputs that hold no CurrentBuild (see `secproto os list`)");
+}
+
+int RunTlsPolicyAudit(const TlsPolicyAuditOptions& o, const AuditCommonArgs& a) {
+  if (!a.protocols_policy.empty()) {
+    return ReportError(
+        Error::Usage("give --policy PROTOCOLS or --tls-policy POLICY, not both", "usage"));
+  }
+  auto policy = LoadPolicy(o.policy);
+  if (!policy) return ReportError(policy.error());
+  if (!o.os.empty()) {
+    auto os = FindOs(o.os);
+    if (!os) return ReportError(os.error());
+  }
+  PolicyAuditor auditor(*policy, o.policy, o.os);
+  if (Status s = auditor.Check(); !s) return ReportError(s.error());
+
+  std::unique_ptr<TempFile> csv_temp;
+  std::ofstream csv;
+  if (!a.csv.empty()) {
+    auto t = TempFile::CreateBeside(a.csv);
+    if (!t) return ReportError(t.error());
+    csv_temp = std::move(*t);
+    csv.open(csv_temp->path(), std::ios::binary | std::ios::trunc);
+    if (!csv) return ReportError(Error::Io("cannot write " + csv_temp->path(), "io"));
+    csv << PolicyCsvHeader();
+  }
+  bool keep = G().json || !a.html.empty();
+  std::vector<PolicyMachineResult> kept;
+  unsigned jobs = a.jobs > 0 ? static_cast<unsigned>(a.jobs)
+                             : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+  AuditSummary summary;
+  ComponentSummary components;
+  int listed = 0;
+  bool human = !G().json;
+  InputWalker walker(a.inputs);
+  std::vector<PolicyMachineResult> chunk;
+  std::vector<std::string> paths;
+  while (true) {
+    paths.clear();
+    while (paths.size() < kPolicyAuditChunk) {
+      auto p = walker.Next();
+      if (!p) break;
+      paths.push_back(std::move(*p));
+    }
+    size_t n = paths.size();
+    if (n == 0) break;
+    chunk.assign(n, PolicyMachineResult{});
+    std::atomic<size_t> next{0};
+    auto work = [&]() {
+      for (size_t i; (i = next.fetch_add(1)) < n;) chunk[i] = auditor.AuditFile(paths[i]);
+    };
+    std::vector<std::thread> threads;
+    for (unsigned t = 1; t < jobs && t < n; ++t) threads.emplace_back(work);
+    work();
+    for (std::thread& t : threads) t.join();
+    for (PolicyMachineResult& r : chunk) {
+      summary.Add(r.base);
+      components.Add(r);
+      if (csv_temp) csv << PolicyCsvRow(r);
+      if (human && r.base.cls != MachineClass::kCompliant) {
+        if (listed < a.list) {
+          std::cout << std::left << std::setw(11) << MachineClassName(r.base.cls) << " "
+                    << r.base.host << ": " << r.base.detail << "\n";
+          for (size_t i = 1; i < r.drift.size() && i < 5; ++i) {
+            std::cout << std::string(12, ' ') << r.drift[i] << "\n";
+          }
+          if (r.drift.size() > 5) {
+            std::cout << std::string(12, ' ') << "... and " << (r.drift.size() - 5) << " more\n";
+          }
+        }
+        ++listed;
+      }
+      if (keep) kept.push_back(std::move(r));
+    }
+  }
+  if (summary.total == 0) {
+    return ReportError(Error::Target("no input files found in the given folders", "no-inputs"));
+  }
+  if (csv_temp) {
+    csv.flush();
+    if (!csv) return ReportError(Error::Io("cannot write " + a.csv, "io"));
+    csv.close();
+    if (Status s = csv_temp->Publish(a.csv); !s) return ReportError(s.error());
+  }
+  if (!a.html.empty()) {
+    if (Status s =
+            WriteFileAtomically(a.html, PolicyHtmlReport(o.policy, summary, components, kept));
+        !s) {
+      return ReportError(s.error());
+    }
+  }
+  uint64_t judged = summary.total - summary.Count(MachineClass::kInvalid) -
+                    summary.Count(MachineClass::kUnreadable);
+  int code = judged == 0                                                ? kExitTarget
+             : summary.Count(MachineClass::kCompliant) == summary.total ? kExitOk
+                                                                        : kExitDrift;
+  if (G().json) {
+    // Today's shape ("summary", "exit_code", "machines") plus "tls_policy"
+    // and "components"; each machine adds "os", "components", "drift".
+    std::cout << "{\n  \"summary\": " << SummaryJson(summary)
+              << ",\n  \"tls_policy\": " << Json(o.policy).dump()
+              << ",\n  \"components\": " << ComponentSummaryJson(components)
+              << ",\n  \"exit_code\": " << code << ",\n  \"machines\": [";
+    bool first = true;
+    for (const PolicyMachineResult& r : kept) {
+      std::cout << (first ? "\n    " : ",\n    ") << PolicyMachineJson(r);
+      first = false;
+    }
+    std::cout << (first ? "]\n}\n" : "\n  ]\n}\n") << std::flush;
+  } else {
+    if (listed > a.list) {
+      std::cout << "... and " << (listed - a.list)
+                << " more not compliant (see --csv, --json or --html)\n";
+    }
+    if (listed > 0) std::cout << "\n";
+    std::cout << "TLS policy " << o.policy << ": " << summary.total << " machine"
+              << (summary.total == 1 ? "" : "s") << "\n";
+    for (MachineClass c : AllMachineClasses()) {
+      uint64_t k = summary.Count(c);
+      if (k == 0 && c != MachineClass::kCompliant && c != MachineClass::kDrift) continue;
+      std::cout << "  " << std::left << std::setw(16) << MachineClassName(c) << std::right
+                << std::setw(8) << k << "\n";
+    }
+    std::cout << "Per component (ok / drift):\n";
+    for (int c = 0; c < kComponentCount; ++c) {
+      if (components.counts[c][1] + components.counts[c][2] == 0) continue;
+      std::cout << "  " << std::left << std::setw(16) << ComponentName(static_cast<Component>(c))
+                << std::right << std::setw(8) << components.counts[c][1] << " / "
+                << components.counts[c][2] << "\n";
+    }
+    if (!a.csv.empty() && !G().quiet) std::cout << "wrote " << a.csv << "\n";
+    if (!a.html.empty() && !G().quiet) std::cout << "wrote " << a.html << "\n";
+    if (code == kExitTarget) std::cerr << "secproto: error: no input could be read and judged\n";
+  }
+  return code;
+}
+
+}  // namespace secproto::cli

@@ -1,0 +1,257 @@
+// The whole-stack policy as Group Policy Preferences Registry items (checked
+// against docs/gpp-registry-policy.xsd in the tests) with a README naming the
+// reboot, an Ansible playbook whose win_reboot handler is notified only by
+// values read at boot, and the Ansible collection playbook.
+#include <cstdio>
+#include <string>
+
+#include "emit/emit_policy_common.h"
+#include "util/time.h"
+
+namespace secproto::policy_emit {
+namespace {
+
+constexpr std::string_view kRegistrySettingsClsid = "{A3CCFC41-DFDB-43a5-8D26-0FE8B954DA51}";
+constexpr std::string_view kRegistryItemClsid = "{9CD4B2F4-923D-47f5-A062-E897DD1DAD50}";
+constexpr std::string_view kCsePair =
+    "[{B087BE9D-ED37-454F-AF9C-04291E351182}{BEE07A6A-EC9F-4659-B8C9-0B1937907C83}]";
+
+std::string FixedGuid(int n) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "{00000000-0000-4000-8000-%012d}", n);
+  return buf;
+}
+
+std::string Hex8(uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%08X", v);
+  return buf;
+}
+
+std::string RegistryXml(const FleetPolicy& fp, const PolicyExportOptions& o) {
+  const char* eol = "\r\n";
+  std::string changed = o.fixed_ids ? "2000-01-01 00:00:00" : FormatUtcNow("%Y-%m-%d %H:%M:%S");
+  std::string x = "<?xml version=\"1.0\" encoding=\"utf-8\"?>";
+  x += eol;
+  x += "<!--";
+  x += eol;
+  std::vector<std::string> header = PolicyHeader(
+      fp, PolicyExportFormat::kGpp,
+      {"Apply: copy Registry.xml to <GPO>\\Machine\\Preferences\\Registry\\ (README.txt), or "
+       "paste its items into Computer Configuration > Preferences > Windows Settings > "
+       "Registry. Runs at the next policy refresh."});
+  for (std::string& line : header) {
+    for (size_t p; (p = line.find("--")) != std::string::npos;) line.replace(p, 2, "- -");
+  }
+  x += Lines(header, "  ", eol);
+  x += "-->";
+  x += eol;
+  x += "<RegistrySettings clsid=\"" + std::string(kRegistrySettingsClsid) + "\">";
+  x += eol;
+  int n = 0;
+  for (const FleetItem& i : fp.items) {
+    ++n;
+    std::string uid = o.fixed_ids ? FixedGuid(n) : NewGuid();
+    std::string desc = "secproto " + std::string(ComponentName(ComponentOf(i.key, i.name))) +
+                       (i.effect == Effect::kReboot ? " (reboot)" : "") + ": " + i.why;
+    std::string type = i.value ? TypeName(*i.value) : "REG_DWORD";
+    std::string value;
+    std::string values;
+    if (!i.value) {
+      value = "00000000";
+    } else if (auto d = i.value->AsDword()) {
+      value = Hex8(*d);
+    } else if (i.value->type == kRegMultiSz) {
+      values = "\t\t\t<Values>";
+      values += eol;
+      for (const std::string& s : MultiSzItems(*i.value)) {
+        value += (value.empty() ? "" : " ") + s;
+        values += "\t\t\t\t<Value>" + XmlEscape(s) + "</Value>";
+        values += eol;
+      }
+      values += "\t\t\t</Values>";
+      values += eol;
+    } else {
+      value = SzText(*i.value);
+    }
+    x += "\t<Registry clsid=\"" + std::string(kRegistryItemClsid) + "\" name=\"" +
+         XmlEscape(i.name) + "\" status=\"" + XmlEscape(i.name) + "\" image=\"" +
+         (i.value ? "12" : "13") + "\" changed=\"" + changed + "\" uid=\"" + uid + "\" desc=\"" +
+         XmlEscape(desc) + "\" bypassErrors=\"1\">";
+    x += eol;
+    x += "\t\t<Properties action=\"" + std::string(i.value ? "U" : "D") +
+         "\" displayDecimal=\"0\" default=\"0\" hive=\"HKEY_LOCAL_MACHINE\" key=\"" +
+         XmlEscape(SubkeyOf(i)) + "\" name=\"" + XmlEscape(i.name) + "\" type=\"" + type +
+         "\" value=\"" + XmlEscape(value) + "\"";
+    if (values.empty()) {
+      x += "/>";
+      x += eol;
+    } else {
+      x += ">";
+      x += eol;
+      x += values;
+      x += "\t\t</Properties>";
+      x += eol;
+    }
+    x += "\t</Registry>";
+    x += eol;
+  }
+  x += "</RegistrySettings>";
+  x += eol;
+  return x;
+}
+
+std::string GpoReadme(const FleetPolicy& fp, const PolicyExportOptions& o) {
+  std::string r;
+  const char* eol = "\r\n";
+  auto line = [&](const std::string& s) { r += s + eol; };
+  line("secproto Group Policy Preferences: whole-stack TLS policy \"" + fp.policy + "\"");
+  line("");
+  std::string os;
+  for (const std::string& id : fp.os_ids) os += (os.empty() ? "" : ", ") + id;
+  line("Compiled for: " + os);
+  line(std::to_string(fp.items.size()) + " Registry items, each with its exact type (REG_DWORD, ");
+  line("REG_SZ for the suite list, REG_MULTI_SZ for the curve list), action " +
+       std::string(fp.unset ? "D (delete)." : "U (update: creates a missing key and value)."));
+  line("");
+  line(RebootLine(fp));
+  line("Group Policy Preferences apply at the policy refresh and do not restart the computer:");
+  line("plan the restart (maintenance window, or `shutdown /r` from your tooling) after the");
+  line("first refresh. Values not read at boot apply when the services and apps restart.");
+  line("");
+  line("To use it in a GPO:");
+  line(o.gpo_backup ? "  1. Copy the Machine folder into "
+                      "\\\\<domain>\\SYSVOL\\<domain>\\Policies\\{GPO GUID}\\"
+                    : "  1. Copy Registry.xml to \\\\<domain>\\SYSVOL\\<domain>\\Policies\\{GPO "
+                      "GUID}\\Machine\\Preferences\\Registry\\");
+  line("     (merge with an existing Registry.xml by hand: keep one RegistrySettings root).");
+  line("  2. The GPO lists the Registry preferences client-side extension pair in");
+  line("     gPCMachineExtensionNames: " + std::string(kCsePair));
+  line("     (saving any Registry preference item in the editor adds it and raises the version).");
+  line("Made by secproto " + std::string(SECPROTO_VERSION) + ".");
+  return r;
+}
+
+// Single-quoted YAML scalar: backslashes are literal, a quote is doubled.
+std::string YamlQuote(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) {
+    out += c;
+    if (c == '\'') out += '\'';
+  }
+  return out + "'";
+}
+
+constexpr std::string_view kHandler = "Reboot for the TLS policy";
+
+}  // namespace
+
+Artifact EmitPolicyGpp(const FleetPolicy& fp, const PolicyExportOptions& o) {
+  std::string xml = RegistryXml(fp, o);
+  std::string path = o.gpo_backup ? "Machine/Preferences/Registry/Registry.xml" : "Registry.xml";
+  return Artifact{true, {{path, xml}, {"README.txt", GpoReadme(fp, o)}}};
+}
+
+Artifact EmitPolicyAnsible(const FleetPolicy& fp) {
+  std::string p = "---\n";
+  p += Lines(PolicyHeader(fp, PolicyExportFormat::kAnsible,
+                          {"Apply: ansible-playbook -i INVENTORY <this file> [--check --diff] "
+                           "(hosts: the group windows, or -e secproto_hosts=GROUP); idempotent.",
+                           "The handler \"" + std::string(kHandler) +
+                               "\" (ansible.windows.win_reboot) runs only when a value read "
+                               "at boot changed; -e secproto_reboot=false skips it."}),
+             "# ");
+  p += "# Registry paths are longer than 80 columns.\n";
+  p += "# yamllint disable rule:line-length\n";
+  p += "- name: Apply the TLS policy " + fp.policy + " (secproto)\n";
+  p += "  hosts: \"{{ secproto_hosts | default('windows') }}\"\n";
+  p += "  gather_facts: false\n";
+  p += "  tasks:\n";
+  p += "    - name: Find out whether Windows is 64-bit (a WOW6432Node key exists)\n";
+  p += "      ansible.windows.win_reg_stat:\n";
+  p += "        path: HKLM:\\SOFTWARE\\WOW6432Node\n";
+  p += "      register: secproto_wow64\n";
+  for (const FleetItem& i : fp.items) {
+    p += "\n";
+    std::string title = std::string(ComponentName(ComponentOf(i.key, i.name))) + ": " +
+                        PhysicalKey(i.view, i.key) + "\\" + i.name;
+    p += "    - name: " + YamlQuote(title) + "\n";
+    p += "      ansible.windows.win_regedit:\n";
+    p += "        path: " + YamlQuote("HKLM:\\" + SubkeyOf(i)) + "\n";
+    p += "        name: " + YamlQuote(i.name) + "\n";
+    if (!i.value) {
+      p += "        state: absent\n";
+    } else {
+      if (auto d = i.value->AsDword()) {
+        p += "        data: " + std::to_string(*d) + "\n";
+      } else if (i.value->type == kRegMultiSz) {
+        p += "        data:\n";
+        for (const std::string& s : MultiSzItems(*i.value))
+          p += "          - " + YamlQuote(s) + "\n";
+      } else {
+        p += "        data: " + YamlQuote(SzText(*i.value)) + "\n";
+      }
+      p += "        type: " + AnsibleType(*i.value) + "\n";
+      p += "        state: present\n";
+    }
+    if (IsWow(i)) p += "      when: secproto_wow64.exists\n";
+    if (i.effect == Effect::kReboot) p += "      notify: " + std::string(kHandler) + "\n";
+  }
+  p += "\n  handlers:\n";
+  p += "    - name: " + std::string(kHandler) + "\n";
+  p += "      ansible.windows.win_reboot:\n";
+  p += "        msg: " +
+       YamlQuote("secproto TLS policy " + fp.policy + ": values read at boot changed") + "\n";
+  p += "      when: secproto_reboot | default(true) | bool\n";
+  return Artifact{false, {{"", p}}};
+}
+
+Artifact EmitCollectAnsible(const FleetPolicy& fp) {
+  std::string p = "---\n";
+  p += Lines(
+      PolicyHeader(fp, PolicyExportFormat::kCollectAnsible,
+                   {"Run: ansible-playbook -i INVENTORY collect.yml (collect.ps1 beside it).",
+                    "Each host writes one combined .reg of the keys the audit reads; the files "
+                    "land on the controller in collected/<run>/<host>.reg (-e "
+                    "secproto_collect_dir=DIR to change collected/).",
+                    "Then: secproto audit collected/<run> --tls-policy " + fp.policy}),
+      "# ");
+  p += "# yamllint disable rule:line-length\n";
+  p += "- name: Collect the TLS policy keys (secproto)\n";
+  p += "  hosts: \"{{ secproto_hosts | default('windows') }}\"\n";
+  p += "  gather_facts: false\n";
+  p += "  vars:\n";
+  p += "    secproto_remote: C:\\Windows\\Temp\\secproto-collect.reg\n";
+  p += "  tasks:\n";
+  p += "    - name: Name this run once for every host (UTC time on the controller)\n";
+  p += "      ansible.builtin.set_fact:\n";
+  p +=
+      "        secproto_run: \"{{ lookup('ansible.builtin.pipe', 'date -u +%Y%m%dT%H%M%SZ') }}\"\n";
+  p += "      run_once: true\n";
+  p += "\n";
+  p += "    - name: Export the keys into one .reg on the host\n";
+  p += "      ansible.windows.win_powershell:\n";
+  p += "        script: \"{{ lookup('ansible.builtin.file', 'collect.ps1') }}\"\n";
+  p += "        parameters:\n";
+  p += "          OutFile: \"{{ secproto_remote }}\"\n";
+  p += "          RegOnly: true\n";
+  p += "      changed_when: false\n";
+  p += "\n";
+  p += "    - name: Fetch it to the controller, one folder per run\n";
+  p += "      ansible.builtin.fetch:\n";
+  p += "        src: \"{{ secproto_remote }}\"\n";
+  p += "        dest: \"{{ secproto_collect_dir | default('collected') }}/{{ secproto_run }}/{{ "
+       "inventory_hostname }}.reg\"\n";
+  p += "        flat: true\n";
+  p += "\n";
+  p += "    - name: Remove it from the host\n";
+  p += "      ansible.windows.win_file:\n";
+  p += "        path: \"{{ secproto_remote }}\"\n";
+  p += "        state: absent\n";
+  Artifact a{true, {}};
+  a.files.push_back({"collect.yml", p});
+  a.files.push_back({"collect.ps1", EmitCollectPs1(fp).files.front().content});
+  return a;
+}
+
+}  // namespace secproto::policy_emit
