@@ -6,7 +6,7 @@
 #include <map>
 #include <set>
 
-#include "core/utf16.h"
+#include "core/strings.h"
 #include "emit/emit_policy_common.h"
 #include "explain/keys.h"
 #include "registry/reg_file.h"

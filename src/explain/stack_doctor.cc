@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "core/utf16.h"
+#include "core/strings.h"
 #include "explain/keys.h"
 #include "explain/stack_rules.h"
 #include "secproto/stack_explain.h"
@@ -22,12 +22,6 @@ std::string Hex32(uint32_t v) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "0x%08X", v);
   return buf;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 Evidence Ev(const StackValue& v) {

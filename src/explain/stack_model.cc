@@ -4,7 +4,7 @@
 #include <cctype>
 #include <functional>
 
-#include "core/utf16.h"
+#include "core/strings.h"
 #include "explain/keys.h"
 #include "explain/rules.h"
 #include "explain/stack_rules.h"
@@ -15,12 +15,6 @@ namespace {
 
 std::optional<uint32_t> Dword(const StackValue& v) {
   return v.value ? v.value->AsDword() : std::nullopt;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 std::string Trim(std::string_view s) {

@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <string>
 
-#include "core/utf16.h"
+#include "core/strings.h"
 #include "secproto/policy.h"
 
 namespace secproto {

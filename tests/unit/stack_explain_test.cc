@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "core/utf16.h"
+#include "core/strings.h"
 #include "explain/keys.h"
 #include "policy/stack_keys.h"
 #include "secproto/catalog.h"
