@@ -69,6 +69,11 @@ inline constexpr std::string_view kSchannelProtocolsKey =
 inline constexpr std::string_view kSuitePolicyKey =
     "HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002";
 /// "System cryptography: Use FIPS compliant algorithms" (Enabled).
+/// The local cipher suite list (`Functions`, REG_MULTI_SZ) and curve list
+/// (`EccCurves`) that Windows keeps when no Group Policy order is set
+/// (Manage Transport Layer Security (TLS)); editing it directly is unsupported.
+inline constexpr std::string_view kSuiteLocalKey =
+    "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Cryptography\\Configuration\\Local\\SSL\\00010002";
 inline constexpr std::string_view kFipsKey =
     "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\FipsAlgorithmPolicy";
 /// The on/off pair of a SCHANNEL protocol key (and Enabled of kFipsKey).

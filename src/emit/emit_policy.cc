@@ -8,7 +8,7 @@
 
 #include "core/strings.h"
 #include "emit/emit_policy_common.h"
-#include "explain/keys.h"
+#include "secproto/keys.h"
 #include "registry/reg_file.h"
 #include "secproto/protocols.h"
 

@@ -7,7 +7,7 @@
 #include <cstdlib>
 
 #include "core/strings.h"
-#include "explain/keys.h"
+#include "secproto/keys.h"
 #include "explain/stack_rules.h"
 #include "secproto/stack_explain.h"
 

@@ -5,7 +5,7 @@
 #include <functional>
 
 #include "core/strings.h"
-#include "explain/keys.h"
+#include "secproto/keys.h"
 #include "explain/rules.h"
 #include "explain/stack_rules.h"
 #include "secproto/stack_explain.h"

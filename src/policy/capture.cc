@@ -34,7 +34,7 @@ std::string Hex32(uint32_t v) {
 
 std::string Where(const StackValue& v) {
   std::string s = v.key + " " + v.name;
-  if (v.key.starts_with("HKLM\\SOFTWARE") && !v.key.starts_with("HKLM\\SOFTWARE\\Policies")) {
+  if (!IsSharedBetweenViews(v.key)) {
     s += " (" + std::string(ViewName(v.view)) + "-bit view)";
   }
   return s;
@@ -639,8 +639,7 @@ Expected<CaptureResult> CapturePolicy(RegistryBackend& backend, const CaptureOpt
   for (const PlannedChange& pc : plan.changes) {
     if (!pc.needed()) continue;
     std::string line = pc.change.key + " " + pc.change.name;
-    if (pc.change.key.starts_with("HKLM\\SOFTWARE") &&
-        !pc.change.key.starts_with("HKLM\\SOFTWARE\\Policies")) {
+    if (!IsSharedBetweenViews(pc.change.key)) {
       line += " (" + std::string(ViewName(pc.change.view)) + "-bit view)";
     }
     auto text = [](const std::optional<RegValue>& v) -> std::string {

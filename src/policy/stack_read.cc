@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "explain/keys.h"
-#include "policy/stack_keys.h"
+#include "secproto/keys.h"
+#include "secproto/keys.h"
 #include "secproto/policy.h"
 #include "secproto/stack.h"
 

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "core/strings.h"
-#include "explain/keys.h"
+#include "secproto/keys.h"
 #include "policy/stack_keys.h"
 #include "secproto/catalog.h"
 #include "secproto/policy.h"
