@@ -138,7 +138,7 @@ std::string Join(const std::vector<std::string>& v) {
 struct StackScenario {
   const char* os;
   const char* component;  // the side that is off, for client-server-mismatch
-  const char* variant;  // "" the first (main) variant
+  const char* variant;    // "" the first (main) variant
   const char* setup;
   const char* protocols;  // expected, highest first
   const char* first;      // expected first suite; "" for an empty list; nullptr: not checked
@@ -441,7 +441,7 @@ struct DoctorCase {
   const char* code;
   const char* os;
   const char* setup;
-  const char* component;  // the side that is off, for client-server-mismatch
+  const char* component;   // the side that is off, for client-server-mismatch
   const char* fix_prefix;  // "" when no command can fix it
 };
 
