@@ -109,11 +109,13 @@ class StackDoctor {
 
   std::string Target() const { return target_.empty() ? "" : " " + target_; }
 
-  // `secproto policy apply` of a small policy given on standard input.
+  // `secproto policy apply` of a one-section policy (docs/POLICY.md) written
+  // by printf into a bash process substitution, so the fix starts with
+  // "secproto " as every doctor fix does.
   std::string PolicyFix(const std::vector<std::string>& toml_lines) const {
-    std::string cmd = "printf '%s\\n'";
-    for (const std::string& l : toml_lines) cmd += " '" + l + "'";
-    return cmd + " | secproto policy apply /dev/stdin --os " + os_.id + Target();
+    std::string text = "printf '%s\\n'";
+    for (const std::string& l : toml_lines) text += " '" + l + "'";
+    return "secproto policy apply <(" + text + ") --os " + os_.id + Target();
   }
   std::string SuiteOrderFix(const std::vector<std::string>& names) const {
     std::vector<std::string> fit = FitGpoLimit(names);
