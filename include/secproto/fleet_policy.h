@@ -141,6 +141,10 @@ class PolicyAuditor {
 
  private:
   Expected<std::shared_ptr<const FleetPolicy>> For(const std::string& os_id);
+  /// The policy of an OS with each item's lookup key and component, made once.
+  struct Prepared;
+  Expected<std::shared_ptr<const Prepared>> PreparedFor(const std::string& os_id);
+  std::map<std::string, std::shared_ptr<const Prepared>> prepared_;
   Policy policy_;
   std::string policy_name_;
   std::string default_os_;

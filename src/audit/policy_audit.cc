@@ -188,6 +188,38 @@ Expected<std::shared_ptr<const FleetPolicy>> PolicyAuditor::For(const std::strin
   return r;
 }
 
+struct PolicyAuditor::Prepared {
+  struct Item {
+    const FleetItem* item;
+    std::string slot;  ///< SlotKey of the physical key and name
+    bool wow;
+    int component;
+  };
+  std::shared_ptr<const FleetPolicy> fp;
+  std::vector<Item> items;
+};
+
+Expected<std::shared_ptr<const PolicyAuditor::Prepared>> PolicyAuditor::PreparedFor(
+    const std::string& os_id) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = prepared_.find(os_id);
+    if (it != prepared_.end()) return it->second;
+  }
+  auto fp = For(os_id);
+  if (!fp) return Fail(fp.error());
+  auto p = std::make_shared<Prepared>();
+  p->fp = *fp;
+  for (const FleetItem& item : p->fp->items) {
+    std::string key = Fold(PhysicalKey(item.view, item.key));
+    p->items.push_back(Prepared::Item{&item, SlotKey(key, item.name), key.starts_with(kWowPrefix),
+                                      static_cast<int>(ComponentOf(item.key, item.name))});
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  prepared_.emplace(os_id, p);
+  return std::shared_ptr<const Prepared>(p);
+}
+
 namespace {
 
 // What one .reg file says: the tracked values and the OS facts.
@@ -354,9 +386,10 @@ PolicyMachineResult PolicyAuditor::AuditBytes(const std::string& path, std::stri
                    "the input holds no CurrentBuild (Windows NT\\CurrentVersion): give --os ID");
   }
   r.os_id = os_id;
-  auto fp = For(os_id);
-  if (!fp)
-    return invalid(MachineClass::kInvalid, "policy for " + os_id + ": " + fp.error().message);
+  auto prep = PreparedFor(os_id);
+  if (!prep) {
+    return invalid(MachineClass::kInvalid, "policy for " + os_id + ": " + prep.error().message);
+  }
   bool is64 = col.has_wow || !col.has_facts;
   r.base.architecture = col.has_wow     ? Architecture::k64Bit
                         : col.has_facts ? Architecture::k32Bit
@@ -365,10 +398,10 @@ PolicyMachineResult PolicyAuditor::AuditBytes(const std::string& path, std::stri
   std::array<bool, kComponentCount> drift{};
   r.base.view64 = "n/a";
   r.base.view32 = "n/a";
-  for (const FleetItem& item : (*fp)->items) {
-    bool wow = Fold(PhysicalKey(item.view, item.key)).starts_with(kWowPrefix);
-    if (wow && !is64) continue;
-    int c = static_cast<int>(ComponentOf(item.key, item.name));
+  for (const Prepared::Item& p : (*prep)->items) {
+    const FleetItem& item = *p.item;
+    if (p.wow && !is64) continue;
+    int c = p.component;
     managed[c] = true;
     std::optional<RegValue> actual;
     if (hive) {
@@ -376,7 +409,7 @@ PolicyMachineResult PolicyAuditor::AuditBytes(const std::string& path, std::stri
       if (!v) return invalid(MachineClass::kUnreadable, v.error().message);
       actual = *v;
     } else {
-      auto it = col.values.find(SlotKey(Fold(PhysicalKey(item.view, item.key)), item.name));
+      auto it = col.values.find(p.slot);
       if (it != col.values.end()) actual = it->second;
     }
     if (c == static_cast<int>(Component::kWinHttp)) {
