@@ -270,7 +270,7 @@ Expected<std::unique_ptr<RegistryBackend>> OpenForRollback(const RollbackOptions
   if (!o.force) SECPROTO_TRY(CheckBackupTarget(backup, o.backup, *backend));
   if (o.dry_run) backend = NewDryRunBackend(std::move(backend));
   SECPROTO_TRY(CheckRestartFlag(o.restart_services, *backend));
-  return std::move(backend);
+  return backend;
 }
 
 int PrintRollbackText(const RollbackOptions& o, const Backup& backup, const ChangeResult& r,
