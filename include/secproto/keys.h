@@ -74,6 +74,11 @@ inline constexpr std::string_view kSuitePolicyKey =
 /// (Manage Transport Layer Security (TLS)); editing it directly is unsupported.
 inline constexpr std::string_view kSuiteLocalKey =
     "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Cryptography\\Configuration\\Local\\SSL\\00010002";
+/// SQL Server's key; the instances key under it means SQL Server is installed
+/// (its subkeys "MSSQL<major>.<name>" are the instances).
+inline constexpr std::string_view kSqlServerKey = "HKLM\\SOFTWARE\\Microsoft\\Microsoft SQL Server";
+inline constexpr std::string_view kSqlInstancesKey =
+    "HKLM\\SOFTWARE\\Microsoft\\Microsoft SQL Server\\Instance Names\\SQL";
 inline constexpr std::string_view kFipsKey =
     "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\FipsAlgorithmPolicy";
 /// The on/off pair of a SCHANNEL protocol key (and Enabled of kFipsKey).

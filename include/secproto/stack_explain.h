@@ -105,10 +105,6 @@ std::vector<StackFinding> DiagnoseStack(const OsInfo& os, const OsTlsInfo& tls,
                                         const StackConfig& stack, const RegistryInputs& inputs,
                                         RegistryBackend* backend, std::string_view target_args);
 
-/// The SQL Server instances key: its presence means SQL Server is installed.
-inline constexpr std::string_view kSqlInstancesKey =
-    "HKLM\\SOFTWARE\\Microsoft\\Microsoft SQL Server\\Instance Names\\SQL";
-
 }  // namespace secproto
 
 #endif  // SECPROTO_STACK_EXPLAIN_H_

@@ -453,7 +453,7 @@ class StackDoctor {
     auto exists = backend_->KeyExists(View::k64, kSqlInstancesKey);
     if (!exists || !*exists) return;
     std::vector<Evidence> old;
-    std::string base = "HKLM\\SOFTWARE\\Microsoft\\Microsoft SQL Server\\";
+    std::string base = std::string(kSqlServerKey) + "\\";
     // Instance ids are the subkeys "MSSQL<major>.<name>" ("MSSQL13.MSSQLSERVER").
     auto ids = backend_->ListSubkeys(View::k64, base.substr(0, base.size() - 1));
     if (!ids) return;

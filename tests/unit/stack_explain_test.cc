@@ -10,7 +10,7 @@
 
 #include "core/strings.h"
 #include "secproto/keys.h"
-#include "policy/stack_keys.h"
+#include "secproto/keys.h"
 #include "secproto/catalog.h"
 #include "secproto/policy.h"
 #include "secproto/stack.h"
