@@ -303,7 +303,33 @@ PolicyMachineResult PolicyAuditor::AuditBytes(const std::string& path, std::stri
           break;
       }
     };
-    Status s = ScanRegFile(bytes, "", RegScanOptions{.concatenated = true}, visit);
+    // A UTF-16LE export that is all ASCII (every real collection: key and
+    // value names, hex data) is narrowed to UTF-8 here in one pass, which the
+    // scanner then reads without decoding; the BOMs of concatenated parts go.
+    // Anything else is scanned as it is.
+    std::string narrow;
+    std::string_view text = bytes;
+    if (bytes.size() >= 2 && bytes.size() % 2 == 0 && static_cast<uint8_t>(bytes[0]) == 0xFF &&
+        static_cast<uint8_t>(bytes[1]) == 0xFE) {
+      narrow.resize(bytes.size() / 2);
+      size_t n = 0;
+      bool ascii = true;
+      for (size_t i = 0; i < bytes.size(); i += 2) {
+        auto lo = static_cast<uint8_t>(bytes[i]);
+        auto hi = static_cast<uint8_t>(bytes[i + 1]);
+        if (hi == 0 && lo < 0x80) {
+          narrow[n++] = static_cast<char>(lo);
+        } else if (!(hi == 0xFE && lo == 0xFF)) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) {
+        narrow.resize(n);
+        text = narrow;
+      }
+    }
+    Status s = ScanRegFile(text, "", RegScanOptions{.concatenated = true}, visit);
     if (!s) return invalid(MachineClass::kInvalid, s.error().message);
   } else if (r.base.kind == InputKind::kHive) {
     TargetOptions opts;
@@ -348,7 +374,7 @@ PolicyMachineResult PolicyAuditor::AuditBytes(const std::string& path, std::stri
     }
     auto captured = ParsePolicy(j["policy"].dump(), "json", path);
     if (!captured) return invalid(MachineClass::kInvalid, captured.error().message);
-    auto compiled = CompilePolicy(*captured, os, CompileOptions{.allow_tls13_on_old_os = true});
+    auto compiled = CompilePolicy(*captured, os);
     if (!compiled)
       return invalid(MachineClass::kInvalid, "captured policy: " + compiled.error().message);
     for (const RegChange& c : compiled->changes) {
