@@ -131,7 +131,7 @@ int Run(const ImpactOptions& o) {
     if (!o.policy.empty() || !o.from.empty()) {
       return ReportError(Error::Usage("--tls-policy excludes --policy and --from", "usage"));
     }
-    return RunTlsImpact({o.tls_policy, o.from_tls_policy, o.os, !o.target.target.empty(),
+    return RunTlsImpact({o.tls_policy, o.from_tls_policy, o.os, o.target,
                          o.endpoints, o.endpoints_file, o.probe_results, o.probe});
   }
   if (o.policy.empty()) {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "cli/common.h"
+#include "secproto/capture.h"
 #include "secproto/catalog.h"
 #include "secproto/explain.h"
 #include "secproto/impact.h"
@@ -117,6 +118,49 @@ std::string Pad(std::string s, size_t w) {
   return s + "  ";
 }
 
+// The client before and after on the OS in use: before is --from-tls-policy,
+// the policy captured from --target (policy capture), or the OS defaults.
+struct Clients {
+  OsInfo os;
+  std::string os_note;
+  ClientTls before;
+  ClientTls after;
+};
+
+Expected<Clients> ResolveClients(const TlsImpactInput& in) {
+  Clients c;
+  SECPROTO_ASSIGN_OR_RETURN(after_policy, LoadPolicy(in.policy));
+  std::optional<Policy> before_policy;
+  if (!in.from_policy.empty()) {
+    if (!in.target.target.empty()) {
+      return std::unexpected(Error::Usage("--from-tls-policy and --target are exclusive", "usage"));
+    }
+    SECPROTO_ASSIGN_OR_RETURN(from, LoadPolicy(in.from_policy));
+    before_policy = std::move(from);
+  }
+  std::unique_ptr<RegistryBackend> backend;
+  if (!in.target.target.empty()) {
+    SECPROTO_ASSIGN_OR_RETURN(opened, OpenTargetFromFlags(in.target, /*read_only=*/true));
+    backend = std::move(opened);
+  }
+  SECPROTO_ASSIGN_OR_RETURN(
+      resolved, ResolveOs(backend.get(), in.os, "", "impact --tls-policy without --target"));
+  c.os = resolved.os;
+  c.os_note = resolved.note;
+  if (backend) {
+    CaptureOptions co;
+    co.os_id = c.os.id;
+    SECPROTO_ASSIGN_OR_RETURN(captured, CapturePolicy(*backend, co));
+    before_policy = std::move(captured.policy);
+  }
+  SECPROTO_ASSIGN_OR_RETURN(tls, FindOsTls(c.os.id));
+  c.before = before_policy ? ClientFromPolicy(*before_policy, c.os, tls)
+                           : ClientFromOsDefaults(c.os, tls);
+  if (backend) c.before.source = "target";
+  c.after = ClientFromPolicy(after_policy, c.os, tls);
+  return c;
+}
+
 }  // namespace
 
 int RunTlsImpact(const TlsImpactInput& in) {
@@ -126,38 +170,12 @@ int RunTlsImpact(const TlsImpactInput& in) {
         "give the servers as ENDPOINT arguments, -f FILE or --probe-results FILE (exactly one)",
         "no-endpoints"));
   }
-  if (in.target) {
-    return ReportError(Error::Usage(
-        "--tls-policy compares with --from-tls-policy POLICY or the OS defaults; --target is "
-        "for --policy",
-        "usage"));
-  }
-  auto after_policy = LoadPolicy(in.policy);
-  if (!after_policy) return ReportError(after_policy.error());
-  std::optional<Policy> before_policy;
-  if (!in.from_policy.empty()) {
-    auto p = LoadPolicy(in.from_policy);
-    if (!p) return ReportError(p.error());
-    before_policy = std::move(*p);
-  }
-  OsInfo os;
-  std::string os_note;
-  if (!in.os.empty()) {
-    auto found = FindOs(in.os);
-    if (!found) return ReportError(found.error());
-    os = *found;
-  } else {
-    for (const OsInfo& row : OsCatalog()) {
-      if (!row.server) os = row;
-    }
-    os_note = "no --os given; assuming " + os.id + " (use --os to choose)";
-  }
-  auto tls = FindOsTls(os.id);
-  if (!tls) return ReportError(tls.error());
-  ClientTls before =
-      before_policy ? ClientFromPolicy(*before_policy, os, *tls) : ClientFromOsDefaults(os, *tls);
-  ClientTls after = ClientFromPolicy(*after_policy, os, *tls);
-
+  auto clients = ResolveClients(in);
+  if (!clients) return ReportError(clients.error());
+  const OsInfo& os = clients->os;
+  const std::string& os_note = clients->os_note;
+  const ClientTls& before = clients->before;
+  const ClientTls& after = clients->after;
   auto servers = in.probe_results.empty() ? Probe(in) : ReadResults(in.probe_results);
   if (!servers) return ReportError(servers.error());
   TlsImpactReport report = ComputeTlsImpact(before, after, *servers);

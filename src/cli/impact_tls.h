@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/common.h"
 #include "cli/impact_probe.h"
 
 namespace secproto::cli {
@@ -14,7 +15,9 @@ struct TlsImpactInput {
   std::string policy;       ///< --tls-policy: template name or file
   std::string from_policy;  ///< --from-tls-policy; empty: the OS defaults
   std::string os;           ///< --os
-  bool target = false;      ///< --target was given
+  /// --target: the policy in force today is captured from it (policy capture),
+  /// and the OS detected from it unless --os is given.
+  TargetFlags target;
   std::vector<std::string> endpoints;
   std::string endpoints_file;
   std::string probe_results;

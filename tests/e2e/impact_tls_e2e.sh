@@ -62,4 +62,30 @@ rc=0
 rc=0
 "$secproto" impact --tls-policy no-such-template --os win11-24h2 "$gcm" 2>/dev/null || rc=$?
 [ "$rc" = 2 ] || fail "unknown policy: exit $rc, expected 2"
+rc=0
+"$secproto" impact --tls-policy modern "$gcm" 2>"$dir/noos.err" || rc=$?
+[ "$rc" = 2 ] && grep -q -- "--os" "$dir/noos.err" || fail "no --os and no --target: exit $rc, expected 2 naming --os"
+
+# --target: the policy in force today is captured from the target (an image
+# of Windows 11 24H2 with the old template applied), the OS detected from it.
+B=$secproto
+. "$src/tests/e2e/policy_lib.sh"
+make_image "$dir/img" 26100 Client || fail "make_image"
+"$secproto" policy apply old --target "image:$dir/img" >/dev/null || fail "apply old to the image"
+rc=0
+"$secproto" impact --tls-policy modern --target "image:$dir/img" "$cbc" "$gcm" --json \
+  >"$dir/target.json" || rc=$?
+[ "$rc" = 1 ] || fail "--target: exit $rc, expected 1 (the CBC server breaks)"
+python3 - "$dir/target.json" "$cbc" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["os"]["id"] == "win11-24h2", j["os"]
+assert j["client"]["before"]["source"] == "target", j["client"]["before"]
+e = {x["endpoint"]: x for x in j["endpoints"]}
+assert e[sys.argv[2]]["before"]["works"], e[sys.argv[2]]
+assert j["breaking"] == [sys.argv[2]], j["breaking"]
+PY
+rc=0
+"$secproto" impact --tls-policy modern --from-tls-policy old --target "image:$dir/img" "$gcm" 2>/dev/null || rc=$?
+[ "$rc" = 2 ] || fail "--from-tls-policy with --target: exit $rc, expected 2"
 echo "impact_tls_e2e: ok"
