@@ -59,21 +59,11 @@ std::string XmlEscape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
       default:
         // Control characters other than tab, LF and CR are not allowed in XML 1.0.
         if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
@@ -133,18 +123,12 @@ Expected<Artifact> Emit(ExportFormat format, const ExportOptions& options) {
     return Fail(Error::Usage("--role applies to --format ansible only", "usage"));
   }
   switch (format) {
-    case ExportFormat::kReg:
-      return EmitReg(options);
-    case ExportFormat::kPs1:
-      return EmitPs1(options);
-    case ExportFormat::kIntune:
-      return EmitIntune(options);
-    case ExportFormat::kGpp:
-      return EmitGpp(options);
-    case ExportFormat::kAnsible:
-      return EmitAnsible(options);
-    case ExportFormat::kDsc:
-      return EmitDsc(options);
+    case ExportFormat::kReg: return EmitReg(options);
+    case ExportFormat::kPs1: return EmitPs1(options);
+    case ExportFormat::kIntune: return EmitIntune(options);
+    case ExportFormat::kGpp: return EmitGpp(options);
+    case ExportFormat::kAnsible: return EmitAnsible(options);
+    case ExportFormat::kDsc: return EmitDsc(options);
   }
   return Fail(Error::Usage("unknown format", "unknown-format"));
 }
@@ -222,9 +206,8 @@ std::vector<std::string> HeaderLines(const ExportOptions& o, ExportFormat format
   raw.push_back("Policy: " + PolicyLine(o));
   raw.push_back("Key (both views): " + std::string(RelativeKey()));
   raw.push_back("  view 64: under HKLM\\SOFTWARE (read by 64-bit processes)");
-  raw.push_back(
-      "  view 32: under HKLM\\SOFTWARE\\WOW6432Node (32-bit processes on 64-bit "
-      "Windows)");
+  raw.push_back("  view 32: under HKLM\\SOFTWARE\\WOW6432Node (32-bit processes on 64-bit "
+                "Windows)");
   raw.push_back(o.unset ? "Removes the value named DefaultSecureProtocols; keys stay."
                         : "Type: REG_DWORD, written explicitly; a missing key is created.");
   if (std::vector<SchannelKey> keys = SchannelKeys(o); !keys.empty()) {

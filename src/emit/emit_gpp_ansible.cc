@@ -203,9 +203,9 @@ Artifact EmitGpp(const ExportOptions& o) {
 
 Artifact EmitAnsible(const ExportOptions& o) {
   if (!o.ansible_role) {
-    std::string p =
-        YamlHeader(o, {"Apply: ansible-playbook -i INVENTORY <this file> [--check --diff]",
-                       "  (hosts: the group windows, or -e secproto_hosts=GROUP); idempotent."});
+    std::string p = YamlHeader(
+        o, {"Apply: ansible-playbook -i INVENTORY <this file> [--check --diff]",
+            "  (hosts: the group windows, or -e secproto_hosts=GROUP); idempotent."});
     p += "- name: " + PlayName(o) + "\n";
     p += "  hosts: \"{{ secproto_hosts | default('windows') }}\"\n";
     p += "  gather_facts: false\n";

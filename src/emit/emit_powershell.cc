@@ -297,11 +297,11 @@ std::string Ps1Script(const ExportOptions& o, ExportFormat format,
 }
 
 Artifact EmitPs1(const ExportOptions& o) {
-  std::string s =
-      Ps1Script(o, ExportFormat::kPs1,
-                {"Apply (elevated): powershell -ExecutionPolicy Bypass -File <this file>",
-                 "  -WhatIf shows what would change; -BackupPath FILE sets the backup file.",
-                 "Idempotent. Exit code 0 = compliant (or -WhatIf), 1 = failed."});
+  std::string s = Ps1Script(
+      o, ExportFormat::kPs1,
+      {"Apply (elevated): powershell -ExecutionPolicy Bypass -File <this file>",
+       "  -WhatIf shows what would change; -BackupPath FILE sets the backup file.",
+       "Idempotent. Exit code 0 = compliant (or -WhatIf), 1 = failed."});
   return Artifact{false, {{"", std::move(s)}}};
 }
 
@@ -331,8 +331,7 @@ Artifact EmitIntune(const ExportOptions& o) {
   readme += "detect.ps1     Detection script. Exit 0 when every registry view holds the policy\r\n";
   readme += "               (64-bit Windows: native and WOW6432Node keys), exit 1 otherwise.\r\n";
   readme += "remediate.ps1  Remediation script. Saves the previous state as JSON under\r\n";
-  readme +=
-      "               %ProgramData%\\secproto, writes an explicit REG_DWORD in both views\r\n";
+  readme += "               %ProgramData%\\secproto, writes an explicit REG_DWORD in both views\r\n";
   readme += "               (creating the key when missing), verifies, exits 0 or 1.\r\n\r\n";
   readme += "How to deploy:\r\n";
   readme += "  1. Intune admin center > Devices > Scripts and remediations > Create.\r\n";
@@ -341,9 +340,8 @@ Artifact EmitIntune(const ExportOptions& o) {
   readme += "  4. Run script in 64-bit PowerShell: Yes. (If left at No, remediate.ps1 starts\r\n";
   readme += "     itself again in the 64-bit PowerShell so that the native key is written.)\r\n";
   readme += "  5. Assign to a device group and a schedule.\r\n\r\n";
-  readme +=
-      "WinHTTP reads the value once per process: restart " + RestartServices() +
-      " and\r\nOffice/.NET WinHttpHandler applications, or reboot, for it to take effect.\r\n";
+  readme += "WinHTTP reads the value once per process: restart " + RestartServices() +
+            " and\r\nOffice/.NET WinHttpHandler applications, or reboot, for it to take effect.\r\n";
   readme += "Made by secproto " + std::string(SECPROTO_VERSION) + ".\r\n";
   return Artifact{true,
                   {{"detect.ps1", std::move(detect)},
