@@ -43,7 +43,7 @@ std::string_view PolicyExportFormatName(PolicyExportFormat f);
 Expected<PolicyExportFormat> ParsePolicyExportFormat(std::string_view text);
 
 /// The parts of the stack an audit reports on.
-enum class Component : uint8_t {
+enum class AuditComponent : uint8_t {
   kSchannelClient,  ///< SCHANNEL Protocols\<name>\Client
   kSchannelServer,  ///< SCHANNEL Protocols\<name>\Server
   kSuites,          ///< the Policies suite order (Functions)
@@ -53,12 +53,12 @@ enum class Component : uint8_t {
   kWinInet,         ///< WinINet SecureProtocols
   kOther,           ///< legacy algorithm keys, key sizes, FIPS, EventLogging
 };
-inline constexpr int kComponentCount = 8;
+inline constexpr int kAuditComponentCount = 8;
 /// "schannel-client", "schannel-server", "suites", "curves", "dotnet",
 /// "winhttp", "wininet", "other".
-std::string_view ComponentName(Component c);
+std::string_view AuditComponentName(AuditComponent c);
 /// The component a logical key and value name belong to.
-Component ComponentOf(std::string_view key, std::string_view name);
+AuditComponent ComponentOf(std::string_view key, std::string_view name);
 
 /// One value of the fleet policy.
 struct FleetItem {
@@ -120,7 +120,7 @@ struct PolicyMachineResult {
   MachineResult base;     ///< host, input, kind, class (compliant, drift, invalid, unreadable)
   std::string os_id;      ///< the OS the policy was compiled for
   std::string os_source;  ///< "collected" (CurrentBuild) or "--os"
-  std::array<ComponentVerdict, kComponentCount> components{};
+  std::array<ComponentVerdict, kAuditComponentCount> components{};
   /// One line per value that differs: "HKLM\\...\\TLS 1.2\\Client\\Enabled: 0x00000000,
   /// policy 0x00000001".
   std::vector<std::string> drift;
@@ -157,9 +157,9 @@ class PolicyAuditor {
 
 /// Counts per component across machines: ok, drift, not managed.
 struct ComponentSummary {
-  std::array<std::array<uint64_t, 3>, kComponentCount> counts{};
+  std::array<std::array<uint64_t, 3>, kAuditComponentCount> counts{};
   void Add(const PolicyMachineResult& r) {
-    for (int c = 0; c < kComponentCount; ++c) ++counts[c][static_cast<int>(r.components[c])];
+    for (int c = 0; c < kAuditComponentCount; ++c) ++counts[c][static_cast<int>(r.components[c])];
   }
 };
 

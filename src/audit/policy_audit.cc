@@ -420,8 +420,8 @@ PolicyMachineResult PolicyAuditor::AuditBytes(const std::string& path, std::stri
   r.base.architecture = col.has_wow     ? Architecture::k64Bit
                         : col.has_facts ? Architecture::k32Bit
                                         : Architecture::kUnknown;
-  std::array<bool, kComponentCount> managed{};
-  std::array<bool, kComponentCount> drift{};
+  std::array<bool, kAuditComponentCount> managed{};
+  std::array<bool, kAuditComponentCount> drift{};
   r.base.view64 = "n/a";
   r.base.view32 = "n/a";
   for (const Prepared::Item& p : (*prep)->items) {
@@ -438,7 +438,7 @@ PolicyMachineResult PolicyAuditor::AuditBytes(const std::string& path, std::stri
       auto it = col.values.find(p.slot);
       if (it != col.values.end()) actual = it->second;
     }
-    if (c == static_cast<int>(Component::kWinHttp)) {
+    if (c == static_cast<int>(AuditComponent::kWinHttp)) {
       (item.view == View::k64 ? r.base.view64 : r.base.view32) = ViewField(actual);
     }
     if (actual == item.value) continue;
@@ -447,11 +447,11 @@ PolicyMachineResult PolicyAuditor::AuditBytes(const std::string& path, std::stri
                       ", policy " + (item.value ? Short(item.value) : std::string("absent")));
   }
   if (!captured_drift.empty()) {
-    drift[static_cast<int>(Component::kOther)] = true;
-    managed[static_cast<int>(Component::kOther)] = true;
+    drift[static_cast<int>(AuditComponent::kOther)] = true;
+    managed[static_cast<int>(AuditComponent::kOther)] = true;
     r.drift.insert(r.drift.end(), captured_drift.begin(), captured_drift.end());
   }
-  for (int c = 0; c < kComponentCount; ++c) {
+  for (int c = 0; c < kAuditComponentCount; ++c) {
     r.components[c] = !managed[c] ? ComponentVerdict::kNotManaged
                       : drift[c]  ? ComponentVerdict::kDrift
                                   : ComponentVerdict::kOk;
@@ -499,8 +499,8 @@ std::string PolicyMachineJson(const PolicyMachineResult& r) {
   if (!j.empty() && j.back() == '}') j.pop_back();
   j += ",\"os\":" + JsonString(r.os_id) + ",\"os_source\":" + JsonString(r.os_source);
   j += ",\"components\":{";
-  for (int c = 0; c < kComponentCount; ++c) {
-    j += (c ? "," : "") + JsonString(ComponentName(static_cast<Component>(c))) + ":" +
+  for (int c = 0; c < kAuditComponentCount; ++c) {
+    j += (c ? "," : "") + JsonString(AuditComponentName(static_cast<AuditComponent>(c))) + ":" +
          JsonString(ComponentVerdictName(r.components[c]));
   }
   j += "},\"drift\":[";
@@ -510,8 +510,8 @@ std::string PolicyMachineJson(const PolicyMachineResult& r) {
 
 std::string ComponentSummaryJson(const ComponentSummary& s) {
   std::string j = "{";
-  for (int c = 0; c < kComponentCount; ++c) {
-    j += (c ? "," : "") + JsonString(ComponentName(static_cast<Component>(c))) + ":{";
+  for (int c = 0; c < kAuditComponentCount; ++c) {
+    j += (c ? "," : "") + JsonString(AuditComponentName(static_cast<AuditComponent>(c))) + ":{";
     for (int v = 0; v < 3; ++v) {
       j += (v ? "," : "") + JsonString(kVerdictNames[v]) + ":" + std::to_string(s.counts[c][v]);
     }
@@ -524,8 +524,8 @@ std::string PolicyCsvHeader() {
   std::string h = CsvHeader();
   while (!h.empty() && (h.back() == '\n' || h.back() == '\r')) h.pop_back();
   h += ",os";
-  for (int c = 0; c < kComponentCount; ++c)
-    h += "," + std::string(ComponentName(static_cast<Component>(c)));
+  for (int c = 0; c < kAuditComponentCount; ++c)
+    h += "," + std::string(AuditComponentName(static_cast<AuditComponent>(c)));
   return h + ",drift\r\n";
 }
 
@@ -533,7 +533,7 @@ std::string PolicyCsvRow(const PolicyMachineResult& r) {
   std::string row = CsvRow(r.base);
   while (!row.empty() && (row.back() == '\n' || row.back() == '\r')) row.pop_back();
   row += "," + CsvField(r.os_id);
-  for (int c = 0; c < kComponentCount; ++c)
+  for (int c = 0; c < kAuditComponentCount; ++c)
     row += "," + std::string(ComponentVerdictName(r.components[c]));
   std::string d;
   for (const std::string& line : r.drift) d += (d.empty() ? "" : "; ") + line;
@@ -560,21 +560,21 @@ std::string PolicyHtmlReport(const std::string& policy_name, const AuditSummary&
   h += "</p>\n<h2>Compliance per component</h2>\n<table id=\"components\">\n";
   h += "<tr><th>component</th><th>ok</th><th>drift</th><th>not "
        "managed</th><th>compliant</th></tr>\n";
-  for (int c = 0; c < kComponentCount; ++c) {
+  for (int c = 0; c < kAuditComponentCount; ++c) {
     uint64_t ok = cs.counts[c][1], dr = cs.counts[c][2], na = cs.counts[c][0];
     double pct =
         ok + dr == 0 ? 100.0 : 100.0 * static_cast<double>(ok) / static_cast<double>(ok + dr);
     char p[32];
     std::snprintf(p, sizeof p, "%.1f%%", pct);
-    h += "<tr><td>" + std::string(ComponentName(static_cast<Component>(c))) + "</td><td>" +
+    h += "<tr><td>" + std::string(AuditComponentName(static_cast<AuditComponent>(c))) + "</td><td>" +
          std::to_string(ok) + "</td><td>" + std::to_string(dr) + "</td><td>" + std::to_string(na) +
          "</td><td><span class=\"bar\" style=\"width:" + std::to_string(static_cast<int>(pct)) +
          "px\"></span> " + p + "</td></tr>\n";
   }
   h += "</table>\n<h2>Machines, worst first</h2>\n<table "
        "id=\"machines\">\n<tr><th>host</th><th>class</th><th>os</th>";
-  for (int c = 0; c < kComponentCount; ++c) {
-    h += "<th>" + std::string(ComponentName(static_cast<Component>(c))) + "</th>";
+  for (int c = 0; c < kAuditComponentCount; ++c) {
+    h += "<th>" + std::string(AuditComponentName(static_cast<AuditComponent>(c))) + "</th>";
   }
   h += "<th>detail</th></tr>\n";
   std::vector<const PolicyMachineResult*> order;

@@ -303,9 +303,9 @@ int RunTlsPolicyAudit(const TlsPolicyAuditOptions& o, const AuditCommonArgs& a) 
                 << std::setw(8) << k << "\n";
     }
     std::cout << "Per component (ok / drift):\n";
-    for (int c = 0; c < kComponentCount; ++c) {
+    for (int c = 0; c < kAuditComponentCount; ++c) {
       if (components.counts[c][1] + components.counts[c][2] == 0) continue;
-      std::cout << "  " << std::left << std::setw(16) << ComponentName(static_cast<Component>(c))
+      std::cout << "  " << std::left << std::setw(16) << AuditComponentName(static_cast<AuditComponent>(c))
                 << std::right << std::setw(8) << components.counts[c][1] << " / "
                 << components.counts[c][2] << "\n";
     }

@@ -30,7 +30,7 @@ constexpr FormatName kFormats[] = {
     {PolicyExportFormat::kCollectAnsible, "collect-ansible"},
 };
 
-constexpr std::string_view kComponentNames[kComponentCount] = {
+constexpr std::string_view kComponentNames[kAuditComponentCount] = {
     "schannel-client", "schannel-server", "suites",  "curves",
     "dotnet",          "winhttp",         "wininet", "other"};
 
@@ -98,22 +98,22 @@ Expected<PolicyExportFormat> ParsePolicyExportFormat(std::string_view text) {
       "unknown-format"));
 }
 
-std::string_view ComponentName(Component c) { return kComponentNames[static_cast<int>(c)]; }
+std::string_view AuditComponentName(AuditComponent c) { return kComponentNames[static_cast<int>(c)]; }
 
-Component ComponentOf(std::string_view key, std::string_view name) {
+AuditComponent ComponentOf(std::string_view key, std::string_view name) {
   std::string k = Fold(key);
   if (k.find("\\protocols\\") != std::string::npos) {
-    if (k.ends_with("\\client")) return Component::kSchannelClient;
-    if (k.ends_with("\\server")) return Component::kSchannelServer;
+    if (k.ends_with("\\client")) return AuditComponent::kSchannelClient;
+    if (k.ends_with("\\server")) return AuditComponent::kSchannelServer;
   }
   if (k == Fold(kSuitePolicyKey)) {
-    if (IEquals(name, "Functions")) return Component::kSuites;
-    if (IEquals(name, "EccCurves")) return Component::kCurves;
+    if (IEquals(name, "Functions")) return AuditComponent::kSuites;
+    if (IEquals(name, "EccCurves")) return AuditComponent::kCurves;
   }
-  if (k.find("\\.netframework\\") != std::string::npos) return Component::kDotnet;
-  if (k == Fold(kWinHttpKey)) return Component::kWinHttp;
-  if (k == Fold(kWinInetKey)) return Component::kWinInet;
-  return Component::kOther;
+  if (k.find("\\.netframework\\") != std::string::npos) return AuditComponent::kDotnet;
+  if (k == Fold(kWinHttpKey)) return AuditComponent::kWinHttp;
+  if (k == Fold(kWinInetKey)) return AuditComponent::kWinInet;
+  return AuditComponent::kOther;
 }
 
 bool FleetPolicy::NeedsReboot() const {
@@ -344,7 +344,7 @@ std::string RebootLine(const FleetPolicy& fp) {
   std::set<std::string> parts;
   for (const FleetItem& i : fp.items) {
     if (i.effect == Effect::kReboot)
-      parts.insert(std::string(ComponentName(ComponentOf(i.key, i.name))));
+      parts.insert(std::string(AuditComponentName(ComponentOf(i.key, i.name))));
   }
   if (parts.empty()) {
     return "Reboot: not needed; WinHTTP, SCHANNEL and .NET read their values when a process or "

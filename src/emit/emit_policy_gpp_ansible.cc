@@ -52,7 +52,7 @@ std::string RegistryXml(const FleetPolicy& fp, const PolicyExportOptions& o) {
   for (const FleetItem& i : fp.items) {
     ++n;
     std::string uid = o.fixed_ids ? FixedGuid(n) : NewGuid();
-    std::string desc = "secproto " + std::string(ComponentName(ComponentOf(i.key, i.name))) +
+    std::string desc = "secproto " + std::string(AuditComponentName(ComponentOf(i.key, i.name))) +
                        (i.effect == Effect::kReboot ? " (reboot)" : "") + ": " + i.why;
     std::string type = i.value ? TypeName(*i.value) : "REG_DWORD";
     std::string value;
@@ -173,7 +173,7 @@ Artifact EmitPolicyAnsible(const FleetPolicy& fp) {
   p += "      register: secproto_wow64\n";
   for (const FleetItem& i : fp.items) {
     p += "\n";
-    std::string title = std::string(ComponentName(ComponentOf(i.key, i.name))) + ": " +
+    std::string title = std::string(AuditComponentName(ComponentOf(i.key, i.name))) + ": " +
                         PhysicalKey(i.view, i.key) + "\\" + i.name;
     p += "    - name: " + YamlQuote(title) + "\n";
     p += "      ansible.windows.win_regedit:\n";

@@ -310,7 +310,7 @@ Artifact EmitPolicyDsc(const FleetPolicy& fp) {
     const FleetItem& i = fp.items[n];
     std::string name = "SecprotoValue" + std::to_string(n + 1);
     names.push_back("'[Registry]" + name + "'");
-    s += "        # " + std::string(ComponentName(ComponentOf(i.key, i.name))) + ": " +
+    s += "        # " + std::string(AuditComponentName(ComponentOf(i.key, i.name))) + ": " +
          PhysicalKey(i.view, i.key) + "\\" + i.name + "\n";
     s += "        Registry " + name + " {\n";
     s += "            Key       = " + PsQuote(LongRegKey(PhysicalKey(i.view, i.key))) + "\n";

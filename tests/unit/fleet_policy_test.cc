@@ -34,15 +34,15 @@ std::string Utf8Of(const std::string& reg_bytes) {
 
 TEST(FleetPolicyTest, ComponentsAndPhysicalKeys) {
   EXPECT_EQ(ComponentOf(std::string(kSchannelKey) + "\\Protocols\\TLS 1.2\\Client", "Enabled"),
-            Component::kSchannelClient);
+            AuditComponent::kSchannelClient);
   EXPECT_EQ(ComponentOf(std::string(kSchannelKey) + "\\Protocols\\TLS 1.2\\Server", "Enabled"),
-            Component::kSchannelServer);
-  EXPECT_EQ(ComponentOf(kSuitePolicyKey, "Functions"), Component::kSuites);
-  EXPECT_EQ(ComponentOf(kSuitePolicyKey, "EccCurves"), Component::kCurves);
-  EXPECT_EQ(ComponentOf(kWinHttpKey, "DefaultSecureProtocols"), Component::kWinHttp);
+            AuditComponent::kSchannelServer);
+  EXPECT_EQ(ComponentOf(kSuitePolicyKey, "Functions"), AuditComponent::kSuites);
+  EXPECT_EQ(ComponentOf(kSuitePolicyKey, "EccCurves"), AuditComponent::kCurves);
+  EXPECT_EQ(ComponentOf(kWinHttpKey, "DefaultSecureProtocols"), AuditComponent::kWinHttp);
   EXPECT_EQ(
       ComponentOf("HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319", "SchUseStrongCrypto"),
-      Component::kDotnet);
+      AuditComponent::kDotnet);
   EXPECT_EQ(PhysicalKey(View::k32, kWinHttpKey),
             "HKLM\\SOFTWARE\\Wow6432Node\\Microsoft\\Windows\\CurrentVersion\\Internet "
             "Settings\\WinHttp");
@@ -160,7 +160,7 @@ TEST(FleetPolicyTest, AuditOfTheExportedRegIsCompliantAndOneChangedSuiteIsDrift)
   EXPECT_EQ(ok.base.cls, MachineClass::kCompliant) << ok.base.detail;
   EXPECT_EQ(ok.base.host, "HOST");
   EXPECT_EQ(ok.os_id, "win10-22h2");
-  EXPECT_EQ(ok.components[static_cast<int>(Component::kSuites)], ComponentVerdict::kOk);
+  EXPECT_EQ(ok.components[static_cast<int>(AuditComponent::kSuites)], ComponentVerdict::kOk);
   EXPECT_EQ(ok.base.view64, "0x00000800");
 
   // The suite list with its first suite removed, as a UTF-8 export.
@@ -173,8 +173,8 @@ TEST(FleetPolicyTest, AuditOfTheExportedRegIsCompliantAndOneChangedSuiteIsDrift)
   EXPECT_EQ(drift.base.cls, MachineClass::kDrift);
   ASSERT_EQ(drift.drift.size(), 1u);
   EXPECT_NE(drift.drift[0].find("00010002\\Functions"), std::string::npos);
-  EXPECT_EQ(drift.components[static_cast<int>(Component::kSuites)], ComponentVerdict::kDrift);
-  EXPECT_EQ(drift.components[static_cast<int>(Component::kCurves)], ComponentVerdict::kOk);
+  EXPECT_EQ(drift.components[static_cast<int>(AuditComponent::kSuites)], ComponentVerdict::kDrift);
+  EXPECT_EQ(drift.components[static_cast<int>(AuditComponent::kCurves)], ComponentVerdict::kOk);
 
   // The OS from the collected CurrentBuild wins over --os.
   std::string with_facts =
