@@ -42,8 +42,10 @@ std::string_view PolicyExportFormatName(PolicyExportFormat f);
 /// Parses a --format argument (case-insensitive); a kUsage error lists them.
 Expected<PolicyExportFormat> ParsePolicyExportFormat(std::string_view text);
 
-/// The parts of the stack an audit reports on.
-enum class Component : uint8_t {
+/// The parts of the stack an audit reports on. Its own type, named Component
+/// here through an alias: stack_explain.h has another Component (explain's
+/// five), and two enums of one name would give ComponentName one mangled name.
+enum class AuditComponent : uint8_t {
   kSchannelClient,  ///< SCHANNEL Protocols\<name>\Client
   kSchannelServer,  ///< SCHANNEL Protocols\<name>\Server
   kSuites,          ///< the Policies suite order (Functions)
@@ -53,6 +55,7 @@ enum class Component : uint8_t {
   kWinInet,         ///< WinINet SecureProtocols
   kOther,           ///< legacy algorithm keys, key sizes, FIPS, EventLogging
 };
+using Component = AuditComponent;
 inline constexpr int kComponentCount = 8;
 /// "schannel-client", "schannel-server", "suites", "curves", "dotnet",
 /// "winhttp", "wininet", "other".
