@@ -107,6 +107,11 @@ enum class RegReader : uint8_t { kFast, kBackend };
 MachineResult AuditFile(const std::string& path, uint32_t policy,
                         RegReader reader = RegReader::kFast);
 
+/// Audits `paths` with up to `jobs` threads (at least one); the results are
+/// in the order of `paths`.
+std::vector<MachineResult> AuditFiles(const std::vector<std::string>& paths, uint32_t policy,
+                                      RegReader reader, unsigned jobs);
+
 /// Audits a document already in memory (`path` names it in the result; the
 /// hive backend and RegReader::kBackend open `path` themselves).
 MachineResult AuditBytes(const std::string& path, std::string_view bytes, uint32_t policy,

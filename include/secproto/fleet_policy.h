@@ -134,6 +134,9 @@ class PolicyAuditor {
   /// be empty: then such a machine is unreadable).
   PolicyAuditor(Policy policy, std::string policy_name, std::string default_os);
   PolicyMachineResult AuditFile(const std::string& path);
+  /// AuditFile of each of `paths` with up to `jobs` threads (at least one);
+  /// the results are in the order of `paths`.
+  std::vector<PolicyMachineResult> AuditFiles(const std::vector<std::string>& paths, unsigned jobs);
   PolicyMachineResult AuditBytes(const std::string& path, std::string_view bytes);
   /// Compiles for the default OS now, so that a bad --os or a policy that
   /// does not compile for it is a usage error before any input is read.

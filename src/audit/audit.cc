@@ -2,10 +2,12 @@
 #include "secproto/audit.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <thread>
 
 #include "secproto/protocols.h"
 
@@ -223,6 +225,21 @@ MachineResult AuditFile(const std::string& path, uint32_t policy, RegReader read
     return r;
   }
   return AuditBytes(path, data, policy, reader);
+}
+
+std::vector<MachineResult> AuditFiles(const std::vector<std::string>& paths, uint32_t policy,
+                                      RegReader reader, unsigned jobs) {
+  size_t n = paths.size();
+  std::vector<MachineResult> results(n);
+  std::atomic<size_t> next{0};
+  auto work = [&]() {
+    for (size_t i; (i = next.fetch_add(1)) < n;) results[i] = AuditFile(paths[i], policy, reader);
+  };
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < jobs && t < n; ++t) threads.emplace_back(work);
+  work();
+  for (std::thread& t : threads) t.join();
+  return results;
 }
 
 InputWalker::InputWalker(std::vector<std::string> inputs) {

@@ -4,11 +4,13 @@
 // OS facts, then a value-by-value comparison with the policy compiled for
 // that machine's OS. Hives are read through the hive backend.
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -490,6 +492,21 @@ PolicyMachineResult PolicyAuditor::AuditFile(const std::string& path) {
   if (err) return unreadable("cannot read: " + std::string(std::strerror(errno)));
   if (data.empty()) return unreadable("empty file", MachineClass::kInvalid);
   return AuditBytes(path, data);
+}
+
+std::vector<PolicyMachineResult> PolicyAuditor::AuditFiles(const std::vector<std::string>& paths,
+                                                           unsigned jobs) {
+  size_t n = paths.size();
+  std::vector<PolicyMachineResult> results(n);
+  std::atomic<size_t> next{0};
+  auto work = [&]() {
+    for (size_t i; (i = next.fetch_add(1)) < n;) results[i] = AuditFile(paths[i]);
+  };
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < jobs && t < n; ++t) threads.emplace_back(work);
+  work();
+  for (std::thread& t : threads) t.join();
+  return results;
 }
 
 // ---- reports ------------------------------------------------------------------

@@ -3,7 +3,6 @@
 // processed in chunks, in order, by a few worker threads; results stream to
 // the human listing and the CSV file, and a compact record per machine is
 // kept only when --json or --html needs the whole list at the end.
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -69,47 +68,93 @@ class StreamedFile {
   std::ofstream out_;
 };
 
-int Run(const AuditCliOptions& o) {
+struct AuditSetup {
+  uint32_t policy = 0;
+  RegReader reader = RegReader::kFast;
+};
+
+Expected<AuditSetup> ParseAuditFlags(const AuditCliOptions& o) {
   auto spec = ParseProtocols(o.policy);
-  if (!spec) return ReportError(spec.error());
+  if (!spec) return std::unexpected(spec.error());
   if (spec->relative) {
-    return ReportError(
+    return std::unexpected(
         Error::Usage("--policy takes a full list or a profile, not +/- edits", "usage"));
   }
-  uint32_t policy = spec->absolute;
-  if (auto why = WinHttpIgnoreReason(policy)) {
-    return ReportError(
-        Error::Usage("--policy " + ProtocolSet(policy).Hex() + ": " + *why, "usage"));
+  AuditSetup setup;
+  setup.policy = spec->absolute;
+  if (auto why = WinHttpIgnoreReason(setup.policy)) {
+    return std::unexpected(
+        Error::Usage("--policy " + ProtocolSet(setup.policy).Hex() + ": " + *why, "usage"));
   }
-  RegReader reader = RegReader::kFast;
   if (o.reader == "backend") {
-    reader = RegReader::kBackend;
+    setup.reader = RegReader::kBackend;
   } else if (o.reader != "fast") {
-    return ReportError(Error::Usage("--reg-reader is fast or backend", "usage"));
+    return std::unexpected(Error::Usage("--reg-reader is fast or backend", "usage"));
   }
-  InputWalker walker(o.inputs);
+  return setup;
+}
 
-  std::unique_ptr<StreamedFile> csv;
-  if (!o.csv.empty()) {
-    auto f = StreamedFile::Open(o.csv);
-    if (!f) return ReportError(f.error());
-    csv = std::move(*f);
-    csv->out() << CsvHeader();
+/// The audit's streamed outputs: the summary, the human listing of machines
+/// not compliant, the CSV rows, the kept records and the progress line.
+class AuditStream {
+ public:
+  AuditStream(const AuditCliOptions& o, uint32_t policy, StreamedFile* csv)
+      : o_(o), csv_(csv), keep_(G().json || !o.html.empty()) {
+    summary_.policy = policy;
+    progress_ = !o.no_progress && !G().quiet && SECPROTO_ISATTY(2);
   }
-  bool keep = G().json || !o.html.empty();
-  std::vector<MachineResult> kept;
 
+  void Add(std::vector<MachineResult>& chunk) {
+    for (MachineResult& r : chunk) {
+      summary_.Add(r);
+      if (csv_) csv_->out() << CsvRow(r);
+      if (!G().json && r.cls != MachineClass::kCompliant) {
+        if (listed_ < o_.list) {
+          std::cout << std::left << std::setw(11) << MachineClassName(r.cls) << " " << r.host
+                    << ": " << r.detail << "\n";
+        }
+        ++listed_;
+      }
+      if (keep_) kept_.push_back(std::move(r));
+    }
+    ShowProgress();
+  }
+
+  void EndProgress() {
+    if (progress_shown_) std::cerr << "\r\033[K" << std::flush;
+  }
+
+  const AuditSummary& summary() const { return summary_; }
+  const std::vector<MachineResult>& kept() const { return kept_; }
+  int listed() const { return listed_; }
+
+ private:
+  void ShowProgress() {
+    if (!progress_ || summary_.total < 1000) return;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_progress_ > std::chrono::milliseconds(200)) {
+      last_progress_ = now;
+      progress_shown_ = true;
+      std::cerr << "\raudit: " << summary_.total << " files" << std::flush;
+    }
+  }
+
+  const AuditCliOptions& o_;
+  StreamedFile* csv_;
+  bool keep_;
+  bool progress_ = false;
+  bool progress_shown_ = false;
+  std::chrono::steady_clock::time_point last_progress_ = std::chrono::steady_clock::now();
+  AuditSummary summary_;
+  std::vector<MachineResult> kept_;
+  int listed_ = 0;
+};
+
+/// Walks the inputs in chunks of kChunk files, audited by `jobs` threads.
+void AuditInputs(const AuditCliOptions& o, const AuditSetup& setup, AuditStream& stream) {
   unsigned jobs = o.jobs > 0 ? static_cast<unsigned>(o.jobs)
                              : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
-  bool progress = !o.no_progress && !G().quiet && SECPROTO_ISATTY(2);
-  bool progress_shown = false;
-  auto last_progress = std::chrono::steady_clock::now();
-
-  AuditSummary summary;
-  summary.policy = policy;
-  int listed = 0;
-  bool human = !G().json;
-  std::vector<MachineResult> chunk;
+  InputWalker walker(o.inputs);
   std::vector<std::string> paths;
   while (true) {
     paths.clear();
@@ -118,87 +163,84 @@ int Run(const AuditCliOptions& o) {
       if (!p) break;
       paths.push_back(std::move(*p));
     }
-    size_t n = paths.size();
-    if (n == 0) break;
-    chunk.assign(n, MachineResult{});
-    std::atomic<size_t> next{0};
-    auto work = [&]() {
-      for (size_t i; (i = next.fetch_add(1)) < n;) chunk[i] = AuditFile(paths[i], policy, reader);
-    };
-    std::vector<std::thread> threads;
-    for (unsigned t = 1; t < jobs && t < n; ++t) threads.emplace_back(work);
-    work();
-    for (std::thread& t : threads) t.join();
-
-    for (MachineResult& r : chunk) {
-      summary.Add(r);
-      if (csv) csv->out() << CsvRow(r);
-      if (human && r.cls != MachineClass::kCompliant) {
-        if (listed < o.list) {
-          std::cout << std::left << std::setw(11) << MachineClassName(r.cls) << " " << r.host
-                    << ": " << r.detail << "\n";
-        }
-        ++listed;
-      }
-      if (keep) kept.push_back(std::move(r));
-    }
-    if (progress && summary.total >= 1000) {
-      auto now = std::chrono::steady_clock::now();
-      if (now - last_progress > std::chrono::milliseconds(200)) {
-        last_progress = now;
-        progress_shown = true;
-        std::cerr << "\raudit: " << summary.total << " files" << std::flush;
-      }
-    }
+    if (paths.empty()) break;
+    std::vector<MachineResult> chunk = AuditFiles(paths, setup.policy, setup.reader, jobs);
+    stream.Add(chunk);
   }
-  if (progress_shown) std::cerr << "\r\033[K" << std::flush;
+  stream.EndProgress();
+}
+
+int AuditExitCode(const AuditSummary& summary) {
+  uint64_t judged = summary.total - summary.Count(MachineClass::kInvalid) -
+                    summary.Count(MachineClass::kUnreadable);
+  return judged == 0                                                ? kExitTarget
+         : summary.Count(MachineClass::kCompliant) == summary.total ? kExitOk
+                                                                    : kExitDrift;
+}
+
+void PrintAuditJson(const AuditSummary& summary, int code, const std::vector<MachineResult>& kept) {
+  std::string out = "{\n  \"summary\": " + SummaryJson(summary) +
+                    ",\n  \"exit_code\": " + std::to_string(code) + ",\n  \"machines\": [";
+  std::cout << out;
+  bool first = true;
+  for (const MachineResult& r : kept) {
+    std::cout << (first ? "\n    " : ",\n    ") << MachineJson(r);
+    first = false;
+  }
+  std::cout << (first ? "]\n}\n" : "\n  ]\n}\n") << std::flush;
+}
+
+void PrintAuditHuman(const AuditCliOptions& o, const AuditSummary& summary, int listed, int code) {
+  if (listed > o.list) {
+    std::cout << "... and " << (listed - o.list)
+              << " more not compliant (see --csv, --json or --html)\n";
+  }
+  if (listed > 0) std::cout << "\n";
+  ProtocolSet p(summary.policy);
+  std::cout << "Policy " << p.Hex() << " (" << p.Describe() << "): " << summary.total << " machine"
+            << (summary.total == 1 ? "" : "s") << "\n";
+  for (MachineClass c : AllMachineClasses()) {
+    uint64_t k = summary.Count(c);
+    char pct[16];
+    std::snprintf(pct, sizeof pct, "%5.1f%%",
+                  100.0 * static_cast<double>(k) / static_cast<double>(summary.total));
+    std::cout << "  " << std::left << std::setw(11) << MachineClassName(c) << std::right
+              << std::setw(8) << k << "  " << pct << "\n";
+  }
+  if (!o.csv.empty() && !G().quiet) std::cout << "wrote " << o.csv << "\n";
+  if (!o.html.empty() && !G().quiet) std::cout << "wrote " << o.html << "\n";
+  if (code == kExitTarget) std::cerr << "secproto: error: no input could be read and judged\n";
+}
+
+int Run(const AuditCliOptions& o) {
+  auto setup = ParseAuditFlags(o);
+  if (!setup) return ReportError(setup.error());
+  std::unique_ptr<StreamedFile> csv;
+  if (!o.csv.empty()) {
+    auto f = StreamedFile::Open(o.csv);
+    if (!f) return ReportError(f.error());
+    csv = std::move(*f);
+    csv->out() << CsvHeader();
+  }
+  AuditStream stream(o, setup->policy, csv.get());
+  AuditInputs(o, *setup, stream);
+  const AuditSummary& summary = stream.summary();
   if (summary.total == 0) {
     return ReportError(Error::Target("no input files found in the given folders", "no-inputs"));
   }
-
   if (csv) {
     if (Status s = csv->Publish(); !s) return ReportError(s.error());
   }
   if (!o.html.empty()) {
-    if (Status s = WriteFileAtomically(o.html, HtmlReport(summary, kept)); !s) {
+    if (Status s = WriteFileAtomically(o.html, HtmlReport(summary, stream.kept())); !s) {
       return ReportError(s.error());
     }
   }
-  uint64_t judged = summary.total - summary.Count(MachineClass::kInvalid) -
-                    summary.Count(MachineClass::kUnreadable);
-  int code = judged == 0                                                ? kExitTarget
-             : summary.Count(MachineClass::kCompliant) == summary.total ? kExitOk
-                                                                        : kExitDrift;
+  int code = AuditExitCode(summary);
   if (G().json) {
-    std::string out = "{\n  \"summary\": " + SummaryJson(summary) +
-                      ",\n  \"exit_code\": " + std::to_string(code) + ",\n  \"machines\": [";
-    std::cout << out;
-    bool first = true;
-    for (const MachineResult& r : kept) {
-      std::cout << (first ? "\n    " : ",\n    ") << MachineJson(r);
-      first = false;
-    }
-    std::cout << (first ? "]\n}\n" : "\n  ]\n}\n") << std::flush;
+    PrintAuditJson(summary, code, stream.kept());
   } else {
-    if (listed > o.list) {
-      std::cout << "... and " << (listed - o.list)
-                << " more not compliant (see --csv, --json or --html)\n";
-    }
-    if (listed > 0) std::cout << "\n";
-    ProtocolSet p(policy);
-    std::cout << "Policy " << p.Hex() << " (" << p.Describe() << "): " << summary.total
-              << " machine" << (summary.total == 1 ? "" : "s") << "\n";
-    for (MachineClass c : AllMachineClasses()) {
-      uint64_t k = summary.Count(c);
-      char pct[16];
-      std::snprintf(pct, sizeof pct, "%5.1f%%",
-                    100.0 * static_cast<double>(k) / static_cast<double>(summary.total));
-      std::cout << "  " << std::left << std::setw(11) << MachineClassName(c) << std::right
-                << std::setw(8) << k << "  " << pct << "\n";
-    }
-    if (!o.csv.empty() && !G().quiet) std::cout << "wrote " << o.csv << "\n";
-    if (!o.html.empty() && !G().quiet) std::cout << "wrote " << o.html << "\n";
-    if (code == kExitTarget) std::cerr << "secproto: error: no input could be read and judged\n";
+    PrintAuditHuman(o, summary, stream.listed(), code);
   }
   return code;
 }

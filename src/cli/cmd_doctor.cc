@@ -34,105 +34,137 @@ struct DoctorOptions {
   OsFlags model;
 };
 
-int RunDoctor(const DoctorOptions& o) {
-  auto opened = OpenTargetFromFlags(o.target, /*read_only=*/true);
-  if (!opened) return ReportError(opened.error());
-  RegistryBackend& backend = **opened;
-  auto inputs = ReadRegistryInputs(backend);
-  if (!inputs) return ReportError(inputs.error());
-  auto os = ResolveOs(&backend, o.os, o.builtin_default);
-  if (!os) return ReportError(os.error());
-  ModelOptions mo = o.model.Options();
-  std::vector<DoctorFinding> findings = Diagnose(os->os, *inputs, TargetArgs(o.target), mo);
-  // The whole stack (docs/MODEL.md "Stack doctor codes"), grouped by component.
-  auto stack_found = DiagnoseTargetStack(os->os, *inputs, backend, TargetArgs(o.target));
-  if (!stack_found) return ReportError(stack_found.error());
-  std::vector<std::string> components;
-  for (const DoctorFinding& f : findings) components.push_back(ComponentOfFinding(f));
-  size_t model_findings = findings.size();
-  std::stable_sort(stack_found->begin(), stack_found->end(),
-                   [](const StackFinding& a, const StackFinding& b) {
-                     return a.component < b.component;
-                   });
-  for (StackFinding& f : *stack_found) {
-    findings.push_back(std::move(f.finding));
-    components.push_back(f.component);
-  }
-
+/// Everything doctor found on a target: the model's findings first, then the
+/// whole stack's (docs/MODEL.md "Stack doctor codes"), grouped by component.
+struct DoctorReport {
+  ResolvedOs os;
+  RegistryInputs inputs;
+  ModelOptions mo;
+  std::vector<DoctorFinding> findings;
+  std::vector<std::string> components;  ///< per finding
+  size_t model_findings = 0;            ///< the first ones, from the model
+  std::vector<std::string> notices;     ///< the backend's
   int errors = 0, warnings = 0, infos = 0;
-  for (const DoctorFinding& f : findings) {
-    (f.severity == "error" ? errors : f.severity == "warning" ? warnings : infos)++;
+};
+
+/// Appends the stack's findings, sorted by component (stable), after the
+/// model's.
+void AddStackFindings(std::vector<StackFinding> stack, DoctorReport& r) {
+  std::stable_sort(stack.begin(), stack.end(), [](const StackFinding& a, const StackFinding& b) {
+    return a.component < b.component;
+  });
+  for (StackFinding& f : stack) {
+    r.findings.push_back(std::move(f.finding));
+    r.components.push_back(f.component);
   }
+}
+
+Expected<DoctorReport> RunDiagnosis(const DoctorOptions& o) {
+  SECPROTO_ASSIGN_OR_RETURN(opened, OpenTargetFromFlags(o.target, /*read_only=*/true));
+  RegistryBackend& backend = *opened;
+  SECPROTO_ASSIGN_OR_RETURN(inputs, ReadRegistryInputs(backend));
+  SECPROTO_ASSIGN_OR_RETURN(os, ResolveOs(&backend, o.os, o.builtin_default));
+  DoctorReport r{std::move(os), std::move(inputs), o.model.Options(), {}, {}, 0, {}};
+  r.findings = Diagnose(r.os.os, r.inputs, TargetArgs(o.target), r.mo);
+  SECPROTO_ASSIGN_OR_RETURN(stack,
+                            DiagnoseTargetStack(r.os.os, r.inputs, backend, TargetArgs(o.target)));
+  for (const DoctorFinding& f : r.findings) r.components.push_back(ComponentOfFinding(f));
+  r.model_findings = r.findings.size();
+  AddStackFindings(std::move(stack), r);
+  for (const DoctorFinding& f : r.findings) {
+    (f.severity == "error" ? r.errors : f.severity == "warning" ? r.warnings : r.infos)++;
+  }
+  r.notices = backend.Notices();
+  return r;
+}
+
+Json DoctorJson(const DoctorReport& r) {
+  const OsInfo& os = r.os.os;
+  Json j;
+  j["os"] = {{"id", os.id},
+             {"name", os.name},
+             {"build", os.build},
+             {"product_type", std::string(os.ProductType())},
+             {"detected_by", r.os.how},
+             {"confidence", std::string(ConfidenceName(os.confidence))},
+             {"note", r.os.note.empty() ? Json(nullptr) : Json(r.os.note)}};
+  j["target"] = r.inputs.target;
+  j["architecture"] = ArchitectureName(r.inputs.architecture);
+  j["schannel_read"] = r.inputs.has_system;
+  j["user_hive_read"] = r.inputs.has_user;
+  j["kb3140245"] =
+      os.needs_kb3140245 ? Json(std::string(KbStatusName(r.inputs.kb3140245))) : Json(nullptr);
+  j["schannel_reading"] = std::string(SchannelReadingName(r.mo));
+  j["notices"] = r.notices;
+  Json arr = Json::array();
+  for (size_t i = 0; i < r.findings.size(); ++i) {
+    const DoctorFinding& f = r.findings[i];
+    Json ev = Json::array();
+    for (const Evidence& e : f.evidence) ev.push_back(EvidenceJson(e));
+    arr.push_back(Json{{"code", f.code},
+                       {"severity", f.severity},
+                       {"message", f.message},
+                       {"evidence", ev},
+                       {"fix", f.fix.empty() ? Json(nullptr) : Json(f.fix)},
+                       {"fix_steps", f.fix_steps},
+                       {"source", f.source},
+                       {"component", r.components[i]}});
+  }
+  j["findings"] = arr;
+  j["summary"] = {{"errors", r.errors}, {"warnings", r.warnings}, {"info", r.infos}};
+  return j;
+}
+
+void PrintDoctorHeader(const DoctorReport& r) {
+  std::cout << "OS: " << r.os.os.name << " (" << r.os.os.id << ", " << r.os.how << ") ["
+            << ConfidenceName(r.os.os.confidence) << "]\n";
+  if (!r.os.note.empty()) std::cout << "  note: " << r.os.note << "\n";
+  std::cout << "Target: " << r.inputs.target << " ("
+            << (r.inputs.architecture == Architecture::kUnknown
+                    ? std::string("OS bitness not known: both views checked")
+                    : ArchitectureName(r.inputs.architecture) + " OS")
+            << ")\n";
+  if (!r.inputs.has_system) {
+    std::cout << "  SCHANNEL not read: the target has no HKLM\\SYSTEM (give --system-hive)\n";
+  }
+  std::cout << "Model: " << ReadingText(r.mo) << "\n";
+}
+
+/// Each finding, then one block of the commands that clear them, in the
+/// order of the findings (errors first), each command once.
+void PrintDoctorHuman(const DoctorReport& r) {
+  PrintDoctorHeader(r);
+  std::vector<std::string> steps;
+  for (size_t i = 0; i < r.findings.size(); ++i) {
+    const DoctorFinding& f = r.findings[i];
+    if (i >= r.model_findings &&
+        (i == r.model_findings || r.components[i] != r.components[i - 1])) {
+      std::cout << "\n[" << r.components[i] << "]\n";
+    }
+    std::cout << "\n" << f.severity << ": " << f.code << ": " << f.message << "\n";
+    for (const Evidence& e : f.evidence) std::cout << "  evidence: " << EvidenceText(e) << "\n";
+    if (!f.source.empty()) std::cout << "  source: " << f.source << "\n";
+    for (const std::string& step : f.fix_steps) {
+      if (std::find(steps.begin(), steps.end(), step) == steps.end()) steps.push_back(step);
+    }
+  }
+  std::cout << "\n"
+            << r.errors << " error(s), " << r.warnings << " warning(s), " << r.infos << " info\n";
+  if (!steps.empty()) {
+    std::cout << "\nNext steps:\n";
+    for (const std::string& step : steps) std::cout << "  " << step << "\n";
+  }
+}
+
+int RunDoctor(const DoctorOptions& o) {
+  auto report = RunDiagnosis(o);
+  if (!report) return ReportError(report.error());
   if (G().json) {
-    Json j;
-    j["os"] = {{"id", os->os.id},
-               {"name", os->os.name},
-               {"build", os->os.build},
-               {"product_type", std::string(os->os.ProductType())},
-               {"detected_by", os->how},
-               {"confidence", std::string(ConfidenceName(os->os.confidence))},
-               {"note", os->note.empty() ? Json(nullptr) : Json(os->note)}};
-    j["target"] = inputs->target;
-    j["architecture"] = ArchitectureName(inputs->architecture);
-    j["schannel_read"] = inputs->has_system;
-    j["user_hive_read"] = inputs->has_user;
-    j["kb3140245"] =
-        os->os.needs_kb3140245 ? Json(std::string(KbStatusName(inputs->kb3140245))) : Json(nullptr);
-    j["schannel_reading"] = std::string(SchannelReadingName(mo));
-    j["notices"] = backend.Notices();
-    Json arr = Json::array();
-    for (size_t i = 0; i < findings.size(); ++i) {
-      const DoctorFinding& f = findings[i];
-      Json ev = Json::array();
-      for (const Evidence& e : f.evidence) ev.push_back(EvidenceJson(e));
-      arr.push_back(Json{{"code", f.code},
-                         {"severity", f.severity},
-                         {"message", f.message},
-                         {"evidence", ev},
-                         {"fix", f.fix.empty() ? Json(nullptr) : Json(f.fix)},
-                         {"fix_steps", f.fix_steps},
-                         {"source", f.source},
-                         {"component", components[i]}});
-    }
-    j["findings"] = arr;
-    j["summary"] = {{"errors", errors}, {"warnings", warnings}, {"info", infos}};
-    PrintJson(j);
+    PrintJson(DoctorJson(*report));
   } else {
-    std::cout << "OS: " << os->os.name << " (" << os->os.id << ", " << os->how << ") ["
-              << ConfidenceName(os->os.confidence) << "]\n";
-    if (!os->note.empty()) std::cout << "  note: " << os->note << "\n";
-    std::cout << "Target: " << inputs->target << " ("
-              << (inputs->architecture == Architecture::kUnknown
-                      ? std::string("OS bitness not known: both views checked")
-                      : ArchitectureName(inputs->architecture) + " OS")
-              << ")\n";
-    if (!inputs->has_system) {
-      std::cout << "  SCHANNEL not read: the target has no HKLM\\SYSTEM (give --system-hive)\n";
-    }
-    std::cout << "Model: " << ReadingText(mo) << "\n";
-    // Each finding, then one block of the commands that clear them, in the
-    // order of the findings (errors first), each command once.
-    std::vector<std::string> steps;
-    for (size_t i = 0; i < findings.size(); ++i) {
-      const DoctorFinding& f = findings[i];
-      if (i >= model_findings && (i == model_findings || components[i] != components[i - 1])) {
-        std::cout << "\n[" << components[i] << "]\n";
-      }
-      std::cout << "\n" << f.severity << ": " << f.code << ": " << f.message << "\n";
-      for (const Evidence& e : f.evidence) std::cout << "  evidence: " << EvidenceText(e) << "\n";
-      if (!f.source.empty()) std::cout << "  source: " << f.source << "\n";
-      for (const std::string& step : f.fix_steps) {
-        if (std::find(steps.begin(), steps.end(), step) == steps.end()) steps.push_back(step);
-      }
-    }
-    std::cout << "\n" << errors << " error(s), " << warnings << " warning(s), " << infos
-              << " info\n";
-    if (!steps.empty()) {
-      std::cout << "\nNext steps:\n";
-      for (const std::string& step : steps) std::cout << "  " << step << "\n";
-    }
+    PrintDoctorHuman(*report);
   }
-  return errors > 0 ? kExitDrift : kExitOk;
+  return report->errors > 0 ? kExitDrift : kExitOk;
 }
 
 }  // namespace

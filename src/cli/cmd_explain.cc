@@ -126,135 +126,167 @@ struct ExplainOptions {
   bool verbose = false;
 };
 
-int RunExplain(const ExplainOptions& o) {
-  // `explain --os ID` alone is the what-if of a machine where nothing is set.
-  bool what_if_os =
-      o.target.target.empty() && o.value.empty() && !o.os.empty() && o.tls_policy.empty();
+/// The flags of explain, checked before any I/O.
+struct ExplainPlan {
+  bool what_if_os = false;  ///< `explain --os ID` alone
   std::vector<Component> components;
+  std::optional<uint32_t> app_mask;
+  std::optional<RegValue> what_if;  ///< --value; nullopt: missing
+};
+
+/// --app-protocols: a raw mask, even 0 or one with unknown bits, is what an
+/// app may pass: numbers are taken as given, names through the protocol parser.
+Expected<std::optional<uint32_t>> ParseAppMask(const std::vector<std::string>& flags) {
+  if (flags.empty()) return std::nullopt;
+  if (flags.size() == 1) {
+    if (auto n = ParseNumber(flags[0])) return *n;
+  }
+  auto spec = ParseProtocols(flags);
+  if (!spec) return std::unexpected(spec.error());
+  if (spec->relative) {
+    return std::unexpected(
+        Error::Input("--app-protocols takes a full list, not +/- edits", "relative-edit"));
+  }
+  return spec->absolute;
+}
+
+/// --value: a number, protocol names, or "missing".
+Expected<std::optional<RegValue>> ParseWhatIfValue(const std::string& value) {
+  if (value.empty() || value == "missing") return std::nullopt;
+  auto n = ParseNumber(value);
+  if (!n) {
+    auto spec = ParseProtocols(std::vector<std::string>{value});
+    if (!spec || spec->relative) {
+      return std::unexpected(
+          Error::Input("--value takes a number (0x2800), protocol names, or "
+                       "'missing', not '" +
+                           value + "'",
+                       "bad-value"));
+    }
+    n = spec->absolute;
+  }
+  return RegValue::Dword(*n);
+}
+
+Expected<ExplainPlan> ParseExplainFlags(const ExplainOptions& o) {
+  ExplainPlan plan;
+  plan.what_if_os =
+      o.target.target.empty() && o.value.empty() && !o.os.empty() && o.tls_policy.empty();
   if (!o.components.empty()) {
     auto parsed = ParseComponents(o.components);
-    if (!parsed) return ReportError(parsed.error());
-    components = *parsed;
+    if (!parsed) return std::unexpected(parsed.error());
+    plan.components = *parsed;
   } else if (!o.tls_policy.empty()) {
-    components = AllComponents();
+    plan.components = AllComponents();
   }
   if (!o.tls_policy.empty() && !o.target.target.empty()) {
-    return ReportError(Error::Usage("--tls-policy is a what-if: give --os ID, not --target",
-                                    "policy-with-target"));
+    return std::unexpected(Error::Usage("--tls-policy is a what-if: give --os ID, not --target",
+                                        "policy-with-target"));
   }
-  if (o.target.target.empty() && o.value.empty() && !what_if_os && o.tls_policy.empty() &&
+  if (o.target.target.empty() && o.value.empty() && !plan.what_if_os && o.tls_policy.empty() &&
       DefaultTarget().empty()) {
     std::string choices;
-    for (const std::string& s : SupportedTargetSchemes()) choices += (choices.empty() ? "" : ", ") + s;
-    return ReportError(Error::Usage(
+    for (const std::string& s : SupportedTargetSchemes()) {
+      choices += (choices.empty() ? "" : ", ") + s;
+    }
+    return std::unexpected(Error::Usage(
         "explain needs --target T (one of: " + choices +
             "), or --os ID for the what-if of a machine where nothing is set (with --value V "
             "to set DefaultSecureProtocols)",
         "no-target"));
   }
-  std::optional<uint32_t> app_mask;
-  if (!o.app_protocols.empty()) {
-    // A raw mask, even 0 or one with unknown bits, is what an app may pass:
-    // accept numbers as given, names through the protocol parser.
-    if (o.app_protocols.size() == 1) {
-      if (auto n = ParseNumber(o.app_protocols[0])) app_mask = *n;
-    }
-    if (!app_mask) {
-      auto spec = ParseProtocols(o.app_protocols);
-      if (!spec) return ReportError(spec.error());
-      if (spec->relative) {
-        return ReportError(Error::Input("--app-protocols takes a full list, not +/- edits",
-                                        "relative-edit"));
-      }
-      app_mask = spec->absolute;
-    }
-  }
+  auto app_mask = ParseAppMask(o.app_protocols);
+  if (!app_mask) return std::unexpected(app_mask.error());
+  plan.app_mask = *app_mask;
+  auto what_if = ParseWhatIfValue(o.value);
+  if (!what_if) return std::unexpected(what_if.error());
+  plan.what_if = *what_if;
+  return plan;
+}
 
-  // --value: a number, protocol names, or "missing".
-  std::optional<RegValue> what_if;
-  if (!o.value.empty() && o.value != "missing") {
-    auto n = ParseNumber(o.value);
-    if (!n) {
-      auto spec = ParseProtocols(std::vector<std::string>{o.value});
-      if (!spec || spec->relative) {
-        return ReportError(Error::Input("--value takes a number (0x2800), protocol names, or "
-                                        "'missing', not '" + o.value + "'",
-                                        "bad-value"));
-      }
-      n = spec->absolute;
-    }
-    what_if = RegValue::Dword(*n);
-  }
-
+/// What explain reads: the inputs, and the backend they came from (none for
+/// a plain what-if).
+struct ExplainSource {
   RegistryInputs inputs;
   std::unique_ptr<RegistryBackend> backend;
+};
+
+Expected<ExplainSource> ReadExplainSource(const ExplainOptions& o, const ExplainPlan& plan) {
+  ExplainSource src;
   if (!o.tls_policy.empty()) {
-    auto mem = PolicyWhatIf(o.tls_policy, o.os);
-    if (!mem) return ReportError(mem.error());
-    backend = std::move(*mem);
-    auto read = ReadRegistryInputs(*backend);
-    if (!read) return ReportError(read.error());
-    inputs = std::move(*read);
-    inputs.target = "what-if: " + o.tls_policy;
+    SECPROTO_ASSIGN_OR_RETURN(mem, PolicyWhatIf(o.tls_policy, o.os));
+    src.backend = std::move(mem);
+    SECPROTO_ASSIGN_OR_RETURN(read, ReadRegistryInputs(*src.backend));
+    src.inputs = std::move(read);
+    src.inputs.target = "what-if: " + o.tls_policy;
     if (!o.value.empty()) {
-      for (RegRead& r : inputs.dsp) r.value = what_if;
+      for (RegRead& r : src.inputs.dsp) r.value = plan.what_if;
     }
-  } else if (what_if_os || (!o.value.empty() && o.target.target.empty())) {
-    inputs = WhatIfInputs(what_if);
+  } else if (plan.what_if_os || (!o.value.empty() && o.target.target.empty())) {
+    src.inputs = WhatIfInputs(plan.what_if);
   } else {
-    auto opened = OpenTargetFromFlags(o.target, /*read_only=*/true);
-    if (!opened) return ReportError(opened.error());
-    backend = std::move(*opened);
-    auto read = ReadRegistryInputs(*backend);
-    if (!read) return ReportError(read.error());
-    inputs = std::move(*read);
-    if (!o.value.empty()) inputs = WithValueInEveryView(std::move(inputs), what_if);
+    SECPROTO_ASSIGN_OR_RETURN(opened, OpenTargetFromFlags(o.target, /*read_only=*/true));
+    src.backend = std::move(opened);
+    SECPROTO_ASSIGN_OR_RETURN(read, ReadRegistryInputs(*src.backend));
+    src.inputs = std::move(read);
+    if (!o.value.empty()) src.inputs = WithValueInEveryView(std::move(src.inputs), plan.what_if);
   }
+  return src;
+}
 
-  auto os = ResolveOs(backend.get(), o.os, o.builtin_default);
-  if (!os) return ReportError(os.error());
-  ModelOptions mo = o.model.Options();
-
+/// The model's answer: one chain per process view, and the stack components.
+struct ExplainResult {
+  ResolvedOs os;
+  ModelOptions mo;
   std::vector<Explanation> all;
-  for (View v : ProcessViews(inputs.architecture)) {
-    all.push_back(ExplainProcess(os->os, inputs, app_mask, v, mo));
+  std::vector<ComponentExplanation> components;
+};
+
+Expected<ExplainResult> RunExplainModel(const ExplainOptions& o, const ExplainPlan& plan,
+                                        const ExplainSource& src) {
+  SECPROTO_ASSIGN_OR_RETURN(os, ResolveOs(src.backend.get(), o.os, o.builtin_default));
+  ExplainResult r{std::move(os), o.model.Options(), {}, {}};
+  for (View v : ProcessViews(src.inputs.architecture)) {
+    r.all.push_back(ExplainProcess(r.os.os, src.inputs, plan.app_mask, v, r.mo));
   }
-  std::vector<ComponentExplanation> stack_components;
-  if (!components.empty()) {
-    auto tls = FindOsTls(os->os.id);
-    if (!tls) return ReportError(tls.error());
-    auto stack = ReadStackOrDefaults(backend.get());
-    if (!stack) return ReportError(stack.error());
-    stack_components = ExplainStack(os->os, *tls, *stack, inputs, components, mo);
+  if (!plan.components.empty()) {
+    SECPROTO_ASSIGN_OR_RETURN(tls, FindOsTls(r.os.os.id));
+    SECPROTO_ASSIGN_OR_RETURN(stack, ReadStackOrDefaults(src.backend.get()));
+    r.components = ExplainStack(r.os.os, tls, stack, src.inputs, plan.components, r.mo);
   }
-  if (G().json) {
-    Json j;
-    Json osj = OsRowJson(os->os);
-    osj["detected_by"] = os->how;
-    osj["note"] = os->note.empty() ? Json(nullptr) : Json(os->note);
-    j["os"] = osj;
-    j["target"] = inputs.target;
-    j["architecture"] = ArchitectureName(inputs.architecture);
-    j["app_mask"] = app_mask ? Json(*app_mask) : Json(nullptr);
-    j["schannel_reading"] = std::string(SchannelReadingName(mo));
-    Json procs = Json::object();
-    for (const Explanation& e : all) procs[std::string(ViewName(e.view))] = ExplanationJson(e);
-    j["processes"] = procs;
-    if (!components.empty()) j["components"] = ComponentsJson(stack_components);
-    PrintJson(j);
-    return kExitOk;
-  }
-  PrintOsLine(*os);
+  return r;
+}
+
+Json ExplainJson(const ExplainPlan& plan, const RegistryInputs& inputs, const ExplainResult& r) {
+  Json j;
+  Json osj = OsRowJson(r.os.os);
+  osj["detected_by"] = r.os.how;
+  osj["note"] = r.os.note.empty() ? Json(nullptr) : Json(r.os.note);
+  j["os"] = osj;
+  j["target"] = inputs.target;
+  j["architecture"] = ArchitectureName(inputs.architecture);
+  j["app_mask"] = plan.app_mask ? Json(*plan.app_mask) : Json(nullptr);
+  j["schannel_reading"] = std::string(SchannelReadingName(r.mo));
+  Json procs = Json::object();
+  for (const Explanation& e : r.all) procs[std::string(ViewName(e.view))] = ExplanationJson(e);
+  j["processes"] = procs;
+  if (!plan.components.empty()) j["components"] = ComponentsJson(r.components);
+  return j;
+}
+
+void PrintExplainHuman(const ExplainOptions& o, const ExplainPlan& plan,
+                       const RegistryInputs& inputs, const ExplainResult& r) {
+  PrintOsLine(r.os);
   std::cout << "Target: " << inputs.target;
   if (!o.value.empty()) std::cout << " (DefaultSecureProtocols = " << o.value << " in every view)";
-  if (what_if_os)
+  if (plan.what_if_os)
     std::cout << " (nothing set: DefaultSecureProtocols missing, SCHANNEL at defaults)";
-  if (app_mask) std::cout << "; app mask " << ProtocolSet(*app_mask).Hex();
+  if (plan.app_mask) std::cout << "; app mask " << ProtocolSet(*plan.app_mask).Hex();
   std::cout << "\n";
-  std::cout << "Model: " << ReadingText(mo) << "\n";
-  for (size_t i = 0; i < all.size(); ++i) {
-    const Explanation& e = all[i];
-    if (i > 0 && SameChain(all[0], e)) {
+  std::cout << "Model: " << ReadingText(r.mo) << "\n";
+  for (size_t i = 0; i < r.all.size(); ++i) {
+    const Explanation& e = r.all[i];
+    if (i > 0 && SameChain(r.all[0], e)) {
       std::cout << "\n" << ViewName(e.view) << "-bit processes (Wow6432Node key): the same chain, "
                 << ProtocolSet(e.effective_value).Hex() << " ("
                 << ProtocolSet(e.effective_value).Describe() << ")\n";
@@ -263,14 +295,28 @@ int RunExplain(const ExplainOptions& o) {
     PrintExplanation(e, inputs.architecture);
   }
   std::vector<std::string> warnings;
-  for (const Explanation& e : all) {
+  for (const Explanation& e : r.all) {
     for (const std::string& w : e.warnings) {
       if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) warnings.push_back(w);
     }
   }
   if (!warnings.empty()) std::cout << "\n";
   for (const std::string& w : warnings) std::cout << "warning: " << w << "\n";
-  PrintComponents(stack_components, o.verbose);
+  PrintComponents(r.components, o.verbose);
+}
+
+int RunExplain(const ExplainOptions& o) {
+  auto plan = ParseExplainFlags(o);
+  if (!plan) return ReportError(plan.error());
+  auto src = ReadExplainSource(o, *plan);
+  if (!src) return ReportError(src.error());
+  auto result = RunExplainModel(o, *plan, *src);
+  if (!result) return ReportError(result.error());
+  if (G().json) {
+    PrintJson(ExplainJson(*plan, src->inputs, *result));
+  } else {
+    PrintExplainHuman(o, *plan, src->inputs, *result);
+  }
   return kExitOk;
 }
 

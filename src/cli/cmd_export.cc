@@ -51,92 +51,97 @@ Status WriteTree(const std::string& dir, const Artifact& a, bool parent_must_exi
   return {};
 }
 
-int Run(ExportCliOptions o) {
-  // -f means --file in probe and impact; export's old -f still works.
+/// --format, or the deprecated -f (which means --file in probe and impact).
+Expected<ExportFormat> FormatFromFlags(const ExportCliOptions& o) {
+  std::string format = o.format;
   if (!o.format_short.empty()) {
     Warn("-f is deprecated in export (probe and impact use -f for --file): write --format " +
          o.format_short);
-    if (o.format.empty()) o.format = o.format_short;
+    if (format.empty()) format = o.format_short;
   }
-  if (o.format.empty()) {
-    return ReportError(
+  if (format.empty()) {
+    return std::unexpected(
         Error::Usage("--format is required: reg | ps1 | intune | gpp | ansible | dsc", "usage"));
   }
-  auto format = ParseExportFormat(o.format);
-  if (!format) return ReportError(format.error());
-  ExportOptions eo;
-  eo.unset = o.unset;
-  eo.fixed_ids = o.fixed_ids;
-  eo.with_schannel = o.with_schannel;
-  if (const char* env = std::getenv("SECPROTO_FIXED_IDS"); env && std::string(env) == "1") {
-    eo.fixed_ids = true;
-  }
+  return ParseExportFormat(format);
+}
+
+/// PROTOCOLS or --unset into the value to export.
+Status ValueFromFlags(const ExportCliOptions& o, ExportOptions& eo) {
   if (o.unset && !o.protocols.empty()) {
-    return ReportError(Error::Usage("--unset removes the value: give no PROTOCOLS", "usage"));
+    return Fail(Error::Usage("--unset removes the value: give no PROTOCOLS", "usage"));
   }
-  if (!o.unset) {
-    if (o.protocols.empty()) {
-      return ReportError(Error::Usage(
-          "give PROTOCOLS (a profile such as modern, or tls1.2,tls1.3), or --unset", "usage"));
-    }
-    auto spec = ParseProtocols(o.protocols);
-    if (!spec) return ReportError(spec.error());
-    if (spec->relative) {
-      return ReportError(Error::Input(
-          "+/- edits are relative to a stored value; export takes a full list", "relative-edit"));
-    }
-    eo.value = spec->absolute;
-    for (const std::string& p : o.protocols) eo.policy += (eo.policy.empty() ? "" : ",") + p;
+  if (o.unset) return {};
+  if (o.protocols.empty()) {
+    return Fail(Error::Usage(
+        "give PROTOCOLS (a profile such as modern, or tls1.2,tls1.3), or --unset", "usage"));
   }
+  SECPROTO_ASSIGN_OR_RETURN(spec, ParseProtocols(o.protocols));
+  if (spec.relative) {
+    return Fail(Error::Input("+/- edits are relative to a stored value; export takes a full list",
+                             "relative-edit"));
+  }
+  eo.value = spec.absolute;
+  for (const std::string& p : o.protocols) eo.policy += (eo.policy.empty() ? "" : ",") + p;
+  return {};
+}
+
+/// What to emit and where: the folder is --gpo-backup's, --role-dir's, or
+/// -o's for a folder artifact; empty for a single file.
+struct ExportPlan {
+  ExportFormat format;
+  ExportOptions eo;
   std::string dir;
+};
+
+Expected<ExportPlan> PlanFromFlags(const ExportCliOptions& o) {
+  SECPROTO_ASSIGN_OR_RETURN(format, FormatFromFlags(o));
+  ExportPlan plan{format, {}, {}};
+  plan.eo.unset = o.unset;
+  plan.eo.fixed_ids = o.fixed_ids;
+  plan.eo.with_schannel = o.with_schannel;
+  if (const char* env = std::getenv("SECPROTO_FIXED_IDS"); env && std::string(env) == "1") {
+    plan.eo.fixed_ids = true;
+  }
+  SECPROTO_TRY(ValueFromFlags(o, plan.eo));
   if (!o.gpo_dir.empty()) {
-    eo.gpo_backup = true;
-    dir = o.gpo_dir;
+    plan.eo.gpo_backup = true;
+    plan.dir = o.gpo_dir;
   }
   if (!o.role_dir.empty()) {
-    eo.ansible_role = true;
-    dir = o.role_dir;
+    plan.eo.ansible_role = true;
+    plan.dir = o.role_dir;
   }
-  if (!dir.empty() && !o.output.empty()) {
-    return ReportError(
+  if (!plan.dir.empty() && !o.output.empty()) {
+    return std::unexpected(
         Error::Usage("give the folder once: --role/--gpo-backup DIR, not -o", "usage"));
   }
-  auto artifact = Emit(*format, eo);
-  if (!artifact) return ReportError(artifact.error());
-  if (artifact->is_directory && dir.empty()) dir = o.output;
-  if (artifact->is_directory && dir.empty()) {
-    return ReportError(Error::Usage(std::string("--format ") +
-                                        std::string(ExportFormatName(*format)) +
-                                        " writes a folder: give -o DIR",
-                                    "usage"));
-  }
-  if (!eo.unset && !G().quiet) {
-    for (const Warning& w : WarningsFor(ProtocolSet(eo.value))) {
-      Warn(w.message);
-    }
-  }
+  return plan;
+}
+
+/// Writes a folder artifact, or a single file to -o; the files written.
+Expected<Json> WriteArtifact(const ExportCliOptions& o, const std::string& dir,
+                             const Artifact& artifact) {
   Json files = Json::array();
-  if (artifact->is_directory) {
-    if (Status s = WriteTree(dir, *artifact, o.role_dir.empty()); !s) return ReportError(s.error());
-    for (const ArtifactFile& f : artifact->files) {
+  if (artifact.is_directory) {
+    SECPROTO_TRY(WriteTree(dir, artifact, o.role_dir.empty()));
+    for (const ArtifactFile& f : artifact.files) {
       files.push_back(Json{{"path", (std::filesystem::path(dir) / f.path).string()},
                            {"bytes", f.content.size()}});
     }
-  } else if (!o.output.empty()) {
-    const std::string& content = artifact->files.front().content;
-    if (Status s = WriteFileAtomically(o.output, content); !s) return ReportError(s.error());
-    files.push_back(Json{{"path", o.output}, {"bytes", content.size()}});
-  } else {
-    if (G().json) {
-      return ReportError(
-          Error::Usage("--json prints a report: give -o PATH for the artifact", "usage"));
-    }
-    std::cout << artifact->files.front().content << std::flush;
-    return kExitOk;
+    return files;
   }
+  const std::string& content = artifact.files.front().content;
+  SECPROTO_TRY(WriteFileAtomically(o.output, content));
+  files.push_back(Json{{"path", o.output}, {"bytes", content.size()}});
+  return files;
+}
+
+void PrintExportReport(const ExportPlan& plan, const Json& files) {
   if (G().json) {
+    const ExportOptions& eo = plan.eo;
     Json j;
-    j["format"] = std::string(ExportFormatName(*format));
+    j["format"] = std::string(ExportFormatName(plan.format));
     j["unset"] = eo.unset;
     j["value"] = eo.unset ? Json(nullptr) : Json(eo.value);
     j["hex"] = eo.unset ? Json(nullptr) : Json(ProtocolSet(eo.value).Hex());
@@ -149,6 +154,36 @@ int Run(ExportCliOptions o) {
                 << " bytes)\n";
     }
   }
+}
+
+int Run(const ExportCliOptions& o) {
+  auto plan = PlanFromFlags(o);
+  if (!plan) return ReportError(plan.error());
+  auto artifact = Emit(plan->format, plan->eo);
+  if (!artifact) return ReportError(artifact.error());
+  if (artifact->is_directory && plan->dir.empty()) plan->dir = o.output;
+  if (artifact->is_directory && plan->dir.empty()) {
+    return ReportError(Error::Usage(std::string("--format ") +
+                                        std::string(ExportFormatName(plan->format)) +
+                                        " writes a folder: give -o DIR",
+                                    "usage"));
+  }
+  if (!plan->eo.unset && !G().quiet) {
+    for (const Warning& w : WarningsFor(ProtocolSet(plan->eo.value))) {
+      Warn(w.message);
+    }
+  }
+  if (!artifact->is_directory && o.output.empty()) {
+    if (G().json) {
+      return ReportError(
+          Error::Usage("--json prints a report: give -o PATH for the artifact", "usage"));
+    }
+    std::cout << artifact->files.front().content << std::flush;
+    return kExitOk;
+  }
+  auto files = WriteArtifact(o, plan->dir, *artifact);
+  if (!files) return ReportError(files.error());
+  PrintExportReport(*plan, *files);
   return kExitOk;
 }
 

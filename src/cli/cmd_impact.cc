@@ -126,176 +126,218 @@ void PrintHuman(const OsInfo& os, const std::string& os_note, const ClientState&
   }
 }
 
+/// The flags of the WinHTTP mode, checked before any I/O: bad usage never
+/// probes anything.
+struct ImpactSpecs {
+  ProtocolSpec policy;
+  std::optional<ProtocolSpec> from;
+  View view = View::k64;
+};
+
+Expected<ImpactSpecs> ParseImpactFlags(const ImpactOptions& o) {
+  if (o.policy.empty()) {
+    return std::unexpected(Error::Usage(
+        "give --policy PROTOCOLS (WinHTTP) or --tls-policy POLICY (the whole stack)", "usage"));
+  }
+  if (!o.from_tls_policy.empty()) {
+    return std::unexpected(Error::Usage("--from-tls-policy goes with --tls-policy", "usage"));
+  }
+  ImpactSpecs specs;
+  auto policy_spec = ParseProtocols(std::vector<std::string>{o.policy});
+  if (!policy_spec) return std::unexpected(policy_spec.error());
+  specs.policy = *policy_spec;
+  if (!o.from.empty()) {
+    auto f = ParseProtocols(std::vector<std::string>{o.from});
+    if (!f) return std::unexpected(f.error());
+    if (f->relative) {
+      return std::unexpected(
+          Error::Usage("--from takes a full protocol list, not +/- edits", "relative-edit"));
+    }
+    specs.from = *f;
+  }
+  int sources = !o.endpoints.empty() + !o.endpoints_file.empty() + !o.probe_results.empty();
+  if (sources != 1) {
+    return std::unexpected(Error::Usage(
+        "give the servers as ENDPOINT arguments, -f FILE or --probe-results FILE (exactly one)",
+        "no-endpoints"));
+  }
+  specs.view = o.view == "32" ? View::k32 : View::k64;
+  return specs;
+}
+
+/// The OS and the client before and after the change.
+struct ImpactClients {
+  OsInfo os;
+  std::string os_note;
+  ClientState before, after;
+  std::vector<Warning> warnings;
+};
+
+/// Edits on top of the built-in default inherit what it offers: a warning
+/// when that keeps an insecure protocol the user did not name.
+std::optional<Warning> KeepsInsecureWarning(const OsInfo& os, const ProtocolSpec& spec,
+                                            const ClientState& before, uint32_t base,
+                                            uint32_t policy) {
+  if (!spec.relative) return std::nullopt;
+  uint32_t insecure = 0;
+  for (Protocol p : {Protocol::kSsl2, Protocol::kSsl3}) insecure |= Info(p).bit;
+  uint32_t kept = policy & base & insecure & ~spec.add;
+  if (kept == 0) return std::nullopt;
+  return Warning{"keeps-insecure",
+                 "the edits apply to " +
+                     std::string(base == os.builtin_default && before.source != "from"
+                                     ? std::string(os.name) + "'s built-in default"
+                                     : "the stored value") +
+                     " (" + ProtocolSet(base).Describe() + "), so the policy keeps " +
+                     ProtocolSet(kept).Describe() +
+                     "; give a full list (e.g. tls1.2,tls1.3) to drop it"};
+}
+
+/// The registry inputs of today's client: the target's, --from's, or none.
+Expected<RegistryInputs> BeforeInputs(RegistryBackend* backend, const ImpactSpecs& specs,
+                                      ClientState& before) {
+  if (backend) {
+    auto in = ReadRegistryInputs(*backend);
+    if (!in) return std::unexpected(in.error());
+    before.source = "target";
+    if (in->architecture == Architecture::k32Bit && specs.view == View::k32) {
+      return std::unexpected(Error::Usage(
+          "the target is a 32-bit OS: it has no 32-bit view (--view 64)", "no-such-view"));
+    }
+    before.stored = in->Dsp(specs.view).dword();
+    if (specs.from) {
+      return std::unexpected(Error::Usage("--from and --target are exclusive", "usage"));
+    }
+    return std::move(*in);
+  }
+  if (specs.from) {
+    before.source = "from";
+    before.stored = specs.from->absolute;
+    return WhatIfInputs(RegValue::Dword(specs.from->absolute));
+  }
+  before.source = "builtin-default";
+  return WhatIfInputs(std::nullopt);
+}
+
+Expected<ImpactClients> ComputeClients(const ImpactOptions& o, const ImpactSpecs& specs) {
+  std::unique_ptr<RegistryBackend> backend;
+  if (!o.target.target.empty()) {
+    auto b = OpenTargetFromFlags(o.target, /*read_only=*/true);
+    if (!b) return std::unexpected(b.error());
+    backend = std::move(*b);
+  }
+  // No OS named and nothing to detect it from is a usage error, as in explain.
+  auto resolved = ResolveOs(backend.get(), o.os, "", "impact without --target");
+  if (!resolved) return std::unexpected(resolved.error());
+  ImpactClients c{resolved->os, resolved->note, {}, {}, {}};
+  auto inputs = BeforeInputs(backend.get(), specs, c.before);
+  if (!inputs) return std::unexpected(inputs.error());
+  c.before.explanation = ExplainProcess(c.os, *inputs, std::nullopt, specs.view);
+
+  // A relative policy edits the value WinHTTP uses today: the stored one when
+  // valid, else the built-in default.
+  uint32_t base = c.os.builtin_default;
+  if (c.before.stored && ProtocolSet(*c.before.stored).IsValid()) base = *c.before.stored;
+  uint32_t policy = specs.policy.Apply(base);
+  if (auto why = WinHttpIgnoreReason(policy)) {
+    return std::unexpected(
+        Error::Input("policy " + ProtocolSet(policy).Hex() + ": " + *why, "bad-policy"));
+  }
+  if (auto w = KeepsInsecureWarning(c.os, specs.policy, c.before, base, policy)) {
+    c.warnings.push_back(*w);
+  }
+  c.after.source = "policy";
+  c.after.stored = policy;
+  c.after.explanation = ExplainProcess(c.os, WithValueInEveryView(*inputs, RegValue::Dword(policy)),
+                                       std::nullopt, specs.view);
+  return c;
+}
+
+/// The servers: read from --probe-results, or probed now.
+Expected<std::vector<ServerOffer>> LoadServers(const ImpactOptions& o) {
+  if (o.probe_results.empty()) return ProbeForImpact(o.endpoints, o.endpoints_file, o.probe);
+  auto bytes = ReadFileBytes(o.probe_results);
+  if (!bytes) return std::unexpected(bytes.error());
+  auto parsed = ParseProbeResults(
+      std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
+  if (!parsed) {
+    Error e = parsed.error();
+    e.message = o.probe_results + ": " + e.message;
+    return std::unexpected(e);
+  }
+  return std::move(*parsed);
+}
+
+Json EndpointImpactJson(const EndpointImpact& e) {
+  Json x;
+  x["endpoint"] = e.endpoint;
+  x["ip"] = e.ip;
+  x["before"] = NegotiationJson(e.before);
+  x["after"] = NegotiationJson(e.after);
+  x["breaks"] = e.breaks;
+  x["fixes"] = e.fixes;
+  x["at_risk"] = e.at_risk;
+  x["version_changed"] = e.version_changed;
+  x["error"] = e.error.empty() ? Json(nullptr) : Json(e.error);
+  return x;
+}
+
+Json ImpactJson(const ImpactClients& c, View view, const ImpactReport& report,
+                size_t probe_failures) {
+  Json j;
+  j["os"] = Json{{"id", c.os.id}, {"name", c.os.name}, {"note", c.os_note}};
+  j["view"] = std::string(ViewName(view));
+  j["client"] = Json{{"before", ClientJson(c.before)}, {"after", ClientJson(c.after)}};
+  Json eps = Json::array();
+  Json breaking = Json::array();
+  for (const EndpointImpact& e : report.endpoints) {
+    eps.push_back(EndpointImpactJson(e));
+    if (e.breaks) breaking.push_back(e.endpoint);
+  }
+  j["endpoints"] = eps;
+  j["breaking"] = breaking;
+  const ImpactSummary& s = report.summary;
+  j["summary"] = Json{{"endpoints", s.endpoints},
+                      {"works_before", s.works_before},
+                      {"works_after", s.works_after},
+                      {"breaks", s.breaks},
+                      {"fixes", s.fixes},
+                      {"at_risk", s.at_risk},
+                      {"version_changed", s.version_changed},
+                      {"unknown", s.unknown},
+                      {"probe_failures", probe_failures}};
+  Json w = Json::array();
+  for (const Warning& x : c.warnings) w.push_back(Json{{"code", x.code}, {"message", x.message}});
+  j["warnings"] = w;
+  return j;
+}
+
 int Run(const ImpactOptions& o) {
   if (!o.tls_policy.empty()) {
     if (!o.policy.empty() || !o.from.empty()) {
       return ReportError(Error::Usage("--tls-policy excludes --policy and --from", "usage"));
     }
-    return RunTlsImpact({o.tls_policy, o.from_tls_policy, o.os, o.target,
-                         o.endpoints, o.endpoints_file, o.probe_results, o.probe});
+    return RunTlsImpact({o.tls_policy, o.from_tls_policy, o.os, o.target, o.endpoints,
+                         o.endpoints_file, o.probe_results, o.probe});
   }
-  if (o.policy.empty()) {
-    return ReportError(Error::Usage(
-        "give --policy PROTOCOLS (WinHTTP) or --tls-policy POLICY (the whole stack)", "usage"));
-  }
-  if (!o.from_tls_policy.empty()) {
-    return ReportError(Error::Usage("--from-tls-policy goes with --tls-policy", "usage"));
-  }
-  // --- Flags that need no I/O first: bad usage never probes anything.
-  auto policy_spec = ParseProtocols(std::vector<std::string>{o.policy});
-  if (!policy_spec) return ReportError(policy_spec.error());
-  std::optional<ProtocolSpec> from_spec;
-  if (!o.from.empty()) {
-    auto f = ParseProtocols(std::vector<std::string>{o.from});
-    if (!f) return ReportError(f.error());
-    if (f->relative) {
-      return ReportError(
-          Error::Usage("--from takes a full protocol list, not +/- edits", "relative-edit"));
-    }
-    from_spec = *f;
-  }
-  int sources = !o.endpoints.empty() + !o.endpoints_file.empty() + !o.probe_results.empty();
-  if (sources != 1) {
-    return ReportError(Error::Usage(
-        "give the servers as ENDPOINT arguments, -f FILE or --probe-results FILE (exactly one)",
-        "no-endpoints"));
-  }
-  auto view = o.view == "32" ? View::k32 : View::k64;
+  auto specs = ParseImpactFlags(o);
+  if (!specs) return ReportError(specs.error());
+  auto clients = ComputeClients(o, *specs);
+  if (!clients) return ReportError(clients.error());
+  auto servers = LoadServers(o);
+  if (!servers) return ReportError(servers.error());
 
-  // --- The target, when given, and the OS.
-  std::unique_ptr<RegistryBackend> backend;
-  if (!o.target.target.empty()) {
-    auto b = OpenTargetFromFlags(o.target, /*read_only=*/true);
-    if (!b) return ReportError(b.error());
-    backend = std::move(*b);
-  }
-  // No OS named and nothing to detect it from is a usage error, as in explain.
-  auto resolved = ResolveOs(backend.get(), o.os, "", "impact without --target");
-  if (!resolved) return ReportError(resolved.error());
-  const OsInfo& os = resolved->os;
-  const std::string& os_note = resolved->note;
-
-  // --- The client before and after.
-  RegistryInputs inputs;
-  ClientState before, after;
-  if (backend) {
-    auto in = ReadRegistryInputs(*backend);
-    if (!in) return ReportError(in.error());
-    inputs = std::move(*in);
-    before.source = "target";
-    if (inputs.architecture == Architecture::k32Bit && view == View::k32) {
-      return ReportError(Error::Usage(
-          "the target is a 32-bit OS: it has no 32-bit view (--view 64)", "no-such-view"));
-    }
-    before.stored = inputs.Dsp(view).dword();
-    if (from_spec) {
-      return ReportError(Error::Usage("--from and --target are exclusive", "usage"));
-    }
-  } else if (from_spec) {
-    before.source = "from";
-    before.stored = from_spec->absolute;
-    inputs = WhatIfInputs(RegValue::Dword(from_spec->absolute));
-  } else {
-    before.source = "builtin-default";
-    inputs = WhatIfInputs(std::nullopt);
-  }
-  before.explanation = ExplainProcess(os, inputs, std::nullopt, view);
-
-  // A relative policy edits the value WinHTTP uses today: the stored one when
-  // valid, else the built-in default.
-  uint32_t base = os.builtin_default;
-  if (before.stored && ProtocolSet(*before.stored).IsValid()) base = *before.stored;
-  uint32_t policy = policy_spec->Apply(base);
-  if (auto why = WinHttpIgnoreReason(policy)) {
-    return ReportError(
-        Error::Input("policy " + ProtocolSet(policy).Hex() + ": " + *why, "bad-policy"));
-  }
-  // Edits on top of the built-in default inherit what it offers: say so when
-  // that keeps an insecure protocol the user did not name.
-  std::vector<Warning> warnings;
-  if (policy_spec->relative) {
-    uint32_t insecure = 0;
-    for (Protocol p : {Protocol::kSsl2, Protocol::kSsl3}) insecure |= Info(p).bit;
-    uint32_t kept = policy & base & insecure & ~policy_spec->add;
-    if (kept != 0) {
-      warnings.push_back(
-          {"keeps-insecure",
-           "the edits apply to " +
-               std::string(base == os.builtin_default && before.source != "from"
-                               ? std::string(os.name) + "'s built-in default"
-                               : "the stored value") +
-               " (" + ProtocolSet(base).Describe() + "), so the policy keeps " +
-               ProtocolSet(kept).Describe() + "; give a full list (e.g. tls1.2,tls1.3) to drop it"});
-    }
-  }
-  after.source = "policy";
-  after.stored = policy;
-  after.explanation = ExplainProcess(os, WithValueInEveryView(inputs, RegValue::Dword(policy)), std::nullopt, view);
-
-  // --- The servers.
-  std::vector<ServerOffer> servers;
-  if (!o.probe_results.empty()) {
-    auto bytes = ReadFileBytes(o.probe_results);
-    if (!bytes) return ReportError(bytes.error());
-    auto parsed = ParseProbeResults(
-        std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
-    if (!parsed) {
-      Error e = parsed.error();
-      e.message = o.probe_results + ": " + e.message;
-      return ReportError(e);
-    }
-    servers = std::move(*parsed);
-  } else {
-    auto probed = ProbeForImpact(o.endpoints, o.endpoints_file, o.probe);
-    if (!probed) return ReportError(probed.error());
-    servers = std::move(*probed);
-  }
-
-  ImpactReport report = ComputeImpact(ProtocolSet(before.explanation.effective_value),
-                                      ProtocolSet(after.explanation.effective_value), servers);
+  ImpactReport report =
+      ComputeImpact(ProtocolSet(clients->before.explanation.effective_value),
+                    ProtocolSet(clients->after.explanation.effective_value), *servers);
   size_t probe_failures = 0;
   for (const EndpointImpact& e : report.endpoints) probe_failures += !e.error.empty();
 
   if (G().json) {
-    Json j;
-    j["os"] = Json{{"id", os.id}, {"name", os.name}, {"note", os_note}};
-    j["view"] = std::string(ViewName(view));
-    j["client"] = Json{{"before", ClientJson(before)}, {"after", ClientJson(after)}};
-    Json eps = Json::array();
-    Json breaking = Json::array();
-    for (const EndpointImpact& e : report.endpoints) {
-      Json x;
-      x["endpoint"] = e.endpoint;
-      x["ip"] = e.ip;
-      x["before"] = NegotiationJson(e.before);
-      x["after"] = NegotiationJson(e.after);
-      x["breaks"] = e.breaks;
-      x["fixes"] = e.fixes;
-      x["at_risk"] = e.at_risk;
-      x["version_changed"] = e.version_changed;
-      x["error"] = e.error.empty() ? Json(nullptr) : Json(e.error);
-      eps.push_back(x);
-      if (e.breaks) breaking.push_back(e.endpoint);
-    }
-    j["endpoints"] = eps;
-    j["breaking"] = breaking;
-    const ImpactSummary& s = report.summary;
-    j["summary"] = Json{{"endpoints", s.endpoints},
-                        {"works_before", s.works_before},
-                        {"works_after", s.works_after},
-                        {"breaks", s.breaks},
-                        {"fixes", s.fixes},
-                        {"at_risk", s.at_risk},
-                        {"version_changed", s.version_changed},
-                        {"unknown", s.unknown},
-                        {"probe_failures", probe_failures}};
-    Json w = Json::array();
-    for (const Warning& x : warnings) w.push_back(Json{{"code", x.code}, {"message", x.message}});
-    j["warnings"] = w;
-    PrintJson(j);
+    PrintJson(ImpactJson(*clients, specs->view, report, probe_failures));
   } else {
-    PrintHuman(os, os_note, before, after, report);
-    for (const Warning& x : warnings) Warn(x.message);
+    PrintHuman(clients->os, clients->os_note, clients->before, clients->after, report);
+    for (const Warning& x : clients->warnings) Warn(x.message);
   }
   if (report.summary.breaks > 0) return kExitDrift;
   if (probe_failures > 0) return kExitTarget;

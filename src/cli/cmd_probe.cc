@@ -188,33 +188,37 @@ class ProgressLine {
   std::chrono::steady_clock::time_point last_{};
 };
 
-int RunProbe(const ProbeFlags& f) {
+/// The endpoints named on the command line, then those of -f FILE.
+Expected<std::vector<Endpoint>> ReadProbeEndpoints(const ProbeFlags& f) {
   std::vector<Endpoint> endpoints;
   for (const std::string& text : f.endpoints) {
-    auto ep = ParseEndpoint(text);
-    if (!ep) return ReportError(ep.error());
-    endpoints.push_back(*ep);
+    SECPROTO_ASSIGN_OR_RETURN(ep, ParseEndpoint(text));
+    endpoints.push_back(ep);
   }
   if (!f.file.empty()) {
     auto bytes = ReadFileBytes(f.file);
     if (!bytes) {
       Error e = bytes.error();
       e.kind = ErrorKind::kInput;  // a missing endpoint list is bad input (exit 2)
-      return ReportError(e);
+      return std::unexpected(e);
     }
     auto list = ParseEndpointList(
         std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
     if (!list) {
       Error e = list.error();
       e.message = f.file + ": " + e.message;
-      return ReportError(e);
+      return std::unexpected(e);
     }
     endpoints.insert(endpoints.end(), list->begin(), list->end());
   }
   if (endpoints.empty()) {
-    return ReportError(
+    return std::unexpected(
         Error::Usage("no endpoints: name some (host[:port]) or give -f FILE", "no-endpoints"));
   }
+  return endpoints;
+}
+
+Expected<ProbeOptions> ProbeOptionsFromFlags(const ProbeFlags& f) {
   ProbeOptions o;
   o.concurrency = f.concurrency;
   o.per_ip_limit = f.per_ip;
@@ -225,70 +229,109 @@ int RunProbe(const ProbeFlags& f) {
   o.send_sni = !f.no_sni;
   o.suites = f.suites;
   if (!f.protocols.empty()) {
-    auto spec = ParseProtocols(f.protocols);
-    if (!spec) return ReportError(spec.error());
-    if (spec->relative) {
-      return ReportError(Error::Usage("--protocols takes a list, not +/- edits", "relative-edit"));
+    SECPROTO_ASSIGN_OR_RETURN(spec, ParseProtocols(f.protocols));
+    if (spec.relative) {
+      return std::unexpected(
+          Error::Usage("--protocols takes a list, not +/- edits", "relative-edit"));
     }
-    o.protocols = ProtocolSet(spec->absolute).Protocols();
-    if (o.protocols.empty()) return ReportError(Error::Usage("--protocols names no protocol"));
+    o.protocols = ProtocolSet(spec.absolute).Protocols();
+    if (o.protocols.empty()) {
+      return std::unexpected(Error::Usage("--protocols names no protocol"));
+    }
+  }
+  return o;
+}
+
+/// Collects the engine's results as they arrive, from its worker thread.
+/// With --json it streams one line per endpoint, in input order, as soon as
+/// all endpoints before it are done.
+class ResultCollector {
+ public:
+  ResultCollector(size_t endpoints, ProgressLine& progress)
+      : done_(endpoints), progress_(progress) {}
+
+  ProbeCallbacks Callbacks() {
+    ProbeCallbacks cb;
+    cb.progress = [this](const ProbeProgress& p) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!stopped_) progress_.Update(p);
+    };
+    cb.endpoint_done = [this](size_t index, const EndpointResult& r) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopped_ || index >= done_.size()) return;
+      done_[index] = r;
+      ++done_count_;
+      if (!G().json) return;
+      while (next_ < done_.size() && done_[next_]) {
+        progress_.Clear();
+        std::cout << ProbeResultJsonLine(*done_[next_]) << "\n" << std::flush;
+        ++next_;
+      }
+    };
+    return cb;
   }
 
-  ProgressLine progress(!f.no_progress && !G().quiet && SECPROTO_ISATTY(SECPROTO_STDERR_FD));
-  // The engine runs on a worker thread; this thread waits for it or for
-  // Ctrl-C, and then prints the endpoints already finished.
-  std::mutex mu;
-  std::vector<std::optional<EndpointResult>> done(endpoints.size());
-  size_t done_count = 0;
-  bool stopped = false;
-  ProbeCallbacks cb;
-  cb.progress = [&](const ProbeProgress& p) {
-    std::lock_guard<std::mutex> lock(mu);
-    if (!stopped) progress.Update(p);
-  };
-  // --json streams one line per endpoint, in input order, as soon as all
-  // endpoints before it are done.
-  size_t next = 0;
-  cb.endpoint_done = [&](size_t index, const EndpointResult& r) {
-    std::lock_guard<std::mutex> lock(mu);
-    if (stopped || index >= done.size()) return;
-    done[index] = r;
-    ++done_count;
-    if (!G().json) return;
-    while (next < done.size() && done[next]) {
-      progress.Clear();
-      std::cout << ProbeResultJsonLine(*done[next]) << "\n" << std::flush;
-      ++next;
+  /// Stops collecting: the endpoints finished so far, and how many.
+  std::vector<EndpointResult> Stop(size_t& count) {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopped_ = true;
+    progress_.Clear();
+    std::vector<EndpointResult> finished;
+    for (const auto& r : done_) {
+      if (r) finished.push_back(*r);
     }
-  };
+    count = done_count_;
+    return finished;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::optional<EndpointResult>> done_;
+  size_t done_count_ = 0;
+  size_t next_ = 0;
+  bool stopped_ = false;
+  ProgressLine& progress_;
+};
+
+/// Ctrl-C: prints the endpoints already finished and exits 130.
+[[noreturn]] void ExitInterrupted(ResultCollector& collector, size_t total) {
+  size_t n = 0;
+  std::vector<EndpointResult> finished = collector.Stop(n);
+  if (!G().json) PrintTable(finished);
+  std::cout << std::flush;
+  ReportProbeError(
+      "interrupted",
+      "interrupted after " + std::to_string(n) + " of " + std::to_string(total) + " endpoints",
+      130);
+  std::cerr << std::flush;
+  // The worker is still blocked in the engine: leave without unwinding it.
+  std::_Exit(130);
+}
+
+/// The engine runs on a worker thread; this thread waits for it or for
+/// Ctrl-C.
+Expected<std::vector<EndpointResult>> ProbeInterruptibly(const std::vector<Endpoint>& endpoints,
+                                                         const ProbeOptions& o,
+                                                         ProgressLine& progress) {
+  ResultCollector collector(endpoints.size(), progress);
+  ProbeCallbacks cb = collector.Callbacks();
   g_interrupted = 0;
   auto previous = std::signal(SIGINT, OnInterrupt);
   auto future = std::async(std::launch::async, [&] { return ProbeEndpoints(endpoints, o, cb); });
   while (future.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
-    if (!g_interrupted) continue;
-    std::vector<EndpointResult> finished;
-    size_t n = 0;
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      stopped = true;
-      progress.Clear();
-      for (const auto& r : done) {
-        if (r) finished.push_back(*r);
-      }
-      n = done_count;
-    }
-    if (!G().json) PrintTable(finished);
-    std::cout << std::flush;
-    ReportProbeError("interrupted",
-                     "interrupted after " + std::to_string(n) + " of " +
-                         std::to_string(endpoints.size()) + " endpoints",
-                     130);
-    std::cerr << std::flush;
-    // The worker is still blocked in the engine: leave without unwinding it.
-    std::_Exit(130);
+    if (g_interrupted) ExitInterrupted(collector, endpoints.size());
   }
   std::signal(SIGINT, previous);
-  auto results = future.get();
+  return future.get();
+}
+
+int RunProbe(const ProbeFlags& f) {
+  auto endpoints = ReadProbeEndpoints(f);
+  if (!endpoints) return ReportError(endpoints.error());
+  auto o = ProbeOptionsFromFlags(f);
+  if (!o) return ReportError(o.error());
+  ProgressLine progress(!f.no_progress && !G().quiet && SECPROTO_ISATTY(SECPROTO_STDERR_FD));
+  auto results = ProbeInterruptibly(*endpoints, *o, progress);
   progress.Clear();
   if (!results) return ReportError(results.error());
   if (!G().json) PrintTable(*results);

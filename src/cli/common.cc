@@ -68,6 +68,52 @@ int ReportError(const Error& e) {
   return code;
 }
 
+namespace {
+
+using Runners = std::map<CLI::App*, std::function<int()>>;
+
+/// The first word that is not a global switch names the command: an unknown
+/// one is an error with the nearest name. Sees --json before the parse.
+Status CheckCommandName(const std::vector<std::string>& args,
+                        const std::vector<std::string>& names) {
+  for (const std::string& a : args) {
+    if (a == "--json") G().json = true;
+    if (a.starts_with("-")) continue;
+    if (std::find(names.begin(), names.end(), a) == names.end()) {
+      std::string near = ClosestName(a, names);
+      return Fail(Error::Usage("unknown command " + a +
+                                   (near.empty() ? "" : "; did you mean " + near + "?") +
+                                   " (see secproto --help)",
+                               "unknown-command"));
+    }
+    break;
+  }
+  return {};
+}
+
+/// The runner of the command parsed: only the innermost chosen subcommand
+/// runs (e.g. `hive create`); a command with CLI11 subcommands of its own
+/// (`policy show`) runs through its runner, which asks which subcommand was
+/// parsed. Null when none was chosen.
+const std::function<int()>* ChosenRunner(CLI::App& app, const Runners& runners) {
+  CLI::App* chosen = &app;
+  while (true) {
+    auto subs = chosen->get_subcommands();
+    if (subs.empty()) break;
+    chosen = subs.front();
+    if (runners.count(chosen) && chosen->get_subcommands().empty()) break;
+  }
+  auto it = runners.find(chosen);
+  while (it == runners.end() && chosen->get_parent() != nullptr && chosen->get_parent() != &app) {
+    chosen = chosen->get_parent();
+    it = runners.find(chosen);
+  }
+  if (it == runners.end() || !it->second) return nullptr;
+  return &it->second;
+}
+
+}  // namespace
+
 int Main(int argc, char** argv) {
   CLI::App app{"secproto: compute, apply, explain, deploy and verify the WinHTTP "
                "DefaultSecureProtocols policy",
@@ -79,7 +125,7 @@ int Main(int argc, char** argv) {
   app.add_flag("-q,--quiet", G().quiet,
                "Print only results and errors: no warnings, notes, advice or progress");
 
-  std::map<CLI::App*, std::function<int()>> runners;
+  Runners runners;
   std::vector<std::string> names;
   bool hives = SchemesHaveHives(UsableSchemes());
   for (const CommandEntry& c : AllCommands()) {
@@ -94,19 +140,7 @@ int Main(int argc, char** argv) {
       std::vector<std::string>(argv + std::min(argc, 1), argv + argc), [](const std::string& a) {
         return ParseProtocols(std::vector<std::string>{a}).has_value();
       });
-  // The first word that is not a global switch names the command.
-  for (const std::string& a : args) {
-    if (a == "--json") G().json = true;
-    if (a.starts_with("-")) continue;
-    if (std::find(names.begin(), names.end(), a) == names.end()) {
-      std::string near = ClosestName(a, names);
-      return ReportError(Error::Usage("unknown command " + a +
-                                          (near.empty() ? "" : "; did you mean " + near + "?") +
-                                          " (see secproto --help)",
-                                      "unknown-command"));
-    }
-    break;
-  }
+  if (Status s = CheckCommandName(args, names); !s) return ReportError(s.error());
   std::reverse(args.begin(), args.end());
   try {
     app.parse(std::move(args));
@@ -119,26 +153,12 @@ int Main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return ReportError(Error::Usage(e.what() + std::string(" (see secproto --help)"), "usage"));
   }
-  // Only the innermost chosen subcommand runs (e.g. `hive create`).
-  CLI::App* chosen = &app;
-  while (true) {
-    auto subs = chosen->get_subcommands();
-    if (subs.empty()) break;
-    chosen = subs.front();
-    if (runners.count(chosen) && chosen->get_subcommands().empty()) break;
-  }
-  auto it = runners.find(chosen);
-  // A command with CLI11 subcommands of its own (`policy show`) runs through
-  // its runner, which asks which subcommand was parsed.
-  while (it == runners.end() && chosen->get_parent() != nullptr && chosen->get_parent() != &app) {
-    chosen = chosen->get_parent();
-    it = runners.find(chosen);
-  }
-  if (it == runners.end() || !it->second) {
+  const std::function<int()>* run = ChosenRunner(app, runners);
+  if (run == nullptr) {
     return ReportError(Error::Usage("choose a subcommand (see secproto --help)"));
   }
   try {
-    return it->second();
+    return (*run)();
   } catch (const std::exception& e) {
     return ReportError(Error::Io(std::string("internal error: ") + e.what(), "internal"));
   }

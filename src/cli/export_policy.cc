@@ -65,41 +65,95 @@ void AddTlsPolicyExportOptions(CLI::App& app, TlsPolicyExportOptions& o) {
                  "--tls-policy: the fleet's OSes, ID,ID,...: one artifact for all of them");
 }
 
-int RunTlsPolicyExport(const TlsPolicyExportOptions& o, const ExportCommonArgs& a) {
+namespace {
+
+/// The flags of `export --tls-policy` that need no I/O.
+Expected<PolicyExportFormat> TlsExportFormat(const ExportCommonArgs& a) {
   if (!a.protocols.empty()) {
-    return ReportError(
+    return std::unexpected(
         Error::Usage("give either PROTOCOLS or --tls-policy POLICY, not both", "usage"));
   }
   if (!a.role_dir.empty() || a.with_schannel) {
-    return ReportError(Error::Usage(
+    return std::unexpected(Error::Usage(
         "--role and --with-schannel apply to `export PROTOCOLS`; --tls-policy writes every key "
         "of the policy",
         "usage"));
   }
   if (a.format.empty()) {
-    return ReportError(Error::Usage(
+    return std::unexpected(Error::Usage(
         "--format is required: reg | ps1 | intune | gpp | ansible | dsc | collect-ps1 | "
         "collect-ansible",
         "usage"));
   }
-  auto format = ParsePolicyExportFormat(a.format);
-  if (!format) return ReportError(format.error());
+  return ParsePolicyExportFormat(a.format);
+}
+
+/// The policy compiled for --os or --os-mix.
+Expected<FleetPolicy> CompileForFlags(const TlsPolicyExportOptions& o, const ExportCommonArgs& a,
+                                      PolicyExportFormat format) {
   if (!o.os.empty() && !o.os_mix.empty()) {
-    return ReportError(Error::Usage("give --os ID or --os-mix ID,ID,..., not both", "usage"));
+    return std::unexpected(Error::Usage("give --os ID or --os-mix ID,ID,..., not both", "usage"));
   }
   std::vector<std::string> ids = SplitIds(o.os.empty() ? o.os_mix : o.os);
   if (!o.os.empty() && ids.size() != 1) {
-    return ReportError(Error::Usage("--os takes one id; for several use --os-mix", "usage"));
+    return std::unexpected(Error::Usage("--os takes one id; for several use --os-mix", "usage"));
   }
-  auto policy = LoadPolicy(o.policy);
-  if (!policy) return ReportError(policy.error());
+  SECPROTO_ASSIGN_OR_RETURN(policy, LoadPolicy(o.policy));
   bool collect =
-      *format == PolicyExportFormat::kCollectPs1 || *format == PolicyExportFormat::kCollectAnsible;
+      format == PolicyExportFormat::kCollectPs1 || format == PolicyExportFormat::kCollectAnsible;
   if (collect && a.unset) {
-    return ReportError(
+    return std::unexpected(
         Error::Usage("--unset makes a removal artifact; collect formats read", "usage"));
   }
-  auto fp = CompileFleetPolicy(*policy, o.policy, ids, a.unset);
+  return CompileFleetPolicy(policy, o.policy, ids, a.unset);
+}
+
+/// Writes a folder artifact below `dir`, or a single file to -o; the files
+/// written.
+Expected<Json> WritePolicyArtifact(const ExportCommonArgs& a, const std::string& dir,
+                                   const Artifact& artifact) {
+  Json files = Json::array();
+  if (artifact.is_directory) {
+    SECPROTO_TRY(WritePolicyTree(dir, artifact));
+    for (const ArtifactFile& f : artifact.files) {
+      files.push_back(Json{{"path", (std::filesystem::path(dir) / f.path).string()},
+                           {"bytes", f.content.size()}});
+    }
+    return files;
+  }
+  const std::string& content = artifact.files.front().content;
+  SECPROTO_TRY(WriteFileAtomically(a.output, content));
+  files.push_back(Json{{"path", a.output}, {"bytes", content.size()}});
+  return files;
+}
+
+void PrintPolicyExportReport(const TlsPolicyExportOptions& o, const ExportCommonArgs& a,
+                             PolicyExportFormat format, const FleetPolicy& fp, const Json& files) {
+  if (G().json) {
+    Json j;
+    j["format"] = std::string(PolicyExportFormatName(format));
+    j["unset"] = a.unset;
+    j["tls_policy"] = o.policy;
+    j["os"] = fp.os_ids;
+    j["values"] = fp.items.size();
+    j["reboot"] = fp.NeedsReboot();
+    j["notes"] = fp.notes;
+    j["files"] = files;
+    PrintJson(j);
+  } else if (!G().quiet) {
+    for (const auto& f : files) {
+      std::cout << "wrote " << f["path"].get<std::string>() << " (" << f["bytes"].get<size_t>()
+                << " bytes)\n";
+    }
+  }
+}
+
+}  // namespace
+
+int RunTlsPolicyExport(const TlsPolicyExportOptions& o, const ExportCommonArgs& a) {
+  auto format = TlsExportFormat(a);
+  if (!format) return ReportError(format.error());
+  auto fp = CompileForFlags(o, a, *format);
   if (!fp) return ReportError(fp.error());
   PolicyExportOptions eo;
   eo.fixed_ids = a.fixed_ids;
@@ -122,18 +176,7 @@ int RunTlsPolicyExport(const TlsPolicyExportOptions& o, const ExportCommonArgs& 
   if (!G().quiet && !G().json) {
     for (const std::string& n : fp->notes) Warn("note: " + n);
   }
-  Json files = Json::array();
-  if (artifact->is_directory) {
-    if (Status s = WritePolicyTree(dir, *artifact); !s) return ReportError(s.error());
-    for (const ArtifactFile& f : artifact->files) {
-      files.push_back(Json{{"path", (std::filesystem::path(dir) / f.path).string()},
-                           {"bytes", f.content.size()}});
-    }
-  } else if (!a.output.empty()) {
-    const std::string& content = artifact->files.front().content;
-    if (Status s = WriteFileAtomically(a.output, content); !s) return ReportError(s.error());
-    files.push_back(Json{{"path", a.output}, {"bytes", content.size()}});
-  } else {
+  if (!artifact->is_directory && a.output.empty()) {
     if (G().json) {
       return ReportError(
           Error::Usage("--json prints a report: give -o PATH for the artifact", "usage"));
@@ -141,23 +184,9 @@ int RunTlsPolicyExport(const TlsPolicyExportOptions& o, const ExportCommonArgs& 
     std::cout << artifact->files.front().content << std::flush;
     return kExitOk;
   }
-  if (G().json) {
-    Json j;
-    j["format"] = std::string(PolicyExportFormatName(*format));
-    j["unset"] = a.unset;
-    j["tls_policy"] = o.policy;
-    j["os"] = fp->os_ids;
-    j["values"] = fp->items.size();
-    j["reboot"] = fp->NeedsReboot();
-    j["notes"] = fp->notes;
-    j["files"] = files;
-    PrintJson(j);
-  } else if (!G().quiet) {
-    for (const auto& f : files) {
-      std::cout << "wrote " << f["path"].get<std::string>() << " (" << f["bytes"].get<size_t>()
-                << " bytes)\n";
-    }
-  }
+  auto files = WritePolicyArtifact(a, dir, *artifact);
+  if (!files) return ReportError(files.error());
+  PrintPolicyExportReport(o, a, *format, *fp, *files);
   return kExitOk;
 }
 
@@ -169,6 +198,126 @@ namespace secproto::cli {
 namespace {
 
 constexpr size_t kPolicyAuditChunk = 256;
+
+/// The auditor of --tls-policy, checked before any input is read.
+Expected<std::unique_ptr<PolicyAuditor>> MakeAuditor(const TlsPolicyAuditOptions& o,
+                                                     const AuditCommonArgs& a) {
+  if (!a.protocols_policy.empty()) {
+    return std::unexpected(
+        Error::Usage("give --policy PROTOCOLS or --tls-policy POLICY, not both", "usage"));
+  }
+  SECPROTO_ASSIGN_OR_RETURN(policy, LoadPolicy(o.policy));
+  if (!o.os.empty()) {
+    SECPROTO_TRY(FindOs(o.os));
+  }
+  auto auditor = std::make_unique<PolicyAuditor>(std::move(policy), o.policy, o.os);
+  SECPROTO_TRY(auditor->Check());
+  return auditor;
+}
+
+/// The streamed outputs of `audit --tls-policy`: the summaries, the human
+/// listing of machines not compliant, the CSV rows and the kept records.
+struct PolicyAuditStream {
+  PolicyAuditStream(const AuditCommonArgs& a, std::ofstream* csv)
+      : a(a), csv(csv), keep(G().json || !a.html.empty()) {}
+
+  void Add(std::vector<PolicyMachineResult>& chunk) {
+    for (PolicyMachineResult& r : chunk) {
+      summary.Add(r.base);
+      components.Add(r);
+      if (csv) *csv << PolicyCsvRow(r);
+      if (!G().json && r.base.cls != MachineClass::kCompliant) {
+        if (listed < a.list) PrintMachine(r);
+        ++listed;
+      }
+      if (keep) kept.push_back(std::move(r));
+    }
+  }
+
+  static void PrintMachine(const PolicyMachineResult& r) {
+    std::cout << std::left << std::setw(11) << MachineClassName(r.base.cls) << " " << r.base.host
+              << ": " << r.base.detail << "\n";
+    for (size_t i = 1; i < r.drift.size() && i < 5; ++i) {
+      std::cout << std::string(12, ' ') << r.drift[i] << "\n";
+    }
+    if (r.drift.size() > 5) {
+      std::cout << std::string(12, ' ') << "... and " << (r.drift.size() - 5) << " more\n";
+    }
+  }
+
+  const AuditCommonArgs& a;
+  std::ofstream* csv;
+  bool keep;
+  AuditSummary summary;
+  ComponentSummary components;
+  std::vector<PolicyMachineResult> kept;
+  int listed = 0;
+};
+
+/// Walks the inputs in chunks, audited by --jobs threads.
+void AuditPolicyInputs(const AuditCommonArgs& a, PolicyAuditor& auditor,
+                       PolicyAuditStream& stream) {
+  unsigned jobs = a.jobs > 0 ? static_cast<unsigned>(a.jobs)
+                             : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+  InputWalker walker(a.inputs);
+  std::vector<std::string> paths;
+  while (true) {
+    paths.clear();
+    while (paths.size() < kPolicyAuditChunk) {
+      auto p = walker.Next();
+      if (!p) break;
+      paths.push_back(std::move(*p));
+    }
+    if (paths.empty()) break;
+    std::vector<PolicyMachineResult> chunk = auditor.AuditFiles(paths, jobs);
+    stream.Add(chunk);
+  }
+}
+
+/// Today's shape ("summary", "exit_code", "machines") plus "tls_policy" and
+/// "components"; each machine adds "os", "components", "drift".
+void PrintPolicyAuditJson(const TlsPolicyAuditOptions& o, const PolicyAuditStream& stream,
+                          int code) {
+  std::cout << "{\n  \"summary\": " << SummaryJson(stream.summary)
+            << ",\n  \"tls_policy\": " << Json(o.policy).dump()
+            << ",\n  \"components\": " << ComponentSummaryJson(stream.components)
+            << ",\n  \"exit_code\": " << code << ",\n  \"machines\": [";
+  bool first = true;
+  for (const PolicyMachineResult& r : stream.kept) {
+    std::cout << (first ? "\n    " : ",\n    ") << PolicyMachineJson(r);
+    first = false;
+  }
+  std::cout << (first ? "]\n}\n" : "\n  ]\n}\n") << std::flush;
+}
+
+void PrintPolicyAuditHuman(const TlsPolicyAuditOptions& o, const AuditCommonArgs& a,
+                           const PolicyAuditStream& stream, int code) {
+  const AuditSummary& summary = stream.summary;
+  if (stream.listed > a.list) {
+    std::cout << "... and " << (stream.listed - a.list)
+              << " more not compliant (see --csv, --json or --html)\n";
+  }
+  if (stream.listed > 0) std::cout << "\n";
+  std::cout << "TLS policy " << o.policy << ": " << summary.total << " machine"
+            << (summary.total == 1 ? "" : "s") << "\n";
+  for (MachineClass c : AllMachineClasses()) {
+    uint64_t k = summary.Count(c);
+    if (k == 0 && c != MachineClass::kCompliant && c != MachineClass::kDrift) continue;
+    std::cout << "  " << std::left << std::setw(16) << MachineClassName(c) << std::right
+              << std::setw(8) << k << "\n";
+  }
+  std::cout << "Per component (ok / drift):\n";
+  const ComponentSummary& components = stream.components;
+  for (int c = 0; c < kAuditComponentCount; ++c) {
+    if (components.counts[c][1] + components.counts[c][2] == 0) continue;
+    std::cout << "  " << std::left << std::setw(16) << AuditComponentName(static_cast<AuditComponent>(c))
+              << std::right << std::setw(8) << components.counts[c][1] << " / "
+              << components.counts[c][2] << "\n";
+  }
+  if (!a.csv.empty() && !G().quiet) std::cout << "wrote " << a.csv << "\n";
+  if (!a.html.empty() && !G().quiet) std::cout << "wrote " << a.html << "\n";
+  if (code == kExitTarget) std::cerr << "secproto: error: no input could be read and judged\n";
+}
 
 }  // namespace
 
@@ -182,19 +331,8 @@ void AddTlsPolicyAuditOptions(CLI::App& app, TlsPolicyAuditOptions& o) {
 }
 
 int RunTlsPolicyAudit(const TlsPolicyAuditOptions& o, const AuditCommonArgs& a) {
-  if (!a.protocols_policy.empty()) {
-    return ReportError(
-        Error::Usage("give --policy PROTOCOLS or --tls-policy POLICY, not both", "usage"));
-  }
-  auto policy = LoadPolicy(o.policy);
-  if (!policy) return ReportError(policy.error());
-  if (!o.os.empty()) {
-    auto os = FindOs(o.os);
-    if (!os) return ReportError(os.error());
-  }
-  PolicyAuditor auditor(*policy, o.policy, o.os);
-  if (Status s = auditor.Check(); !s) return ReportError(s.error());
-
+  auto auditor = MakeAuditor(o, a);
+  if (!auditor) return ReportError(auditor.error());
   std::unique_ptr<TempFile> csv_temp;
   std::ofstream csv;
   if (!a.csv.empty()) {
@@ -205,55 +343,9 @@ int RunTlsPolicyAudit(const TlsPolicyAuditOptions& o, const AuditCommonArgs& a) 
     if (!csv) return ReportError(Error::Io("cannot write " + csv_temp->path(), "io"));
     csv << PolicyCsvHeader();
   }
-  bool keep = G().json || !a.html.empty();
-  std::vector<PolicyMachineResult> kept;
-  unsigned jobs = a.jobs > 0 ? static_cast<unsigned>(a.jobs)
-                             : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
-  AuditSummary summary;
-  ComponentSummary components;
-  int listed = 0;
-  bool human = !G().json;
-  InputWalker walker(a.inputs);
-  std::vector<PolicyMachineResult> chunk;
-  std::vector<std::string> paths;
-  while (true) {
-    paths.clear();
-    while (paths.size() < kPolicyAuditChunk) {
-      auto p = walker.Next();
-      if (!p) break;
-      paths.push_back(std::move(*p));
-    }
-    size_t n = paths.size();
-    if (n == 0) break;
-    chunk.assign(n, PolicyMachineResult{});
-    std::atomic<size_t> next{0};
-    auto work = [&]() {
-      for (size_t i; (i = next.fetch_add(1)) < n;) chunk[i] = auditor.AuditFile(paths[i]);
-    };
-    std::vector<std::thread> threads;
-    for (unsigned t = 1; t < jobs && t < n; ++t) threads.emplace_back(work);
-    work();
-    for (std::thread& t : threads) t.join();
-    for (PolicyMachineResult& r : chunk) {
-      summary.Add(r.base);
-      components.Add(r);
-      if (csv_temp) csv << PolicyCsvRow(r);
-      if (human && r.base.cls != MachineClass::kCompliant) {
-        if (listed < a.list) {
-          std::cout << std::left << std::setw(11) << MachineClassName(r.base.cls) << " "
-                    << r.base.host << ": " << r.base.detail << "\n";
-          for (size_t i = 1; i < r.drift.size() && i < 5; ++i) {
-            std::cout << std::string(12, ' ') << r.drift[i] << "\n";
-          }
-          if (r.drift.size() > 5) {
-            std::cout << std::string(12, ' ') << "... and " << (r.drift.size() - 5) << " more\n";
-          }
-        }
-        ++listed;
-      }
-      if (keep) kept.push_back(std::move(r));
-    }
-  }
+  PolicyAuditStream stream(a, csv_temp ? &csv : nullptr);
+  AuditPolicyInputs(a, **auditor, stream);
+  const AuditSummary& summary = stream.summary;
   if (summary.total == 0) {
     return ReportError(Error::Target("no input files found in the given folders", "no-inputs"));
   }
@@ -264,8 +356,8 @@ int RunTlsPolicyAudit(const TlsPolicyAuditOptions& o, const AuditCommonArgs& a) 
     if (Status s = csv_temp->Publish(a.csv); !s) return ReportError(s.error());
   }
   if (!a.html.empty()) {
-    if (Status s =
-            WriteFileAtomically(a.html, PolicyHtmlReport(o.policy, summary, components, kept));
+    if (Status s = WriteFileAtomically(
+            a.html, PolicyHtmlReport(o.policy, summary, stream.components, stream.kept));
         !s) {
       return ReportError(s.error());
     }
@@ -276,42 +368,9 @@ int RunTlsPolicyAudit(const TlsPolicyAuditOptions& o, const AuditCommonArgs& a) 
              : summary.Count(MachineClass::kCompliant) == summary.total ? kExitOk
                                                                         : kExitDrift;
   if (G().json) {
-    // Today's shape ("summary", "exit_code", "machines") plus "tls_policy"
-    // and "components"; each machine adds "os", "components", "drift".
-    std::cout << "{\n  \"summary\": " << SummaryJson(summary)
-              << ",\n  \"tls_policy\": " << Json(o.policy).dump()
-              << ",\n  \"components\": " << ComponentSummaryJson(components)
-              << ",\n  \"exit_code\": " << code << ",\n  \"machines\": [";
-    bool first = true;
-    for (const PolicyMachineResult& r : kept) {
-      std::cout << (first ? "\n    " : ",\n    ") << PolicyMachineJson(r);
-      first = false;
-    }
-    std::cout << (first ? "]\n}\n" : "\n  ]\n}\n") << std::flush;
+    PrintPolicyAuditJson(o, stream, code);
   } else {
-    if (listed > a.list) {
-      std::cout << "... and " << (listed - a.list)
-                << " more not compliant (see --csv, --json or --html)\n";
-    }
-    if (listed > 0) std::cout << "\n";
-    std::cout << "TLS policy " << o.policy << ": " << summary.total << " machine"
-              << (summary.total == 1 ? "" : "s") << "\n";
-    for (MachineClass c : AllMachineClasses()) {
-      uint64_t k = summary.Count(c);
-      if (k == 0 && c != MachineClass::kCompliant && c != MachineClass::kDrift) continue;
-      std::cout << "  " << std::left << std::setw(16) << MachineClassName(c) << std::right
-                << std::setw(8) << k << "\n";
-    }
-    std::cout << "Per component (ok / drift):\n";
-    for (int c = 0; c < kAuditComponentCount; ++c) {
-      if (components.counts[c][1] + components.counts[c][2] == 0) continue;
-      std::cout << "  " << std::left << std::setw(16) << AuditComponentName(static_cast<AuditComponent>(c))
-                << std::right << std::setw(8) << components.counts[c][1] << " / "
-                << components.counts[c][2] << "\n";
-    }
-    if (!a.csv.empty() && !G().quiet) std::cout << "wrote " << a.csv << "\n";
-    if (!a.html.empty() && !G().quiet) std::cout << "wrote " << a.html << "\n";
-    if (code == kExitTarget) std::cerr << "secproto: error: no input could be read and judged\n";
+    PrintPolicyAuditHuman(o, a, stream, code);
   }
   return code;
 }

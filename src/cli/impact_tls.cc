@@ -161,6 +161,79 @@ Expected<Clients> ResolveClients(const TlsImpactInput& in) {
   return c;
 }
 
+Json TlsImpactJson(const Clients& c, const TlsImpactReport& report, size_t probe_failures) {
+  Json j;
+  j["os"] = Json{{"id", c.os.id}, {"name", c.os.name}, {"note", c.os_note}};
+  j["client"] = Json{{"before", ClientJson(c.before)}, {"after", ClientJson(c.after)}};
+  Json eps = Json::array();
+  Json breaking = Json::array();
+  for (const TlsEndpointImpact& e : report.endpoints) {
+    eps.push_back(Json{{"endpoint", e.endpoint},
+                       {"ip", e.ip},
+                       {"before", NegotiationJson(e.before)},
+                       {"after", NegotiationJson(e.after)},
+                       {"breaks", e.breaks},
+                       {"fixes", e.fixes},
+                       {"at_risk", e.at_risk},
+                       {"changed", e.changed},
+                       {"error", e.error.empty() ? Json(nullptr) : Json(e.error)}});
+    if (e.breaks) breaking.push_back(e.endpoint);
+  }
+  j["endpoints"] = eps;
+  j["breaking"] = breaking;
+  const ImpactSummary& s = report.summary;
+  j["summary"] = Json{{"endpoints", s.endpoints},
+                      {"works_before", s.works_before},
+                      {"works_after", s.works_after},
+                      {"breaks", s.breaks},
+                      {"fixes", s.fixes},
+                      {"at_risk", s.at_risk},
+                      {"changed", s.version_changed},
+                      {"unknown", s.unknown},
+                      {"probe_failures", probe_failures}};
+  return j;
+}
+
+void PrintTlsImpactTable(const TlsImpactReport& report) {
+  size_t ew = 8, bw = 6;
+  for (const TlsEndpointImpact& e : report.endpoints) {
+    ew = std::max(ew, e.endpoint.size());
+    bw = std::max(bw, Cell(e.before).size());
+  }
+  std::cout << Pad("ENDPOINT", ew) << Pad("BEFORE", bw) << "AFTER\n";
+  for (const TlsEndpointImpact& e : report.endpoints) {
+    std::cout << Pad(e.endpoint, ew) << Pad(Cell(e.before), bw) << Cell(e.after) << "\n";
+  }
+}
+
+void PrintTlsImpactHuman(const Clients& c, const TlsImpactReport& report) {
+  const ClientTls& before = c.before;
+  const ClientTls& after = c.after;
+  std::cout << "OS: " << c.os.name << " (" << c.os.id << ")"
+            << (c.os_note.empty() ? "" : "; " + c.os_note) << "\n";
+  std::cout << "before: " << before.source << "  " << before.protocols.Describe() << ", "
+            << before.suites.size() << " suites, " << before.groups.size() << " curves\n";
+  std::cout << "after:  " << after.source << "  " << after.protocols.Describe() << ", "
+            << after.suites.size() << " suites, " << after.groups.size() << " curves\n\n";
+  PrintTlsImpactTable(report);
+  const ImpactSummary& s = report.summary;
+  std::cout << "\n"
+            << s.endpoints << " endpoints: " << s.works_before << " work today, " << s.works_after
+            << " after; " << s.breaks << " break, " << s.at_risk << " at risk, " << s.fixes
+            << " start working, " << s.version_changed << " change\n";
+  for (const TlsEndpointImpact& e : report.endpoints) {
+    if (e.breaks) {
+      std::cout << "breaks: " << e.endpoint << ": " << TlsFailureName(e.after.failure) << " ("
+                << e.after.detail << ")\n";
+    } else if (!e.error.empty()) {
+      std::cout << "probe failed: " << e.endpoint << ": " << e.error << "\n";
+    }
+  }
+  if (!G().quiet) {
+    for (const std::string& n : after.notes) std::cout << "note: " << n << "\n";
+  }
+}
+
 }  // namespace
 
 int RunTlsImpact(const TlsImpactInput& in) {
@@ -172,80 +245,18 @@ int RunTlsImpact(const TlsImpactInput& in) {
   }
   auto clients = ResolveClients(in);
   if (!clients) return ReportError(clients.error());
-  const OsInfo& os = clients->os;
-  const std::string& os_note = clients->os_note;
-  const ClientTls& before = clients->before;
-  const ClientTls& after = clients->after;
   auto servers = in.probe_results.empty() ? Probe(in) : ReadResults(in.probe_results);
   if (!servers) return ReportError(servers.error());
-  TlsImpactReport report = ComputeTlsImpact(before, after, *servers);
+  TlsImpactReport report = ComputeTlsImpact(clients->before, clients->after, *servers);
   size_t probe_failures = 0;
   for (const TlsEndpointImpact& e : report.endpoints) probe_failures += !e.error.empty();
 
-  const ImpactSummary& s = report.summary;
   if (G().json) {
-    Json j;
-    j["os"] = Json{{"id", os.id}, {"name", os.name}, {"note", os_note}};
-    j["client"] = Json{{"before", ClientJson(before)}, {"after", ClientJson(after)}};
-    Json eps = Json::array();
-    Json breaking = Json::array();
-    for (const TlsEndpointImpact& e : report.endpoints) {
-      eps.push_back(Json{{"endpoint", e.endpoint},
-                         {"ip", e.ip},
-                         {"before", NegotiationJson(e.before)},
-                         {"after", NegotiationJson(e.after)},
-                         {"breaks", e.breaks},
-                         {"fixes", e.fixes},
-                         {"at_risk", e.at_risk},
-                         {"changed", e.changed},
-                         {"error", e.error.empty() ? Json(nullptr) : Json(e.error)}});
-      if (e.breaks) breaking.push_back(e.endpoint);
-    }
-    j["endpoints"] = eps;
-    j["breaking"] = breaking;
-    j["summary"] = Json{{"endpoints", s.endpoints},
-                        {"works_before", s.works_before},
-                        {"works_after", s.works_after},
-                        {"breaks", s.breaks},
-                        {"fixes", s.fixes},
-                        {"at_risk", s.at_risk},
-                        {"changed", s.version_changed},
-                        {"unknown", s.unknown},
-                        {"probe_failures", probe_failures}};
-    PrintJson(j);
+    PrintJson(TlsImpactJson(*clients, report, probe_failures));
   } else {
-    std::cout << "OS: " << os.name << " (" << os.id << ")"
-              << (os_note.empty() ? "" : "; " + os_note) << "\n";
-    std::cout << "before: " << before.source << "  " << before.protocols.Describe() << ", "
-              << before.suites.size() << " suites, " << before.groups.size() << " curves\n";
-    std::cout << "after:  " << after.source << "  " << after.protocols.Describe() << ", "
-              << after.suites.size() << " suites, " << after.groups.size() << " curves\n\n";
-    size_t ew = 8, bw = 6;
-    for (const TlsEndpointImpact& e : report.endpoints) {
-      ew = std::max(ew, e.endpoint.size());
-      bw = std::max(bw, Cell(e.before).size());
-    }
-    std::cout << Pad("ENDPOINT", ew) << Pad("BEFORE", bw) << "AFTER\n";
-    for (const TlsEndpointImpact& e : report.endpoints) {
-      std::cout << Pad(e.endpoint, ew) << Pad(Cell(e.before), bw) << Cell(e.after) << "\n";
-    }
-    std::cout << "\n"
-              << s.endpoints << " endpoints: " << s.works_before << " work today, " << s.works_after
-              << " after; " << s.breaks << " break, " << s.at_risk << " at risk, " << s.fixes
-              << " start working, " << s.version_changed << " change\n";
-    for (const TlsEndpointImpact& e : report.endpoints) {
-      if (e.breaks) {
-        std::cout << "breaks: " << e.endpoint << ": " << TlsFailureName(e.after.failure) << " ("
-                  << e.after.detail << ")\n";
-      } else if (!e.error.empty()) {
-        std::cout << "probe failed: " << e.endpoint << ": " << e.error << "\n";
-      }
-    }
-    if (!G().quiet) {
-      for (const std::string& n : after.notes) std::cout << "note: " << n << "\n";
-    }
+    PrintTlsImpactHuman(*clients, report);
   }
-  if (s.breaks > 0) return kExitDrift;
+  if (report.summary.breaks > 0) return kExitDrift;
   if (probe_failures > 0) return kExitTarget;
   return kExitOk;
 }

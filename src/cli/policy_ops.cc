@@ -385,9 +385,9 @@ struct CaptureFlags {
   bool force = false;
 };
 
-int RunCapture(const CaptureFlags& o) {
+Expected<CaptureOptions> CaptureOptionsFromFlags(const CaptureFlags& o) {
   if (o.format != "toml" && o.format != "json") {
-    return ReportError(Error::Usage("--format must be toml or json", "bad-format"));
+    return std::unexpected(Error::Usage("--format must be toml or json", "bad-format"));
   }
   CaptureOptions options;
   options.os_id = o.os;
@@ -396,32 +396,71 @@ int RunCapture(const CaptureFlags& o) {
   } else if (o.untouched == "leave") {
     options.untouched = Manage::kLeave;
   } else {
-    return ReportError(Error::Usage("--untouched must be reset or leave", "bad-untouched"));
+    return std::unexpected(Error::Usage("--untouched must be reset or leave", "bad-untouched"));
   }
   if (!o.os.empty()) {
-    auto os = FindOs(o.os);
-    if (!os) return ReportError(os.error());
-    options.os_id = os->id;
+    SECPROTO_ASSIGN_OR_RETURN(os, FindOs(o.os));
+    options.os_id = os.id;
   }
-  if (!o.output.empty() && !o.force) {
+  return options;
+}
+
+/// -o FILE: new unless --force, in a folder that exists.
+Status CheckCaptureOutput(const CaptureFlags& o) {
+  if (o.output.empty()) return {};
+  if (!o.force) {
     std::error_code ec;
     if (std::filesystem::exists(o.output, ec)) {
-      return ReportError(
+      return Fail(
           Error::Usage(o.output + " exists already; give a new file name or --force to replace it",
                        "output-exists"));
     }
   }
-  if (!o.output.empty()) {
-    std::filesystem::path parent = std::filesystem::path(o.output).parent_path();
-    std::error_code ec;
-    if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
-      return ReportError(Error::Usage(
-          "folder " + parent.string() + " does not exist (create it first)", "no-folder"));
-    }
+  std::filesystem::path parent = std::filesystem::path(o.output).parent_path();
+  std::error_code ec;
+  if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
+    return Fail(Error::Usage("folder " + parent.string() + " does not exist (create it first)",
+                             "no-folder"));
   }
+  return {};
+}
+
+Json CaptureJson(const CaptureFlags& o, const CaptureResult& r) {
+  Json j;
+  j["target"] = r.target;
+  j["operation"] = "policy-capture";
+  j["os"] = r.os_id;
+  j["os_detected"] = r.os_detected;
+  j["captured"] = r.captured_at;
+  j["policy"] = Json::parse(PolicyToJson(r.policy));
+  j["notes"] = Notes(r.notes);
+  j["normalised"] = Json(r.normalised);
+  j["compliant"] = r.normalised.empty();
+  j["output"] = o.output.empty() ? Json(nullptr) : Json(o.output);
+  j["format"] = o.format;
+  return j;
+}
+
+void PrintCaptureWritten(const CaptureFlags& o, const CaptureResult& r) {
+  std::cout << r.target << ": captured for " << r.os_id << " into " << o.output << "\n";
+  for (const std::string& n : r.notes) std::cout << "  note: " << n << "\n";
+  if (r.normalised.empty()) {
+    std::cout << "the target complies with the captured policy as it is\n";
+  } else {
+    std::cout << r.normalised.size()
+              << " value(s) are held in another form than the policy writes them; `secproto "
+                 "policy plan "
+              << o.output << "` shows them\n";
+  }
+}
+
+int RunCapture(const CaptureFlags& o) {
+  auto options = CaptureOptionsFromFlags(o);
+  if (!options) return ReportError(options.error());
+  if (Status s = CheckCaptureOutput(o); !s) return ReportError(s.error());
   auto backend = OpenTargetFromFlags(o.target, /*read_only=*/true);
   if (!backend) return ReportError(backend.error());
-  auto r = CapturePolicy(**backend, options);
+  auto r = CapturePolicy(**backend, *options);
   if (!r) return ReportError(r.error());
   std::string text = o.format == "json" ? PolicyToJson(r->policy) + "\n" : CaptureToToml(*r);
   if (!o.output.empty()) {
@@ -429,36 +468,14 @@ int RunCapture(const CaptureFlags& o) {
     if (!wrote) return ReportError(wrote.error());
   }
   if (G().json) {
-    Json j;
-    j["target"] = r->target;
-    j["operation"] = "policy-capture";
-    j["os"] = r->os_id;
-    j["os_detected"] = r->os_detected;
-    j["captured"] = r->captured_at;
-    j["policy"] = Json::parse(PolicyToJson(r->policy));
-    j["notes"] = Notes(r->notes);
-    j["normalised"] = Json(r->normalised);
-    j["compliant"] = r->normalised.empty();
-    j["output"] = o.output.empty() ? Json(nullptr) : Json(o.output);
-    j["format"] = o.format;
-    PrintJson(j);
+    PrintJson(CaptureJson(o, *r));
     return kExitOk;
   }
   if (o.output.empty()) {
     std::cout << text;
     return kExitOk;
   }
-  if (G().quiet) return kExitOk;
-  std::cout << r->target << ": captured for " << r->os_id << " into " << o.output << "\n";
-  for (const std::string& n : r->notes) std::cout << "  note: " << n << "\n";
-  if (r->normalised.empty()) {
-    std::cout << "the target complies with the captured policy as it is\n";
-  } else {
-    std::cout << r->normalised.size()
-              << " value(s) are held in another form than the policy writes them; `secproto "
-                 "policy plan "
-              << o.output << "` shows them\n";
-  }
+  if (!G().quiet) PrintCaptureWritten(o, *r);
   return kExitOk;
 }
 
