@@ -8,8 +8,8 @@
 
 #include "core/strings.h"
 #include "emit/emit_policy_common.h"
-#include "secproto/keys.h"
 #include "registry/reg_file.h"
+#include "secproto/keys.h"
 #include "secproto/protocols.h"
 
 namespace secproto {
@@ -98,7 +98,9 @@ Expected<PolicyExportFormat> ParsePolicyExportFormat(std::string_view text) {
       "unknown-format"));
 }
 
-std::string_view AuditComponentName(AuditComponent c) { return kComponentNames[static_cast<int>(c)]; }
+std::string_view AuditComponentName(AuditComponent c) {
+  return kComponentNames[static_cast<int>(c)];
+}
 
 AuditComponent ComponentOf(std::string_view key, std::string_view name) {
   std::string k = Fold(key);
