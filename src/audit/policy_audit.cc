@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/strings.h"
 #include "registry/reg_file.h"
 #include "secproto/explain.h"
 #include "secproto/fleet_policy.h"
@@ -25,12 +26,6 @@ namespace {
 constexpr std::string_view kVerdictNames[3] = {"n/a", "ok", "drift"};
 constexpr std::string_view kOsFactsKey = "hklm\\software\\microsoft\\windows nt\\currentversion";
 constexpr std::string_view kWowPrefix = "hklm\\software\\wow6432node\\";
-
-std::string Fold(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // The folded physical key, then '\n', then the folded value name.
 std::string SlotKey(std::string_view folded_key, std::string_view name) {
@@ -161,7 +156,7 @@ PolicyAuditor::PolicyAuditor(Policy policy, std::string policy_name, std::string
     auto fp = CompileFleetPolicy(policy_, policy_name_, {os.id}, false);
     if (!fp) continue;
     for (const FleetItem& item : fp->items) {
-      std::string key = Fold(PhysicalKey(item.view, item.key));
+      std::string key = Lower(PhysicalKey(item.view, item.key));
       tracked_slots_.insert(SlotKey(key, item.name));
       tracked_keys_.insert(std::move(key));
     }
@@ -213,7 +208,7 @@ Expected<std::shared_ptr<const PolicyAuditor::Prepared>> PolicyAuditor::Prepared
   auto p = std::make_shared<Prepared>();
   p->fp = *fp;
   for (const FleetItem& item : p->fp->items) {
-    std::string key = Fold(PhysicalKey(item.view, item.key));
+    std::string key = Lower(PhysicalKey(item.view, item.key));
     p->items.push_back(Prepared::Item{&item, SlotKey(key, item.name), key.starts_with(kWowPrefix),
                                       static_cast<int>(ComponentOf(item.key, item.name))});
   }
@@ -277,7 +272,7 @@ PolicyMachineResult PolicyAuditor::AuditBytes(const std::string& path, std::stri
         case RegEntry::Kind::kValue:
         case RegEntry::Kind::kDeleteValue:
           if (facts_section && e.kind == RegEntry::Kind::kValue && e.value.type == kRegSz) {
-            std::string n = Fold(e.name);
+            std::string n = Lower(e.name);
             std::string text;
             for (size_t i = 0; i + 1 < e.value.data.size(); i += 2) {
               uint16_t c = static_cast<uint16_t>(e.value.data[i] | (e.value.data[i + 1] << 8));
@@ -381,7 +376,7 @@ PolicyMachineResult PolicyAuditor::AuditBytes(const std::string& path, std::stri
       return invalid(MachineClass::kInvalid, "captured policy: " + compiled.error().message);
     for (const RegChange& c : compiled->changes) {
       if (!c.value) continue;
-      col.values[SlotKey(Fold(PhysicalKey(c.view, c.key)), c.name)] = *c.value;
+      col.values[SlotKey(Lower(PhysicalKey(c.view, c.key)), c.name)] = *c.value;
     }
     // Values capture had to read in another form than the policy writes
     // them (a wrong type, say) are not what the policy says.

@@ -103,12 +103,6 @@ std::string Suggest(std::string_view word) {
   return best;
 }
 
-std::string Hex32(uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%08X", v);
-  return buf;
-}
-
 bool LooksNumeric(std::string_view s) {
   return !s.empty() && std::isdigit(static_cast<unsigned char>(s[0]));
 }

@@ -1,6 +1,7 @@
 #include "core/strings.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace secproto {
 namespace {
@@ -9,7 +10,6 @@ void PutUnit(std::vector<uint8_t>& out, uint16_t u) {
   out.push_back(static_cast<uint8_t>(u & 0xFF));
   out.push_back(static_cast<uint8_t>(u >> 8));
 }
-
 
 }  // namespace
 
@@ -163,6 +163,22 @@ size_t EditDistance(std::string_view a, std::string_view b) {
     std::swap(prev, cur);
   }
   return prev[b.size()];
+}
+
+}  // namespace secproto
+
+namespace secproto {
+
+std::string Hex32(uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%08X", v);
+  return buf;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
 }
 
 }  // namespace secproto

@@ -55,6 +55,12 @@ std::optional<std::string> Utf16LeString(std::span<const uint8_t> data);
 /// Byte-wise and case-sensitive; callers fold case first where they want.
 size_t EditDistance(std::string_view a, std::string_view b);
 
+/// "0x0000A80": a DWORD as registry tools print it.
+std::string Hex32(uint32_t v);
+
+/// `s` without leading and trailing ASCII whitespace.
+std::string_view Trim(std::string_view s);
+
 }  // namespace secproto
 
 #endif  // SECPROTO_CORE_STRINGS_H_

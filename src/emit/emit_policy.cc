@@ -34,14 +34,6 @@ constexpr std::string_view kComponentNames[kAuditComponentCount] = {
     "schannel-client", "schannel-server", "suites",  "curves",
     "dotnet",          "winhttp",         "wininet", "other"};
 
-std::string Fold(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool IEquals(std::string_view a, std::string_view b) { return Fold(a) == Fold(b); }
-
 std::vector<std::string> SplitComma(const std::string& s) {
   std::vector<std::string> out;
   size_t start = 0;
@@ -62,11 +54,11 @@ void AppendMissing(std::vector<std::string>& list, const std::vector<std::string
 
 // Whether a value turns a protocol on (SCHANNEL Enabled=1 or DisabledByDefault=0).
 bool EnablesProtocol(const FleetItem& item) {
-  if (Fold(item.key).find("\\protocols\\") == std::string::npos || !item.value) return false;
+  if (Lower(item.key).find("\\protocols\\") == std::string::npos || !item.value) return false;
   auto d = item.value->AsDword();
   if (!d) return false;
-  return (IEquals(item.name, "Enabled") && *d != 0) ||
-         (IEquals(item.name, "DisabledByDefault") && *d == 0);
+  return (EqualsIgnoreCase(item.name, "Enabled") && *d != 0) ||
+         (EqualsIgnoreCase(item.name, "DisabledByDefault") && *d == 0);
 }
 
 std::string Describe(const FleetItem& item) {
@@ -87,7 +79,7 @@ std::string_view PolicyExportFormatName(PolicyExportFormat f) {
 }
 
 Expected<PolicyExportFormat> ParsePolicyExportFormat(std::string_view text) {
-  std::string lower = Fold(text);
+  std::string lower = Lower(text);
   for (const FormatName& x : kFormats) {
     if (x.name == lower) return x.format;
   }
@@ -103,18 +95,18 @@ std::string_view AuditComponentName(AuditComponent c) {
 }
 
 AuditComponent ComponentOf(std::string_view key, std::string_view name) {
-  std::string k = Fold(key);
+  std::string k = Lower(key);
   if (k.find("\\protocols\\") != std::string::npos) {
     if (k.ends_with("\\client")) return AuditComponent::kSchannelClient;
     if (k.ends_with("\\server")) return AuditComponent::kSchannelServer;
   }
-  if (k == Fold(kSuitePolicyKey)) {
-    if (IEquals(name, "Functions")) return AuditComponent::kSuites;
-    if (IEquals(name, "EccCurves")) return AuditComponent::kCurves;
+  if (k == Lower(kSuitePolicyKey)) {
+    if (EqualsIgnoreCase(name, "Functions")) return AuditComponent::kSuites;
+    if (EqualsIgnoreCase(name, "EccCurves")) return AuditComponent::kCurves;
   }
   if (k.find("\\.netframework\\") != std::string::npos) return AuditComponent::kDotnet;
-  if (k == Fold(kWinHttpKey)) return AuditComponent::kWinHttp;
-  if (k == Fold(kWinInetKey)) return AuditComponent::kWinInet;
+  if (k == Lower(kWinHttpKey)) return AuditComponent::kWinHttp;
+  if (k == Lower(kWinInetKey)) return AuditComponent::kWinInet;
   return AuditComponent::kOther;
 }
 
@@ -147,7 +139,7 @@ Expected<FleetPolicy> CompileFleetPolicy(const Policy& policy, std::string polic
     ids.push_back(compiled->os_id);
     for (const std::string& n : compiled->notes) fp.notes.push_back(compiled->os_id + ": " + n);
     for (const RegChange& c : compiled->changes) {
-      std::string k = Fold(PhysicalKey(c.view, c.key)) + "\n" + Fold(c.name);
+      std::string k = Lower(PhysicalKey(c.view, c.key)) + "\n" + Lower(c.name);
       auto it = slots.find(k);
       if (it == slots.end()) {
         it = slots.emplace(k, Slot{fp.items.size(), {}, {}}).first;
@@ -187,7 +179,7 @@ Expected<FleetPolicy> CompileFleetPolicy(const Policy& policy, std::string polic
       const std::optional<RegValue>& v = slot.values[i];
       if (v == item.value) continue;
       bool same_type = v && item.value && v->type == item.value->type;
-      if (same_type && v->type == kRegSz && IEquals(item.name, "Functions")) {
+      if (same_type && v->type == kRegSz && EqualsIgnoreCase(item.name, "Functions")) {
         std::vector<std::string> list = SplitComma(policy_emit::SzText(*item.value));
         AppendMissing(list, SplitComma(policy_emit::SzText(*v)));
         std::string joined;
@@ -214,7 +206,7 @@ Expected<FleetPolicy> CompileFleetPolicy(const Policy& policy, std::string polic
     }
   }
   for (const FleetItem& item : fp.items) {
-    if (item.value && item.value->type == kRegSz && IEquals(item.name, "Functions") &&
+    if (item.value && item.value->type == kRegSz && EqualsIgnoreCase(item.name, "Functions") &&
         policy_emit::SzText(*item.value).size() > kMaxSuiteListChars) {
       return Fail(Error::Input(
           "the suite list merged for the OS mix is " +
@@ -249,13 +241,13 @@ std::vector<std::string> CollectKeys(const FleetPolicy& fp) {
     std::string k = PhysicalKey(item.view, item.key);
     bool covered = false;
     for (const std::string& have : keys) {
-      std::string a = Fold(k), b = Fold(have);
+      std::string a = Lower(k), b = Lower(have);
       if (a == b || (a.starts_with(b) && a[b.size()] == '\\')) covered = true;
     }
     if (covered) continue;
     // A new key that covers earlier ones replaces them.
     std::erase_if(keys, [&](const std::string& have) {
-      std::string a = Fold(have), b = Fold(k);
+      std::string a = Lower(have), b = Lower(k);
       return a.starts_with(b) && a.size() > b.size() && a[b.size()] == '\\';
     });
     keys.push_back(k);
@@ -339,7 +331,7 @@ std::string SubkeyOf(const FleetItem& item) {
 }
 
 bool IsWow(const FleetItem& item) {
-  return Fold(PhysicalKey(item.view, item.key)).starts_with("hklm\\software\\wow6432node\\");
+  return Lower(PhysicalKey(item.view, item.key)).starts_with("hklm\\software\\wow6432node\\");
 }
 
 std::string RebootLine(const FleetPolicy& fp) {

@@ -18,12 +18,6 @@ std::optional<uint32_t> Dword(const StackValue& v) {
   return v.value ? v.value->AsDword() : std::nullopt;
 }
 
-std::string Hex32(uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%08X", v);
-  return buf;
-}
-
 Evidence Ev(const StackValue& v) {
   Evidence e;
   e.key = v.key;

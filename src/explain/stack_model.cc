@@ -17,11 +17,6 @@ std::optional<uint32_t> Dword(const StackValue& v) {
   return v.value ? v.value->AsDword() : std::nullopt;
 }
 
-std::string Trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
-  return b == std::string_view::npos ? "" : std::string(s.substr(b, e - b + 1));
-}
-
 // The protocol names of a bit set, highest first.
 std::vector<std::string> ProtocolNamesDesc(uint32_t bits) {
   std::vector<std::string> out = ProtocolSet(bits).Names();
@@ -70,7 +65,7 @@ std::vector<std::string> SplitSuiteValue(const RegValue& v) {
     size_t start = 0;
     for (size_t i = 0; i <= text->size(); ++i) {
       if (i == text->size() || (*text)[i] == '\0') {
-        std::string item = Trim(std::string_view(*text).substr(start, i - start));
+        std::string item(Trim(std::string_view(*text).substr(start, i - start)));
         if (!item.empty()) out.push_back(item);
         start = i + 1;
       }
@@ -82,7 +77,7 @@ std::vector<std::string> SplitSuiteValue(const RegValue& v) {
   size_t start = 0;
   for (size_t i = 0; i <= t.size(); ++i) {
     if (i == t.size() || t[i] == ',') {
-      std::string item = Trim(std::string_view(t).substr(start, i - start));
+      std::string item(Trim(std::string_view(t).substr(start, i - start)));
       if (!item.empty()) out.push_back(item);
       start = i + 1;
     }
@@ -573,7 +568,7 @@ Expected<std::vector<Component>> ParseComponents(const std::vector<std::string>&
     size_t start = 0;
     for (size_t i = 0; i <= item.size(); ++i) {
       if (i != item.size() && item[i] != ',') continue;
-      std::string name = Trim(std::string_view(item).substr(start, i - start));
+      std::string name(Trim(std::string_view(item).substr(start, i - start)));
       start = i + 1;
       if (name.empty()) continue;
       std::optional<Component> found;

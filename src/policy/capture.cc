@@ -26,12 +26,6 @@ namespace {
 constexpr std::string_view kManageTls = "Manage Transport Layer Security (TLS)";
 constexpr std::string_view kRegistryPage = "Transport Layer Security (TLS) registry settings";
 
-std::string Hex32(uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%08X", v);
-  return buf;
-}
-
 std::string Where(const StackValue& v) {
   std::string s = v.key + " " + v.name;
   if (!IsSharedBetweenViews(v.key)) {
@@ -64,13 +58,6 @@ std::vector<std::string> Strings(const RegValue& v) {
     out.push_back(s ? *s : std::string("?"));
   }
   return out;
-}
-
-std::string Trim(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  size_t b = 0;
-  while (b < s.size() && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  return s.substr(b);
 }
 
 class Capturer {
@@ -285,7 +272,7 @@ class Capturer {
     for (size_t pos = 0; pos <= joined.size();) {
       size_t comma = joined.find(',', pos);
       if (comma == std::string::npos) comma = joined.size();
-      std::string name = Trim(joined.substr(pos, comma - pos));
+      std::string name(Trim(joined.substr(pos, comma - pos)));
       pos = comma + 1;
       if (name.empty()) continue;
       auto suite = FindCipherSuite(name);
@@ -347,7 +334,7 @@ class Capturer {
     }
     std::vector<std::string> order;
     for (const std::string& raw : Strings(*c.value)) {
-      std::string name = Trim(raw);
+      std::string name(Trim(raw));
       if (name.empty()) continue;
       auto curve = FindCurve(name);
       if (!curve) {

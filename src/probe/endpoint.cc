@@ -2,16 +2,11 @@
 #include <cctype>
 #include <string>
 
+#include "core/strings.h"
 #include "secproto/probe.h"
 
 namespace secproto {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 bool IsIpv4(std::string_view s) {
   int parts = 0;
