@@ -60,9 +60,14 @@ collect() {
   } | iconv -f UTF-8 -t UTF-16LE >> "$out"
   sed -n "/^\$Keys = @(/,/^)/p" "$WORK/collect.ps1" | grep -o "'[^']*'" | tr -d "'" | while read -r key; do
     n=$((n + 1))
-    if "$WINE" reg export "$key" "$(winpath "$WORK/part$n.reg")" /reg:64 /y >/dev/null 2>&1; then
-      cat "$WORK/part$n.reg" >> "$out"
-    fi
+    # A key the machine lacks fails at once; under load Wine's reg export can
+    # also fail now and then, so try three times before taking it as missing.
+    for _ in 1 2 3; do
+      if "$WINE" reg export "$key" "$(winpath "$WORK/part$n.reg")" /reg:64 /y >/dev/null 2>&1; then
+        cat "$WORK/part$n.reg" >> "$out"
+        break
+      fi
+    done
   done
 }
 mkdir -p "$WORK/fleet"
