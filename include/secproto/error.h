@@ -39,12 +39,18 @@ struct Error {
   }
 };
 
-/// A value or an Error.
+/// A value or an Error. [[nodiscard]]: a dropped result is a compile warning
+/// (an error with -Werror), so no failure is silently ignored.
 template <typename T>
-using Expected = std::expected<T, Error>;
+class [[nodiscard]] Expected : public std::expected<T, Error> {
+ public:
+  using std::expected<T, Error>::expected;
+  constexpr Expected(const std::expected<T, Error>& e) : std::expected<T, Error>(e) {}
+  constexpr Expected(std::expected<T, Error>&& e) : std::expected<T, Error>(std::move(e)) {}
+};
 
-/// Success or an Error.
-using Status = std::expected<void, Error>;
+/// Success or an Error (also [[nodiscard]]).
+using Status = Expected<void>;
 
 /// Shorthand for returning an error from a function that returns Expected<T>.
 inline std::unexpected<Error> Fail(Error e) { return std::unexpected<Error>(std::move(e)); }
