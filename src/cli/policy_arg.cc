@@ -1,0 +1,33 @@
+#include "cli/policy_arg.h"
+
+#include <memory>
+
+namespace secproto::cli {
+
+void AddPolicyArg(CLI::App& app, PolicyArg& arg, const std::string& help) {
+  CLI::Option* policy = app.add_option("POLICY", arg.policy, help);
+  CLI::Option* sets =
+      app.add_option("--set", arg.sets,
+                     "KEY=VALUE: one TOML key over POLICY, e.g. "
+                     "\"cipher_suites.order=['TLS_AES_128_GCM_SHA256']\" "
+                     "(repeatable; without POLICY the policy is the --set lines alone)");
+  sets->allow_extra_args(false)->type_name("KEY=VALUE");
+  // POLICY is optional only when --set gives the policy; without both, the
+  // error is the one a required positional gives.
+  app.parse_complete_callback([policy, sets]() {
+    if (policy->count() == 0 && sets->count() == 0) throw CLI::RequiredError(policy->get_name());
+  });
+}
+
+Expected<Policy> LoadPolicyArg(const PolicyArg& arg) { return LoadPolicy(arg.policy, arg.sets); }
+
+std::string PolicyLabel(const PolicyArg& arg) {
+  if (arg.sets.empty()) return arg.policy;
+  return arg.policy.empty() ? std::string("--set") : arg.policy + " with --set";
+}
+
+void AddSetsJson(Json& j, const PolicyArg& arg) {
+  if (!arg.sets.empty()) j["set"] = arg.sets;
+}
+
+}  // namespace secproto::cli
