@@ -17,6 +17,15 @@ struct PolicyArg {
   std::vector<std::string> sets;  ///< --set lines, in order
 };
 
+/// Adds `--set KEY=VALUE` (repeatable, one line per flag) to `app`; `help`
+/// says what the lines go over. With `needs`, --set is refused without it.
+CLI::Option* AddSetOption(CLI::App& app, std::vector<std::string>& sets, const std::string& help,
+                          CLI::Option* needs = nullptr);
+
+/// Adds `--set` over a `--tls-policy` option (explain, export, audit,
+/// impact): refused without it.
+void AddTlsPolicySetOption(CLI::App& app, std::vector<std::string>& sets, CLI::Option* tls_policy);
+
 /// Adds the POLICY positional (`help` describes it) and --set to `app`.
 /// Parsing fails with CLI11's "POLICY is required" when both are missing.
 void AddPolicyArg(CLI::App& app, PolicyArg& arg, const std::string& help);

@@ -2,8 +2,9 @@
 # End-to-end: `--set KEY=VALUE` on the policy commands (docs/POLICY.md
 # "--set"): the lines alone as the policy, over a template, the errors (exit
 # 2, one line naming the --set), the usage error without POLICY and --set,
-# a change list refusing --set, the JSON "set" field, and `policy apply
-# --set` on an image giving the same hives as the same policy file.
+# a change list refusing --set, the JSON "set" field, `policy apply --set`
+# on an image giving the same hives as the same policy file, and --set over
+# --tls-policy on explain, export, audit and impact.
 # Usage: policy_set.sh SECPROTO_BINARY SOURCE_DIR
 set -uo pipefail
 B="$1"
@@ -87,6 +88,23 @@ for h in SOFTWARE SYSTEM; do
 done
 expect_code 0 "$B" policy check --set "$ORDER" --set key_sizes.dh_server_min=2048 --target "image:$dir/b"
 expect_code 1 "$B" policy check "$dir/same.toml" --set key_sizes.dh_server_min=3072 --target "image:$dir/a"
+
+# The --tls-policy commands take --set over it, and refuse it without it.
+expect_code 0 "$B" --json explain --os win10-22h2 --tls-policy modern \
+  --set "cipher_suites.order=['TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384']"
+jq -e '.components["schannel-client"].suites == ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"]' \
+  "$dir/out" >/dev/null && ok || bad "explain --tls-policy --set: the suite order"
+expect_code 0 "$B" -q export --tls-policy modern --set key_sizes.dh_server_min=3072 --os win10-22h2 \
+  --format reg
+tr -d '\0' <"$dir/out" | grep -aq '"ServerMinKeyBitLength"=dword:00000c00' && ok ||
+  bad "export --tls-policy --set: the DH minimum"
+expect_code 2 "$B" audit "$dir" --tls-policy modern --set key_sizes.dh_server_min=9 --os win10-22h2
+has err '--set "key_sizes.dh_server_min=9": key_sizes.dh_server_min: must be between 512' "audit --set error"
+for cmd in "explain --os win10-22h2" "export --format reg" "audit $dir" "impact --os win10-22h2"; do
+  # shellcheck disable=SC2086
+  expect_code 2 "$B" $cmd --set logging.event_logging=1
+  has err "--set requires --tls-policy" "$cmd --set without --tls-policy"
+done
 
 echo "policy_set: $passed passed, $failed failed"
 [ "$failed" = 0 ]
