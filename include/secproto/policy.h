@@ -139,6 +139,15 @@ struct Policy {
 /// A template name ("modern") or a path to a .toml / .json file. Errors are
 /// kInput (exit 2) and name the file, the line and the field.
 Expected<Policy> LoadPolicy(std::string_view file_or_template);
+/// LoadPolicy with `--set KEY=VALUE` lines (docs/POLICY.md "--set"): each
+/// line is one TOML key/value with a dotted key ("key_sizes.dh_server_min=2048",
+/// "legacy.ciphers.'RC4 128/128'=false"). An empty `file_or_template` gives a
+/// policy of the lines alone; else each line replaces that one key of the
+/// policy (tables the dotted key names are merged, any other value, an inline
+/// table too, replaces). The result is checked as a policy file is; an error a
+/// line caused names it (`--set "LINE": ...`, kInput, exit 2). No lines: as
+/// LoadPolicy(file_or_template).
+Expected<Policy> LoadPolicy(std::string_view file_or_template, std::span<const std::string> sets);
 /// Parses policy text; `format` is "toml" or "json", `origin` names it in errors.
 Expected<Policy> ParsePolicy(std::string_view text, std::string_view format,
                              std::string_view origin);

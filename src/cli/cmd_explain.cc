@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/explain_common.h"
 #include "cli/explain_stack.h"
+#include "cli/policy_arg.h"
 #include "secproto/explain.h"
 #include "secproto/protocols.h"
 
@@ -123,6 +124,7 @@ struct ExplainOptions {
   OsFlags model;
   std::vector<std::string> components;  // --component (docs/MODEL.md R18 on)
   std::string tls_policy;               // --tls-policy: what-if of a policy
+  std::vector<std::string> tls_sets;    // --set: lines over --tls-policy
   bool verbose = false;
 };
 
@@ -214,11 +216,11 @@ struct ExplainSource {
 Expected<ExplainSource> ReadExplainSource(const ExplainOptions& o, const ExplainPlan& plan) {
   ExplainSource src;
   if (!o.tls_policy.empty()) {
-    SECPROTO_ASSIGN_OR_RETURN(mem, PolicyWhatIf(o.tls_policy, o.os));
+    SECPROTO_ASSIGN_OR_RETURN(mem, PolicyWhatIf(o.tls_policy, o.tls_sets, o.os));
     src.backend = std::move(mem);
     SECPROTO_ASSIGN_OR_RETURN(read, ReadRegistryInputs(*src.backend));
     src.inputs = std::move(read);
-    src.inputs.target = "what-if: " + o.tls_policy;
+    src.inputs.target = "what-if: " + PolicyLabel({o.tls_policy, o.tls_sets});
     if (!o.value.empty()) {
       for (RegRead& r : src.inputs.dsp) r.value = plan.what_if;
     }
@@ -334,9 +336,11 @@ const CommandSetup kSetupExplain = [](CLI::App& app) -> std::function<int()> {
       app.add_option("--component", o->components,
                      "Also explain these components (repeat or comma list): schannel-client, "
                      "schannel-server, winhttp, wininet, dotnet");
-      app.add_option("--tls-policy", o->tls_policy,
-                     "What-if: the stack as POLICY (template or file) compiles on --os ID; shows "
-                     "every component");
+      CLI::Option* tls_policy = app.add_option(
+          "--tls-policy", o->tls_policy,
+          "What-if: the stack as POLICY (template or file) compiles on --os ID; shows "
+          "every component");
+      AddTlsPolicySetOption(app, o->tls_sets, tls_policy);
       app.add_flag("-v,--verbose", o->verbose, "Print each component's steps");
       app.footer(
           "Examples:\n  secproto explain --os ws2019\n"

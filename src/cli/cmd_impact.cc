@@ -12,6 +12,7 @@
 #include "cli/common.h"
 #include "cli/impact_probe.h"
 #include "cli/impact_tls.h"
+#include "cli/policy_arg.h"
 #include "secproto/explain.h"
 #include "secproto/impact.h"
 #include "secproto/protocols.h"
@@ -32,6 +33,7 @@ struct ImpactOptions {
   ProbeRunOptions probe;
   std::string tls_policy;       // --tls-policy (cli/impact_tls.h)
   std::string from_tls_policy;  // --from-tls-policy
+  std::vector<std::string> tls_sets;  // --set: lines over --tls-policy
 };
 
 /// What the client offers in one state, and why.
@@ -318,7 +320,7 @@ int Run(const ImpactOptions& o) {
       return ReportError(Error::Usage("--tls-policy excludes --policy and --from", "usage"));
     }
     return RunTlsImpact({o.tls_policy, o.from_tls_policy, o.os, o.target, o.endpoints,
-                         o.endpoints_file, o.probe_results, o.probe});
+                         o.endpoints_file, o.probe_results, o.probe, o.tls_sets});
   }
   auto specs = ParseImpactFlags(o);
   if (!specs) return ReportError(specs.error());
@@ -351,9 +353,11 @@ const CommandSetup kSetupImpact = [](CLI::App& app) -> std::function<int()> {
        app.add_option("--policy", o->policy,
                       "The new DefaultSecureProtocols: tls1.2,tls1.3 | 0x2800 | a profile | "
                       "+/- edits of today's value (--policy=-tls1.0,-tls1.1)");
-       app.add_option("--tls-policy", o->tls_policy,
-                      "A whole TLS policy (template or file, see `policy show`): versions, "
-                      "suites and curves negotiated before and after");
+       CLI::Option* tls_policy =
+           app.add_option("--tls-policy", o->tls_policy,
+                          "A whole TLS policy (template or file, see `policy show`): versions, "
+                          "suites and curves negotiated before and after");
+       AddTlsPolicySetOption(app, o->tls_sets, tls_policy);
        app.add_option("--from-tls-policy", o->from_tls_policy,
                       "With --tls-policy: the policy in force today (default: the OS defaults)");
        app.add_option("--os", o->os, "The OS catalog row (see `secproto os list`)");

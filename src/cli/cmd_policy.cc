@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/policy_arg.h"
 #include "cli/policy_ops.h"
 #include "core/strings.h"
 
@@ -71,20 +72,22 @@ const CommandSetup kSetupPolicy = [](CLI::App& app) -> std::function<int()> {
 namespace {
 
 struct ShowOptions {
-  std::string policy;
+  PolicyArg policy;
 };
 
 int RunShow(const ShowOptions& o) {
-  auto p = LoadPolicy(o.policy);
+  auto p = LoadPolicyArg(o.policy);
   if (!p) return ReportError(p.error());
   if (G().json) {
     Json j;
     j["origin"] = p->origin;
     j["policy"] = Json::parse(PolicyToJson(*p));
+    AddSetsJson(j, o.policy);
     PrintJson(j);
     return kExitOk;
   }
-  if (auto text = TemplateText(o.policy)) {
+  auto text = TemplateText(o.policy.policy);
+  if (text && o.policy.sets.empty()) {
     std::cout << *text;
   } else {
     std::cout << "# " << p->origin << " as secproto reads it\n" << PolicyToToml(*p);
@@ -96,20 +99,21 @@ const bool kShow = RegisterPolicySubcommand(
     {"show", "Print a template or a policy file (TOML; --json in the schema's shape)", 10,
      [](CLI::App& app) -> std::function<int()> {
        auto o = std::make_shared<ShowOptions>();
-       app.add_option("POLICY", o->policy, "template name or policy file (.toml, .json)")
-           ->required();
-       app.footer("Example:\n  secproto policy show modern > my-policy.toml");
+       AddPolicyArg(app, o->policy, "template name or policy file (.toml, .json)");
+       app.footer(
+           "Examples:\n  secproto policy show modern > my-policy.toml\n"
+           "  secproto policy show modern --set key_sizes.dh_server_min=3072");
        return [o]() -> int { return RunShow(*o); };
      }});
 
 struct CompileOpts {
-  std::string policy;
+  PolicyArg policy;
   std::string os;
   bool allow_tls13 = false;
 };
 
 int RunCompile(const CompileOpts& o) {
-  auto p = LoadPolicy(o.policy);
+  auto p = LoadPolicyArg(o.policy);
   if (!p) return ReportError(p.error());
   CompileOptions options;
   options.allow_tls13_on_old_os = o.allow_tls13;
@@ -124,6 +128,7 @@ int RunCompile(const CompileOpts& o) {
     for (const RegChange& ch : c->changes) changes.push_back(RegChangeJson(ch));
     j["changes"] = changes;
     j["notes"] = c->notes;
+    AddSetsJson(j, o.policy);
     PrintJson(j);
     return kExitOk;
   }
@@ -144,8 +149,7 @@ const bool kCompile = RegisterPolicySubcommand(
     {"compile", "Print the registry changes a policy makes on one OS (no target is touched)", 20,
      [](CLI::App& app) -> std::function<int()> {
        auto o = std::make_shared<CompileOpts>();
-       app.add_option("POLICY", o->policy, "template name or policy file (.toml, .json)")
-           ->required();
+       AddPolicyArg(app, o->policy, "template name or policy file (.toml, .json)");
        app.add_option("--os", o->os, "OS id from `secproto os list`")->required();
        app.add_flag("--allow-tls13-on-old-os", o->allow_tls13,
                     "write TLS 1.3 before Windows 11 / Server 2022 (not a safe configuration)");

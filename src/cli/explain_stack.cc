@@ -37,11 +37,12 @@ std::string JoinNames(const std::vector<std::string>& v) {
 }  // namespace
 
 Expected<std::unique_ptr<RegistryBackend>> PolicyWhatIf(const std::string& policy,
+                                                        const std::vector<std::string>& sets,
                                                         const std::string& os_id) {
   if (os_id.empty()) {
     return Fail(Error::Usage("--tls-policy is a what-if on an OS: give --os ID", "no-os"));
   }
-  SECPROTO_ASSIGN_OR_RETURN(p, LoadPolicy(policy));
+  SECPROTO_ASSIGN_OR_RETURN(p, LoadPolicy(policy, sets));
   SECPROTO_ASSIGN_OR_RETURN(compiled, CompilePolicy(p, os_id));
   std::unique_ptr<RegistryBackend> mem = NewMemBackend(Architecture::k64Bit);
   SECPROTO_TRY(ApplyChangesForWhatIf(*mem, compiled.changes));

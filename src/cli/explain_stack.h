@@ -13,9 +13,11 @@
 
 namespace secproto::cli {
 
-/// A mem registry holding what `policy` (a template or file) compiles to on
-/// `os_id`: the what-if of `explain --tls-policy`.
+/// A mem registry holding what `policy` (a template or file, with `sets`,
+/// its --set lines, over it) compiles to on `os_id`: the what-if of
+/// `explain --tls-policy`.
 Expected<std::unique_ptr<RegistryBackend>> PolicyWhatIf(const std::string& policy,
+                                                        const std::vector<std::string>& sets,
                                                         const std::string& os_id);
 
 /// The stack of the target, or an empty StackConfig (OS defaults) for a

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/policy_arg.h"
 #include "secproto/explain.h"
 #include "secproto/fleet_policy.h"
 #include "util/file.h"
@@ -57,9 +58,11 @@ Status WritePolicyTree(const std::string& dir, const Artifact& a) {
 }  // namespace
 
 void AddTlsPolicyExportOptions(CLI::App& app, TlsPolicyExportOptions& o) {
-  app.add_option("--tls-policy", o.policy,
-                 "Export a whole-stack policy (template name or file; see `secproto policy "
-                 "show`) instead of PROTOCOLS; formats also collect-ps1, collect-ansible");
+  CLI::Option* policy =
+      app.add_option("--tls-policy", o.policy,
+                     "Export a whole-stack policy (template name or file; see `secproto policy "
+                     "show`) instead of PROTOCOLS; formats also collect-ps1, collect-ansible");
+  AddTlsPolicySetOption(app, o.sets, policy);
   app.add_option("--os", o.os, "--tls-policy: the OS to compile for (see `secproto os list`)");
   app.add_option("--os-mix", o.os_mix,
                  "--tls-policy: the fleet's OSes, ID,ID,...: one artifact for all of them");
@@ -98,14 +101,14 @@ Expected<FleetPolicy> CompileForFlags(const TlsPolicyExportOptions& o, const Exp
   if (!o.os.empty() && ids.size() != 1) {
     return std::unexpected(Error::Usage("--os takes one id; for several use --os-mix", "usage"));
   }
-  SECPROTO_ASSIGN_OR_RETURN(policy, LoadPolicy(o.policy));
+  SECPROTO_ASSIGN_OR_RETURN(policy, LoadPolicy(o.policy, o.sets));
   bool collect =
       format == PolicyExportFormat::kCollectPs1 || format == PolicyExportFormat::kCollectAnsible;
   if (collect && a.unset) {
     return std::unexpected(
         Error::Usage("--unset makes a removal artifact; collect formats read", "usage"));
   }
-  return CompileFleetPolicy(policy, o.policy, ids, a.unset);
+  return CompileFleetPolicy(policy, PolicyLabel({o.policy, o.sets}), ids, a.unset);
 }
 
 /// Writes a folder artifact below `dir`, or a single file to -o; the files
@@ -206,11 +209,12 @@ Expected<std::unique_ptr<PolicyAuditor>> MakeAuditor(const TlsPolicyAuditOptions
     return std::unexpected(
         Error::Usage("give --policy PROTOCOLS or --tls-policy POLICY, not both", "usage"));
   }
-  SECPROTO_ASSIGN_OR_RETURN(policy, LoadPolicy(o.policy));
+  SECPROTO_ASSIGN_OR_RETURN(policy, LoadPolicy(o.policy, o.sets));
   if (!o.os.empty()) {
     SECPROTO_TRY(FindOs(o.os));
   }
-  auto auditor = std::make_unique<PolicyAuditor>(std::move(policy), o.policy, o.os);
+  auto auditor =
+      std::make_unique<PolicyAuditor>(std::move(policy), PolicyLabel({o.policy, o.sets}), o.os);
   SECPROTO_TRY(auditor->Check());
   return auditor;
 }
@@ -322,9 +326,11 @@ void PrintPolicyAuditHuman(const TlsPolicyAuditOptions& o, const AuditCommonArgs
 }  // namespace
 
 void AddTlsPolicyAuditOptions(CLI::App& app, TlsPolicyAuditOptions& o) {
-  app.add_option("--tls-policy", o.policy,
-                 "Audit against a whole-stack policy (template name or file) instead of --policy: "
-                 "per machine compliant, drift (with the keys) or unreadable, per component");
+  CLI::Option* policy = app.add_option(
+      "--tls-policy", o.policy,
+      "Audit against a whole-stack policy (template name or file) instead of --policy: "
+      "per machine compliant, drift (with the keys) or unreadable, per component");
+  AddTlsPolicySetOption(app, o.sets, policy);
   app.add_option(
       "--os", o.os,
       "--tls-policy: the OS of inputs that hold no CurrentBuild (see `secproto os list`)");

@@ -15,6 +15,8 @@ struct TlsPolicyExportOptions {
   std::string policy;  ///< --tls-policy: a template name or a policy file
   std::string os;      ///< --os ID
   std::string os_mix;  ///< --os-mix ID,ID,...
+  /// --set: lines over --tls-policy
+  std::vector<std::string> sets;
 };
 
 /// Adds --tls-policy, --os and --os-mix to `export`.
@@ -36,6 +38,8 @@ int RunTlsPolicyExport(const TlsPolicyExportOptions& o, const ExportCommonArgs& 
 struct TlsPolicyAuditOptions {
   std::string policy;  ///< --tls-policy
   std::string os;      ///< --os: for inputs without CurrentBuild
+  /// --set: lines over --tls-policy
+  std::vector<std::string> sets;
 };
 /// Adds --tls-policy and --os to `audit`.
 void AddTlsPolicyAuditOptions(CLI::App& app, TlsPolicyAuditOptions& o);

@@ -129,7 +129,7 @@ struct Clients {
 
 Expected<Clients> ResolveClients(const TlsImpactInput& in) {
   Clients c;
-  SECPROTO_ASSIGN_OR_RETURN(after_policy, LoadPolicy(in.policy));
+  SECPROTO_ASSIGN_OR_RETURN(after_policy, LoadPolicy(in.policy, in.sets));
   std::optional<Policy> before_policy;
   if (!in.from_policy.empty()) {
     if (!in.target.target.empty()) {

@@ -22,6 +22,8 @@ struct TlsImpactInput {
   std::string endpoints_file;
   std::string probe_results;
   ProbeRunOptions probe;
+  /// --set: lines over --tls-policy
+  std::vector<std::string> sets;
 };
 
 /// Runs the command; returns the exit code (0 nothing breaks, 1 something

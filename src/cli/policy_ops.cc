@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cli/policy_arg.h"
 #include "core/strings.h"
 #include "secproto/capture.h"
 #include "secproto/changeset.h"
@@ -97,11 +98,15 @@ Expected<std::string> ResolveOs(const std::string& os_flag, RegistryBackend& bac
       "no-os"));
 }
 
-Expected<Compiled> Compile(const std::string& policy, const std::string& os_flag,
+Expected<Compiled> Compile(const PolicyArg& policy, const std::string& os_flag,
                            RegistryBackend& backend) {
-  SECPROTO_ASSIGN_OR_RETURN(list, ReadChangeList(policy));
+  SECPROTO_ASSIGN_OR_RETURN(list, ReadChangeList(policy.policy));
+  if (list && !policy.sets.empty()) {
+    return Fail(Error::Usage(
+        policy.policy + " is a change list: --set goes with a policy file or a template", "usage"));
+  }
   if (list) return std::move(*list);
-  SECPROTO_ASSIGN_OR_RETURN(p, LoadPolicy(policy));
+  SECPROTO_ASSIGN_OR_RETURN(p, LoadPolicyArg(policy));
   SECPROTO_ASSIGN_OR_RETURN(os, ResolveOs(os_flag, backend));
   SECPROTO_ASSIGN_OR_RETURN(cp, CompilePolicy(p, os));
   // A 32-bit OS has no Wow6432Node view: its copies are not written.
@@ -212,7 +217,7 @@ Json Notes(const std::vector<std::string>& notes) { return Json(notes); }
 // --- plan / check ---------------------------------------------------------------
 
 struct PlanOptions {
-  std::string policy;
+  PolicyArg policy;
   std::string os;
   TargetFlags target;
 };
@@ -229,7 +234,8 @@ int RunPlanOrCheck(const PlanOptions& o, bool check) {
     Json j;
     j["target"] = (*backend)->Describe();
     j["operation"] = check ? "policy-check" : "policy-plan";
-    j["policy"] = o.policy;
+    j["policy"] = PolicyLabel(o.policy);
+    AddSetsJson(j, o.policy);
     j["os"] = compiled->os_id.empty() ? Json(nullptr) : Json(compiled->os_id);
     if (check) j["compliant"] = !needed;
     j["changes_needed"] = std::count_if(plan->changes.begin(), plan->changes.end(),
@@ -239,7 +245,7 @@ int RunPlanOrCheck(const PlanOptions& o, bool check) {
     j["notes"] = Notes(compiled->notes);
     PrintJson(j);
   } else if (!G().quiet) {
-    std::cout << (*backend)->Describe() << ": policy " << o.policy
+    std::cout << (*backend)->Describe() << ": policy " << PolicyLabel(o.policy)
               << (compiled->os_id.empty() ? "" : " for " + compiled->os_id) << "\n";
     for (const std::string& n : compiled->notes) std::cout << "  note: " << n << "\n";
     if (!needed) {
@@ -257,7 +263,7 @@ int RunPlanOrCheck(const PlanOptions& o, bool check) {
 // --- apply ---------------------------------------------------------------------------
 
 struct ApplyOptions {
-  std::string policy;
+  PolicyArg policy;
   std::string os;
   TargetFlags target;
   std::string backup;
@@ -270,7 +276,8 @@ Json ApplyJson(const ApplyOptions& o, const RegistryBackend& backend, const Comp
   Json j;
   j["target"] = backend.Describe();
   j["operation"] = "policy-apply";
-  j["policy"] = o.policy;
+  j["policy"] = PolicyLabel(o.policy);
+  AddSetsJson(j, o.policy);
   j["os"] = compiled.os_id.empty() ? Json(nullptr) : Json(compiled.os_id);
   j["dry_run"] = o.dry_run;
   j["changed"] = r.changed;
@@ -319,7 +326,7 @@ int RunApply(const ApplyOptions& o) {
   }
   if (G().quiet) return kExitOk;
   std::cout << (o.dry_run ? "dry run, nothing written: " : "") << backend->Describe()
-            << ": apply policy " << o.policy
+            << ": apply policy " << PolicyLabel(o.policy)
             << (compiled->os_id.empty() ? "" : " for " + compiled->os_id) << "\n";
   for (const std::string& n : compiled->notes) std::cout << "  note: " << n << "\n";
   if (!result->changed) {
@@ -485,8 +492,7 @@ void AddPolicyOpsSubcommands(CLI::App& policy, std::vector<PolicySubcommand>& ou
   auto add_plan = [&](const char* name, const char* help, bool check) {
     auto o = std::make_shared<PlanOptions>();
     CLI::App* sub = policy.add_subcommand(name, help);
-    sub->add_option("POLICY", o->policy, "A policy file, a template name, or a change list")
-        ->required();
+    AddPolicyArg(*sub, o->policy, "A policy file, a template name, or a change list");
     sub->add_option("--os", o->os, "The OS id to compile for (default: detected from the target)");
     AddTargetFlags(*sub, o->target);
     out.push_back({sub, [o, check]() { return RunPlanOrCheck(*o, check); }});
@@ -501,8 +507,7 @@ void AddPolicyOpsSubcommands(CLI::App& policy, std::vector<PolicySubcommand>& ou
   auto a = std::make_shared<ApplyOptions>();
   CLI::App* apply = policy.add_subcommand(
       "apply", "Write the policy to the target as one change (idempotent, all-or-nothing)");
-  apply->add_option("POLICY", a->policy, "A policy file, a template name, or a change list")
-      ->required();
+  AddPolicyArg(*apply, a->policy, "A policy file, a template name, or a change list");
   apply->add_option("--os", a->os, "The OS id to compile for (default: detected from the target)");
   AddTargetFlags(*apply, a->target);
   apply->add_option(

@@ -42,12 +42,32 @@ Evidence Ev(const StackValue& v) {
   return e;
 }
 
-// A TOML string array.
+// A TOML array of literal strings ('...'), the form a --set line pastes in.
 std::string TomlArray(const std::vector<std::string>& names) {
   std::string s = "[";
-  for (const std::string& n : names) s += (s.size() > 1 ? ", " : "") + ("\"" + n + "\"");
+  for (const std::string& n : names) s += (s.size() > 1 ? ", " : "") + ("'" + n + "'");
   return s + "]";
 }
+
+// Whether `--set "LINE"` reaches secproto as LINE from cmd, PowerShell and
+// bash alike: printable ASCII without the characters one of them reads
+// inside double quotes (" % $ ` \ !). A name inside a TOML literal string
+// must also be without '.
+bool PastesSafely(std::string_view line) {
+  for (char c : line) {
+    if (c < 0x20 || c > 0x7e || std::string_view("\"%$`\\!").find(c) != std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Said instead of a fix that would not paste safely.
+constexpr std::string_view kNoSafeFix =
+    " (no fix command is printed: a key name read from the target has a character that cmd, "
+    "PowerShell or bash would change (\" % $ ` \\ ! ' or a non-ASCII one); rename or delete that "
+    "key with regedit, or write the setting into a policy file (docs/POLICY.md) and run "
+    "`secproto policy apply FILE`)";
 
 // The names joined as the Policies value holds them, cut to 1,023 characters
 // (R29) by dropping from the end.
@@ -93,6 +113,8 @@ class StackDoctor {
     DoctorFinding f;
     f.code = std::move(code);
     f.severity = std::move(severity);
+    // An empty step is a fix PolicyFix refused to print.
+    if (std::erase(fix, std::string()) > 0) message += kNoSafeFix;
     f.message = std::move(message);
     f.evidence = std::move(evidence);
     for (const std::string& s : fix) f.fix += (f.fix.empty() ? "" : " && ") + s;
@@ -103,18 +125,26 @@ class StackDoctor {
 
   std::string Target() const { return target_.empty() ? "" : " " + target_; }
 
-  // `secproto policy apply` of a one-section policy (docs/POLICY.md) written
-  // by printf into a bash process substitution, so the fix starts with
-  // "secproto " as every doctor fix does.
-  std::string PolicyFix(const std::vector<std::string>& toml_lines) const {
-    std::string text = "printf '%s\\n'";
-    for (const std::string& l : toml_lines) text += " '" + l + "'";
-    return "secproto policy apply <(" + text + ") --os " + os_.id + Target();
+  // `secproto policy apply --set "KEY=VALUE" ...` (docs/POLICY.md "--set"):
+  // one command that pastes unchanged into cmd, PowerShell and bash. `names`
+  // are the key names read from the target that the lines hold; "" when a
+  // line would not paste safely (Add says what to do instead).
+  std::string PolicyFix(const std::vector<std::string>& set_lines,
+                        const std::vector<std::string>& names = {}) const {
+    for (const std::string& n : names) {
+      if (n.find('\'') != std::string::npos) return "";
+    }
+    std::string cmd = "secproto policy apply";
+    for (const std::string& l : set_lines) {
+      if (!PastesSafely(l)) return "";
+      cmd += " --set \"" + l + "\"";
+    }
+    return cmd + " --os " + os_.id + Target();
   }
   std::string SuiteOrderFix(const std::vector<std::string>& names) const {
     std::vector<std::string> fit = FitGpoLimit(names);
-    if (fit.empty()) return PolicyFix({"[cipher_suites]", "reset = true"});
-    return PolicyFix({"[cipher_suites]", "order = " + TomlArray(fit)});
+    if (fit.empty()) return PolicyFix({"cipher_suites.reset=true"});
+    return PolicyFix({"cipher_suites.order=" + TomlArray(fit)});
   }
   std::string SchannelFix(Protocol p, bool enable, std::string_view side) const {
     return "secproto schannel set " + std::string(Info(p).short_name) +
@@ -144,7 +174,7 @@ class StackDoctor {
         Add("enabled-ffffffff", "warning", "schannel",
             k.enabled.key + "\\Enabled is 0xFFFFFFFF, the legacy form of 'on' (KB245030): write 1",
             {Ev(k.enabled)},
-            {PolicyFix({"[legacy]", section + " = { \"" + k.name + "\" = true }"})},
+            {PolicyFix({"legacy." + section + ".'" + k.name + "'=true"}, {k.name})},
             stack_rules::kR28);
       }
     }
@@ -167,7 +197,7 @@ class StackDoctor {
             std::string("the ") + (order.source == "policy" ? "Group Policy" : "local") +
                 " suite list is empty: TLS stops working for everything on the machine",
             {Ev(order.source == "policy" ? st_.suites_policy : st_.suites_local)},
-            {order.source == "policy" ? PolicyFix({"[cipher_suites]", "reset = true"})
+            {order.source == "policy" ? PolicyFix({"cipher_suites.reset=true"})
                                       : SuiteOrderFix(tls_.DefaultSuiteOrder())},
             stack_rules::kR20);
       } else if (order.unknown.size() == order.names.size()) {
@@ -175,7 +205,7 @@ class StackDoctor {
             "no name in the suite list is a suite " + os_.name +
                 " has: SCHANNEL skips them all and TLS stops working",
             {Ev(order.source == "policy" ? st_.suites_policy : st_.suites_local)},
-            {PolicyFix({"[cipher_suites]", "reset = true"})}, stack_rules::kR21);
+            {PolicyFix({"cipher_suites.reset=true"})}, stack_rules::kR21);
       } else if (!order.unknown.empty()) {
         std::string list;
         for (const std::string& n : order.unknown) list += (list.empty() ? "" : ", ") + n;
@@ -234,7 +264,7 @@ class StackDoctor {
         if (any) continue;
         bool modern = *p == Protocol::kTls12 || *p == Protocol::kTls13;
         std::string fix = modern && order.source != "os-default"
-                              ? PolicyFix({"[cipher_suites]", "reset = true"})
+                              ? PolicyFix({"cipher_suites.reset=true"})
                               : SchannelFix(*p, false, server ? "server" : "client");
         size_t i = static_cast<size_t>(*p);
         const StackValue& ev = server ? st_.server[i].enabled : st_.client[i].enabled;
@@ -357,10 +387,8 @@ class StackDoctor {
       }
     }
     if (keys.empty()) return;
-    std::string inline_table;
-    for (const std::string& k : keys) {
-      inline_table += (inline_table.empty() ? "" : ", ") + ("\"" + k + "\" = false");
-    }
+    std::vector<std::string> sets;
+    for (const std::string& k : keys) sets.push_back("legacy.ciphers.'" + k + "'=false");
     std::string msg = "legacy ciphers are enabled (RC4, DES, 3DES, NULL)";
     if (!suites.empty()) {
       std::string list;
@@ -376,19 +404,19 @@ class StackDoctor {
         evidence.push_back(Ev(v));
       }
     }
-    Add("legacy-cipher-enabled", "warning", "schannel", msg, evidence,
-        {PolicyFix({"[legacy]", "ciphers = { " + inline_table + " }"})}, stack_rules::kR22);
+    Add("legacy-cipher-enabled", "warning", "schannel", msg, evidence, {PolicyFix(sets, keys)},
+        stack_rules::kR22);
   }
 
   void WeakDh() {
     std::vector<Evidence> evidence;
-    std::vector<std::string> lines = {"[key_sizes]"};
+    std::vector<std::string> lines;
     for (auto [v, field] : {std::pair{&st_.dh_server_min, "dh_server_min"},
                             std::pair{&st_.dh_client_min, "dh_client_min"}}) {
       std::optional<uint32_t> d = Dword(*v);
       if (!d || *d >= 2048) continue;
       evidence.push_back(Ev(*v));
-      lines.push_back(std::string(field) + " = 2048");
+      lines.push_back("key_sizes." + std::string(field) + "=2048");
     }
     if (evidence.empty()) return;
     Add("weak-dh", "warning", "schannel", "a Diffie-Hellman minimum key size is below 2048 bits",
@@ -489,8 +517,7 @@ class StackDoctor {
     Add("event-logging-verbose", "info", "schannel",
         "SCHANNEL EventLogging is " + std::to_string(*v) +
             ": more than errors are logged to the System log (1 is the default; reboot to apply)",
-        {Ev(st_.event_logging)}, {PolicyFix({"[logging]", "event_logging = 1"})},
-        stack_rules::kR32);
+        {Ev(st_.event_logging)}, {PolicyFix({"logging.event_logging=1"})}, stack_rules::kR32);
   }
 
   const OsInfo& os_;

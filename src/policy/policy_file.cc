@@ -22,15 +22,27 @@ constexpr std::string_view kLegacyCiphers[] = {
 constexpr std::string_view kLegacyHashes[] = {"MD5", "SHA", "SHA256", "SHA384", "SHA512"};
 constexpr std::string_view kLegacyKeyExchange[] = {"Diffie-Hellman", "PKCS", "ECDH"};
 
+// The origin of a policy made only of --set lines, and how each line's nodes
+// are named in errors ("--set \"LINE\"").
+constexpr std::string_view kSetOrigin = "--set";
+
 // Reads one policy tree and reports the first problem with its field path
 // and, for TOML, its line.
 class Reader {
  public:
   explicit Reader(std::string origin) : origin_(std::move(origin)) {}
 
+  // Whether a --set line gave the node.
+  static bool FromSetLine(const toml::node* node) {
+    return node != nullptr && node->source().path &&
+           node->source().path->starts_with(std::string(kSetOrigin) + " \"");
+  }
+
   Error Bad(const toml::node* node, std::string_view field, std::string_view what) const {
     std::string where = origin_;
-    if (node != nullptr && node->source().begin.line > 0) {
+    if (FromSetLine(node)) {
+      where = *node->source().path;  // name the line
+    } else if (node != nullptr && node->source().begin.line > 0) {
       where += ":" + std::to_string(node->source().begin.line);
     }
     return Error::Input(where + ": " + std::string(field) + ": " + std::string(what), "bad-policy");
@@ -112,7 +124,9 @@ class Reader {
     SECPROTO_ASSIGN_OR_RETURN(reset, Bool(*t, name, "reset"));
     if (reset.value_or(false)) {
       if (t->size() != 1) {
-        return Fail(Bad(n, Join(name, "reset"), "reset = true must be the section's only field"));
+        // A file's error gives the section's line; a --set reset names its line.
+        const toml::node* at = FromSetLine(t->get("reset")) ? t->get("reset") : n;
+        return Fail(Bad(at, Join(name, "reset"), "reset = true must be the section's only field"));
       }
       return Manage::kReset;
     }
@@ -410,9 +424,11 @@ std::string_view ManageName(Manage m) {
   return "leave";
 }
 
-Expected<Policy> ParsePolicy(std::string_view text, std::string_view format,
-                             std::string_view origin) {
-  std::string where(origin);
+namespace {
+
+// Policy text as a tree; a JSON file becomes the same tree a TOML file gives.
+Expected<toml::table> ParseTree(std::string_view text, std::string_view format,
+                                const std::string& where) {
   if (format == "json") {
     nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
     if (j.is_discarded()) {
@@ -426,12 +442,10 @@ Expected<Policy> ParsePolicy(std::string_view text, std::string_view format,
       }
       return Fail(Error::Input(where + ": not valid JSON", "bad-policy"));
     }
-    SECPROTO_ASSIGN_OR_RETURN(root, JsonToToml(j, where, ""));
-    return Reader(where).Read(root);
+    return JsonToToml(j, where, "");
   }
   try {
-    toml::table root = toml::parse(text, std::string_view(where));
-    return Reader(where).Read(root);
+    return toml::parse(text, std::string_view(where));
   } catch (const toml::parse_error& e) {
     return Fail(Error::Input(
         where + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()),
@@ -439,13 +453,19 @@ Expected<Policy> ParsePolicy(std::string_view text, std::string_view format,
   }
 }
 
-Expected<Policy> LoadPolicy(std::string_view file_or_template) {
+// A template or a policy file, read but not yet checked.
+struct PolicySource {
+  std::string text;
+  std::string format;  ///< "toml" or "json"
+  std::string where;   ///< how errors name it
+  std::string origin;  ///< Policy::origin
+  std::string name;    ///< Policy::name when the policy gives none
+};
+
+Expected<PolicySource> ReadPolicySource(std::string_view file_or_template) {
   if (auto text = TemplateText(file_or_template)) {
-    SECPROTO_ASSIGN_OR_RETURN(
-        p, ParsePolicy(*text, "toml", "template " + std::string(file_or_template)));
-    p.origin = "template:" + std::string(file_or_template);
-    if (p.name.empty()) p.name = std::string(file_or_template);
-    return p;
+    std::string name(file_or_template);
+    return PolicySource{std::string(*text), "toml", "template " + name, "template:" + name, name};
   }
   std::string path(file_or_template);
   std::ifstream in(path, std::ios::binary);
@@ -459,13 +479,98 @@ Expected<Policy> LoadPolicy(std::string_view file_or_template) {
   std::ostringstream ss;
   ss << in.rdbuf();
   std::string format = path.ends_with(".json") || path.ends_with(".JSON") ? "json" : "toml";
-  SECPROTO_ASSIGN_OR_RETURN(p, ParsePolicy(ss.str(), format, path));
-  if (p.name.empty()) {
-    size_t slash = path.find_last_of("/\\");
-    std::string stem = path.substr(slash == std::string::npos ? 0 : slash + 1);
-    size_t dot = stem.rfind('.');
-    p.name = dot == std::string::npos ? stem : stem.substr(0, dot);
+  size_t slash = path.find_last_of("/\\");
+  std::string stem = path.substr(slash == std::string::npos ? 0 : slash + 1);
+  size_t dot = stem.rfind('.');
+  return PolicySource{ss.str(), format, path, path,
+                      dot == std::string::npos ? stem : stem.substr(0, dot)};
+}
+
+// One --set line as a tree: one dotted key and its value, the nodes named
+// `--set "LINE"` so that errors point at the line.
+Expected<toml::table> ParseSetLine(const std::string& line) {
+  std::string shown;  // the line, its breaks written as \n so the error stays one line
+  for (char c : line) {
+    shown += c == '\n' ? std::string("\\n") : c == '\r' ? "\\r" : std::string(1, c);
   }
+  std::string where = std::string(kSetOrigin) + " \"" + shown + "\"";
+  auto bad = [&](std::string_view what) {
+    return Fail(Error::Input(where + ": " + std::string(what), "bad-policy"));
+  };
+  if (line.find_first_of("\r\n") != std::string::npos) {
+    return bad("one KEY=VALUE per --set, without line breaks");
+  }
+  toml::table t;
+  try {
+    t = toml::parse(line, std::string_view(where));
+  } catch (const toml::parse_error& e) {
+    return bad(std::string(e.description()) +
+               " (give KEY=VALUE in TOML, e.g. key_sizes.dh_server_min=2048)");
+  }
+  // A chain of tables made by the dotted key, ending in the value.
+  const toml::table* level = &t;
+  while (true) {
+    if (level->size() != 1) {
+      return bad("give one KEY=VALUE, e.g. key_sizes.dh_server_min=2048");
+    }
+    const toml::table* next = level->begin()->second.as_table();
+    if (next == nullptr || next->is_inline()) break;
+    level = next;
+  }
+  return t;
+}
+
+// Puts `from` over `into`: a table the dotted key made is merged key by key;
+// any other value (an inline table too) replaces what `into` had there.
+void Overlay(toml::table& into, toml::table& from) {
+  for (auto&& [key, node] : from) {
+    toml::table* sub = node.as_table();
+    toml::node* have = into.get(key.str());
+    if (sub != nullptr && !sub->is_inline() && have != nullptr && have->is_table()) {
+      Overlay(*have->as_table(), *sub);
+      continue;
+    }
+    // Moved, not copied: a copy would lose the node's source (the --set line).
+    into.insert_or_assign(key, std::move(node));
+  }
+}
+
+}  // namespace
+
+Expected<Policy> ParsePolicy(std::string_view text, std::string_view format,
+                             std::string_view origin) {
+  std::string where(origin);
+  SECPROTO_ASSIGN_OR_RETURN(root, ParseTree(text, format, where));
+  return Reader(where).Read(root);
+}
+
+Expected<Policy> LoadPolicy(std::string_view file_or_template) {
+  SECPROTO_ASSIGN_OR_RETURN(src, ReadPolicySource(file_or_template));
+  SECPROTO_ASSIGN_OR_RETURN(p, ParsePolicy(src.text, src.format, src.where));
+  p.origin = src.origin;
+  if (p.name.empty()) p.name = src.name;
+  return p;
+}
+
+Expected<Policy> LoadPolicy(std::string_view file_or_template, std::span<const std::string> sets) {
+  if (sets.empty()) return LoadPolicy(file_or_template);
+  PolicySource src{"", "toml", std::string(kSetOrigin), std::string(kSetOrigin),
+                   std::string(kSetOrigin)};
+  toml::table root;
+  if (!file_or_template.empty()) {
+    SECPROTO_ASSIGN_OR_RETURN(read, ReadPolicySource(file_or_template));
+    src = std::move(read);
+    SECPROTO_ASSIGN_OR_RETURN(tree, ParseTree(src.text, src.format, src.where));
+    root = std::move(tree);
+    src.origin += " with --set";
+  }
+  for (const std::string& line : sets) {
+    SECPROTO_ASSIGN_OR_RETURN(set, ParseSetLine(line));
+    Overlay(root, set);
+  }
+  SECPROTO_ASSIGN_OR_RETURN(p, Reader(src.where).Read(root));
+  p.origin = src.origin;
+  if (p.name.empty()) p.name = src.name;
   return p;
 }
 

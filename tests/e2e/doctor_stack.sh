@@ -2,7 +2,8 @@
 # End-to-end: every stack doctor code (docs/MODEL.md "Stack doctor codes") is
 # found on a hive image target and on a .reg target built from the same
 # values, with evidence and a component; running the printed fix (a real
-# secproto command) clears it. For the codes no registry change can fix
+# secproto command, run by `bash -c` exactly as printed, with no bash-only
+# syntax) clears it. For the codes no registry change can fix
 # (rdp-needs-kb3080079, sql-needs-tls12-build) the update's own registry
 # trace is added instead, and the finding goes.
 # Usage: doctor_stack.sh SECPROTO_BINARY SOURCE_DIR
@@ -132,6 +133,11 @@ check() {
           'secproto '*) ;;
           *) bad "$code $kind: fix is not a secproto command: $step" ;;
         esac
+        # The printed line runs as it is in cmd and PowerShell too: no bash
+        # process substitution, nothing a shell expands inside the quotes.
+        case $step in
+          *'<('* | *'$'* | *'%'* | *'`'* | *'!'*) bad "$code $kind: fix is not shell-neutral: $step" ;;
+        esac
         bash -c "$step" >"$dir/fix.out" 2>&1 || bad "$code $kind: fix failed: $step: $(head -c 400 "$dir/fix.out")"
       done <<<"$steps"
     else
@@ -170,6 +176,21 @@ check sql-needs-tls12-build 14393 Server \
   "$S\\Protocols\\TLS 1.0\\Server|Enabled|dword|0" \
   "$SQL\\Instance Names\\SQL|MSSQLSERVER|sz|MSSQL12.MSSQLSERVER" \
   "$SQL\\MSSQL12.MSSQLSERVER\\MSSQLServer\\CurrentVersion|CurrentVersion|sz|12.0.2000.8"
+
+# A key name read from the target that would not paste the same into cmd,
+# PowerShell and bash gets no fix command, and the message says what to do.
+for name in 'RC4 "128"' 'RC4 %PATH%' 'RC4 $HOME' "RC4 'x'"; do
+  t=$(make_target reg unsafe $W10 Client "$S\\Ciphers\\$name|Enabled|dword|ffffffff")
+  "$B" --json doctor --target "$t" >"$dir/unsafe.json" 2>"$dir/err"
+  if jq -e --arg k "$name" '[.findings[] | select(.code == "enabled-ffffffff"
+        and (.evidence[0].key | endswith($k)) and (.fix_steps | length) == 0
+        and (.message | contains("no fix command is printed")))] | length == 1' \
+      "$dir/unsafe.json" >/dev/null; then
+    ok
+  else
+    bad "unsafe key name $name: $(jq -c '[.findings[] | {code, fix, message}]' "$dir/unsafe.json" 2>/dev/null) $(head -c 300 "$dir/err")"
+  fi
+done
 
 # sql-needs-tls12-build only when SQL Server shows as installed.
 t=$(make_target reg nosql 14393 Server "$S\\Protocols\\TLS 1.0\\Server|Enabled|dword|0")

@@ -447,24 +447,24 @@ struct DoctorCase {
 
 // clang-format off
 const DoctorCase kDoctorCases[] = {
-  {"enabled-ffffffff", "win10-22h2", "cipher.AES 128/128=0xffffffff", "schannel", "secproto policy apply <(printf"},
-  {"suite-list-wrong-type", "win10-22h2", "polm=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "schannel", "secproto policy apply <(printf"},
-  {"suite-list-empty", "win10-22h2", "pol=", "schannel", "secproto policy apply <(printf"},
-  {"suite-list-empty", "win10-22h2", "pol=TLS_AES_128_GCM_SHA256", "schannel", "secproto policy apply <(printf"},
-  {"protocol-without-suite", "ws2022", "pol=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "schannel-client", "secproto policy apply <(printf"},
+  {"enabled-ffffffff", "win10-22h2", "cipher.AES 128/128=0xffffffff", "schannel", "secproto policy apply --set \""},
+  {"suite-list-wrong-type", "win10-22h2", "polm=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "schannel", "secproto policy apply --set \""},
+  {"suite-list-empty", "win10-22h2", "pol=", "schannel", "secproto policy apply --set \""},
+  {"suite-list-empty", "win10-22h2", "pol=TLS_AES_128_GCM_SHA256", "schannel", "secproto policy apply --set \""},
+  {"protocol-without-suite", "ws2022", "pol=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "schannel-client", "secproto policy apply --set \""},
   {"protocol-without-suite", "win10-22h2", "hash.SHA=0", "schannel-client", "secproto schannel set tls1.1 --disable --side client"},
-  {"suites-unknown-to-os", "win10-22h2", "pol=TLS_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "schannel", "secproto policy apply <(printf"},
+  {"suites-unknown-to-os", "win10-22h2", "pol=TLS_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "schannel", "secproto policy apply --set \""},
   {"client-server-mismatch", "win10-22h2", "c.tls1.0.e=0", "schannel-client", "secproto schannel set tls1.0 --disable --side both"},
   {"client-server-mismatch", "ws2019", "s.tls1.2.e=0", "schannel-server", "secproto schannel set tls1.2 --enable --side both"},
   {"tls13-unsafe-os", "ws2019", "s.tls1.3.e=1", "schannel-server", "secproto schannel set tls1.3 --disable --side server"},
-  {"http2-blocked-suite-first", "ws2019", "pol=TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "schannel-server", "secproto policy apply <(printf"},
-  {"legacy-cipher-enabled", "win10-22h2", "cipher.Triple DES 168=1", "schannel", "secproto policy apply <(printf"},
-  {"legacy-cipher-enabled", "win10-1607", "", "schannel", "secproto policy apply <(printf"},
-  {"weak-dh", "win10-22h2", "dhs=1024", "schannel", "secproto policy apply <(printf"},
-  {"local-suite-list-edited", "win10-22h2", "loc=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "schannel", "secproto policy apply <(printf"},
-  {"fips-restricts-suites", "win10-1809", "fips=1", "schannel", "secproto policy apply <(printf"},
+  {"http2-blocked-suite-first", "ws2019", "pol=TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "schannel-server", "secproto policy apply --set \""},
+  {"legacy-cipher-enabled", "win10-22h2", "cipher.Triple DES 168=1", "schannel", "secproto policy apply --set \""},
+  {"legacy-cipher-enabled", "win10-1607", "", "schannel", "secproto policy apply --set \""},
+  {"weak-dh", "win10-22h2", "dhs=1024", "schannel", "secproto policy apply --set \""},
+  {"local-suite-list-edited", "win10-22h2", "loc=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "schannel", "secproto policy apply --set \""},
+  {"fips-restricts-suites", "win10-1809", "fips=1", "schannel", "secproto policy apply --set \""},
   {"rdp-needs-kb3080079", "ws2008r2", "s.tls1.0.e=0", "schannel-server", ""},
-  {"event-logging-verbose", "win10-22h2", "log=7", "schannel", "secproto policy apply <(printf"},
+  {"event-logging-verbose", "win10-22h2", "log=7", "schannel", "secproto policy apply --set \""},
 };
 // clang-format on
 
