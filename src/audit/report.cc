@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/strings.h"
 #include "secproto/audit.h"
 #include "secproto/protocols.h"
 
@@ -33,19 +34,7 @@ std::string CsvField(std::string_view s) {
   return out + "\"";
 }
 
-std::string HtmlEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string HtmlEscape(std::string_view s) { return EscapeMarkup(s, Markup::kHtml); }
 
 // JSON safe inside <script>: no "<" at all (so no "</script>").
 std::string ScriptSafe(const std::string& json) {
