@@ -8,7 +8,6 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
-#include <thread>
 
 #ifdef _WIN32
 #include <io.h>
@@ -21,6 +20,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/export_policy.h"
+#include "cli/fleet_io.h"
 #include "secproto/audit.h"
 #include "secproto/protocols.h"
 #include "util/file.h"
@@ -28,14 +28,7 @@
 namespace secproto::cli {
 namespace {
 
-struct AuditCliOptions {
-  std::vector<std::string> inputs;
-  std::vector<std::string> policy;
-  std::string csv;
-  std::string html;
-  int jobs = 0;
-  int list = 20;
-  bool no_progress = false;
+struct AuditCliOptions : AuditCommonArgs {
   std::string reader = "fast";
 };
 
@@ -74,7 +67,7 @@ struct AuditSetup {
 };
 
 Expected<AuditSetup> ParseAuditFlags(const AuditCliOptions& o) {
-  auto spec = ParseProtocols(o.policy);
+  auto spec = ParseProtocols(o.protocols_policy);
   if (!spec) return std::unexpected(spec.error());
   if (spec->relative) {
     return std::unexpected(
@@ -152,30 +145,12 @@ class AuditStream {
 
 /// Walks the inputs in chunks of kChunk files, audited by `jobs` threads.
 void AuditInputs(const AuditCliOptions& o, const AuditSetup& setup, AuditStream& stream) {
-  unsigned jobs = o.jobs > 0 ? static_cast<unsigned>(o.jobs)
-                             : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
-  InputWalker walker(o.inputs);
-  std::vector<std::string> paths;
-  while (true) {
-    paths.clear();
-    while (paths.size() < kChunk) {
-      auto p = walker.Next();
-      if (!p) break;
-      paths.push_back(std::move(*p));
-    }
-    if (paths.empty()) break;
+  unsigned jobs = AuditJobs(o.jobs);
+  ForEachInputChunk(o.inputs, kChunk, [&](const std::vector<std::string>& paths) {
     std::vector<MachineResult> chunk = AuditFiles(paths, setup.policy, setup.reader, jobs);
     stream.Add(chunk);
-  }
+  });
   stream.EndProgress();
-}
-
-int AuditExitCode(const AuditSummary& summary) {
-  uint64_t judged = summary.total - summary.Count(MachineClass::kInvalid) -
-                    summary.Count(MachineClass::kUnreadable);
-  return judged == 0                                                ? kExitTarget
-         : summary.Count(MachineClass::kCompliant) == summary.total ? kExitOk
-                                                                    : kExitDrift;
 }
 
 void PrintAuditJson(const AuditSummary& summary, int code, const std::vector<MachineResult>& kept) {
@@ -252,7 +227,7 @@ const CommandSetup kSetupAudit = [](CLI::App& app) -> std::function<int()> {
   auto tp = std::make_shared<TlsPolicyAuditOptions>();
   app.add_option("INPUT", o->inputs, "Files or folders (walked): .reg, hive, show --json")
       ->required();
-  app.add_option("-p,--policy", o->policy,
+  app.add_option("-p,--policy", o->protocols_policy,
                  "The expected protocols or profile (modern, 0x2800); required unless "
                  "--tls-policy")
       ->expected(1);
@@ -272,10 +247,9 @@ const CommandSetup kSetupAudit = [](CLI::App& app) -> std::function<int()> {
       "  secproto audit collected/ --tls-policy modern --os win10-22h2 --csv report.csv");
   return [o, tp]() -> int {
     if (!tp->policy.empty()) {
-      return RunTlsPolicyAudit(
-          *tp, {o->inputs, o->policy, o->csv, o->html, o->jobs, o->list, o->no_progress});
+      return RunTlsPolicyAudit(*tp, *o);
     }
-    if (o->policy.empty()) {
+    if (o->protocols_policy.empty()) {
       return ReportError(
           Error::Usage("--policy PROTOCOLS (or --tls-policy POLICY) is required", "usage"));
     }
