@@ -5,7 +5,6 @@
 // kept only when --json or --html needs the whole list at the end.
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 
@@ -33,33 +32,6 @@ struct AuditCliOptions : AuditCommonArgs {
 };
 
 constexpr size_t kChunk = 256;
-
-// A file written as the audit streams: a temp file beside the target,
-// renamed over it at the end (WriteFileAtomically's contract, streamed).
-class StreamedFile {
- public:
-  static Expected<std::unique_ptr<StreamedFile>> Open(const std::string& path) {
-    SECPROTO_ASSIGN_OR_RETURN(temp, TempFile::CreateBeside(path));
-    auto f = std::unique_ptr<StreamedFile>(new StreamedFile(path, std::move(temp)));
-    f->out_.open(f->temp_->path(), std::ios::binary | std::ios::trunc);
-    if (!f->out_) return Fail(Error::Io("cannot write " + f->temp_->path(), "io"));
-    return f;
-  }
-  std::ostream& out() { return out_; }
-  Status Publish() {
-    out_.flush();
-    if (!out_) return Fail(Error::Io("cannot write " + path_, "io"));
-    out_.close();
-    return temp_->Publish(path_);
-  }
-
- private:
-  StreamedFile(std::string path, std::unique_ptr<TempFile> temp)
-      : path_(std::move(path)), temp_(std::move(temp)) {}
-  std::string path_;
-  std::unique_ptr<TempFile> temp_;
-  std::ofstream out_;
-};
 
 struct AuditSetup {
   uint32_t policy = 0;

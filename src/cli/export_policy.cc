@@ -3,7 +3,6 @@
 #include "cli/export_policy.h"
 
 #include <cstdlib>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 
@@ -151,14 +150,14 @@ Expected<std::unique_ptr<PolicyAuditor>> MakeAuditor(const TlsPolicyAuditOptions
 /// The streamed outputs of `audit --tls-policy`: the summaries, the human
 /// listing of machines not compliant, the CSV rows and the kept records.
 struct PolicyAuditStream {
-  PolicyAuditStream(const AuditCommonArgs& a, std::ofstream* csv)
+  PolicyAuditStream(const AuditCommonArgs& a, StreamedFile* csv)
       : a(a), csv(csv), keep(G().json || !a.html.empty()) {}
 
   void Add(std::vector<PolicyMachineResult>& chunk) {
     for (PolicyMachineResult& r : chunk) {
       summary.Add(r.base);
       components.Add(r);
-      if (csv) *csv << PolicyCsvRow(r);
+      if (csv) csv->out() << PolicyCsvRow(r);
       if (!G().json && r.base.cls != MachineClass::kCompliant) {
         if (listed < a.list) PrintMachine(r);
         ++listed;
@@ -179,7 +178,7 @@ struct PolicyAuditStream {
   }
 
   const AuditCommonArgs& a;
-  std::ofstream* csv;
+  StreamedFile* csv;
   bool keep;
   AuditSummary summary;
   ComponentSummary components;
@@ -256,27 +255,21 @@ void AddTlsPolicyAuditOptions(CLI::App& app, TlsPolicyAuditOptions& o) {
 int RunTlsPolicyAudit(const TlsPolicyAuditOptions& o, const AuditCommonArgs& a) {
   auto auditor = MakeAuditor(o, a);
   if (!auditor) return ReportError(auditor.error());
-  std::unique_ptr<TempFile> csv_temp;
-  std::ofstream csv;
+  std::unique_ptr<StreamedFile> csv;
   if (!a.csv.empty()) {
-    auto t = TempFile::CreateBeside(a.csv);
-    if (!t) return ReportError(t.error());
-    csv_temp = std::move(*t);
-    csv.open(csv_temp->path(), std::ios::binary | std::ios::trunc);
-    if (!csv) return ReportError(Error::Io("cannot write " + csv_temp->path(), "io"));
-    csv << PolicyCsvHeader();
+    auto f = StreamedFile::Open(a.csv);
+    if (!f) return ReportError(f.error());
+    csv = std::move(*f);
+    csv->out() << PolicyCsvHeader();
   }
-  PolicyAuditStream stream(a, csv_temp ? &csv : nullptr);
+  PolicyAuditStream stream(a, csv.get());
   AuditPolicyInputs(a, **auditor, stream);
   const AuditSummary& summary = stream.summary;
   if (summary.total == 0) {
     return ReportError(Error::Target("no input files found in the given folders", "no-inputs"));
   }
-  if (csv_temp) {
-    csv.flush();
-    if (!csv) return ReportError(Error::Io("cannot write " + a.csv, "io"));
-    csv.close();
-    if (Status s = csv_temp->Publish(a.csv); !s) return ReportError(s.error());
+  if (csv) {
+    if (Status s = csv->Publish(); !s) return ReportError(s.error());
   }
   if (!a.html.empty()) {
     if (Status s = WriteFileAtomically(

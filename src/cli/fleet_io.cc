@@ -83,6 +83,24 @@ int DeliverArtifact(const Artifact& artifact, const ArtifactDestination& to, Jso
   return kExitOk;
 }
 
+Expected<std::unique_ptr<StreamedFile>> StreamedFile::Open(const std::string& path) {
+  SECPROTO_ASSIGN_OR_RETURN(temp, TempFile::CreateBeside(path));
+  auto f = std::unique_ptr<StreamedFile>(new StreamedFile(path, std::move(temp)));
+  f->out_.open(f->temp_->path(), std::ios::binary | std::ios::trunc);
+  if (!f->out_) return Fail(Error::Io("cannot write " + f->temp_->path(), "io"));
+  return f;
+}
+
+StreamedFile::StreamedFile(std::string path, std::unique_ptr<TempFile> temp)
+    : path_(std::move(path)), temp_(std::move(temp)) {}
+
+Status StreamedFile::Publish() {
+  out_.flush();
+  if (!out_) return Fail(Error::Io("cannot write " + path_, "io"));
+  out_.close();
+  return temp_->Publish(path_);
+}
+
 unsigned AuditJobs(int jobs_flag) {
   return jobs_flag > 0 ? static_cast<unsigned>(jobs_flag)
                        : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));

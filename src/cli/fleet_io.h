@@ -4,13 +4,16 @@
 #ifndef SECPROTO_CLI_FLEET_IO_H_
 #define SECPROTO_CLI_FLEET_IO_H_
 
+#include <fstream>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "cli/common.h"
 #include "secproto/audit.h"
 #include "secproto/emit.h"
+#include "util/file.h"
 
 namespace secproto::cli {
 
@@ -37,6 +40,23 @@ struct ArtifactDestination {
 /// instead (a usage error with --json, which prints the report). Returns the
 /// exit code.
 int DeliverArtifact(const Artifact& artifact, const ArtifactDestination& to, Json report);
+
+/// A file written as the audit streams (--csv): a temp file beside the
+/// target, renamed over it by Publish (WriteFileAtomically's contract,
+/// streamed). Without Publish the target is left as it was.
+class StreamedFile {
+ public:
+  static Expected<std::unique_ptr<StreamedFile>> Open(const std::string& path);
+  std::ostream& out() { return out_; }
+  /// Flushes, closes and renames the temp file over the target.
+  Status Publish();
+
+ private:
+  StreamedFile(std::string path, std::unique_ptr<TempFile> temp);
+  std::string path_;
+  std::unique_ptr<TempFile> temp_;
+  std::ofstream out_;
+};
 
 /// The worker threads of `audit`: --jobs when > 0, else the cores, at most 4.
 unsigned AuditJobs(int jobs_flag);
