@@ -23,17 +23,6 @@ std::string ArchText(Architecture a) {
   return "unknown";
 }
 
-std::string CsvField(std::string_view s) {
-  bool quote = s.find_first_of(",\"\r\n") != std::string_view::npos;
-  if (!quote) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string HtmlEscape(std::string_view s) { return EscapeMarkup(s, Markup::kHtml); }
 
 // JSON safe inside <script>: no "<" at all (so no "</script>").

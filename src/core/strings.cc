@@ -190,6 +190,16 @@ std::vector<std::string> SplitNonEmpty(std::string_view s, char sep) {
   return out;
 }
 
+std::string CsvField(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    out += c;
+    if (c == '"') out += '"';
+  }
+  return out + "\"";
+}
+
 std::string EscapeMarkup(std::string_view text, Markup markup) {
   struct Entity {
     char c;

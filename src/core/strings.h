@@ -65,6 +65,10 @@ std::string_view Trim(std::string_view s);
 /// "a,,b," gives {"a", "b"}.
 std::vector<std::string> SplitNonEmpty(std::string_view s, char sep);
 
+/// `s` as one CSV field (RFC 4180): as is, or in double quotes with each
+/// quote doubled when it holds a comma, a quote, CR or LF.
+std::string CsvField(std::string_view s);
+
 /// Which markup a text is escaped for.
 enum class Markup {
   kHtml,  ///< & < > " as entities

@@ -55,6 +55,13 @@ TEST(StringsTest, SplitNonEmptyDropsEmptyPieces) {
             (std::vector<std::string>{"HKLM", "SOFTWARE"}));
 }
 
+TEST(StringsTest, CsvFieldQuotesOnlyWhenNeeded) {
+  EXPECT_EQ(CsvField("plain text"), "plain text");
+  EXPECT_EQ(CsvField("a,b"), "\"a,b\"");
+  EXPECT_EQ(CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(CsvField("two\nlines"), "\"two\nlines\"");
+}
+
 TEST(StringsTest, EscapeMarkupHtmlKeepsQuoteAndControls) {
   EXPECT_EQ(EscapeMarkup("a<b>&\"'", Markup::kHtml), "a&lt;b&gt;&amp;&quot;'");
   EXPECT_EQ(EscapeMarkup(std::string("x\x01y", 3), Markup::kHtml), std::string("x\x01y", 3));
