@@ -12,6 +12,7 @@
 namespace secproto::policy_emit {
 
 using emit_internal::Comment;
+using emit_internal::PsBlockComment;
 using emit_internal::RegBytes;
 using emit_internal::RegFileHead;
 using emit_internal::WrapHeader;

@@ -149,10 +149,6 @@ try {
   return s;
 }
 
-std::string BlockComment(const std::vector<std::string>& lines) {
-  return "<#\n" + Comment(lines, "  ") + "#>\n";
-}
-
 std::string Ps1Text(const FleetPolicy& fp, bool intune) {
   std::vector<std::string> apply;
   if (intune) {
@@ -166,7 +162,7 @@ std::string Ps1Text(const FleetPolicy& fp, bool intune) {
              "  -WhatIf shows what would change; -Reboot restarts the computer when a changed "
              "value is read only at boot."};
   }
-  std::string s = BlockComment(
+  std::string s = PsBlockComment(
       PolicyHeader(fp, intune ? PolicyExportFormat::kIntune : PolicyExportFormat::kPs1, apply));
   s += "[CmdletBinding(SupportsShouldProcess = $true)]\n";
   if (intune) {
@@ -184,7 +180,7 @@ std::string Ps1Text(const FleetPolicy& fp, bool intune) {
 }
 
 std::string DetectText(const FleetPolicy& fp) {
-  std::string s = BlockComment(PolicyHeader(
+  std::string s = PsBlockComment(PolicyHeader(
       fp, PolicyExportFormat::kIntune,
       {"Intune Remediation detection script: exit 0 compliant, exit 1 not compliant (Intune "
        "then runs remediate.ps1)."}));
@@ -261,7 +257,7 @@ Artifact EmitPolicyIntune(const FleetPolicy& fp) {
 }
 
 Artifact EmitPolicyDsc(const FleetPolicy& fp) {
-  std::string s = BlockComment(PolicyHeader(
+  std::string s = PsBlockComment(PolicyHeader(
       fp, PolicyExportFormat::kDsc,
       {"Apply: . .\\<this file>; SecprotoLcm; Set-DscLocalConfigurationManager -Path "
        ".\\SecprotoLcm; SecprotoTlsPolicy; Start-DscConfiguration -Path .\\SecprotoTlsPolicy "
@@ -387,7 +383,7 @@ exit 0
 }
 
 Artifact EmitCollectPs1(const FleetPolicy& fp) {
-  std::string s = BlockComment(PolicyHeader(
+  std::string s = PsBlockComment(PolicyHeader(
       fp, PolicyExportFormat::kCollectPs1,
       {"Collects, on one machine, exactly the keys `secproto audit --tls-policy` reads, into "
        "one file per machine: $OutFile (default \\\\server\\share\\<COMPUTERNAME>.reg).",

@@ -41,6 +41,10 @@ std::string Comment(const std::vector<std::string>& lines, std::string_view pref
   return out;
 }
 
+std::string PsBlockComment(const std::vector<std::string>& lines) {
+  return "<#\n" + Comment(lines, "  ") + "#>\n";
+}
+
 std::string RegFileHead(const std::vector<std::string>& header) {
   return "Windows Registry Editor Version 5.00\n\n" + Comment(header, "; ");
 }

@@ -58,6 +58,10 @@ std::vector<std::string> WrapHeader(const std::vector<std::string>& raw);
 std::string Comment(const std::vector<std::string>& lines, std::string_view prefix,
                     std::string_view eol = "\n");
 
+/// `lines` as a PowerShell block comment: "<#", each line indented by two,
+/// "#>".
+std::string PsBlockComment(const std::vector<std::string>& lines);
+
 /// The start of a .reg file: the version line reg import requires first,
 /// then `header` as "; " comments. LF line ends (RegBytes converts).
 std::string RegFileHead(const std::vector<std::string>& header);
