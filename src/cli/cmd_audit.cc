@@ -162,13 +162,9 @@ void PrintAuditHuman(const AuditCliOptions& o, const AuditSummary& summary, int 
 int Run(const AuditCliOptions& o) {
   auto setup = ParseAuditFlags(o);
   if (!setup) return ReportError(setup.error());
-  std::unique_ptr<StreamedFile> csv;
-  if (!o.csv.empty()) {
-    auto f = StreamedFile::Open(o.csv);
-    if (!f) return ReportError(f.error());
-    csv = std::move(*f);
-    csv->out() << CsvHeader();
-  }
+  auto csv_file = StreamedFile::OpenIfGiven(o.csv, CsvHeader());
+  if (!csv_file) return ReportError(csv_file.error());
+  std::unique_ptr<StreamedFile> csv = std::move(*csv_file);
   AuditStream stream(o, setup->policy, csv.get());
   AuditInputs(o, *setup, stream);
   const AuditSummary& summary = stream.summary();

@@ -255,13 +255,9 @@ void AddTlsPolicyAuditOptions(CLI::App& app, TlsPolicyAuditOptions& o) {
 int RunTlsPolicyAudit(const TlsPolicyAuditOptions& o, const AuditCommonArgs& a) {
   auto auditor = MakeAuditor(o, a);
   if (!auditor) return ReportError(auditor.error());
-  std::unique_ptr<StreamedFile> csv;
-  if (!a.csv.empty()) {
-    auto f = StreamedFile::Open(a.csv);
-    if (!f) return ReportError(f.error());
-    csv = std::move(*f);
-    csv->out() << PolicyCsvHeader();
-  }
+  auto csv_file = StreamedFile::OpenIfGiven(a.csv, PolicyCsvHeader());
+  if (!csv_file) return ReportError(csv_file.error());
+  std::unique_ptr<StreamedFile> csv = std::move(*csv_file);
   PolicyAuditStream stream(a, csv.get());
   AuditPolicyInputs(a, **auditor, stream);
   const AuditSummary& summary = stream.summary;

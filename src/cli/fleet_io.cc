@@ -83,11 +83,14 @@ int DeliverArtifact(const Artifact& artifact, const ArtifactDestination& to, Jso
   return kExitOk;
 }
 
-Expected<std::unique_ptr<StreamedFile>> StreamedFile::Open(const std::string& path) {
+Expected<std::unique_ptr<StreamedFile>> StreamedFile::OpenIfGiven(const std::string& path,
+                                                                  std::string_view header) {
+  if (path.empty()) return nullptr;
   SECPROTO_ASSIGN_OR_RETURN(temp, TempFile::CreateBeside(path));
   auto f = std::unique_ptr<StreamedFile>(new StreamedFile(path, std::move(temp)));
   f->out_.open(f->temp_->path(), std::ios::binary | std::ios::trunc);
   if (!f->out_) return Fail(Error::Io("cannot write " + f->temp_->path(), "io"));
+  f->out_ << header;
   return f;
 }
 

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/common.h"
@@ -46,7 +47,10 @@ int DeliverArtifact(const Artifact& artifact, const ArtifactDestination& to, Jso
 /// streamed). Without Publish the target is left as it was.
 class StreamedFile {
  public:
-  static Expected<std::unique_ptr<StreamedFile>> Open(const std::string& path);
+  /// Opens the temp file for `path` and writes `header` to it; nullptr (no
+  /// file) when `path` is empty, i.e. the flag was not given.
+  static Expected<std::unique_ptr<StreamedFile>> OpenIfGiven(const std::string& path,
+                                                             std::string_view header);
   std::ostream& out() { return out_; }
   /// Flushes, closes and renames the temp file over the target.
   Status Publish();
