@@ -14,10 +14,11 @@
 
 namespace secproto::emit_internal {
 
-/// One row of a format table: the enum value and its --format name.
+/// One row of a format table: the enum value and its --format name (the
+/// shape of an enum name table: {value, name}).
 template <typename Format>
 struct FormatName {
-  Format format;
+  Format value;
   std::string_view name;
 };
 
@@ -25,7 +26,7 @@ struct FormatName {
 template <typename Format, size_t N>
 std::string_view NameOfFormat(const FormatName<Format> (&table)[N], Format f) {
   for (const FormatName<Format>& x : table) {
-    if (x.format == f) return x.name;
+    if (x.value == f) return x.name;
   }
   return "?";
 }
@@ -38,7 +39,7 @@ Expected<Format> ParseFormatName(const FormatName<Format> (&table)[N], std::stri
                                  std::string_view context) {
   std::string lower = Lower(text);
   for (const FormatName<Format>& x : table) {
-    if (x.name == lower) return x.format;
+    if (x.name == lower) return x.value;
   }
   std::string names;
   for (const FormatName<Format>& x : table) {
