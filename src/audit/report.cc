@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/strings.h"
 #include "secproto/audit.h"
 #include "secproto/protocols.h"
 
@@ -22,30 +23,7 @@ std::string ArchText(Architecture a) {
   return "unknown";
 }
 
-std::string CsvField(std::string_view s) {
-  bool quote = s.find_first_of(",\"\r\n") != std::string_view::npos;
-  if (!quote) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string HtmlEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string HtmlEscape(std::string_view s) { return EscapeMarkup(s, Markup::kHtml); }
 
 // JSON safe inside <script>: no "<" at all (so no "</script>").
 std::string ScriptSafe(const std::string& json) {

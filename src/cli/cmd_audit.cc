@@ -5,10 +5,8 @@
 // kept only when --json or --html needs the whole list at the end.
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
-#include <thread>
 
 #ifdef _WIN32
 #include <io.h>
@@ -21,6 +19,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/export_policy.h"
+#include "cli/fleet_io.h"
 #include "secproto/audit.h"
 #include "secproto/protocols.h"
 #include "util/file.h"
@@ -28,45 +27,11 @@
 namespace secproto::cli {
 namespace {
 
-struct AuditCliOptions {
-  std::vector<std::string> inputs;
-  std::vector<std::string> policy;
-  std::string csv;
-  std::string html;
-  int jobs = 0;
-  int list = 20;
-  bool no_progress = false;
+struct AuditCliOptions : AuditCommonArgs {
   std::string reader = "fast";
 };
 
 constexpr size_t kChunk = 256;
-
-// A file written as the audit streams: a temp file beside the target,
-// renamed over it at the end (WriteFileAtomically's contract, streamed).
-class StreamedFile {
- public:
-  static Expected<std::unique_ptr<StreamedFile>> Open(const std::string& path) {
-    SECPROTO_ASSIGN_OR_RETURN(temp, TempFile::CreateBeside(path));
-    auto f = std::unique_ptr<StreamedFile>(new StreamedFile(path, std::move(temp)));
-    f->out_.open(f->temp_->path(), std::ios::binary | std::ios::trunc);
-    if (!f->out_) return Fail(Error::Io("cannot write " + f->temp_->path(), "io"));
-    return f;
-  }
-  std::ostream& out() { return out_; }
-  Status Publish() {
-    out_.flush();
-    if (!out_) return Fail(Error::Io("cannot write " + path_, "io"));
-    out_.close();
-    return temp_->Publish(path_);
-  }
-
- private:
-  StreamedFile(std::string path, std::unique_ptr<TempFile> temp)
-      : path_(std::move(path)), temp_(std::move(temp)) {}
-  std::string path_;
-  std::unique_ptr<TempFile> temp_;
-  std::ofstream out_;
-};
 
 struct AuditSetup {
   uint32_t policy = 0;
@@ -74,7 +39,7 @@ struct AuditSetup {
 };
 
 Expected<AuditSetup> ParseAuditFlags(const AuditCliOptions& o) {
-  auto spec = ParseProtocols(o.policy);
+  auto spec = ParseProtocols(o.protocols_policy);
   if (!spec) return std::unexpected(spec.error());
   if (spec->relative) {
     return std::unexpected(
@@ -152,30 +117,12 @@ class AuditStream {
 
 /// Walks the inputs in chunks of kChunk files, audited by `jobs` threads.
 void AuditInputs(const AuditCliOptions& o, const AuditSetup& setup, AuditStream& stream) {
-  unsigned jobs = o.jobs > 0 ? static_cast<unsigned>(o.jobs)
-                             : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
-  InputWalker walker(o.inputs);
-  std::vector<std::string> paths;
-  while (true) {
-    paths.clear();
-    while (paths.size() < kChunk) {
-      auto p = walker.Next();
-      if (!p) break;
-      paths.push_back(std::move(*p));
-    }
-    if (paths.empty()) break;
+  unsigned jobs = AuditJobs(o.jobs);
+  ForEachInputChunk(o.inputs, kChunk, [&](const std::vector<std::string>& paths) {
     std::vector<MachineResult> chunk = AuditFiles(paths, setup.policy, setup.reader, jobs);
     stream.Add(chunk);
-  }
+  });
   stream.EndProgress();
-}
-
-int AuditExitCode(const AuditSummary& summary) {
-  uint64_t judged = summary.total - summary.Count(MachineClass::kInvalid) -
-                    summary.Count(MachineClass::kUnreadable);
-  return judged == 0                                                ? kExitTarget
-         : summary.Count(MachineClass::kCompliant) == summary.total ? kExitOk
-                                                                    : kExitDrift;
 }
 
 void PrintAuditJson(const AuditSummary& summary, int code, const std::vector<MachineResult>& kept) {
@@ -215,13 +162,9 @@ void PrintAuditHuman(const AuditCliOptions& o, const AuditSummary& summary, int 
 int Run(const AuditCliOptions& o) {
   auto setup = ParseAuditFlags(o);
   if (!setup) return ReportError(setup.error());
-  std::unique_ptr<StreamedFile> csv;
-  if (!o.csv.empty()) {
-    auto f = StreamedFile::Open(o.csv);
-    if (!f) return ReportError(f.error());
-    csv = std::move(*f);
-    csv->out() << CsvHeader();
-  }
+  auto csv_file = StreamedFile::OpenIfGiven(o.csv, CsvHeader());
+  if (!csv_file) return ReportError(csv_file.error());
+  std::unique_ptr<StreamedFile> csv = std::move(*csv_file);
   AuditStream stream(o, setup->policy, csv.get());
   AuditInputs(o, *setup, stream);
   const AuditSummary& summary = stream.summary();
@@ -252,7 +195,7 @@ const CommandSetup kSetupAudit = [](CLI::App& app) -> std::function<int()> {
   auto tp = std::make_shared<TlsPolicyAuditOptions>();
   app.add_option("INPUT", o->inputs, "Files or folders (walked): .reg, hive, show --json")
       ->required();
-  app.add_option("-p,--policy", o->policy,
+  app.add_option("-p,--policy", o->protocols_policy,
                  "The expected protocols or profile (modern, 0x2800); required unless "
                  "--tls-policy")
       ->expected(1);
@@ -272,10 +215,9 @@ const CommandSetup kSetupAudit = [](CLI::App& app) -> std::function<int()> {
       "  secproto audit collected/ --tls-policy modern --os win10-22h2 --csv report.csv");
   return [o, tp]() -> int {
     if (!tp->policy.empty()) {
-      return RunTlsPolicyAudit(
-          *tp, {o->inputs, o->policy, o->csv, o->html, o->jobs, o->list, o->no_progress});
+      return RunTlsPolicyAudit(*tp, *o);
     }
-    if (o->policy.empty()) {
+    if (o->protocols_policy.empty()) {
       return ReportError(
           Error::Usage("--policy PROTOCOLS (or --tls-policy POLICY) is required", "usage"));
     }

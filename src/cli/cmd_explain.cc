@@ -17,26 +17,11 @@ namespace {
 
 Json OsRowJson(const OsInfo& o) {
   Json j;
-  j["id"] = o.id;
-  j["name"] = o.name;
-  j["build"] = o.build;
-  j["product_type"] = std::string(o.ProductType());
-  j["builtin_default"] = o.builtin_default;
-  j["builtin_default_hex"] = ProtocolSet(o.builtin_default).Hex();
+  AddOsIdentityJson(j, o);
   j["builtin_default_protocols"] = ProtocolSet(o.builtin_default).Names();
   j["builtin_default_overridden"] = o.builtin_default_overridden;
-  Json sc = Json::object();
-  for (const ProtocolInfo& p : AllProtocols()) {
-    sc[std::string(p.name)] =
-        std::string(SchannelDefaultName(o.schannel_client[static_cast<size_t>(p.id)]));
-  }
-  j["schannel_client_defaults"] = sc;
-  j["tls13"] = o.tls13;
-  j["ssl2"] = o.ssl2;
-  j["needs_kb3140245"] = o.needs_kb3140245;
-  j["confidence"] = std::string(ConfidenceName(o.confidence));
-  j["source"] = o.source;
-  j["unsure"] = o.unsure.empty() ? Json(nullptr) : Json(o.unsure);
+  j["schannel_client_defaults"] = SchannelDefaultsJson(o.schannel_client);
+  AddOsFlagsJson(j, o);
   return j;
 }
 

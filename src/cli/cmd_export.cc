@@ -1,55 +1,21 @@
 // secproto export PROTOCOLS --format F [-o PATH] [--unset] [--role DIR]
 // [--gpo-backup DIR]: deployment artifacts for fleets.
 #include <cstdlib>
-#include <filesystem>
 #include <iostream>
 
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/export_policy.h"
+#include "cli/fleet_io.h"
 #include "secproto/emit.h"
 #include "secproto/protocols.h"
-#include "util/file.h"
 
 namespace secproto::cli {
 namespace {
 
-struct ExportCliOptions {
-  std::vector<std::string> protocols;
-  std::string format;
+struct ExportCliOptions : ExportCommonArgs {
   std::string format_short;  ///< the deprecated -f
-  std::string output;
-  bool unset = false;
-  std::string role_dir;
-  std::string gpo_dir;
-  bool fixed_ids = false;
-  bool with_schannel = false;
 };
-
-// Writes every file of a folder artifact below `dir`, creating `dir` and the
-// artifact's own folders. With `parent_must_exist` (-o DIR, --gpo-backup DIR)
-// the folder that holds `dir` must exist, as for a single file (-o
-// nodir/x.reg): a mistyped path is reported, never created. An Ansible
-// --role-dir roles/NAME creates roles/ as ansible-galaxy does.
-Status WriteTree(const std::string& dir, const Artifact& a, bool parent_must_exist) {
-  std::filesystem::path parent = std::filesystem::path(dir).parent_path();
-  std::error_code exists_ec;
-  if (parent_must_exist && !parent.empty() && !std::filesystem::exists(parent, exists_ec)) {
-    return Fail(Error::Target("folder " + parent.string() + " does not exist (create it first)",
-                              "no-folder"));
-  }
-  for (const ArtifactFile& f : a.files) {
-    std::filesystem::path p = std::filesystem::path(dir) / f.path;
-    std::error_code ec;
-    std::filesystem::create_directories(p.parent_path(), ec);
-    if (ec) {
-      return Fail(Error::Io(
-          "cannot create folder " + p.parent_path().string() + ": " + ec.message(), "io"));
-    }
-    SECPROTO_TRY(WriteFileAtomically(p.string(), f.content));
-  }
-  return {};
-}
 
 /// --format, or the deprecated -f (which means --file in probe and impact).
 Expected<ExportFormat> FormatFromFlags(const ExportCliOptions& o) {
@@ -119,41 +85,16 @@ Expected<ExportPlan> PlanFromFlags(const ExportCliOptions& o) {
   return plan;
 }
 
-/// Writes a folder artifact, or a single file to -o; the files written.
-Expected<Json> WriteArtifact(const ExportCliOptions& o, const std::string& dir,
-                             const Artifact& artifact) {
-  Json files = Json::array();
-  if (artifact.is_directory) {
-    SECPROTO_TRY(WriteTree(dir, artifact, o.role_dir.empty()));
-    for (const ArtifactFile& f : artifact.files) {
-      files.push_back(Json{{"path", (std::filesystem::path(dir) / f.path).string()},
-                           {"bytes", f.content.size()}});
-    }
-    return files;
-  }
-  const std::string& content = artifact.files.front().content;
-  SECPROTO_TRY(WriteFileAtomically(o.output, content));
-  files.push_back(Json{{"path", o.output}, {"bytes", content.size()}});
-  return files;
-}
-
-void PrintExportReport(const ExportPlan& plan, const Json& files) {
-  if (G().json) {
-    const ExportOptions& eo = plan.eo;
-    Json j;
-    j["format"] = std::string(ExportFormatName(plan.format));
-    j["unset"] = eo.unset;
-    j["value"] = eo.unset ? Json(nullptr) : Json(eo.value);
-    j["hex"] = eo.unset ? Json(nullptr) : Json(ProtocolSet(eo.value).Hex());
-    j["protocols"] = eo.unset ? Json(nullptr) : Json(ProtocolSet(eo.value).Names());
-    j["files"] = files;
-    PrintJson(j);
-  } else if (!G().quiet) {
-    for (const auto& f : files) {
-      std::cout << "wrote " << f["path"].get<std::string>() << " (" << f["bytes"].get<size_t>()
-                << " bytes)\n";
-    }
-  }
+/// The --json report of `export PROTOCOLS`; DeliverArtifact adds "files".
+Json ExportReport(const ExportPlan& plan) {
+  const ExportOptions& eo = plan.eo;
+  Json j;
+  j["format"] = std::string(ExportFormatName(plan.format));
+  j["unset"] = eo.unset;
+  j["value"] = eo.unset ? Json(nullptr) : Json(eo.value);
+  j["hex"] = eo.unset ? Json(nullptr) : Json(ProtocolSet(eo.value).Hex());
+  j["protocols"] = eo.unset ? Json(nullptr) : Json(ProtocolSet(eo.value).Names());
+  return j;
 }
 
 int Run(const ExportCliOptions& o) {
@@ -161,30 +102,15 @@ int Run(const ExportCliOptions& o) {
   if (!plan) return ReportError(plan.error());
   auto artifact = Emit(plan->format, plan->eo);
   if (!artifact) return ReportError(artifact.error());
-  if (artifact->is_directory && plan->dir.empty()) plan->dir = o.output;
-  if (artifact->is_directory && plan->dir.empty()) {
-    return ReportError(Error::Usage(std::string("--format ") +
-                                        std::string(ExportFormatName(plan->format)) +
-                                        " writes a folder: give -o DIR",
-                                    "usage"));
-  }
+  auto dir = ArtifactFolder(*artifact, plan->dir, o.output,
+                            "--format " + std::string(ExportFormatName(plan->format)));
+  if (!dir) return ReportError(dir.error());
   if (!plan->eo.unset && !G().quiet) {
     for (const Warning& w : WarningsFor(ProtocolSet(plan->eo.value))) {
       Warn(w.message);
     }
   }
-  if (!artifact->is_directory && o.output.empty()) {
-    if (G().json) {
-      return ReportError(
-          Error::Usage("--json prints a report: give -o PATH for the artifact", "usage"));
-    }
-    std::cout << artifact->files.front().content << std::flush;
-    return kExitOk;
-  }
-  auto files = WriteArtifact(o, plan->dir, *artifact);
-  if (!files) return ReportError(files.error());
-  PrintExportReport(*plan, *files);
-  return kExitOk;
+  return DeliverArtifact(*artifact, {*dir, o.output, o.role_dir.empty()}, ExportReport(*plan));
 }
 
 }  // namespace
@@ -222,8 +148,7 @@ const CommandSetup kSetupExport = [](CLI::App& app) -> std::function<int()> {
   return [o, tp]() -> int {
     if (!tp->policy.empty()) {
       if (!o->format_short.empty() && o->format.empty()) o->format = o->format_short;
-      return RunTlsPolicyExport(*tp, {o->protocols, o->format, o->output, o->unset, o->role_dir,
-                                      o->gpo_dir, o->fixed_ids, o->with_schannel});
+      return RunTlsPolicyExport(*tp, *o);
     }
     if (!tp->os.empty() || !tp->os_mix.empty()) {
       return ReportError(Error::Usage("--os and --os-mix go with --tls-policy", "usage"));

@@ -13,14 +13,6 @@
 namespace secproto::cli {
 namespace {
 
-Json Defaults(const std::array<SchannelDefault, kProtocolCount>& d) {
-  Json j = Json::object();
-  for (const ProtocolInfo& p : AllProtocols()) {
-    j[std::string(p.name)] = std::string(SchannelDefaultName(d[static_cast<size_t>(p.id)]));
-  }
-  return j;
-}
-
 Json SuiteJson(const OsSuite& s) {
   Json j;
   j["name"] = s.windows_name;
@@ -45,20 +37,10 @@ std::string Mark(SchannelDefault d) {
 
 Json OsShowJson(const OsInfo& os, const OsTlsInfo& tls) {
   Json j;
-  j["id"] = os.id;
-  j["name"] = os.name;
-  j["build"] = os.build;
-  j["product_type"] = std::string(os.ProductType());
-  j["builtin_default"] = os.builtin_default;
-  j["builtin_default_hex"] = ProtocolSet(os.builtin_default).Hex();
-  j["tls13"] = os.tls13;
-  j["ssl2"] = os.ssl2;
-  j["needs_kb3140245"] = os.needs_kb3140245;
-  j["confidence"] = std::string(ConfidenceName(os.confidence));
-  j["source"] = os.source;
-  j["unsure"] = os.unsure.empty() ? Json(nullptr) : Json(os.unsure);
-  j["schannel_client_defaults"] = Defaults(os.schannel_client);
-  j["schannel_server_defaults"] = Defaults(tls.schannel_server);
+  AddOsIdentityJson(j, os);
+  AddOsFlagsJson(j, os);
+  j["schannel_client_defaults"] = SchannelDefaultsJson(os.schannel_client);
+  j["schannel_server_defaults"] = SchannelDefaultsJson(tls.schannel_server);
   j["schannel_source"] = tls.schannel_source;
   Json suites = Json::array();
   for (const OsSuite& s : tls.suites) suites.push_back(SuiteJson(s));
@@ -140,6 +122,32 @@ void PrintOsShow(const OsInfo& os, const OsTlsInfo& tls) {
 }
 
 }  // namespace
+
+void AddOsIdentityJson(Json& j, const OsInfo& os) {
+  j["id"] = os.id;
+  j["name"] = os.name;
+  j["build"] = os.build;
+  j["product_type"] = std::string(os.ProductType());
+  j["builtin_default"] = os.builtin_default;
+  j["builtin_default_hex"] = ProtocolSet(os.builtin_default).Hex();
+}
+
+void AddOsFlagsJson(Json& j, const OsInfo& os) {
+  j["tls13"] = os.tls13;
+  j["ssl2"] = os.ssl2;
+  j["needs_kb3140245"] = os.needs_kb3140245;
+  j["confidence"] = std::string(ConfidenceName(os.confidence));
+  j["source"] = os.source;
+  j["unsure"] = os.unsure.empty() ? Json(nullptr) : Json(os.unsure);
+}
+
+Json SchannelDefaultsJson(const std::array<SchannelDefault, kProtocolCount>& d) {
+  Json j = Json::object();
+  for (const ProtocolInfo& p : AllProtocols()) {
+    j[std::string(p.name)] = std::string(SchannelDefaultName(d[static_cast<size_t>(p.id)]));
+  }
+  return j;
+}
 
 int RunOsShow(const std::string& id) {
   auto os = FindOs(id);

@@ -2,16 +2,13 @@
 // [-o PATH] [--gpo-backup DIR]: the whole-stack policy for the fleet's engines.
 #include "cli/export_policy.h"
 
-#include <algorithm>
-#include <atomic>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
-#include <thread>
 
+#include "cli/fleet_io.h"
 #include "cli/policy_arg.h"
+#include "core/strings.h"
 #include "secproto/explain.h"
 #include "secproto/fleet_policy.h"
 #include "util/file.h"
@@ -19,40 +16,15 @@
 namespace secproto::cli {
 namespace {
 
+// The ids of --os / --os-mix, ID,ID,...: spaces around an id are ignored.
 std::vector<std::string> SplitIds(const std::string& s) {
   std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t comma = s.find(',', start);
-    if (comma == std::string::npos) comma = s.size();
-    std::string id = s.substr(start, comma - start);
-    while (!id.empty() && id.front() == ' ') id.erase(id.begin());
-    while (!id.empty() && id.back() == ' ') id.pop_back();
-    if (!id.empty()) out.push_back(id);
-    start = comma + 1;
+  for (const std::string& piece : SplitNonEmpty(s, ',')) {
+    size_t first = piece.find_first_not_of(' ');
+    if (first == std::string::npos) continue;
+    out.push_back(piece.substr(first, piece.find_last_not_of(' ') - first + 1));
   }
   return out;
-}
-
-// As export's WriteTree: the folder holding `dir` must exist; the artifact's
-// own folders are created.
-Status WritePolicyTree(const std::string& dir, const Artifact& a) {
-  std::filesystem::path parent = std::filesystem::path(dir).parent_path();
-  std::error_code ec;
-  if (!parent.empty() && !std::filesystem::exists(parent, ec)) {
-    return Fail(Error::Target("folder " + parent.string() + " does not exist (create it first)",
-                              "no-folder"));
-  }
-  for (const ArtifactFile& f : a.files) {
-    std::filesystem::path p = std::filesystem::path(dir) / f.path;
-    std::filesystem::create_directories(p.parent_path(), ec);
-    if (ec) {
-      return Fail(Error::Io(
-          "cannot create folder " + p.parent_path().string() + ": " + ec.message(), "io"));
-    }
-    SECPROTO_TRY(WriteFileAtomically(p.string(), f.content));
-  }
-  return {};
 }
 
 }  // namespace
@@ -111,44 +83,18 @@ Expected<FleetPolicy> CompileForFlags(const TlsPolicyExportOptions& o, const Exp
   return CompileFleetPolicy(policy, PolicyLabel({o.policy, o.sets}), ids, a.unset);
 }
 
-/// Writes a folder artifact below `dir`, or a single file to -o; the files
-/// written.
-Expected<Json> WritePolicyArtifact(const ExportCommonArgs& a, const std::string& dir,
-                                   const Artifact& artifact) {
-  Json files = Json::array();
-  if (artifact.is_directory) {
-    SECPROTO_TRY(WritePolicyTree(dir, artifact));
-    for (const ArtifactFile& f : artifact.files) {
-      files.push_back(Json{{"path", (std::filesystem::path(dir) / f.path).string()},
-                           {"bytes", f.content.size()}});
-    }
-    return files;
-  }
-  const std::string& content = artifact.files.front().content;
-  SECPROTO_TRY(WriteFileAtomically(a.output, content));
-  files.push_back(Json{{"path", a.output}, {"bytes", content.size()}});
-  return files;
-}
-
-void PrintPolicyExportReport(const TlsPolicyExportOptions& o, const ExportCommonArgs& a,
-                             PolicyExportFormat format, const FleetPolicy& fp, const Json& files) {
-  if (G().json) {
-    Json j;
-    j["format"] = std::string(PolicyExportFormatName(format));
-    j["unset"] = a.unset;
-    j["tls_policy"] = o.policy;
-    j["os"] = fp.os_ids;
-    j["values"] = fp.items.size();
-    j["reboot"] = fp.NeedsReboot();
-    j["notes"] = fp.notes;
-    j["files"] = files;
-    PrintJson(j);
-  } else if (!G().quiet) {
-    for (const auto& f : files) {
-      std::cout << "wrote " << f["path"].get<std::string>() << " (" << f["bytes"].get<size_t>()
-                << " bytes)\n";
-    }
-  }
+/// The --json report of `export --tls-policy`; DeliverArtifact adds "files".
+Json PolicyExportReport(const TlsPolicyExportOptions& o, const ExportCommonArgs& a,
+                        PolicyExportFormat format, const FleetPolicy& fp) {
+  Json j;
+  j["format"] = std::string(PolicyExportFormatName(format));
+  j["unset"] = a.unset;
+  j["tls_policy"] = o.policy;
+  j["os"] = fp.os_ids;
+  j["values"] = fp.items.size();
+  j["reboot"] = fp.NeedsReboot();
+  j["notes"] = fp.notes;
+  return j;
 }
 
 }  // namespace
@@ -163,34 +109,20 @@ int RunTlsPolicyExport(const TlsPolicyExportOptions& o, const ExportCommonArgs& 
   if (const char* env = std::getenv("SECPROTO_FIXED_IDS"); env && std::string(env) == "1") {
     eo.fixed_ids = true;
   }
-  std::string dir = a.gpo_dir;
   eo.gpo_backup = !a.gpo_dir.empty();
-  if (!dir.empty() && !a.output.empty()) {
+  if (eo.gpo_backup && !a.output.empty()) {
     return ReportError(Error::Usage("give the folder once: --gpo-backup DIR, not -o", "usage"));
   }
   auto artifact = EmitFleetPolicy(*format, *fp, eo);
   if (!artifact) return ReportError(artifact.error());
-  if (artifact->is_directory && dir.empty()) dir = a.output;
-  if (artifact->is_directory && dir.empty()) {
-    return ReportError(Error::Usage("--format " + std::string(PolicyExportFormatName(*format)) +
-                                        " with --tls-policy writes a folder: give -o DIR",
-                                    "usage"));
-  }
+  auto dir = ArtifactFolder(
+      *artifact, a.gpo_dir, a.output,
+      "--format " + std::string(PolicyExportFormatName(*format)) + " with --tls-policy");
+  if (!dir) return ReportError(dir.error());
   if (!G().quiet && !G().json) {
     for (const std::string& n : fp->notes) Warn("note: " + n);
   }
-  if (!artifact->is_directory && a.output.empty()) {
-    if (G().json) {
-      return ReportError(
-          Error::Usage("--json prints a report: give -o PATH for the artifact", "usage"));
-    }
-    std::cout << artifact->files.front().content << std::flush;
-    return kExitOk;
-  }
-  auto files = WritePolicyArtifact(a, dir, *artifact);
-  if (!files) return ReportError(files.error());
-  PrintPolicyExportReport(o, a, *format, *fp, *files);
-  return kExitOk;
+  return DeliverArtifact(*artifact, {*dir, a.output, true}, PolicyExportReport(o, a, *format, *fp));
 }
 
 }  // namespace secproto::cli
@@ -222,14 +154,14 @@ Expected<std::unique_ptr<PolicyAuditor>> MakeAuditor(const TlsPolicyAuditOptions
 /// The streamed outputs of `audit --tls-policy`: the summaries, the human
 /// listing of machines not compliant, the CSV rows and the kept records.
 struct PolicyAuditStream {
-  PolicyAuditStream(const AuditCommonArgs& a, std::ofstream* csv)
+  PolicyAuditStream(const AuditCommonArgs& a, StreamedFile* csv)
       : a(a), csv(csv), keep(G().json || !a.html.empty()) {}
 
   void Add(std::vector<PolicyMachineResult>& chunk) {
     for (PolicyMachineResult& r : chunk) {
       summary.Add(r.base);
       components.Add(r);
-      if (csv) *csv << PolicyCsvRow(r);
+      if (csv) csv->out() << PolicyCsvRow(r);
       if (!G().json && r.base.cls != MachineClass::kCompliant) {
         if (listed < a.list) PrintMachine(r);
         ++listed;
@@ -250,7 +182,7 @@ struct PolicyAuditStream {
   }
 
   const AuditCommonArgs& a;
-  std::ofstream* csv;
+  StreamedFile* csv;
   bool keep;
   AuditSummary summary;
   ComponentSummary components;
@@ -261,21 +193,11 @@ struct PolicyAuditStream {
 /// Walks the inputs in chunks, audited by --jobs threads.
 void AuditPolicyInputs(const AuditCommonArgs& a, PolicyAuditor& auditor,
                        PolicyAuditStream& stream) {
-  unsigned jobs = a.jobs > 0 ? static_cast<unsigned>(a.jobs)
-                             : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
-  InputWalker walker(a.inputs);
-  std::vector<std::string> paths;
-  while (true) {
-    paths.clear();
-    while (paths.size() < kPolicyAuditChunk) {
-      auto p = walker.Next();
-      if (!p) break;
-      paths.push_back(std::move(*p));
-    }
-    if (paths.empty()) break;
+  unsigned jobs = AuditJobs(a.jobs);
+  ForEachInputChunk(a.inputs, kPolicyAuditChunk, [&](const std::vector<std::string>& paths) {
     std::vector<PolicyMachineResult> chunk = auditor.AuditFiles(paths, jobs);
     stream.Add(chunk);
-  }
+  });
 }
 
 /// Today's shape ("summary", "exit_code", "machines") plus "tls_policy" and
@@ -339,27 +261,17 @@ void AddTlsPolicyAuditOptions(CLI::App& app, TlsPolicyAuditOptions& o) {
 int RunTlsPolicyAudit(const TlsPolicyAuditOptions& o, const AuditCommonArgs& a) {
   auto auditor = MakeAuditor(o, a);
   if (!auditor) return ReportError(auditor.error());
-  std::unique_ptr<TempFile> csv_temp;
-  std::ofstream csv;
-  if (!a.csv.empty()) {
-    auto t = TempFile::CreateBeside(a.csv);
-    if (!t) return ReportError(t.error());
-    csv_temp = std::move(*t);
-    csv.open(csv_temp->path(), std::ios::binary | std::ios::trunc);
-    if (!csv) return ReportError(Error::Io("cannot write " + csv_temp->path(), "io"));
-    csv << PolicyCsvHeader();
-  }
-  PolicyAuditStream stream(a, csv_temp ? &csv : nullptr);
+  auto csv_file = StreamedFile::OpenIfGiven(a.csv, PolicyCsvHeader());
+  if (!csv_file) return ReportError(csv_file.error());
+  std::unique_ptr<StreamedFile> csv = std::move(*csv_file);
+  PolicyAuditStream stream(a, csv.get());
   AuditPolicyInputs(a, **auditor, stream);
   const AuditSummary& summary = stream.summary;
   if (summary.total == 0) {
     return ReportError(Error::Target("no input files found in the given folders", "no-inputs"));
   }
-  if (csv_temp) {
-    csv.flush();
-    if (!csv) return ReportError(Error::Io("cannot write " + a.csv, "io"));
-    csv.close();
-    if (Status s = csv_temp->Publish(a.csv); !s) return ReportError(s.error());
+  if (csv) {
+    if (Status s = csv->Publish(); !s) return ReportError(s.error());
   }
   if (!a.html.empty()) {
     if (Status s = WriteFileAtomically(
@@ -368,11 +280,7 @@ int RunTlsPolicyAudit(const TlsPolicyAuditOptions& o, const AuditCommonArgs& a) 
       return ReportError(s.error());
     }
   }
-  uint64_t judged = summary.total - summary.Count(MachineClass::kInvalid) -
-                    summary.Count(MachineClass::kUnreadable);
-  int code = judged == 0                                                ? kExitTarget
-             : summary.Count(MachineClass::kCompliant) == summary.total ? kExitOk
-                                                                        : kExitDrift;
+  int code = AuditExitCode(summary);
   if (G().json) {
     PrintPolicyAuditJson(o, stream, code);
   } else {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ranges>
 
 namespace secproto {
 namespace {
@@ -179,6 +180,53 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   return s;
+}
+
+std::vector<std::string> SplitNonEmpty(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  for (auto piece : std::views::split(s, sep)) {
+    if (!piece.empty()) out.emplace_back(piece.begin(), piece.end());
+  }
+  return out;
+}
+
+std::string CsvField(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    out += c;
+    if (c == '"') out += '"';
+  }
+  return out + "\"";
+}
+
+std::string EscapeMarkup(std::string_view text, Markup markup) {
+  struct Entity {
+    char c;
+    std::string_view text;
+    bool xml_only;
+  };
+  static constexpr Entity kEntities[] = {{'&', "&amp;", false},
+                                         {'<', "&lt;", false},
+                                         {'>', "&gt;", false},
+                                         {'"', "&quot;", false},
+                                         {'\'', "&apos;", true}};
+  bool xml = markup == Markup::kXml;
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    const Entity* e = std::find_if(std::begin(kEntities), std::end(kEntities),
+                                   [c](const Entity& x) { return x.c == c; });
+    bool forbidden = static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r';
+    if (e != std::end(kEntities) && (xml || !e->xml_only)) {
+      out += e->text;
+    } else if (xml && forbidden) {
+      out += "\xEF\xBF\xBD";
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 }  // namespace secproto

@@ -61,6 +61,23 @@ std::string Hex32(uint32_t v);
 /// `s` without leading and trailing ASCII whitespace.
 std::string_view Trim(std::string_view s);
 
+/// The pieces of `s` between the `sep` characters, empty pieces left out:
+/// "a,,b," gives {"a", "b"}.
+std::vector<std::string> SplitNonEmpty(std::string_view s, char sep);
+
+/// `s` as one CSV field (RFC 4180): as is, or in double quotes with each
+/// quote doubled when it holds a comma, a quote, CR or LF.
+std::string CsvField(std::string_view s);
+
+/// Which markup a text is escaped for.
+enum class Markup {
+  kHtml,  ///< & < > " as entities
+  kXml,   ///< also ' as &apos;, and the control characters XML 1.0 forbids
+          ///< (below 0x20 but tab, LF, CR) as U+FFFD
+};
+/// `text` safe in element content and quoted attribute values of `markup`.
+std::string EscapeMarkup(std::string_view text, Markup markup);
+
 }  // namespace secproto
 
 #endif  // SECPROTO_CORE_STRINGS_H_

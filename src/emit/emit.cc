@@ -7,17 +7,14 @@
 
 #include "core/strings.h"
 #include "emit/emit_common.h"
+#include "emit/emit_text.h"
 #include "secproto/protocols.h"
 #include "secproto/setting.h"
 
 namespace secproto {
 namespace {
 
-struct FormatName {
-  ExportFormat format;
-  std::string_view name;
-};
-constexpr FormatName kFormats[] = {
+constexpr emit_internal::FormatName<ExportFormat> kFormats[] = {
     {ExportFormat::kReg, "reg"},         {ExportFormat::kPs1, "ps1"},
     {ExportFormat::kIntune, "intune"},   {ExportFormat::kGpp, "gpp"},
     {ExportFormat::kAnsible, "ansible"}, {ExportFormat::kDsc, "dsc"},
@@ -32,21 +29,11 @@ std::string_view RelativeKey() {
 }  // namespace
 
 std::string_view ExportFormatName(ExportFormat f) {
-  for (const FormatName& x : kFormats) {
-    if (x.format == f) return x.name;
-  }
-  return "?";
+  return emit_internal::NameOfFormat(kFormats, f);
 }
 
 Expected<ExportFormat> ParseExportFormat(std::string_view text) {
-  std::string lower = Lower(text);
-  for (const FormatName& x : kFormats) {
-    if (x.name == lower) return x.format;
-  }
-  std::string names;
-  for (const FormatName& x : kFormats) names += (names.empty() ? "" : ", ") + std::string(x.name);
-  return Fail(Error::Usage("unknown format \"" + std::string(text) + "\"; choose one of: " + names,
-                           "unknown-format"));
+  return emit_internal::ParseFormatName(kFormats, text, "");
 }
 
 std::string WinHttpSubkey(bool wow6432node) {
@@ -54,27 +41,7 @@ std::string WinHttpSubkey(bool wow6432node) {
          std::string(RelativeKey());
 }
 
-std::string XmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        // Control characters other than tab, LF and CR are not allowed in XML 1.0.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-          out += "\xEF\xBF\xBD";
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
+std::string XmlEscape(std::string_view text) { return EscapeMarkup(text, Markup::kXml); }
 
 std::string NewGuid() {
   std::random_device rd;
@@ -183,21 +150,6 @@ std::string PolicyLine(const ExportOptions& o) {
          ")";
 }
 
-// Word-wraps `line` at `width` columns; continuation lines are indented.
-void Wrap(const std::string& line, size_t width, std::vector<std::string>& out) {
-  std::string rest = line;
-  std::string indent;
-  while (rest.size() > width) {
-    size_t cut = rest.rfind(' ', width);
-    if (cut == std::string::npos || cut <= indent.size()) break;
-    out.push_back(rest.substr(0, cut));
-    size_t lead = line.find_first_not_of(' ');
-    indent = std::string((lead == std::string::npos ? 0 : lead) + 2, ' ');
-    rest = indent + rest.substr(cut + 1);
-  }
-  out.push_back(rest);
-}
-
 std::vector<std::string> HeaderLines(const ExportOptions& o, ExportFormat format,
                                      const std::vector<std::string>& apply) {
   std::vector<std::string> raw;
@@ -230,35 +182,19 @@ std::vector<std::string> HeaderLines(const ExportOptions& o, ExportFormat format
   if (o.unset) regen = "secproto export --unset --format " + std::string(ExportFormatName(format));
   if (o.with_schannel) regen += " --with-schannel";
   raw.push_back("Regenerate with: " + regen);
-  // Comment markers take up to 2 columns: stay within 78 for yamllint and
-  // readable diffs.
-  std::vector<std::string> lines;
-  for (const std::string& l : raw) Wrap(l, 76, lines);
-  return lines;
-}
-
-std::string Comment(const std::vector<std::string>& lines, std::string_view prefix,
-                    std::string_view eol) {
-  std::string out;
-  for (const std::string& l : lines) {
-    out += prefix;
-    out += l;
-    out += eol;
-  }
-  return out;
+  return WrapHeader(raw);
 }
 
 Artifact EmitReg(const ExportOptions& o) {
   // Built as UTF-8 with LF, then converted: CRLF line ends, UTF-16LE with BOM
   // (docs/REGFILE.md). Comments go after the header line, which reg import
   // requires to be first.
-  std::string text = "Windows Registry Editor Version 5.00\n\n";
-  text += Comment(HeaderLines(o, ExportFormat::kReg,
+  std::string text =
+      RegFileHead(HeaderLines(o, ExportFormat::kReg,
                               {"Apply: reg import <this file> from an elevated prompt (or "
                                "double-click it); the file is the same for every machine.",
                                "On 32-bit Windows the WOW6432Node section only adds an unused "
-                               "key."}),
-                  "; ");
+                               "key."}));
   for (const ViewKey& k : ViewKeys()) {
     text += "\n[HKEY_LOCAL_MACHINE\\" + k.subkey + "]\n";
     text += o.unset ? "\"DefaultSecureProtocols\"=-\n"
@@ -270,15 +206,7 @@ Artifact EmitReg(const ExportOptions& o) {
       text += "\"" + std::string(name) + "\"=dword:" + Hex8(value) + "\n";
     }
   }
-  std::string crlf;
-  for (char c : text) {
-    if (c == '\n') crlf += '\r';
-    crlf += c;
-  }
-  std::vector<uint8_t> u16 = Utf8ToUtf16Le(crlf);
-  std::string bytes = "\xFF\xFE";
-  bytes.append(reinterpret_cast<const char*>(u16.data()), u16.size());
-  return Artifact{false, {{"", std::move(bytes)}}};
+  return Artifact{false, {{"", RegBytes(text)}}};
 }
 
 }  // namespace emit_internal

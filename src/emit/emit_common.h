@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "emit/emit_text.h"
 #include "secproto/emit.h"
 
 namespace secproto::emit_internal {
@@ -41,10 +42,6 @@ std::string PolicyLine(const ExportOptions& o);
 /// and the command that regenerates the artifact.
 std::vector<std::string> HeaderLines(const ExportOptions& o, ExportFormat format,
                                      const std::vector<std::string>& apply);
-
-/// Each line prefixed with `prefix` ("; ", "# ") and ended with `eol`.
-std::string Comment(const std::vector<std::string>& lines, std::string_view prefix,
-                    std::string_view eol = "\n");
 
 /// "0x00002800".
 std::string Hex(uint32_t v);

@@ -4,37 +4,17 @@
 // items, and a library (pugixml is not header-only) would have to be built for
 // the Windows cross build too. xmllint checks the output against
 // docs/gpp-registry.xsd in the tests.
-#include <cstdio>
 #include <string>
 
 #include "emit/emit_common.h"
+#include "emit/gpp_xml.h"
 #include "secproto/protocols.h"
-#include "util/time.h"
 
 namespace secproto::emit_internal {
 namespace {
 
-constexpr std::string_view kRegistrySettingsClsid = "{A3CCFC41-DFDB-43a5-8D26-0FE8B954DA51}";
-constexpr std::string_view kRegistryItemClsid = "{9CD4B2F4-923D-47f5-A062-E897DD1DAD50}";
-/// The client-side extension pair a GPO lists in gPCMachineExtensionNames for
-/// Registry preferences: the Preferences Registry CSE and its MMC snap-in.
-constexpr std::string_view kCsePair =
-    "[{B087BE9D-ED37-454F-AF9C-04291E351182}{BEE07A6A-EC9F-4659-B8C9-0B1937907C83}]";
-
-std::string FixedGuid(int n) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "{00000000-0000-4000-8000-%012d}", n);
-  return buf;
-}
-
 std::string RegistryXml(const ExportOptions& o) {
-  const char* eol = "\r\n";
-  std::string changed = o.fixed_ids ? "2000-01-01 00:00:00" : FormatUtcNow("%Y-%m-%d %H:%M:%S");
-  std::string x = "<?xml version=\"1.0\" encoding=\"utf-8\"?>";
-  x += eol;
-  x += "<!--";
-  x += eol;
-  // "--" may not appear inside an XML comment.
+  std::string changed = GppChanged(o.fixed_ids);
   std::vector<std::string> header = HeaderLines(
       o, ExportFormat::kGpp,
       {"Apply: in the Group Policy Management Editor open Computer Configuration >",
@@ -43,52 +23,24 @@ std::string RegistryXml(const ExportOptions& o) {
        "  README.txt from secproto export with gpo-backup). Runs at the next policy refresh."});
   for (std::string& line : header) {
     if (size_t p = line.find("--format"); p != std::string::npos) line.replace(p, 8, "-f");
-    for (size_t p; (p = line.find("--")) != std::string::npos;) line.replace(p, 2, "- -");
   }
-  x += Comment(header, "  ", eol);
-  x += "-->";
-  x += eol;
-  x += "<RegistrySettings clsid=\"" + std::string(kRegistrySettingsClsid) + "\">";
-  x += eol;
+  std::string x = GppDocumentStart(std::move(header));
   int n = 0;
   for (const ViewKey& k : ViewKeys()) {
-    ++n;
-    std::string uid = o.fixed_ids ? FixedGuid(n) : NewGuid();
+    std::string uid = GppUid(o.fixed_ids, ++n);
     std::string desc = "secproto: view " + k.view + ", read by " + k.who;
-    x += "\t<Registry clsid=\"" + std::string(kRegistryItemClsid) +
-         "\" name=\"DefaultSecureProtocols\" status=\"DefaultSecureProtocols\" image=\"" +
-         (o.unset ? "13" : "12") + "\" changed=\"" + changed + "\" uid=\"" + uid + "\" desc=\"" +
-         XmlEscape(desc) + "\" bypassErrors=\"1\">";
-    x += eol;
-    x += "\t\t<Properties action=\"" + std::string(o.unset ? "D" : "U") +
-         "\" displayDecimal=\"0\" default=\"0\" hive=\"HKEY_LOCAL_MACHINE\" key=\"" +
-         XmlEscape(k.subkey) + "\" name=\"DefaultSecureProtocols\" type=\"REG_DWORD\" value=\"" +
-         (o.unset ? std::string("00000000") : Hex8(o.value)) + "\"/>";
-    x += eol;
-    x += "\t</Registry>";
-    x += eol;
+    std::string value = o.unset ? std::string("00000000") : Hex8(o.value);
+    x += GppRegistryItem(
+        {k.subkey, "DefaultSecureProtocols", o.unset, "REG_DWORD", value, desc, uid, changed});
   }
   for (const SchannelKey& k : SchannelKeys(o)) {
     for (const auto& [name, value] : kSchannelValues) {
-      ++n;
-      std::string uid = o.fixed_ids ? FixedGuid(n) : NewGuid();
+      std::string uid = GppUid(o.fixed_ids, ++n);
       std::string desc = "secproto: SCHANNEL " + k.protocol + " client, as Easy Fix 51044";
-      x += "\t<Registry clsid=\"" + std::string(kRegistryItemClsid) + "\" name=\"" +
-           std::string(name) + "\" status=\"" + std::string(name) + "\" image=\"12\" changed=\"" +
-           changed + "\" uid=\"" + uid + "\" desc=\"" + XmlEscape(desc) + "\" bypassErrors=\"1\">";
-      x += eol;
-      x += "\t\t<Properties action=\"U\" displayDecimal=\"0\" default=\"0\" "
-           "hive=\"HKEY_LOCAL_MACHINE\" key=\"" +
-           XmlEscape(k.subkey) + "\" name=\"" + std::string(name) +
-           "\" type=\"REG_DWORD\" value=\"" + Hex8(value) + "\"/>";
-      x += eol;
-      x += "\t</Registry>";
-      x += eol;
+      x += GppRegistryItem({k.subkey, name, false, "REG_DWORD", Hex8(value), desc, uid, changed});
     }
   }
-  x += "</RegistrySettings>";
-  x += eol;
-  return x;
+  return x + GppDocumentEnd();
 }
 
 std::string GpoReadme(const ExportOptions& o) {
@@ -111,7 +63,7 @@ std::string GpoReadme(const ExportOptions& o) {
   line("     (merge with an existing Registry.xml by hand: keep one RegistrySettings root).");
   line("  3. The GPO must list the Registry preferences client-side extension pair in its");
   line("     gPCMachineExtensionNames attribute:");
-  line("       " + std::string(kCsePair));
+  line("       " + std::string(kGppCsePair));
   line("     (B087BE9D-... is the Preferences Registry CSE, BEE07A6A-... its editor).");
   line("     Opening the GPO in the Group Policy Management Editor and saving any Registry");
   line("     preference item adds it, and also raises the GPO version so clients apply it.");
@@ -192,6 +144,28 @@ std::string PlayName(const ExportOptions& o) {
          ProtocolSet(o.value).Describe() + ")";
 }
 
+// The role's galaxy metadata and its test play.
+constexpr std::string_view kRoleMeta = R"YAML(---
+galaxy_info:
+  author: secproto
+  description: WinHTTP DefaultSecureProtocols in both registry views
+  license: MIT
+  min_ansible_version: "2.14"
+  platforms:
+    - name: Windows
+      versions:
+        - all
+dependencies: []
+)YAML";
+constexpr std::string_view kRoleTest = R"YAML(---
+# Syntax and check-mode test: ansible-playbook -i tests/inventory tests/test.yml
+- name: Apply the secproto role
+  hosts: windows
+  gather_facts: false
+  roles:
+    - role: "{{ playbook_dir }}/.."
+)YAML";
+
 }  // namespace
 
 Artifact EmitGpp(const ExportOptions& o) {
@@ -235,26 +209,8 @@ Artifact EmitAnsible(const ExportOptions& o) {
       "\n";
   if (!SchannelKeys(o).empty()) vars += std::string(kSpVar) + "\n";
   a.files.push_back({"vars/main.yml", vars});
-  std::string meta = "---\n";
-  meta += "galaxy_info:\n";
-  meta += "  author: secproto\n";
-  meta += "  description: WinHTTP DefaultSecureProtocols in both registry views\n";
-  meta += "  license: MIT\n";
-  meta += "  min_ansible_version: \"2.14\"\n";
-  meta += "  platforms:\n";
-  meta += "    - name: Windows\n";
-  meta += "      versions:\n";
-  meta += "        - all\n";
-  meta += "dependencies: []\n";
-  a.files.push_back({"meta/main.yml", meta});
-  std::string test = "---\n";
-  test += "# Syntax and check-mode test: ansible-playbook -i tests/inventory tests/test.yml\n";
-  test += "- name: Apply the secproto role\n";
-  test += "  hosts: windows\n";
-  test += "  gather_facts: false\n";
-  test += "  roles:\n";
-  test += "    - role: \"{{ playbook_dir }}/..\"\n";
-  a.files.push_back({"tests/test.yml", test});
+  a.files.push_back({"meta/main.yml", std::string(kRoleMeta)});
+  a.files.push_back({"tests/test.yml", std::string(kRoleTest)});
   a.files.push_back({"tests/inventory", "[windows]\n"});
   std::string readme = "# secproto role: WinHTTP DefaultSecureProtocols\n\n";
   readme += "Policy: " + PolicyLine(o) + "\n\n";

@@ -15,11 +15,7 @@
 namespace secproto {
 namespace {
 
-struct FormatName {
-  PolicyExportFormat format;
-  std::string_view name;
-};
-constexpr FormatName kFormats[] = {
+constexpr emit_internal::FormatName<PolicyExportFormat> kFormats[] = {
     {PolicyExportFormat::kReg, "reg"},
     {PolicyExportFormat::kPs1, "ps1"},
     {PolicyExportFormat::kIntune, "intune"},
@@ -33,18 +29,6 @@ constexpr FormatName kFormats[] = {
 constexpr std::string_view kComponentNames[kAuditComponentCount] = {
     "schannel-client", "schannel-server", "suites",  "curves",
     "dotnet",          "winhttp",         "wininet", "other"};
-
-std::vector<std::string> SplitComma(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t comma = s.find(',', start);
-    if (comma == std::string::npos) comma = s.size();
-    if (comma > start) out.push_back(s.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return out;
-}
 
 void AppendMissing(std::vector<std::string>& list, const std::vector<std::string>& more) {
   for (const std::string& m : more) {
@@ -72,22 +56,11 @@ std::string ValueOrDelete(const std::optional<RegValue>& v) {
 }  // namespace
 
 std::string_view PolicyExportFormatName(PolicyExportFormat f) {
-  for (const FormatName& x : kFormats) {
-    if (x.format == f) return x.name;
-  }
-  return "?";
+  return emit_internal::NameOfFormat(kFormats, f);
 }
 
 Expected<PolicyExportFormat> ParsePolicyExportFormat(std::string_view text) {
-  std::string lower = Lower(text);
-  for (const FormatName& x : kFormats) {
-    if (x.name == lower) return x.format;
-  }
-  std::string names;
-  for (const FormatName& x : kFormats) names += (names.empty() ? "" : ", ") + std::string(x.name);
-  return Fail(Error::Usage(
-      "unknown format \"" + std::string(text) + "\" for --tls-policy; choose one of: " + names,
-      "unknown-format"));
+  return emit_internal::ParseFormatName(kFormats, text, " for --tls-policy");
 }
 
 std::string_view AuditComponentName(AuditComponent c) {
@@ -180,8 +153,8 @@ Expected<FleetPolicy> CompileFleetPolicy(const Policy& policy, std::string polic
       if (v == item.value) continue;
       bool same_type = v && item.value && v->type == item.value->type;
       if (same_type && v->type == kRegSz && EqualsIgnoreCase(item.name, "Functions")) {
-        std::vector<std::string> list = SplitComma(policy_emit::SzText(*item.value));
-        AppendMissing(list, SplitComma(policy_emit::SzText(*v)));
+        std::vector<std::string> list = SplitNonEmpty(policy_emit::SzText(*item.value), ',');
+        AppendMissing(list, SplitNonEmpty(policy_emit::SzText(*v), ','));
         std::string joined;
         for (const std::string& s : list) joined += (joined.empty() ? "" : ",") + s;
         item.value = RegValue::String(joined);
@@ -296,16 +269,22 @@ RegValue MultiSz(const std::vector<std::string>& items) {
   return v;
 }
 
-std::string PsKind(const RegValue& v) {
-  if (v.type == kRegMultiSz) return "MultiString";
-  if (v.type == kRegSz) return "String";
-  return "DWord";
+std::string SingleQuote(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) {
+    out += c;
+    if (c == '\'') out += '\'';
+  }
+  return out + "'";
 }
 
-std::string AnsibleType(const RegValue& v) {
-  if (v.type == kRegMultiSz) return "multistring";
-  if (v.type == kRegSz) return "string";
-  return "dword";
+const TypeNames& TypeNamesOf(const RegValue& v) {
+  static constexpr TypeNames kMultiSz{"MultiString", "MultiString", "multistring"};
+  static constexpr TypeNames kSz{"String", "String", "string"};
+  static constexpr TypeNames kDword{"DWord", "Dword", "dword"};
+  if (v.type == kRegMultiSz) return kMultiSz;
+  if (v.type == kRegSz) return kSz;
+  return kDword;
 }
 
 std::string TypeName(const RegValue& v) { return RegTypeName(v.type); }
@@ -359,22 +338,6 @@ std::string RegenerateCommand(const FleetPolicy& fp, PolicyExportFormat format) 
          (fp.os_ids.size() > 1 ? " --os-mix " : " --os ") + os + (fp.unset ? " --unset" : "");
 }
 
-namespace {
-void Wrap(const std::string& line, size_t width, std::vector<std::string>& out) {
-  std::string rest = line;
-  std::string indent;
-  while (rest.size() > width) {
-    size_t cut = rest.rfind(' ', width);
-    if (cut == std::string::npos || cut <= indent.size()) break;
-    out.push_back(rest.substr(0, cut));
-    size_t lead = line.find_first_not_of(' ');
-    indent = std::string((lead == std::string::npos ? 0 : lead) + 2, ' ');
-    rest = indent + rest.substr(cut + 1);
-  }
-  out.push_back(rest);
-}
-}  // namespace
-
 std::vector<std::string> PolicyHeader(const FleetPolicy& fp, PolicyExportFormat format,
                                       const std::vector<std::string>& apply) {
   std::vector<std::string> raw;
@@ -402,41 +365,14 @@ std::vector<std::string> PolicyHeader(const FleetPolicy& fp, PolicyExportFormat 
   for (const std::string& n : fp.notes) raw.push_back("Note: " + n);
   for (const std::string& a : apply) raw.push_back(a);
   raw.push_back("Regenerate with: " + RegenerateCommand(fp, format));
-  std::vector<std::string> lines;
-  for (const std::string& l : raw) Wrap(l, 76, lines);
-  return lines;
-}
-
-std::string Lines(const std::vector<std::string>& lines, std::string_view prefix,
-                  std::string_view eol) {
-  std::string out;
-  for (const std::string& l : lines) {
-    out += prefix;
-    out += l;
-    out += eol;
-  }
-  return out;
-}
-
-std::string RegBytes(const std::string& text) {
-  std::string crlf;
-  crlf.reserve(text.size() + text.size() / 16);
-  for (char c : text) {
-    if (c == '\n') crlf += '\r';
-    crlf += c;
-  }
-  std::vector<uint8_t> u16 = Utf8ToUtf16Le(crlf);
-  std::string bytes = "\xFF\xFE";
-  bytes.append(reinterpret_cast<const char*>(u16.data()), u16.size());
-  return bytes;
+  return WrapHeader(raw);
 }
 
 Artifact EmitPolicyReg(const FleetPolicy& fp) {
-  std::string text = "Windows Registry Editor Version 5.00\n\n";
-  text += Lines(PolicyHeader(fp, PolicyExportFormat::kReg,
-                             {"Apply: reg import <this file> from an elevated prompt; on 32-bit "
-                              "Windows the WOW6432Node sections only add unused keys."}),
-                "; ");
+  std::string text =
+      RegFileHead(PolicyHeader(fp, PolicyExportFormat::kReg,
+                               {"Apply: reg import <this file> from an elevated prompt; on 32-bit "
+                                "Windows the WOW6432Node sections only add unused keys."}));
   std::string section;
   for (const FleetItem& i : fp.items) {
     std::string key = PhysicalKey(i.view, i.key);

@@ -6,9 +6,16 @@
 #include <string_view>
 #include <vector>
 
+#include "emit/emit_text.h"
 #include "secproto/fleet_policy.h"
 
 namespace secproto::policy_emit {
+
+using emit_internal::Comment;
+using emit_internal::PsBlockComment;
+using emit_internal::RegBytes;
+using emit_internal::RegFileHead;
+using emit_internal::WrapHeader;
 
 /// The text of a REG_SZ (without its NUL), or "" for another type.
 std::string SzText(const RegValue& v);
@@ -17,10 +24,17 @@ std::vector<std::string> MultiSzItems(const RegValue& v);
 /// A REG_MULTI_SZ of `items`.
 RegValue MultiSz(const std::vector<std::string>& items);
 
-/// "DWord", "String", "MultiString" (PowerShell RegistryValueKind names).
-std::string PsKind(const RegValue& v);
-/// "dword", "string", "multistring" (ansible.windows.win_regedit types).
-std::string AnsibleType(const RegValue& v);
+/// How the deployment tools name a value's type.
+struct TypeNames {
+  std::string_view ps;       ///< PowerShell RegistryValueKind: "DWord", "String", "MultiString"
+  std::string_view dsc;      ///< DSC Registry ValueType: "Dword", "String", "MultiString"
+  std::string_view ansible;  ///< ansible.windows.win_regedit type: "dword", "string", "multistring"
+};
+/// The names of the value's type: REG_MULTI_SZ, REG_SZ, else REG_DWORD.
+const TypeNames& TypeNamesOf(const RegValue& v);
+/// A single-quoted scalar as PowerShell and YAML both read it: the text is
+/// literal (backslashes too) and a quote is doubled.
+std::string SingleQuote(std::string_view s);
 /// "REG_DWORD", "REG_SZ", "REG_MULTI_SZ".
 std::string TypeName(const RegValue& v);
 /// The value as people read it: "0x00000001 (1)", "\"a,b\"", "[a, b]".
@@ -39,13 +53,6 @@ std::vector<std::string> PolicyHeader(const FleetPolicy& fp, PolicyExportFormat 
 std::string RebootLine(const FleetPolicy& fp);
 /// "secproto export --tls-policy modern --format reg --os-mix a,b [--unset]".
 std::string RegenerateCommand(const FleetPolicy& fp, PolicyExportFormat format);
-
-/// Each line prefixed and ended.
-std::string Lines(const std::vector<std::string>& lines, std::string_view prefix,
-                  std::string_view eol = "\n");
-
-/// UTF-8 LF text as a .reg file's bytes: CRLF, UTF-16LE with BOM.
-std::string RegBytes(const std::string& text);
 
 // Per-format emitters.
 Artifact EmitPolicyReg(const FleetPolicy& fp);

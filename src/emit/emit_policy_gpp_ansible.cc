@@ -2,56 +2,26 @@
 // against docs/gpp-registry-policy.xsd in the tests) with a README naming the
 // reboot, an Ansible playbook whose win_reboot handler is notified only by
 // values read at boot, and the Ansible collection playbook.
-#include <cstdio>
 #include <string>
 
+#include "core/strings.h"
 #include "emit/emit_policy_common.h"
-#include "util/time.h"
+#include "emit/gpp_xml.h"
 
 namespace secproto::policy_emit {
 namespace {
 
-constexpr std::string_view kRegistrySettingsClsid = "{A3CCFC41-DFDB-43a5-8D26-0FE8B954DA51}";
-constexpr std::string_view kRegistryItemClsid = "{9CD4B2F4-923D-47f5-A062-E897DD1DAD50}";
-constexpr std::string_view kCsePair =
-    "[{B087BE9D-ED37-454F-AF9C-04291E351182}{BEE07A6A-EC9F-4659-B8C9-0B1937907C83}]";
-
-std::string FixedGuid(int n) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "{00000000-0000-4000-8000-%012d}", n);
-  return buf;
-}
-
-std::string Hex8(uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%08X", v);
-  return buf;
-}
-
 std::string RegistryXml(const FleetPolicy& fp, const PolicyExportOptions& o) {
   const char* eol = "\r\n";
-  std::string changed = o.fixed_ids ? "2000-01-01 00:00:00" : FormatUtcNow("%Y-%m-%d %H:%M:%S");
-  std::string x = "<?xml version=\"1.0\" encoding=\"utf-8\"?>";
-  x += eol;
-  x += "<!--";
-  x += eol;
-  std::vector<std::string> header = PolicyHeader(
+  std::string changed = emit_internal::GppChanged(o.fixed_ids);
+  std::string x = emit_internal::GppDocumentStart(PolicyHeader(
       fp, PolicyExportFormat::kGpp,
       {"Apply: copy Registry.xml to <GPO>\\Machine\\Preferences\\Registry\\ (README.txt), or "
        "paste its items into Computer Configuration > Preferences > Windows Settings > "
-       "Registry. Runs at the next policy refresh."});
-  for (std::string& line : header) {
-    for (size_t p; (p = line.find("--")) != std::string::npos;) line.replace(p, 2, "- -");
-  }
-  x += Lines(header, "  ", eol);
-  x += "-->";
-  x += eol;
-  x += "<RegistrySettings clsid=\"" + std::string(kRegistrySettingsClsid) + "\">";
-  x += eol;
+       "Registry. Runs at the next policy refresh."}));
   int n = 0;
   for (const FleetItem& i : fp.items) {
-    ++n;
-    std::string uid = o.fixed_ids ? FixedGuid(n) : NewGuid();
+    std::string uid = emit_internal::GppUid(o.fixed_ids, ++n);
     std::string desc = "secproto " + std::string(AuditComponentName(ComponentOf(i.key, i.name))) +
                        (i.effect == Effect::kReboot ? " (reboot)" : "") + ": " + i.why;
     std::string type = i.value ? TypeName(*i.value) : "REG_DWORD";
@@ -60,7 +30,7 @@ std::string RegistryXml(const FleetPolicy& fp, const PolicyExportOptions& o) {
     if (!i.value) {
       value = "00000000";
     } else if (auto d = i.value->AsDword()) {
-      value = Hex8(*d);
+      value = Hex32(*d).substr(2);
     } else if (i.value->type == kRegMultiSz) {
       values = "\t\t\t<Values>";
       values += eol;
@@ -74,31 +44,11 @@ std::string RegistryXml(const FleetPolicy& fp, const PolicyExportOptions& o) {
     } else {
       value = SzText(*i.value);
     }
-    x += "\t<Registry clsid=\"" + std::string(kRegistryItemClsid) + "\" name=\"" +
-         XmlEscape(i.name) + "\" status=\"" + XmlEscape(i.name) + "\" image=\"" +
-         (i.value ? "12" : "13") + "\" changed=\"" + changed + "\" uid=\"" + uid + "\" desc=\"" +
-         XmlEscape(desc) + "\" bypassErrors=\"1\">";
-    x += eol;
-    x += "\t\t<Properties action=\"" + std::string(i.value ? "U" : "D") +
-         "\" displayDecimal=\"0\" default=\"0\" hive=\"HKEY_LOCAL_MACHINE\" key=\"" +
-         XmlEscape(SubkeyOf(i)) + "\" name=\"" + XmlEscape(i.name) + "\" type=\"" + type +
-         "\" value=\"" + XmlEscape(value) + "\"";
-    if (values.empty()) {
-      x += "/>";
-      x += eol;
-    } else {
-      x += ">";
-      x += eol;
-      x += values;
-      x += "\t\t</Properties>";
-      x += eol;
-    }
-    x += "\t</Registry>";
-    x += eol;
+    std::string subkey = SubkeyOf(i);
+    x += emit_internal::GppRegistryItem({subkey, i.name, !i.value, type, value, desc, uid, changed},
+                                        values);
   }
-  x += "</RegistrySettings>";
-  x += eol;
-  return x;
+  return x + emit_internal::GppDocumentEnd();
 }
 
 std::string GpoReadme(const FleetPolicy& fp, const PolicyExportOptions& o) {
@@ -126,20 +76,10 @@ std::string GpoReadme(const FleetPolicy& fp, const PolicyExportOptions& o) {
                       "GUID}\\Machine\\Preferences\\Registry\\");
   line("     (merge with an existing Registry.xml by hand: keep one RegistrySettings root).");
   line("  2. The GPO lists the Registry preferences client-side extension pair in");
-  line("     gPCMachineExtensionNames: " + std::string(kCsePair));
+  line("     gPCMachineExtensionNames: " + std::string(emit_internal::kGppCsePair));
   line("     (saving any Registry preference item in the editor adds it and raises the version).");
   line("Made by secproto " + std::string(SECPROTO_VERSION) + ".");
   return r;
-}
-
-// Single-quoted YAML scalar: backslashes are literal, a quote is doubled.
-std::string YamlQuote(std::string_view s) {
-  std::string out = "'";
-  for (char c : s) {
-    out += c;
-    if (c == '\'') out += '\'';
-  }
-  return out + "'";
 }
 
 constexpr std::string_view kHandler = "Reboot for the TLS policy";
@@ -154,13 +94,13 @@ Artifact EmitPolicyGpp(const FleetPolicy& fp, const PolicyExportOptions& o) {
 
 Artifact EmitPolicyAnsible(const FleetPolicy& fp) {
   std::string p = "---\n";
-  p += Lines(PolicyHeader(fp, PolicyExportFormat::kAnsible,
-                          {"Apply: ansible-playbook -i INVENTORY <this file> [--check --diff] "
-                           "(hosts: the group windows, or -e secproto_hosts=GROUP); idempotent.",
-                           "The handler \"" + std::string(kHandler) +
-                               "\" (ansible.windows.win_reboot) runs only when a value read "
-                               "at boot changed; -e secproto_reboot=false skips it."}),
-             "# ");
+  p += Comment(PolicyHeader(fp, PolicyExportFormat::kAnsible,
+                            {"Apply: ansible-playbook -i INVENTORY <this file> [--check --diff] "
+                             "(hosts: the group windows, or -e secproto_hosts=GROUP); idempotent.",
+                             "The handler \"" + std::string(kHandler) +
+                                 "\" (ansible.windows.win_reboot) runs only when a value read "
+                                 "at boot changed; -e secproto_reboot=false skips it."}),
+               "# ");
   p += "# Registry paths are longer than 80 columns.\n";
   p += "# yamllint disable rule:line-length\n";
   p += "- name: Apply the TLS policy " + fp.policy + " (secproto)\n";
@@ -175,10 +115,10 @@ Artifact EmitPolicyAnsible(const FleetPolicy& fp) {
     p += "\n";
     std::string title = std::string(AuditComponentName(ComponentOf(i.key, i.name))) + ": " +
                         PhysicalKey(i.view, i.key) + "\\" + i.name;
-    p += "    - name: " + YamlQuote(title) + "\n";
+    p += "    - name: " + SingleQuote(title) + "\n";
     p += "      ansible.windows.win_regedit:\n";
-    p += "        path: " + YamlQuote("HKLM:\\" + SubkeyOf(i)) + "\n";
-    p += "        name: " + YamlQuote(i.name) + "\n";
+    p += "        path: " + SingleQuote("HKLM:\\" + SubkeyOf(i)) + "\n";
+    p += "        name: " + SingleQuote(i.name) + "\n";
     if (!i.value) {
       p += "        state: absent\n";
     } else {
@@ -187,11 +127,11 @@ Artifact EmitPolicyAnsible(const FleetPolicy& fp) {
       } else if (i.value->type == kRegMultiSz) {
         p += "        data:\n";
         for (const std::string& s : MultiSzItems(*i.value))
-          p += "          - " + YamlQuote(s) + "\n";
+          p += "          - " + SingleQuote(s) + "\n";
       } else {
-        p += "        data: " + YamlQuote(SzText(*i.value)) + "\n";
+        p += "        data: " + SingleQuote(SzText(*i.value)) + "\n";
       }
-      p += "        type: " + AnsibleType(*i.value) + "\n";
+      p += "        type: " + std::string(TypeNamesOf(*i.value).ansible) + "\n";
       p += "        state: present\n";
     }
     if (IsWow(i)) p += "      when: secproto_wow64.exists\n";
@@ -201,14 +141,14 @@ Artifact EmitPolicyAnsible(const FleetPolicy& fp) {
   p += "    - name: " + std::string(kHandler) + "\n";
   p += "      ansible.windows.win_reboot:\n";
   p += "        msg: " +
-       YamlQuote("secproto TLS policy " + fp.policy + ": values read at boot changed") + "\n";
+       SingleQuote("secproto TLS policy " + fp.policy + ": values read at boot changed") + "\n";
   p += "      when: secproto_reboot | default(true) | bool\n";
   return Artifact{false, {{"", p}}};
 }
 
 Artifact EmitCollectAnsible(const FleetPolicy& fp) {
   std::string p = "---\n";
-  p += Lines(
+  p += Comment(
       PolicyHeader(fp, PolicyExportFormat::kCollectAnsible,
                    {"Run: ansible-playbook -i INVENTORY collect.yml (collect.ps1 beside it).",
                     "Each host writes one combined .reg of the keys the audit reads; the files "
@@ -216,38 +156,37 @@ Artifact EmitCollectAnsible(const FleetPolicy& fp) {
                     "secproto_collect_dir=DIR to change collected/).",
                     "Then: secproto audit collected/<run> --tls-policy " + fp.policy}),
       "# ");
-  p += "# yamllint disable rule:line-length\n";
-  p += "- name: Collect the TLS policy keys (secproto)\n";
-  p += "  hosts: \"{{ secproto_hosts | default('windows') }}\"\n";
-  p += "  gather_facts: false\n";
-  p += "  vars:\n";
-  p += "    secproto_remote: C:\\Windows\\Temp\\secproto-collect.reg\n";
-  p += "  tasks:\n";
-  p += "    - name: Name this run once for every host (UTC time on the controller)\n";
-  p += "      ansible.builtin.set_fact:\n";
-  p +=
-      "        secproto_run: \"{{ lookup('ansible.builtin.pipe', 'date -u +%Y%m%dT%H%M%SZ') }}\"\n";
-  p += "      run_once: true\n";
-  p += "\n";
-  p += "    - name: Export the keys into one .reg on the host\n";
-  p += "      ansible.windows.win_powershell:\n";
-  p += "        script: \"{{ lookup('ansible.builtin.file', 'collect.ps1') }}\"\n";
-  p += "        parameters:\n";
-  p += "          OutFile: \"{{ secproto_remote }}\"\n";
-  p += "          RegOnly: true\n";
-  p += "      changed_when: false\n";
-  p += "\n";
-  p += "    - name: Fetch it to the controller, one folder per run\n";
-  p += "      ansible.builtin.fetch:\n";
-  p += "        src: \"{{ secproto_remote }}\"\n";
-  p += "        dest: \"{{ secproto_collect_dir | default('collected') }}/{{ secproto_run }}/{{ "
-       "inventory_hostname }}.reg\"\n";
-  p += "        flat: true\n";
-  p += "\n";
-  p += "    - name: Remove it from the host\n";
-  p += "      ansible.windows.win_file:\n";
-  p += "        path: \"{{ secproto_remote }}\"\n";
-  p += "        state: absent\n";
+  p += R"YAML(# yamllint disable rule:line-length
+- name: Collect the TLS policy keys (secproto)
+  hosts: "{{ secproto_hosts | default('windows') }}"
+  gather_facts: false
+  vars:
+    secproto_remote: C:\Windows\Temp\secproto-collect.reg
+  tasks:
+    - name: Name this run once for every host (UTC time on the controller)
+      ansible.builtin.set_fact:
+        secproto_run: "{{ lookup('ansible.builtin.pipe', 'date -u +%Y%m%dT%H%M%SZ') }}"
+      run_once: true
+
+    - name: Export the keys into one .reg on the host
+      ansible.windows.win_powershell:
+        script: "{{ lookup('ansible.builtin.file', 'collect.ps1') }}"
+        parameters:
+          OutFile: "{{ secproto_remote }}"
+          RegOnly: true
+      changed_when: false
+
+    - name: Fetch it to the controller, one folder per run
+      ansible.builtin.fetch:
+        src: "{{ secproto_remote }}"
+        dest: "{{ secproto_collect_dir | default('collected') }}/{{ secproto_run }}/{{ inventory_hostname }}.reg"
+        flat: true
+
+    - name: Remove it from the host
+      ansible.windows.win_file:
+        path: "{{ secproto_remote }}"
+        state: absent
+)YAML";
   Artifact a{true, {}};
   a.files.push_back({"collect.yml", p});
   a.files.push_back({"collect.ps1", EmitCollectPs1(fp).files.front().content});

@@ -12,27 +12,18 @@
 namespace secproto::policy_emit {
 namespace {
 
-std::string PsQuote(std::string_view s) {
-  std::string out = "'";
-  for (char c : s) {
-    out += c;
-    if (c == '\'') out += '\'';
-  }
-  return out + "'";
-}
-
 std::string PsValue(const RegValue& v) {
   if (auto d = v.AsDword()) return std::to_string(static_cast<int32_t>(*d));
   if (v.type == kRegMultiSz) {
     std::string s = "@(";
     bool first = true;
     for (const std::string& i : MultiSzItems(v)) {
-      s += (first ? "" : ", ") + PsQuote(i);
+      s += (first ? "" : ", ") + SingleQuote(i);
       first = false;
     }
     return s + ")";
   }
-  return PsQuote(SzText(v));
+  return SingleQuote(SzText(v));
 }
 
 // The $Items table every script starts with.
@@ -40,8 +31,9 @@ std::string PsItems(const FleetPolicy& fp) {
   std::string s = "$Items = @(\n";
   for (size_t n = 0; n < fp.items.size(); ++n) {
     const FleetItem& i = fp.items[n];
-    s += "    [pscustomobject]@{ Key = " + PsQuote(SubkeyOf(i)) + "; Name = " + PsQuote(i.name) +
-         "; Kind = " + PsQuote(i.value ? PsKind(*i.value) : "None") +
+    s += "    [pscustomobject]@{ Key = " + SingleQuote(SubkeyOf(i)) +
+         "; Name = " + SingleQuote(i.name) +
+         "; Kind = " + SingleQuote(i.value ? TypeNamesOf(*i.value).ps : "None") +
          "; Value = " + (i.value ? PsValue(*i.value) : "$null") +
          "; Remove = " + (i.value ? "$false" : "$true") +
          "; Reboot = " + (i.effect == Effect::kReboot ? "$true" : "$false") +
@@ -157,10 +149,6 @@ try {
   return s;
 }
 
-std::string BlockComment(const std::vector<std::string>& lines) {
-  return "<#\n" + Lines(lines, "  ") + "#>\n";
-}
-
 std::string Ps1Text(const FleetPolicy& fp, bool intune) {
   std::vector<std::string> apply;
   if (intune) {
@@ -174,7 +162,7 @@ std::string Ps1Text(const FleetPolicy& fp, bool intune) {
              "  -WhatIf shows what would change; -Reboot restarts the computer when a changed "
              "value is read only at boot."};
   }
-  std::string s = BlockComment(
+  std::string s = PsBlockComment(
       PolicyHeader(fp, intune ? PolicyExportFormat::kIntune : PolicyExportFormat::kPs1, apply));
   s += "[CmdletBinding(SupportsShouldProcess = $true)]\n";
   if (intune) {
@@ -192,7 +180,7 @@ std::string Ps1Text(const FleetPolicy& fp, bool intune) {
 }
 
 std::string DetectText(const FleetPolicy& fp) {
-  std::string s = BlockComment(PolicyHeader(
+  std::string s = PsBlockComment(PolicyHeader(
       fp, PolicyExportFormat::kIntune,
       {"Intune Remediation detection script: exit 0 compliant, exit 1 not compliant (Intune "
        "then runs remediate.ps1)."}));
@@ -216,12 +204,6 @@ try {
   return s;
 }
 
-std::string DscValueType(const RegValue& v) {
-  if (v.type == kRegMultiSz) return "MultiString";
-  if (v.type == kRegSz) return "String";
-  return "Dword";
-}
-
 std::string DscData(const RegValue& v) {
   if (auto d = v.AsDword()) return "'" + std::to_string(*d) + "'";
   return PsValue(v);
@@ -235,12 +217,12 @@ std::string RebootClassTest(const FleetPolicy& fp) {
     if (i.effect != Effect::kReboot) continue;
     std::string path = "HKLM:\\" + SubkeyOf(i);
     if (!i.value) {
-      s += "            if ($null -ne (Get-ItemProperty -LiteralPath " + PsQuote(path) + " -Name " +
-           PsQuote(i.name) + " -ErrorAction SilentlyContinue)) { return $false }\n";
+      s += "            if ($null -ne (Get-ItemProperty -LiteralPath " + SingleQuote(path) +
+           " -Name " + SingleQuote(i.name) + " -ErrorAction SilentlyContinue)) { return $false }\n";
       continue;
     }
-    s += "            $v = (Get-ItemProperty -LiteralPath " + PsQuote(path) + " -Name " +
-         PsQuote(i.name) + " -ErrorAction SilentlyContinue)." + PsQuote(i.name) + "\n";
+    s += "            $v = (Get-ItemProperty -LiteralPath " + SingleQuote(path) + " -Name " +
+         SingleQuote(i.name) + " -ErrorAction SilentlyContinue)." + SingleQuote(i.name) + "\n";
     s += "            if ((@($v) -join \"`n\") -cne (@(" + PsValue(*i.value) +
          ") -join \"`n\")) { return $false }\n";
   }
@@ -275,7 +257,7 @@ Artifact EmitPolicyIntune(const FleetPolicy& fp) {
 }
 
 Artifact EmitPolicyDsc(const FleetPolicy& fp) {
-  std::string s = BlockComment(PolicyHeader(
+  std::string s = PsBlockComment(PolicyHeader(
       fp, PolicyExportFormat::kDsc,
       {"Apply: . .\\<this file>; SecprotoLcm; Set-DscLocalConfigurationManager -Path "
        ".\\SecprotoLcm; SecprotoTlsPolicy; Start-DscConfiguration -Path .\\SecprotoTlsPolicy "
@@ -302,7 +284,7 @@ Artifact EmitPolicyDsc(const FleetPolicy& fp) {
     s += "            TestScript = {\n" + RebootClassTest(fp) +
          "            return $true\n        }\n";
     s += "            SetScript = {\n";
-    s += "                New-Item -Path " + PsQuote("HKLM:\\" + std::string(kMarker)) +
+    s += "                New-Item -Path " + SingleQuote("HKLM:\\" + std::string(kMarker)) +
          " -Force | Out-Null\n";
     s += "            }\n        }\n\n";
   }
@@ -313,10 +295,10 @@ Artifact EmitPolicyDsc(const FleetPolicy& fp) {
     s += "        # " + std::string(AuditComponentName(ComponentOf(i.key, i.name))) + ": " +
          PhysicalKey(i.view, i.key) + "\\" + i.name + "\n";
     s += "        Registry " + name + " {\n";
-    s += "            Key       = " + PsQuote(LongRegKey(PhysicalKey(i.view, i.key))) + "\n";
-    s += "            ValueName = " + PsQuote(i.name) + "\n";
+    s += "            Key       = " + SingleQuote(LongRegKey(PhysicalKey(i.view, i.key))) + "\n";
+    s += "            ValueName = " + SingleQuote(i.name) + "\n";
     if (i.value) {
-      s += "            ValueType = '" + DscValueType(*i.value) + "'\n";
+      s += "            ValueType = '" + std::string(TypeNamesOf(*i.value).dsc) + "'\n";
       s += "            ValueData = " + DscData(*i.value) + "\n";
       s += "            Ensure    = 'Present'\n";
       s += "            Force     = $true\n";
@@ -332,10 +314,10 @@ Artifact EmitPolicyDsc(const FleetPolicy& fp) {
     s += "\n        Script SecprotoReboot {\n";
     s += "            GetScript = { @{ Result = 'reboot when a value read at boot changed' } }\n";
     s += "            TestScript = { -not (Test-Path -LiteralPath " +
-         PsQuote("HKLM:\\" + std::string(kMarker)) + ") }\n";
+         SingleQuote("HKLM:\\" + std::string(kMarker)) + ") }\n";
     s += "            SetScript = {\n";
-    s += "                Remove-Item -LiteralPath " + PsQuote("HKLM:\\" + std::string(kMarker)) +
-         " -Force\n";
+    s += "                Remove-Item -LiteralPath " +
+         SingleQuote("HKLM:\\" + std::string(kMarker)) + " -Force\n";
     s += "                $global:DSCMachineStatus = 1\n";
     s += "            }\n";
     s += "            DependsOn = @(" + deps + ")\n";
@@ -349,7 +331,7 @@ std::string CollectPsBody(const FleetPolicy& fp) {
   std::string s = "$Keys = @(\n";
   std::vector<std::string> keys = CollectKeys(fp);
   for (size_t n = 0; n < keys.size(); ++n) {
-    s += "    " + PsQuote(keys[n]) + (n + 1 < keys.size() ? "," : "") + "\n";
+    s += "    " + SingleQuote(keys[n]) + (n + 1 < keys.size() ? "," : "") + "\n";
   }
   s += ")\n";
   s += R"PS(
@@ -401,7 +383,7 @@ exit 0
 }
 
 Artifact EmitCollectPs1(const FleetPolicy& fp) {
-  std::string s = BlockComment(PolicyHeader(
+  std::string s = PsBlockComment(PolicyHeader(
       fp, PolicyExportFormat::kCollectPs1,
       {"Collects, on one machine, exactly the keys `secproto audit --tls-policy` reads, into "
        "one file per machine: $OutFile (default \\\\server\\share\\<COMPUTERNAME>.reg).",

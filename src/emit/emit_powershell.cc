@@ -10,10 +10,6 @@
 namespace secproto::emit_internal {
 namespace {
 
-std::string PsBlockComment(const std::vector<std::string>& lines) {
-  return "<#\n" + Comment(lines, "  ") + "#>\n";
-}
-
 // The variables every script starts with.
 std::string PsSettings(const ExportOptions& o) {
   std::string s;

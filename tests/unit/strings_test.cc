@@ -46,5 +46,31 @@ TEST(StringsTest, EditDistanceCountsSwapsOnce) {
   EXPECT_EQ(EditDistance("ca", "abc"), 3u);
 }
 
+TEST(StringsTest, SplitNonEmptyDropsEmptyPieces) {
+  EXPECT_EQ(SplitNonEmpty("a,,b,", ','), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(SplitNonEmpty(",x y,", ','), (std::vector<std::string>{"x y"}));
+  EXPECT_TRUE(SplitNonEmpty("", ',').empty());
+  EXPECT_TRUE(SplitNonEmpty(",,", ',').empty());
+  EXPECT_EQ(SplitNonEmpty("HKLM\\SOFTWARE\\", '\\'),
+            (std::vector<std::string>{"HKLM", "SOFTWARE"}));
+}
+
+TEST(StringsTest, CsvFieldQuotesOnlyWhenNeeded) {
+  EXPECT_EQ(CsvField("plain text"), "plain text");
+  EXPECT_EQ(CsvField("a,b"), "\"a,b\"");
+  EXPECT_EQ(CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(CsvField("two\nlines"), "\"two\nlines\"");
+}
+
+TEST(StringsTest, EscapeMarkupHtmlKeepsQuoteAndControls) {
+  EXPECT_EQ(EscapeMarkup("a<b>&\"'", Markup::kHtml), "a&lt;b&gt;&amp;&quot;'");
+  EXPECT_EQ(EscapeMarkup(std::string("x\x01y", 3), Markup::kHtml), std::string("x\x01y", 3));
+}
+
+TEST(StringsTest, EscapeMarkupXmlEscapesApostropheAndReplacesControls) {
+  EXPECT_EQ(EscapeMarkup("a<b>&\"'", Markup::kXml), "a&lt;b&gt;&amp;&quot;&apos;");
+  EXPECT_EQ(EscapeMarkup(std::string("x\x01\ty", 4), Markup::kXml), "x\xEF\xBF\xBD\ty");
+}
+
 }  // namespace
 }  // namespace secproto

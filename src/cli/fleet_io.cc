@@ -1,0 +1,136 @@
+// Writing export artifacts and walking audit inputs (fleet_io.h).
+#include "cli/fleet_io.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "util/file.h"
+
+namespace secproto::cli {
+namespace {
+
+// Writes every file of a folder artifact below `dir`, creating `dir` and the
+// artifact's own folders.
+Status WriteTree(const std::string& dir, const Artifact& a, bool parent_must_exist) {
+  std::filesystem::path parent = std::filesystem::path(dir).parent_path();
+  std::error_code exists_ec;
+  if (parent_must_exist && !parent.empty() && !std::filesystem::exists(parent, exists_ec)) {
+    return Fail(Error::Target("folder " + parent.string() + " does not exist (create it first)",
+                              "no-folder"));
+  }
+  for (const ArtifactFile& f : a.files) {
+    std::filesystem::path p = std::filesystem::path(dir) / f.path;
+    std::error_code ec;
+    std::filesystem::create_directories(p.parent_path(), ec);
+    if (ec) {
+      return Fail(Error::Io(
+          "cannot create folder " + p.parent_path().string() + ": " + ec.message(), "io"));
+    }
+    SECPROTO_TRY(WriteFileAtomically(p.string(), f.content));
+  }
+  return {};
+}
+
+// Writes the artifact; the files written, [{"path","bytes"}].
+Expected<Json> WriteArtifactFiles(const Artifact& artifact, const ArtifactDestination& to) {
+  Json files = Json::array();
+  if (artifact.is_directory) {
+    SECPROTO_TRY(WriteTree(to.dir, artifact, to.parent_must_exist));
+    for (const ArtifactFile& f : artifact.files) {
+      files.push_back(Json{{"path", (std::filesystem::path(to.dir) / f.path).string()},
+                           {"bytes", f.content.size()}});
+    }
+    return files;
+  }
+  const std::string& content = artifact.files.front().content;
+  SECPROTO_TRY(WriteFileAtomically(to.output, content));
+  files.push_back(Json{{"path", to.output}, {"bytes", content.size()}});
+  return files;
+}
+
+}  // namespace
+
+Expected<std::string> ArtifactFolder(const Artifact& artifact, const std::string& dir,
+                                     const std::string& output, const std::string& format_words) {
+  if (!artifact.is_directory) return dir;
+  if (!dir.empty()) return dir;
+  if (!output.empty()) return output;
+  return Fail(Error::Usage(format_words + " writes a folder: give -o DIR", "usage"));
+}
+
+int DeliverArtifact(const Artifact& artifact, const ArtifactDestination& to, Json report) {
+  if (!artifact.is_directory && to.output.empty()) {
+    if (G().json) {
+      return ReportError(
+          Error::Usage("--json prints a report: give -o PATH for the artifact", "usage"));
+    }
+    std::cout << artifact.files.front().content << std::flush;
+    return kExitOk;
+  }
+  auto files = WriteArtifactFiles(artifact, to);
+  if (!files) return ReportError(files.error());
+  if (G().json) {
+    report["files"] = *files;
+    PrintJson(report);
+  } else if (!G().quiet) {
+    for (const auto& f : *files) {
+      std::cout << "wrote " << f["path"].get<std::string>() << " (" << f["bytes"].get<size_t>()
+                << " bytes)\n";
+    }
+  }
+  return kExitOk;
+}
+
+Expected<std::unique_ptr<StreamedFile>> StreamedFile::OpenIfGiven(const std::string& path,
+                                                                  std::string_view header) {
+  if (path.empty()) return nullptr;
+  SECPROTO_ASSIGN_OR_RETURN(temp, TempFile::CreateBeside(path));
+  auto f = std::unique_ptr<StreamedFile>(new StreamedFile(path, std::move(temp)));
+  f->out_.open(f->temp_->path(), std::ios::binary | std::ios::trunc);
+  if (!f->out_) return Fail(Error::Io("cannot write " + f->temp_->path(), "io"));
+  f->out_ << header;
+  return f;
+}
+
+StreamedFile::StreamedFile(std::string path, std::unique_ptr<TempFile> temp)
+    : path_(std::move(path)), temp_(std::move(temp)) {}
+
+Status StreamedFile::Publish() {
+  out_.flush();
+  if (!out_) return Fail(Error::Io("cannot write " + path_, "io"));
+  out_.close();
+  return temp_->Publish(path_);
+}
+
+unsigned AuditJobs(int jobs_flag) {
+  return jobs_flag > 0 ? static_cast<unsigned>(jobs_flag)
+                       : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+}
+
+void ForEachInputChunk(const std::vector<std::string>& inputs, size_t chunk,
+                       const std::function<void(const std::vector<std::string>&)>& audit) {
+  InputWalker walker(inputs);
+  std::vector<std::string> paths;
+  while (true) {
+    paths.clear();
+    while (paths.size() < chunk) {
+      auto p = walker.Next();
+      if (!p) break;
+      paths.push_back(std::move(*p));
+    }
+    if (paths.empty()) break;
+    audit(paths);
+  }
+}
+
+int AuditExitCode(const AuditSummary& summary) {
+  uint64_t judged = summary.total - summary.Count(MachineClass::kInvalid) -
+                    summary.Count(MachineClass::kUnreadable);
+  return judged == 0                                                ? kExitTarget
+         : summary.Count(MachineClass::kCompliant) == summary.total ? kExitOk
+                                                                    : kExitDrift;
+}
+
+}  // namespace secproto::cli

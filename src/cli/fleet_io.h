@@ -1,0 +1,79 @@
+// What export and audit share with their --tls-policy halves
+// (export_policy.cc): writing an artifact where the flags say, and walking
+// the audit's inputs in chunks.
+#ifndef SECPROTO_CLI_FLEET_IO_H_
+#define SECPROTO_CLI_FLEET_IO_H_
+
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/common.h"
+#include "secproto/audit.h"
+#include "secproto/emit.h"
+#include "util/file.h"
+
+namespace secproto::cli {
+
+/// The folder a folder artifact is written below: `dir` (--gpo-backup,
+/// --role) or else -o `output`. A usage error "`format_words` writes a
+/// folder: give -o DIR" when both are empty. "" for a single-file artifact.
+Expected<std::string> ArtifactFolder(const Artifact& artifact, const std::string& dir,
+                                     const std::string& output, const std::string& format_words);
+
+/// Where an artifact goes: a folder artifact below `dir` (ArtifactFolder), a
+/// single file to `output`, or stdout when `output` is empty. With
+/// `parent_must_exist` the folder that holds `dir` must exist, as for a single
+/// file: a mistyped path is reported, never created (an Ansible --role
+/// roles/NAME creates roles/ as ansible-galaxy does).
+struct ArtifactDestination {
+  std::string dir;
+  std::string output;
+  bool parent_must_exist = true;
+};
+
+/// Writes `artifact` to `to` (files atomically), then prints `report` with
+/// "files" added ([{"path","bytes"}], --json) or a "wrote PATH (N bytes)"
+/// line per file (unless -q). A single file with no -o is printed on stdout
+/// instead (a usage error with --json, which prints the report). Returns the
+/// exit code.
+int DeliverArtifact(const Artifact& artifact, const ArtifactDestination& to, Json report);
+
+/// A file written as the audit streams (--csv): a temp file beside the
+/// target, renamed over it by Publish (WriteFileAtomically's contract,
+/// streamed). Without Publish the target is left as it was.
+class StreamedFile {
+ public:
+  /// Opens the temp file for `path` and writes `header` to it; nullptr (no
+  /// file) when `path` is empty, i.e. the flag was not given.
+  static Expected<std::unique_ptr<StreamedFile>> OpenIfGiven(const std::string& path,
+                                                             std::string_view header);
+  std::ostream& out() { return out_; }
+  /// Flushes, closes and renames the temp file over the target.
+  Status Publish();
+
+ private:
+  StreamedFile(std::string path, std::unique_ptr<TempFile> temp);
+  std::string path_;
+  std::unique_ptr<TempFile> temp_;
+  std::ofstream out_;
+};
+
+/// The worker threads of `audit`: --jobs when > 0, else the cores, at most 4.
+unsigned AuditJobs(int jobs_flag);
+
+/// Walks `inputs` (InputWalker) and calls `audit` with each run of at most
+/// `chunk` files, in order.
+void ForEachInputChunk(const std::vector<std::string>& inputs, size_t chunk,
+                       const std::function<void(const std::vector<std::string>&)>& audit);
+
+/// 3 when no machine could be read and judged, 0 when every machine is
+/// compliant, else 1.
+int AuditExitCode(const AuditSummary& summary);
+
+}  // namespace secproto::cli
+
+#endif  // SECPROTO_CLI_FLEET_IO_H_
