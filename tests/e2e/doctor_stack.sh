@@ -192,6 +192,20 @@ for name in 'RC4 "128"' 'RC4 %PATH%' 'RC4 $HOME' "RC4 'x'"; do
   fi
 done
 
+# A target path with a space is double-quoted in the printed fix (the same in
+# cmd, PowerShell and bash), and the fix runs as printed.
+t=$(make_target reg "with space" $W10 Client "$S\\Ciphers\\Triple DES 168|Enabled|dword|1")
+"$B" --json doctor --target "$t" >"$dir/space.json" 2>"$dir/err"
+step=$(jq -r '.findings[] | select(.code == "legacy-cipher-enabled") | .fix_steps[0]' "$dir/space.json")
+case $step in
+  *"--target \"$t\""*) ok ;;
+  *) bad "target with a space is not double-quoted: $step" ;;
+esac
+bash -c "$step" >"$dir/fix.out" 2>&1 && ok || bad "fix for a target with a space failed: $step: $(head -c 300 "$dir/fix.out")"
+"$B" --json doctor --target "$t" >"$dir/space2.json" 2>/dev/null
+jq -e '[.findings[] | select(.code == "legacy-cipher-enabled")] | length == 0' "$dir/space2.json" >/dev/null &&
+  ok || bad "legacy-cipher-enabled still found after the fix on a target with a space"
+
 # sql-needs-tls12-build only when SQL Server shows as installed.
 t=$(make_target reg nosql 14393 Server "$S\\Protocols\\TLS 1.0\\Server|Enabled|dword|0")
 "$B" --json doctor --target "$t" >"$dir/nosql.json" 2>/dev/null
