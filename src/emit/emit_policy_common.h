@@ -14,8 +14,6 @@ namespace secproto::policy_emit {
 std::string SzText(const RegValue& v);
 /// The strings of a REG_MULTI_SZ.
 std::vector<std::string> MultiSzItems(const RegValue& v);
-/// A REG_MULTI_SZ of `items`.
-RegValue MultiSz(const std::vector<std::string>& items);
 
 /// "DWord", "String", "MultiString" (PowerShell RegistryValueKind names).
 std::string PsKind(const RegValue& v);

@@ -8,9 +8,10 @@
 #include <set>
 #include <utility>
 
+#include "core/strings.h"
+#include "ops/backup_json.h"
 #include "registry/pair_journal.h"
 #include "util/time.h"
-#include "core/strings.h"
 
 namespace secproto {
 namespace {
@@ -173,13 +174,9 @@ Expected<Plan> PlanRestore(RegistryBackend& backend, const std::vector<ChangeSet
   Plan plan;
   plan.target = backend.Describe();
   for (const ChangeSetEntry& e : entries) {
-    RegChange c;
-    c.view = e.view;
-    c.key = e.key;
-    c.name = e.name;
-    c.value = e.value;
-    c.why = "restore from backup";
-    SECPROTO_ASSIGN_OR_RETURN(pc, PlanOne(backend, std::move(c)));
+    SECPROTO_ASSIGN_OR_RETURN(
+        pc, PlanOne(backend, RegChange{e.view, e.key, e.name, e.value, Effect::kReboot,
+                                       "restore from backup"}));
     plan.changes.push_back(std::move(pc));
   }
   return plan;
@@ -256,12 +253,7 @@ std::string ChangeSetBackupToJson(const ChangeSetBackup& b) {
     v["view"] = std::string(ViewName(e.view));
     v["key"] = e.key;
     v["name"] = e.name;
-    v["value_existed"] = e.value.has_value();
-    if (e.value) {
-      v["type"] = e.value->type;
-      v["type_name"] = RegTypeName(e.value->type);
-      v["data"] = e.value->HexData();
-    }
+    backup_json::PutValue(v, e.value);
     values.push_back(std::move(v));
   }
   j["values"] = std::move(values);
@@ -295,12 +287,9 @@ Expected<ChangeSetBackup> ChangeSetBackupFromJson(std::string_view text) {
     for (const Json& v : j["values"]) {
       ChangeSetEntry e;
       std::string view = v.at("view").get<std::string>();
-      if (view == "64")
-        e.view = View::k64;
-      else if (view == "32")
-        e.view = View::k32;
-      else
-        return bad("unknown view '" + view + "'");
+      auto parsed_view = ParseViewName(view);
+      if (!parsed_view) return bad("unknown view '" + view + "'");
+      e.view = *parsed_view;
       e.key = v.at("key").get<std::string>();
       e.name = v.at("name").get<std::string>();
       std::vector<std::string> parts = SplitKey(e.key);
@@ -308,14 +297,10 @@ Expected<ChangeSetBackup> ChangeSetBackupFromJson(std::string_view text) {
           !(KeyNameEquals(parts[0], "HKLM") || KeyNameEquals(parts[0], "HKCU"))) {
         return bad("key " + e.key + " is not under HKLM or HKCU");
       }
-      if (v.at("value_existed").get<bool>()) {
-        RegValue rv;
-        rv.type = v.at("type").get<uint32_t>();
-        auto data = HexDecode(v.at("data").get<std::string>());
-        if (!data) return bad("data of " + e.key + "\\" + e.name + " is not hex");
-        rv.data = std::move(*data);
-        e.value = std::move(rv);
-      }
+      SECPROTO_ASSIGN_OR_RETURN(value, backup_json::ReadValue(v, [&](const std::string&) {
+                                  return bad("data of " + e.key + "\\" + e.name + " is not hex");
+                                }));
+      e.value = std::move(value);
       touched.insert(Lower(PhysicalKey(e.view, e.key)));
       b.values.push_back(std::move(e));
     }

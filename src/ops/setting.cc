@@ -2,10 +2,10 @@
 #include "secproto/setting.h"
 
 #include <array>
-
 #include <nlohmann/json.hpp>
 
 #include "core/strings.h"
+#include "ops/backup_json.h"
 #include "secproto/changeset.h"
 #include "util/time.h"
 
@@ -470,12 +470,7 @@ std::string BackupToJson(const Backup& b) {
     v["key"] = bv.key;
     v["key_existed"] = bv.key_existed;
     v["missing_keys"] = bv.missing_keys;
-    v["value_existed"] = bv.value.has_value();
-    if (bv.value) {
-      v["type"] = bv.value->type;
-      v["type_name"] = RegTypeName(bv.value->type);
-      v["data"] = bv.value->HexData();
-    }
+    backup_json::PutValue(v, bv.value);
     if (named) {
       values.push_back(v);
     } else {
@@ -492,18 +487,6 @@ std::string BackupToJson(const Backup& b) {
 
 namespace {
 
-Expected<RegValue> ValueFromJson(const nlohmann::ordered_json& v) {
-  RegValue rv;
-  rv.type = v.at("type").get<uint32_t>();
-  std::string hex = v.at("data").get<std::string>();
-  if (hex.size() % 2)
-    return Fail(Error::Input("not a secproto backup: odd-length data", "bad-backup"));
-  auto data = HexDecode(hex);
-  if (!data) return Fail(Error::Input("not a secproto backup: data is not hex", "bad-backup"));
-  rv.data = std::move(*data);
-  return rv;
-}
-
 // Version 2: a list of named values anywhere under the three roots (the
 // backups of schannel, wininet and dotnet writes).
 Expected<Backup> ValuesFromJson(const nlohmann::ordered_json& j, Backup b) {
@@ -514,12 +497,9 @@ Expected<Backup> ValuesFromJson(const nlohmann::ordered_json& j, Backup b) {
   for (const auto& v : j["values"]) {
     BackupView bv;
     std::string view = v.at("view").get<std::string>();
-    if (view == "64")
-      bv.view = View::k64;
-    else if (view == "32")
-      bv.view = View::k32;
-    else
-      return bad("unknown view '" + view + "'");
+    auto parsed_view = ParseViewName(view);
+    if (!parsed_view) return bad("unknown view '" + view + "'");
+    bv.view = *parsed_view;
     bv.key = v.at("key").get<std::string>();
     bv.name = v.at("name").get<std::string>();
     if (bv.name.empty()) return bad("a value has no name");
@@ -539,10 +519,8 @@ Expected<Backup> ValuesFromJson(const nlohmann::ordered_json& j, Backup b) {
       }
       bv.missing_keys.push_back(key);
     }
-    if (v.at("value_existed").get<bool>()) {
-      SECPROTO_ASSIGN_OR_RETURN(rv, ValueFromJson(v));
-      bv.value = std::move(rv);
-    }
+    SECPROTO_ASSIGN_OR_RETURN(value, backup_json::ReadValue(v, bad));
+    bv.value = std::move(value);
     b.views.push_back(std::move(bv));
   }
   if (b.views.empty()) return bad("no values recorded");
@@ -571,9 +549,9 @@ Expected<Backup> BackupFromJson(std::string_view text) {
     if (!j.contains("views") || !j["views"].is_object()) return bad("no \"views\" object");
     for (const auto& [name, v] : j["views"].items()) {
       BackupView bv;
-      if (name == "64") bv.view = View::k64;
-      else if (name == "32") bv.view = View::k32;
-      else return bad("unknown view '" + name + "'");
+      auto view = ParseViewName(name);
+      if (!view) return bad("unknown view '" + name + "'");
+      bv.view = *view;
       bv.key = v.at("key").get<std::string>();
       if (!KeyNameEquals(bv.key, kWinHttpKey)) return bad("unexpected key " + bv.key);
       bv.key_existed = v.at("key_existed").get<bool>();
@@ -585,16 +563,8 @@ Expected<Backup> BackupFromJson(std::string_view text) {
         }
         bv.missing_keys.push_back(key);
       }
-      if (v.at("value_existed").get<bool>()) {
-        RegValue rv;
-        rv.type = v.at("type").get<uint32_t>();
-        std::string hex = v.at("data").get<std::string>();
-        if (hex.size() % 2) return bad("odd-length data");
-        auto data = HexDecode(hex);
-        if (!data) return bad("data is not hex");
-        rv.data = std::move(*data);
-        bv.value = std::move(rv);
-      }
+      SECPROTO_ASSIGN_OR_RETURN(value, backup_json::ReadValue(v, bad));
+      bv.value = std::move(value);
       b.views.push_back(std::move(bv));
     }
     if (b.views.empty()) return bad("no views recorded");

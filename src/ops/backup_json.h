@@ -1,0 +1,49 @@
+// The parts of a backup entry that the setting's backup (setting.cc) and the
+// change-set backup (changeset.cc) write and read alike: the value a write
+// replaced. Internal to src/ops.
+#ifndef SECPROTO_OPS_BACKUP_JSON_H_
+#define SECPROTO_OPS_BACKUP_JSON_H_
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "core/strings.h"
+#include "secproto/error.h"
+#include "secproto/registry.h"
+
+namespace secproto::backup_json {
+
+using Json = nlohmann::ordered_json;
+
+/// Writes "value_existed" into `entry` and, when the value existed, "type",
+/// "type_name" and "data" (lower-case hex).
+inline void PutValue(Json& entry, const std::optional<RegValue>& value) {
+  entry["value_existed"] = value.has_value();
+  if (value) {
+    entry["type"] = value->type;
+    entry["type_name"] = RegTypeName(value->type);
+    entry["data"] = value->HexData();
+  }
+}
+
+/// The value PutValue wrote: nullopt when it did not exist. Bad data is
+/// `bad("odd-length data")` or `bad("data is not hex")`, where `bad` makes
+/// the caller's error (Fail(...)) from a reason. A missing or mistyped member
+/// throws nlohmann::json's exceptions, which the callers turn into errors.
+template <typename Bad>
+Expected<std::optional<RegValue>> ReadValue(const Json& entry, const Bad& bad) {
+  if (!entry.at("value_existed").get<bool>()) return std::optional<RegValue>();
+  RegValue v;
+  v.type = entry.at("type").get<uint32_t>();
+  const std::string hex = entry.at("data").get<std::string>();
+  if (hex.size() % 2) return bad("odd-length data");
+  auto data = HexDecode(hex);
+  if (!data) return bad("data is not hex");
+  v.data = std::move(*data);
+  return std::optional<RegValue>(std::move(v));
+}
+
+}  // namespace secproto::backup_json
+
+#endif  // SECPROTO_OPS_BACKUP_JSON_H_
