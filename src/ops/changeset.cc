@@ -10,6 +10,7 @@
 
 #include "core/strings.h"
 #include "ops/backup_json.h"
+#include "ops/commit.h"
 #include "registry/pair_journal.h"
 #include "util/time.h"
 
@@ -191,12 +192,7 @@ Expected<ChangeSetResult> ApplyPlan(RegistryBackend& backend, const Plan& plan) 
   SECPROTO_ASSIGN_OR_RETURN(written, WritePlan(backend, plan, backup));
   result.written = written;
   result.changed = true;
-  Status committed = backend.Commit();
-  if (!committed) {
-    Error err = committed.error();
-    if (backend.IsTransactional()) err.message += "; the target was left unchanged";
-    return Fail(err);
-  }
+  SECPROTO_TRY(CommitWrites(backend));
   result.committed = !backend.IsDryRun();
   return result;
 }

@@ -45,8 +45,7 @@ void FakeServiceManager::Settle(Entry& e) {
   }
 }
 
-FakeServiceManager::Entry* FakeServiceManager::Enter(std::string_view verb,
-                                                     std::string_view name) {
+FakeServiceManager::Entry* FakeServiceManager::Enter(std::string_view verb, std::string_view name) {
   log_.push_back(std::string(verb) + " " + std::string(name));
   Entry* e = Find(name);
   if (e != nullptr) Settle(*e);

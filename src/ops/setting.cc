@@ -6,6 +6,7 @@
 
 #include "core/strings.h"
 #include "ops/backup_json.h"
+#include "ops/commit.h"
 #include "secproto/changeset.h"
 #include "util/time.h"
 
@@ -259,12 +260,7 @@ Expected<ChangeResult> ApplyPerView(RegistryBackend& backend, const std::vector<
     result.views.push_back(std::move(change));
   }
   if (result.changed) {
-    auto committed = backend.Commit();
-    if (!committed) {
-      Error err = committed.error();
-      if (backend.IsTransactional()) err.message += "; the target was left unchanged";
-      return Fail(err);
-    }
+    SECPROTO_TRY(CommitWrites(backend));
     result.committed = !backend.IsDryRun();
   }
   return result;

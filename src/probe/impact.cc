@@ -77,12 +77,7 @@ ImpactReport ComputeImpact(ProtocolSet before, ProtocolSet after,
     e.error = server.error;
     e.before = Negotiate(before, server);
     e.after = Negotiate(after, server);
-    const Transition t = CountTransition(report.summary, e.before.state, e.after.state,
-                                         e.before.version != e.after.version);
-    e.breaks = t.breaks;
-    e.fixes = t.fixes;
-    e.at_risk = t.at_risk;
-    e.version_changed = t.changed;
+    CountTransition(report.summary, e, e.before.version != e.after.version, e.version_changed);
     report.endpoints.push_back(std::move(e));
   }
   return report;

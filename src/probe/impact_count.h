@@ -8,34 +8,26 @@
 
 namespace secproto {
 
-/// An endpoint's flags (include/secproto/impact.h, EndpointImpact).
-struct Transition {
-  bool breaks = false;   ///< worked before, fails after
-  bool fixes = false;    ///< failed before, works after
-  bool at_risk = false;  ///< worked before, unknown after
-  bool changed = false;  ///< works both times, and `differs`
-};
-
-/// The flags of an endpoint whose negotiation goes from `before` to `after`
-/// (`differs`: the two settle on something else, when both work), counted
-/// into `summary`.
-inline Transition CountTransition(ImpactSummary& summary, Negotiation::State before,
-                                  Negotiation::State after, bool differs) {
+/// Sets e.breaks, e.fixes, e.at_risk and `changed` (both work, and `differs`:
+/// they settle on something else) from e.before.state and e.after.state, and
+/// counts the endpoint into `summary`. `Impact` is EndpointImpact or
+/// TlsEndpointImpact.
+template <typename Impact>
+void CountTransition(ImpactSummary& summary, Impact& e, bool differs, bool& changed) {
   using State = Negotiation::State;
-  Transition t;
-  t.breaks = before == State::kWorks && after == State::kFails;
-  t.fixes = before == State::kFails && after == State::kWorks;
-  t.at_risk = before == State::kWorks && after == State::kUnknown;
-  t.changed = before == State::kWorks && after == State::kWorks && differs;
+  const State before = e.before.state, after = e.after.state;
+  e.breaks = before == State::kWorks && after == State::kFails;
+  e.fixes = before == State::kFails && after == State::kWorks;
+  e.at_risk = before == State::kWorks && after == State::kUnknown;
+  changed = before == State::kWorks && after == State::kWorks && differs;
   ++summary.endpoints;
   summary.works_before += before == State::kWorks;
   summary.works_after += after == State::kWorks;
-  summary.breaks += t.breaks;
-  summary.fixes += t.fixes;
-  summary.at_risk += t.at_risk;
-  summary.version_changed += t.changed;
+  summary.breaks += e.breaks;
+  summary.fixes += e.fixes;
+  summary.at_risk += e.at_risk;
+  summary.version_changed += changed;
   summary.unknown += before == State::kUnknown || after == State::kUnknown;
-  return t;
 }
 
 }  // namespace secproto

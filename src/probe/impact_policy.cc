@@ -152,14 +152,10 @@ TlsImpactReport ComputeTlsImpact(const ClientTls& before, const ClientTls& after
       e.before = NegotiateTls(before, s);
       e.after = NegotiateTls(after, s);
     }
-    const Transition t =
-        CountTransition(r.summary, e.before.state, e.after.state,
-                        e.before.version != e.after.version || e.before.suite != e.after.suite ||
-                            e.before.group != e.after.group);
-    e.breaks = t.breaks;
-    e.fixes = t.fixes;
-    e.at_risk = t.at_risk;
-    e.changed = t.changed;
+    CountTransition(r.summary, e,
+                    e.before.version != e.after.version || e.before.suite != e.after.suite ||
+                        e.before.group != e.after.group,
+                    e.changed);
     r.endpoints.push_back(std::move(e));
   }
   return r;
