@@ -27,6 +27,24 @@ inline void PutValue(Json& entry, const std::optional<RegValue>& value) {
   }
 }
 
+/// Where an entry of a list of values is: its "view" ("64"/"32"), "key" and
+/// "name".
+struct Place {
+  View view = View::k64;
+  std::string key;
+  std::string name;
+};
+
+/// The Place of `entry`; an unknown view is `bad("unknown view 'X'")`. A
+/// missing or mistyped member throws, as in ReadValue.
+template <typename Bad>
+Expected<Place> ReadPlace(const Json& entry, const Bad& bad) {
+  const std::string view = entry.at("view").get<std::string>();
+  auto parsed = ParseViewName(view);
+  if (!parsed) return bad("unknown view '" + view + "'");
+  return Place{*parsed, entry.at("key").get<std::string>(), entry.at("name").get<std::string>()};
+}
+
 /// The value PutValue wrote: nullopt when it did not exist. Bad data is
 /// `bad("odd-length data")` or `bad("data is not hex")`, where `bad` makes
 /// the caller's error (Fail(...)) from a reason. A missing or mistyped member

@@ -281,13 +281,8 @@ Expected<ChangeSetBackup> ChangeSetBackupFromJson(std::string_view text) {
     if (!j.contains("values") || !j["values"].is_array()) return bad("no \"values\" array");
     std::set<std::string> touched;  // physical keys the backup restores values in
     for (const Json& v : j["values"]) {
-      ChangeSetEntry e;
-      std::string view = v.at("view").get<std::string>();
-      auto parsed_view = ParseViewName(view);
-      if (!parsed_view) return bad("unknown view '" + view + "'");
-      e.view = *parsed_view;
-      e.key = v.at("key").get<std::string>();
-      e.name = v.at("name").get<std::string>();
+      SECPROTO_ASSIGN_OR_RETURN(place, backup_json::ReadPlace(v, bad));
+      ChangeSetEntry e{place.view, std::move(place.key), std::move(place.name), std::nullopt};
       std::vector<std::string> parts = SplitKey(e.key);
       if (parts.size() < 2 ||
           !(KeyNameEquals(parts[0], "HKLM") || KeyNameEquals(parts[0], "HKCU"))) {

@@ -491,13 +491,11 @@ Expected<Backup> ValuesFromJson(const nlohmann::ordered_json& j, Backup b) {
   };
   if (!j.contains("values") || !j["values"].is_array()) return bad("no \"values\" list");
   for (const auto& v : j["values"]) {
+    SECPROTO_ASSIGN_OR_RETURN(place, backup_json::ReadPlace(v, bad));
     BackupView bv;
-    std::string view = v.at("view").get<std::string>();
-    auto parsed_view = ParseViewName(view);
-    if (!parsed_view) return bad("unknown view '" + view + "'");
-    bv.view = *parsed_view;
-    bv.key = v.at("key").get<std::string>();
-    bv.name = v.at("name").get<std::string>();
+    bv.view = place.view;
+    bv.key = std::move(place.key);
+    bv.name = std::move(place.name);
     if (bv.name.empty()) return bad("a value has no name");
     std::vector<std::string> parts = SplitKey(bv.key);
     bool rooted = (parts.size() > 2 && KeyNameEquals(parts[0], "HKLM") &&
