@@ -6,7 +6,10 @@
 
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/strings.h"
 #include "secproto/error.h"
@@ -25,6 +28,32 @@ inline void PutValue(Json& entry, const std::optional<RegValue>& value) {
     entry["type_name"] = RegTypeName(value->type);
     entry["data"] = value->HexData();
   }
+}
+
+/// The leading parts of a key that name its root ("HKLM\\SOFTWARE" is two).
+inline size_t RootParts(const std::vector<std::string>& parts) {
+  return !parts.empty() && KeyNameEquals(parts[0], "HKLM") ? 2 : 1;
+}
+
+/// Appends to `out` the keys on the physical path of `key` that do not exist,
+/// shallowest first (a backup's missing_keys: what a rollback removes), each
+/// once across calls sharing `seen` (folded names).
+inline Status MissingKeys(RegistryBackend& backend, View view, std::string_view key,
+                          std::vector<std::string>& out, std::set<std::string>& seen) {
+  std::vector<std::string> parts = SplitKey(PhysicalKey(view, key));
+  size_t root = RootParts(parts);
+  std::string prefix;
+  bool missing = false;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    prefix += (i ? "\\" : "") + parts[i];
+    if (i < root) continue;
+    if (!missing) {
+      SECPROTO_ASSIGN_OR_RETURN(e, backend.KeyExists(View::k64, prefix));
+      missing = !e;
+    }
+    if (missing && seen.insert(Lower(prefix)).second) out.push_back(prefix);
+  }
+  return {};
 }
 
 /// Where an entry of a list of values is: its "view" ("64"/"32"), "key" and

@@ -24,10 +24,8 @@ std::string Identity(View view, std::string_view key, std::string_view name) {
   return Lower(PhysicalKey(view, key)) + "\n" + Lower(name);
 }
 
-// The leading parts of a key that name its root ("HKLM\\SOFTWARE" is two).
-size_t RootParts(const std::vector<std::string>& parts) {
-  return !parts.empty() && KeyNameEquals(parts[0], "HKLM") ? 2 : 1;
-}
+using backup_json::MissingKeys;
+using backup_json::RootParts;
 
 std::string ActionFor(const std::optional<RegValue>& current, const std::optional<RegValue>& want) {
   if (!want) return current ? "delete" : "absent";
@@ -46,25 +44,6 @@ int Rank(Effect e) {
       return 2;
   }
   return 2;
-}
-
-// Keys on the physical path of `key` that do not exist, shallowest first.
-Status MissingKeys(RegistryBackend& backend, View view, std::string_view key,
-                   std::vector<std::string>& out, std::set<std::string>& seen) {
-  std::vector<std::string> parts = SplitKey(PhysicalKey(view, key));
-  size_t root = RootParts(parts);
-  std::string prefix;
-  bool missing = false;
-  for (size_t i = 0; i < parts.size(); ++i) {
-    prefix += (i ? "\\" : "") + parts[i];
-    if (i < root) continue;
-    if (!missing) {
-      SECPROTO_ASSIGN_OR_RETURN(e, backend.KeyExists(View::k64, prefix));
-      missing = !e;
-    }
-    if (missing && seen.insert(Lower(prefix)).second) out.push_back(prefix);
-  }
-  return {};
 }
 
 size_t Depth(const std::string& key) { return SplitKey(key).size(); }

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/strings.h"
 #include "ops/backup_json.h"
@@ -27,10 +28,7 @@ std::string Quote(const RegValue& v) {
   return RegTypeName(v.type) + " " + v.HexData();
 }
 
-// The leading parts of a key that name its root ("HKLM\\SOFTWARE" is two).
-size_t RootParts(const std::vector<std::string>& parts) {
-  return !parts.empty() && KeyNameEquals(parts[0], "HKLM") ? 2 : 1;
-}
+using backup_json::RootParts;
 
 // Findings for one view's stored value.
 void FindingsForView(ViewState& vs) {
@@ -170,19 +168,8 @@ Expected<BackupView> RecordValue(RegistryBackend& backend, View v, const std::st
     bv.value = std::move(val);
     return bv;
   }
-  std::vector<std::string> parts = SplitKey(PhysicalKey(v, key));
-  std::string prefix;
-  size_t root = RootParts(parts);
-  bool missing = false;
-  for (size_t i = 0; i < parts.size(); ++i) {
-    prefix += (i ? "\\" : "") + parts[i];
-    if (i < root) continue;
-    if (!missing) {
-      SECPROTO_ASSIGN_OR_RETURN(e, backend.KeyExists(View::k64, prefix));
-      missing = !e;
-    }
-    if (missing) bv.missing_keys.push_back(prefix);
-  }
+  std::set<std::string> seen;
+  SECPROTO_TRY(backup_json::MissingKeys(backend, v, key, bv.missing_keys, seen));
   return bv;
 }
 

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "core/strings.h"
 #include "secproto/policy.h"
 #include "secproto/suites.h"
 
@@ -399,17 +400,13 @@ std::span<const std::string_view> LegacyCipherNames() { return kLegacyCiphers; }
 std::span<const std::string_view> LegacyHashNames() { return kLegacyHashes; }
 std::span<const std::string_view> LegacyKeyExchangeNames() { return kLegacyKeyExchange; }
 
-std::string_view ManageName(Manage m) {
-  switch (m) {
-    case Manage::kLeave:
-      return "leave";
-    case Manage::kSet:
-      return "set";
-    case Manage::kReset:
-      return "reset";
-  }
-  return "leave";
-}
+constexpr EnumName<Manage> kManageNames[] = {
+    {Manage::kLeave, "leave"},
+    {Manage::kSet, "set"},
+    {Manage::kReset, "reset"},
+};
+
+std::string_view ManageName(Manage m) { return NameIn(kManageNames, m, "leave"); }
 
 Expected<Policy> ParsePolicy(std::string_view text, std::string_view format,
                              std::string_view origin) {
