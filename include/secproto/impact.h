@@ -34,16 +34,16 @@ struct ServerOffer {
 };
 
 /// What the prober found, as impact needs it: each version's verdict, and
-/// `error` "unreachable (outcome: message)" when no attempt reached the server.
+/// `error` from EndpointResult::Failure() (the line's "error", or
+/// "unreachable (outcome: message)" when no attempt reached the server).
 ServerOffer OfferFromProbe(const EndpointResult& result);
 
-/// Parses one line of `secproto probe --json`:
-/// {"endpoint":...,"ip":...,"versions":{"ssl2":{"verdict":...},...}}.
-/// Unknown members are ignored; a bad verdict or a missing endpoint is kInput.
+/// One line of `secproto probe --json` as an offer:
+/// OfferFromProbe(ParseProbeResultJsonLine(line)).
 Expected<ServerOffer> ParseProbeLine(std::string_view line);
 
-/// Parses a whole `secproto probe --json` output: one object per non-empty
-/// line. Errors name the line number.
+/// A whole `secproto probe --json` output as offers (ParseProbeResultJsonLines).
+/// Errors name the line number.
 Expected<std::vector<ServerOffer>> ParseProbeResults(std::string_view text);
 
 /// Whether a client offering `client` can talk to a server, and at which version.

@@ -79,13 +79,16 @@ enum class Outcome : uint8_t {
   kMalformed,          ///< TLS-looking answer that breaks the rules
   kConnectFailed,      ///< TCP connect refused, unreachable or timed out
   kResolveFailed,      ///< the host name did not resolve
+  /// Only in results read back (ParseProbeResultJsonLine): the line gave no
+  /// outcome, or one this version does not know. The prober never sets it.
+  kUnknown,
 };
 
 /// "offered", "not-offered", "inconclusive".
 std::string_view VerdictName(Verdict v);
 /// "accepted", "hello-retry-request", "lower-version", "higher-version",
 /// "alert", "reset", "close", "timeout", "non-tls", "malformed",
-/// "connect-failed", "resolve-failed".
+/// "connect-failed", "resolve-failed", "unknown".
 std::string_view OutcomeName(Outcome o);
 /// Inverse of VerdictName / OutcomeName; nullopt for unknown text.
 std::optional<Verdict> ParseVerdictName(std::string_view name);
@@ -157,9 +160,16 @@ struct EndpointResult {
   /// TCP connections opened for this endpoint (all versions, retries and
   /// enumeration steps).
   int connections = 0;
+  /// Why the endpoint could not be probed at all, as a result line read back
+  /// says it (its "error" member); the prober leaves it empty.
+  std::string error;
 
   /// Whether any attempt got a TCP connection.
   bool Reachable() const;
+  /// Why the endpoint was not probed: `error` when set, else, when no attempt
+  /// got a connection, "unreachable (OUTCOME: message)" from the first
+  /// version ("unreachable" when none was probed); "" when it was reached.
+  std::string Failure() const;
   /// The result for `p`, or nullptr when it was not probed.
   const VersionResult* Find(Protocol p) const;
   /// The protocols with verdict kOffered.
@@ -169,9 +179,20 @@ struct EndpointResult {
 /// One JSON line for a result (the `secproto probe --json` shape):
 /// {"endpoint":"host:port","ip":...,"versions":{"ssl2":{"verdict":...,
 /// "outcome":...,"detail":{...}},...}}. Keys come from the protocol table.
+/// An "error" member only when `r.error` is set.
 std::string ProbeResultJsonLine(const EndpointResult& r);
-/// Parses a line written by ProbeResultJsonLine (for `impact --probe-results`).
+/// Parses a line written by ProbeResultJsonLine: the one reader of probe
+/// results (`impact --probe-results`, with and without --tls-policy).
+/// Unknown members are ignored. Also accepted: a version without "outcome"
+/// or with one not known here (Outcome::kUnknown), and a line without
+/// "versions" when it has an "error" member (kept in `error`). A line that is
+/// not a JSON object, has no "endpoint" (host:port) or a version without a
+/// known verdict is a kInput error ("bad-probe-results"; a bad endpoint text
+/// keeps ParseEndpoint's error).
 Expected<EndpointResult> ParseProbeResultJsonLine(std::string_view line);
+/// Parses a whole `secproto probe --json` output: one line per result, blank
+/// lines skipped. Errors start with "line N: ".
+Expected<std::vector<EndpointResult>> ParseProbeResultJsonLines(std::string_view text);
 
 // ---------------------------------------------------------------------------
 // Hello builder and answer parser (exposed for tests and the fuzzer)

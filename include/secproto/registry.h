@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,8 @@ enum class View { k64, k32 };
 
 /// "64" or "32", as used in JSON and in --view.
 std::string_view ViewName(View v);
+/// Inverse of ViewName: "64" or "32"; nullopt for other text.
+std::optional<View> ParseViewName(std::string_view name);
 
 /// Registry value types (winnt.h REG_*).
 enum RegType : uint32_t {
@@ -50,6 +53,9 @@ struct RegValue {
   static RegValue Dword(uint32_t v);
   /// A REG_SZ from UTF-8 text, stored as UTF-16LE with a terminating NUL.
   static RegValue String(std::string_view utf8);
+  /// A REG_MULTI_SZ from UTF-8 strings: each stored as UTF-16LE with its NUL,
+  /// then one more NUL (an empty list is that NUL alone).
+  static RegValue MultiString(std::span<const std::string> items);
   /// The DWORD when the type is REG_DWORD and the data is exactly 4 bytes.
   std::optional<uint32_t> AsDword() const;
   /// Lower-case hex of the raw bytes, "00280000".

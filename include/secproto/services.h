@@ -64,9 +64,9 @@ class ServiceManager {
 
   /// A monotonic clock in milliseconds and a sleep on it: the waits of the
   /// restart procedure are measured with these, so a fake can make time pass
-  /// without waiting.
-  virtual int64_t NowMs() = 0;
-  virtual void SleepMs(int ms) = 0;
+  /// without waiting. By default the steady clock and a real sleep.
+  virtual int64_t NowMs();
+  virtual void SleepMs(int ms);
 };
 
 /// This machine's service manager. On systems without one every Query fails

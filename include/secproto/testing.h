@@ -153,6 +153,9 @@ class FakeServiceManager : public ServiceManager {
   };
   Entry* Find(std::string_view name);
   void Settle(Entry& e);
+  // Logs "VERB NAME" and returns the service with its state settled to now;
+  // nullptr when there is no such service.
+  Entry* Enter(std::string_view verb, std::string_view name);
 
   std::map<std::string, Entry, std::less<>> services_;
   std::vector<std::string> log_;

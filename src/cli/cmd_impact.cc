@@ -257,17 +257,14 @@ Expected<ImpactClients> ComputeClients(const ImpactOptions& o, const ImpactSpecs
 
 /// The servers: read from --probe-results, or probed now.
 Expected<std::vector<ServerOffer>> LoadServers(const ImpactOptions& o) {
-  if (o.probe_results.empty()) return ProbeForImpact(o.endpoints, o.endpoints_file, o.probe);
-  auto bytes = ReadFileBytes(o.probe_results);
-  if (!bytes) return std::unexpected(bytes.error());
-  auto parsed = ParseProbeResults(
-      std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
-  if (!parsed) {
-    Error e = parsed.error();
-    e.message = o.probe_results + ": " + e.message;
-    return std::unexpected(e);
-  }
-  return std::move(*parsed);
+  auto results = o.probe_results.empty()
+                     ? ProbeImpactEndpoints(o.endpoints, o.endpoints_file, o.probe, false)
+                     : ReadProbeResults(o.probe_results);
+  if (!results) return std::unexpected(results.error());
+  std::vector<ServerOffer> offers;
+  offers.reserve(results->size());
+  for (const EndpointResult& r : *results) offers.push_back(OfferFromProbe(r));
+  return offers;
 }
 
 Json EndpointImpactJson(const EndpointImpact& e) {
@@ -298,16 +295,7 @@ Json ImpactJson(const ImpactClients& c, View view, const ImpactReport& report,
   }
   j["endpoints"] = eps;
   j["breaking"] = breaking;
-  const ImpactSummary& s = report.summary;
-  j["summary"] = Json{{"endpoints", s.endpoints},
-                      {"works_before", s.works_before},
-                      {"works_after", s.works_after},
-                      {"breaks", s.breaks},
-                      {"fixes", s.fixes},
-                      {"at_risk", s.at_risk},
-                      {"version_changed", s.version_changed},
-                      {"unknown", s.unknown},
-                      {"probe_failures", probe_failures}};
+  j["summary"] = ImpactSummaryJson(report.summary, probe_failures, "version_changed");
   Json w = Json::array();
   for (const Warning& x : c.warnings) w.push_back(Json{{"code", x.code}, {"message", x.message}});
   j["warnings"] = w;

@@ -5,6 +5,22 @@
 #include "util/file.h"
 
 namespace secproto::cli {
+namespace {
+
+// `parse` over the text of the file at `path`; its errors start with "PATH: ".
+template <typename T>
+Expected<T> ParseFile(const std::string& path, Expected<T> (*parse)(std::string_view)) {
+  SECPROTO_ASSIGN_OR_RETURN(bytes, ReadFileBytes(path));
+  auto parsed = parse(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  if (!parsed) {
+    Error e = parsed.error();
+    e.message = path + ": " + e.message;
+    return Fail(std::move(e));
+  }
+  return parsed;
+}
+
+}  // namespace
 
 void AddProbeRunFlags(CLI::App& app, ProbeRunOptions& o) {
   app.add_option("--concurrency", o.concurrency, "Probe connections open at once (default 256)")
@@ -21,20 +37,13 @@ void AddProbeRunFlags(CLI::App& app, ProbeRunOptions& o) {
   app.add_flag("--no-sni", o.no_sni, "Never send SNI (it is never sent for IP addresses)");
 }
 
-Expected<std::vector<ServerOffer>> ProbeForImpact(const std::vector<std::string>& args,
-                                                  const std::string& file,
-                                                  const ProbeRunOptions& o) {
+Expected<std::vector<EndpointResult>> ProbeImpactEndpoints(const std::vector<std::string>& args,
+                                                           const std::string& file,
+                                                           const ProbeRunOptions& o, bool suites) {
   std::vector<Endpoint> endpoints;
   if (!file.empty()) {
-    SECPROTO_ASSIGN_OR_RETURN(bytes, ReadFileBytes(file));
-    auto list = ParseEndpointList(
-        std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
-    if (!list) {
-      Error e = list.error();
-      e.message = file + ": " + e.message;
-      return Fail(std::move(e));
-    }
-    endpoints = std::move(*list);
+    SECPROTO_ASSIGN_OR_RETURN(list, ParseFile(file, ParseEndpointList));
+    endpoints = std::move(list);
   } else {
     for (const std::string& a : args) {
       SECPROTO_ASSIGN_OR_RETURN(ep, ParseEndpoint(a));
@@ -50,12 +59,25 @@ Expected<std::vector<ServerOffer>> ProbeForImpact(const std::vector<std::string>
   po.connect_timeout_ms = o.connect_timeout_ms;
   po.retries = o.retries;
   po.send_sni = !o.no_sni;
-  SECPROTO_ASSIGN_OR_RETURN(results, ProbeEndpoints(endpoints, po));
+  po.suites = suites;
+  return ProbeEndpoints(endpoints, po);
+}
 
-  std::vector<ServerOffer> offers;
-  offers.reserve(results.size());
-  for (const EndpointResult& r : results) offers.push_back(OfferFromProbe(r));
-  return offers;
+Json ImpactSummaryJson(const ImpactSummary& s, size_t probe_failures,
+                       std::string_view changed_name) {
+  return Json{{"endpoints", s.endpoints},
+              {"works_before", s.works_before},
+              {"works_after", s.works_after},
+              {"breaks", s.breaks},
+              {"fixes", s.fixes},
+              {"at_risk", s.at_risk},
+              {std::string(changed_name), s.version_changed},
+              {"unknown", s.unknown},
+              {"probe_failures", probe_failures}};
+}
+
+Expected<std::vector<EndpointResult>> ReadProbeResults(const std::string& path) {
+  return ParseFile(path, ParseProbeResultJsonLines);
 }
 
 }  // namespace secproto::cli

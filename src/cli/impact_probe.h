@@ -1,5 +1,5 @@
-// The probing half of `secproto impact`: runs the prober over the endpoints
-// and reduces its results to what the impact model needs.
+// The probing half of `secproto impact` (with and without --tls-policy):
+// runs the prober over the endpoints, or reads its saved results.
 #ifndef SECPROTO_CLI_IMPACT_PROBE_H_
 #define SECPROTO_CLI_IMPACT_PROBE_H_
 
@@ -7,8 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "cli/common.h"
 #include "secproto/error.h"
 #include "secproto/impact.h"
+#include "secproto/probe.h"
 
 namespace secproto::cli {
 
@@ -26,11 +28,22 @@ struct ProbeRunOptions {
 void AddProbeRunFlags(CLI::App& app, ProbeRunOptions& options);
 
 /// Parses the endpoints (arguments, or the lines of `file` when not empty) and
-/// probes them. Bad endpoints are kInput errors; a prober that cannot run is
-/// kIo. Unreachable servers are offers with `error` set.
-Expected<std::vector<ServerOffer>> ProbeForImpact(const std::vector<std::string>& endpoints,
-                                                  const std::string& file,
-                                                  const ProbeRunOptions& options);
+/// probes them, enumerating suites and groups when `suites` (probe --suites).
+/// Bad endpoints are kInput errors; a prober that cannot run is kIo.
+/// Unreachable servers are results (EndpointResult::Failure()).
+Expected<std::vector<EndpointResult>> ProbeImpactEndpoints(
+    const std::vector<std::string>& endpoints, const std::string& file,
+    const ProbeRunOptions& options, bool suites);
+
+/// The "summary" object of both impact reports' --json; `changed_name` is
+/// the member counting summary.version_changed ("version_changed" for
+/// impact --policy, "changed" for --tls-policy).
+Json ImpactSummaryJson(const ImpactSummary& summary, size_t probe_failures,
+                       std::string_view changed_name);
+
+/// The results of a saved `secproto probe --json` output (--probe-results):
+/// ParseProbeResultJsonLines, errors prefixed with "PATH: ".
+Expected<std::vector<EndpointResult>> ReadProbeResults(const std::string& path);
 
 }  // namespace secproto::cli
 

@@ -20,56 +20,13 @@ namespace secproto::cli {
 namespace {
 
 Expected<std::vector<EndpointResult>> ReadResults(const std::string& path) {
-  SECPROTO_ASSIGN_OR_RETURN(bytes, ReadFileBytes(path));
-  std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-  std::vector<EndpointResult> out;
-  size_t line_no = 0;
-  while (!text.empty()) {
-    size_t nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
-    ++line_no;
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    auto r = ParseProbeResultJsonLine(line);
-    if (!r) {
-      Error e = r.error();
-      e.message = path + ": line " + std::to_string(line_no) + ": " + e.message;
-      return Fail(std::move(e));
-    }
-    out.push_back(std::move(*r));
-  }
+  SECPROTO_ASSIGN_OR_RETURN(out, ReadProbeResults(path));
   if (out.empty()) return Fail(Error::Input(path + ": no probe results", "bad-probe-results"));
   return out;
 }
 
 Expected<std::vector<EndpointResult>> Probe(const TlsImpactInput& in) {
-  std::vector<Endpoint> endpoints;
-  if (!in.endpoints_file.empty()) {
-    SECPROTO_ASSIGN_OR_RETURN(bytes, ReadFileBytes(in.endpoints_file));
-    auto list = ParseEndpointList(
-        std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
-    if (!list) {
-      Error e = list.error();
-      e.message = in.endpoints_file + ": " + e.message;
-      return Fail(std::move(e));
-    }
-    endpoints = std::move(*list);
-  } else {
-    for (const std::string& a : in.endpoints) {
-      SECPROTO_ASSIGN_OR_RETURN(ep, ParseEndpoint(a));
-      endpoints.push_back(std::move(ep));
-    }
-  }
-  if (endpoints.empty()) return Fail(Error::Input("no endpoints to probe", "no-endpoints"));
-  ProbeOptions po;
-  po.concurrency = in.probe.concurrency;
-  po.per_ip_limit = in.probe.per_ip;
-  po.read_timeout_ms = in.probe.timeout_ms;
-  po.connect_timeout_ms = in.probe.connect_timeout_ms;
-  po.retries = in.probe.retries;
-  po.send_sni = !in.probe.no_sni;
-  po.suites = true;
-  return ProbeEndpoints(endpoints, po);
+  return ProbeImpactEndpoints(in.endpoints, in.endpoints_file, in.probe, /*suites=*/true);
 }
 
 Json NamesJson(const std::vector<uint16_t>& list, bool groups) {
@@ -181,16 +138,7 @@ Json TlsImpactJson(const Clients& c, const TlsImpactReport& report, size_t probe
   }
   j["endpoints"] = eps;
   j["breaking"] = breaking;
-  const ImpactSummary& s = report.summary;
-  j["summary"] = Json{{"endpoints", s.endpoints},
-                      {"works_before", s.works_before},
-                      {"works_after", s.works_after},
-                      {"breaks", s.breaks},
-                      {"fixes", s.fixes},
-                      {"at_risk", s.at_risk},
-                      {"changed", s.version_changed},
-                      {"unknown", s.unknown},
-                      {"probe_failures", probe_failures}};
+  j["summary"] = ImpactSummaryJson(report.summary, probe_failures, "changed");
   return j;
 }
 

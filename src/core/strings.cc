@@ -190,6 +190,19 @@ std::vector<std::string> SplitNonEmpty(std::string_view s, char sep) {
   return out;
 }
 
+std::vector<NumberedLine> NonBlankLines(std::string_view text) {
+  std::vector<NumberedLine> out;
+  size_t number = 0;
+  while (!text.empty()) {
+    const size_t nl = text.find('\n');
+    std::string_view line = Trim(text.substr(0, nl));
+    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    ++number;
+    if (!line.empty()) out.push_back({number, line});
+  }
+  return out;
+}
+
 std::string CsvField(std::string_view s) {
   if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
   std::string out = "\"";
@@ -227,6 +240,23 @@ std::string EscapeMarkup(std::string_view text, Markup markup) {
     }
   }
   return out;
+}
+
+std::string Hex16(uint16_t v) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "0x%04x", v);
+  return buf;
+}
+
+std::optional<uint16_t> ParseHex16(std::string_view s) {
+  if (s.size() != 6 || !s.starts_with("0x")) return std::nullopt;
+  unsigned v = 0;
+  for (char c : s.substr(2)) {
+    const int d = HexDigitValue(c);
+    if (d < 0) return std::nullopt;
+    v = (v << 4) | static_cast<unsigned>(d);
+  }
+  return static_cast<uint16_t>(v);
 }
 
 }  // namespace secproto

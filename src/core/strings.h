@@ -78,6 +78,52 @@ enum class Markup {
 /// `text` safe in element content and quoted attribute values of `markup`.
 std::string EscapeMarkup(std::string_view text, Markup markup);
 
+/// One line of a text file, trimmed (Trim), with its number (the first line
+/// is 1).
+struct NumberedLine {
+  size_t number = 0;
+  std::string_view text;
+};
+
+/// The lines of `text` (split at '\n', so "\r\n" works too), each trimmed,
+/// without the blank ones. The views point into `text`.
+std::vector<NumberedLine> NonBlankLines(std::string_view text);
+
+/// One row of an enum's name table, the one place the text and JSON names of
+/// its values are written: constexpr EnumName<Verdict> kNames[] = {...}.
+template <typename E>
+struct EnumName {
+  E value;
+  std::string_view name;
+};
+
+/// The name of `value` in `table`; `fallback` when the table lacks it.
+template <typename E, size_t N>
+constexpr std::string_view NameIn(const EnumName<E> (&table)[N], E value,
+                                  std::string_view fallback = {}) {
+  for (const EnumName<E>& row : table) {
+    if (row.value == value) return row.name;
+  }
+  return fallback;
+}
+
+/// The value named `name` in `table` (exact match); nullopt when none is.
+template <typename E, size_t N>
+constexpr std::optional<E> ValueIn(const EnumName<E> (&table)[N], std::string_view name) {
+  for (const EnumName<E>& row : table) {
+    if (row.name == name) return row.value;
+  }
+  return std::nullopt;
+}
+
+/// "0x002f": a 16-bit code point (cipher suite, group, version) as the IANA
+/// registries and the probe's JSON write it.
+std::string Hex16(uint16_t v);
+
+/// Inverse of Hex16: "0x" and exactly four hex digits (either case); nullopt
+/// otherwise.
+std::optional<uint16_t> ParseHex16(std::string_view s);
+
 }  // namespace secproto
 
 #endif  // SECPROTO_CORE_STRINGS_H_

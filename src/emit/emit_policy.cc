@@ -163,7 +163,7 @@ Expected<FleetPolicy> CompileFleetPolicy(const Policy& policy, std::string polic
       if (same_type && v->type == kRegMultiSz) {
         std::vector<std::string> list = policy_emit::MultiSzItems(*item.value);
         AppendMissing(list, policy_emit::MultiSzItems(*v));
-        item.value = policy_emit::MultiSz(list);
+        item.value = RegValue::MultiString(list);
         continue;
       }
       return Fail(Error::Input(
@@ -253,20 +253,6 @@ std::vector<std::string> MultiSzItems(const RegValue& v) {
   }
   if (!cur.empty()) out.push_back(cur);
   return out;
-}
-
-RegValue MultiSz(const std::vector<std::string>& items) {
-  RegValue v;
-  v.type = kRegMultiSz;
-  for (const std::string& s : items) {
-    std::vector<uint8_t> u = Utf8ToUtf16Le(s);
-    v.data.insert(v.data.end(), u.begin(), u.end());
-    v.data.push_back(0);
-    v.data.push_back(0);
-  }
-  v.data.push_back(0);
-  v.data.push_back(0);
-  return v;
 }
 
 std::string SingleQuote(std::string_view s) {

@@ -21,8 +21,6 @@ using emit_internal::WrapHeader;
 std::string SzText(const RegValue& v);
 /// The strings of a REG_MULTI_SZ.
 std::vector<std::string> MultiSzItems(const RegValue& v);
-/// A REG_MULTI_SZ of `items`.
-RegValue MultiSz(const std::vector<std::string>& items);
 
 /// How the deployment tools name a value's type.
 struct TypeNames {

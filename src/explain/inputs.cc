@@ -52,17 +52,13 @@ Status ReadKb3140245(RegistryBackend& backend, RegistryInputs& in) {
 
 }  // namespace
 
-std::string_view KbStatusName(KbStatus s) {
-  switch (s) {
-    case KbStatus::kInstalled:
-      return "installed";
-    case KbStatus::kMissing:
-      return "missing";
-    case KbStatus::kUnknown:
-      return "unknown";
-  }
-  return "unknown";
-}
+constexpr EnumName<KbStatus> kKbStatusNames[] = {
+    {KbStatus::kInstalled, "installed"},
+    {KbStatus::kMissing, "missing"},
+    {KbStatus::kUnknown, "unknown"},
+};
+
+std::string_view KbStatusName(KbStatus s) { return NameIn(kKbStatusNames, s, "unknown"); }
 
 const SchannelProtocol* RegistryInputs::Schannel(Protocol p) const {
   for (const SchannelProtocol& s : schannel) {

@@ -170,30 +170,23 @@ std::string StringValue(const std::optional<RegValue>& v) {
 
 }  // namespace
 
-std::string_view ConfidenceName(Confidence c) {
-  switch (c) {
-    case Confidence::kDoc:
-      return "doc";
-    case Confidence::kCode:
-      return "code";
-    case Confidence::kInfer:
-      return "infer";
-    case Confidence::kUnsure:
-      return "unsure";
-  }
-  return "unsure";
-}
+constexpr EnumName<Confidence> kConfidenceNames[] = {
+    {Confidence::kDoc, "doc"},
+    {Confidence::kCode, "code"},
+    {Confidence::kInfer, "infer"},
+    {Confidence::kUnsure, "unsure"},
+};
+
+std::string_view ConfidenceName(Confidence c) { return NameIn(kConfidenceNames, c, "unsure"); }
+
+constexpr EnumName<SchannelDefault> kSchannelDefaultNames[] = {
+    {SchannelDefault::kOn, "on"},
+    {SchannelDefault::kOff, "off"},
+    {SchannelDefault::kNotSupported, "not-supported"},
+};
 
 std::string_view SchannelDefaultName(SchannelDefault d) {
-  switch (d) {
-    case SchannelDefault::kOn:
-      return "on";
-    case SchannelDefault::kOff:
-      return "off";
-    case SchannelDefault::kNotSupported:
-      return "not-supported";
-  }
-  return "not-supported";
+  return NameIn(kSchannelDefaultNames, d, "not-supported");
 }
 
 bool OsInfo::Supports(Protocol p) const {

@@ -541,21 +541,15 @@ ComponentExplanation Dotnet(const OsInfo& os, const OsTlsInfo& tls, const Regist
 
 }  // namespace
 
-std::string_view ComponentName(Component c) {
-  switch (c) {
-    case Component::kSchannelClient:
-      return "schannel-client";
-    case Component::kSchannelServer:
-      return "schannel-server";
-    case Component::kWinHttp:
-      return "winhttp";
-    case Component::kWinInet:
-      return "wininet";
-    case Component::kDotnet:
-      return "dotnet";
-  }
-  return "";
-}
+constexpr EnumName<Component> kComponentNames[] = {
+    {Component::kSchannelClient, "schannel-client"},
+    {Component::kSchannelServer, "schannel-server"},
+    {Component::kWinHttp, "winhttp"},
+    {Component::kWinInet, "wininet"},
+    {Component::kDotnet, "dotnet"},
+};
+
+std::string_view ComponentName(Component c) { return NameIn(kComponentNames, c); }
 
 std::vector<Component> AllComponents() {
   return {Component::kSchannelClient, Component::kSchannelServer, Component::kWinHttp,
@@ -571,10 +565,7 @@ Expected<std::vector<Component>> ParseComponents(const std::vector<std::string>&
       std::string name(Trim(std::string_view(item).substr(start, i - start)));
       start = i + 1;
       if (name.empty()) continue;
-      std::optional<Component> found;
-      for (Component c : AllComponents()) {
-        if (ComponentName(c) == name) found = c;
-      }
+      const std::optional<Component> found = ValueIn(kComponentNames, name);
       if (!found) {
         return Fail(Error::Usage("unknown component '" + name +
                                      "' (schannel-client, schannel-server, winhttp, wininet, "

@@ -8,9 +8,11 @@
 #include <set>
 #include <utility>
 
+#include "core/strings.h"
+#include "ops/backup_json.h"
+#include "ops/commit.h"
 #include "registry/pair_journal.h"
 #include "util/time.h"
-#include "core/strings.h"
 
 namespace secproto {
 namespace {
@@ -22,10 +24,8 @@ std::string Identity(View view, std::string_view key, std::string_view name) {
   return Lower(PhysicalKey(view, key)) + "\n" + Lower(name);
 }
 
-// The leading parts of a key that name its root ("HKLM\\SOFTWARE" is two).
-size_t RootParts(const std::vector<std::string>& parts) {
-  return !parts.empty() && KeyNameEquals(parts[0], "HKLM") ? 2 : 1;
-}
+using backup_json::MissingKeys;
+using backup_json::RootParts;
 
 std::string ActionFor(const std::optional<RegValue>& current, const std::optional<RegValue>& want) {
   if (!want) return current ? "delete" : "absent";
@@ -44,25 +44,6 @@ int Rank(Effect e) {
       return 2;
   }
   return 2;
-}
-
-// Keys on the physical path of `key` that do not exist, shallowest first.
-Status MissingKeys(RegistryBackend& backend, View view, std::string_view key,
-                   std::vector<std::string>& out, std::set<std::string>& seen) {
-  std::vector<std::string> parts = SplitKey(PhysicalKey(view, key));
-  size_t root = RootParts(parts);
-  std::string prefix;
-  bool missing = false;
-  for (size_t i = 0; i < parts.size(); ++i) {
-    prefix += (i ? "\\" : "") + parts[i];
-    if (i < root) continue;
-    if (!missing) {
-      SECPROTO_ASSIGN_OR_RETURN(e, backend.KeyExists(View::k64, prefix));
-      missing = !e;
-    }
-    if (missing && seen.insert(Lower(prefix)).second) out.push_back(prefix);
-  }
-  return {};
 }
 
 size_t Depth(const std::string& key) { return SplitKey(key).size(); }
@@ -173,13 +154,9 @@ Expected<Plan> PlanRestore(RegistryBackend& backend, const std::vector<ChangeSet
   Plan plan;
   plan.target = backend.Describe();
   for (const ChangeSetEntry& e : entries) {
-    RegChange c;
-    c.view = e.view;
-    c.key = e.key;
-    c.name = e.name;
-    c.value = e.value;
-    c.why = "restore from backup";
-    SECPROTO_ASSIGN_OR_RETURN(pc, PlanOne(backend, std::move(c)));
+    SECPROTO_ASSIGN_OR_RETURN(
+        pc, PlanOne(backend, RegChange{e.view, e.key, e.name, e.value, Effect::kReboot,
+                                       "restore from backup"}));
     plan.changes.push_back(std::move(pc));
   }
   return plan;
@@ -194,12 +171,7 @@ Expected<ChangeSetResult> ApplyPlan(RegistryBackend& backend, const Plan& plan) 
   SECPROTO_ASSIGN_OR_RETURN(written, WritePlan(backend, plan, backup));
   result.written = written;
   result.changed = true;
-  Status committed = backend.Commit();
-  if (!committed) {
-    Error err = committed.error();
-    if (backend.IsTransactional()) err.message += "; the target was left unchanged";
-    return Fail(err);
-  }
+  SECPROTO_TRY(CommitWrites(backend));
   result.committed = !backend.IsDryRun();
   return result;
 }
@@ -256,12 +228,7 @@ std::string ChangeSetBackupToJson(const ChangeSetBackup& b) {
     v["view"] = std::string(ViewName(e.view));
     v["key"] = e.key;
     v["name"] = e.name;
-    v["value_existed"] = e.value.has_value();
-    if (e.value) {
-      v["type"] = e.value->type;
-      v["type_name"] = RegTypeName(e.value->type);
-      v["data"] = e.value->HexData();
-    }
+    backup_json::PutValue(v, e.value);
     values.push_back(std::move(v));
   }
   j["values"] = std::move(values);
@@ -293,29 +260,17 @@ Expected<ChangeSetBackup> ChangeSetBackupFromJson(std::string_view text) {
     if (!j.contains("values") || !j["values"].is_array()) return bad("no \"values\" array");
     std::set<std::string> touched;  // physical keys the backup restores values in
     for (const Json& v : j["values"]) {
-      ChangeSetEntry e;
-      std::string view = v.at("view").get<std::string>();
-      if (view == "64")
-        e.view = View::k64;
-      else if (view == "32")
-        e.view = View::k32;
-      else
-        return bad("unknown view '" + view + "'");
-      e.key = v.at("key").get<std::string>();
-      e.name = v.at("name").get<std::string>();
+      SECPROTO_ASSIGN_OR_RETURN(place, backup_json::ReadPlace(v, bad));
+      ChangeSetEntry e{place.view, std::move(place.key), std::move(place.name), std::nullopt};
       std::vector<std::string> parts = SplitKey(e.key);
       if (parts.size() < 2 ||
           !(KeyNameEquals(parts[0], "HKLM") || KeyNameEquals(parts[0], "HKCU"))) {
         return bad("key " + e.key + " is not under HKLM or HKCU");
       }
-      if (v.at("value_existed").get<bool>()) {
-        RegValue rv;
-        rv.type = v.at("type").get<uint32_t>();
-        auto data = HexDecode(v.at("data").get<std::string>());
-        if (!data) return bad("data of " + e.key + "\\" + e.name + " is not hex");
-        rv.data = std::move(*data);
-        e.value = std::move(rv);
-      }
+      SECPROTO_ASSIGN_OR_RETURN(value, backup_json::ReadValue(v, [&](const std::string&) {
+                                  return bad("data of " + e.key + "\\" + e.name + " is not hex");
+                                }));
+      e.value = std::move(value);
       touched.insert(Lower(PhysicalKey(e.view, e.key)));
       b.values.push_back(std::move(e));
     }

@@ -45,19 +45,22 @@ void FakeServiceManager::Settle(Entry& e) {
   }
 }
 
-Expected<ServiceInfo> FakeServiceManager::Query(std::string_view name) {
-  log_.push_back("query " + std::string(name));
+FakeServiceManager::Entry* FakeServiceManager::Enter(std::string_view verb, std::string_view name) {
+  log_.push_back(std::string(verb) + " " + std::string(name));
   Entry* e = Find(name);
+  if (e != nullptr) Settle(*e);
+  return e;
+}
+
+Expected<ServiceInfo> FakeServiceManager::Query(std::string_view name) {
+  Entry* e = Enter("query", name);
   if (e == nullptr) return ServiceInfo{};
-  Settle(*e);
   return ServiceInfo{e->service.status, e->win32_exit_code, e->service_exit_code};
 }
 
 Status FakeServiceManager::RequestStop(std::string_view name) {
-  log_.push_back("stop " + std::string(name));
-  Entry* e = Find(name);
+  Entry* e = Enter("stop", name);
   if (e == nullptr) return Fail(Error::Target("fake: no service " + std::string(name)));
-  Settle(*e);
   Service& s = e->service;
   if (s.refuse_stop) {
     return Fail(
@@ -76,10 +79,8 @@ Status FakeServiceManager::RequestStop(std::string_view name) {
 }
 
 Status FakeServiceManager::Start(std::string_view name) {
-  log_.push_back("start " + std::string(name));
-  Entry* e = Find(name);
+  Entry* e = Enter("start", name);
   if (e == nullptr) return Fail(Error::Target("fake: no service " + std::string(name)));
-  Settle(*e);
   Service& s = e->service;
   if (!s.start_error.empty() && s.start_errors > 0) {
     --s.start_errors;

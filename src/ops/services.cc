@@ -2,6 +2,10 @@
 
 #include "secproto/services.h"
 
+#include <chrono>
+#include <thread>
+
+#include "core/strings.h"
 #include "secproto/setting.h"
 
 namespace secproto {
@@ -129,26 +133,27 @@ ServiceRestart RestartOne(ServiceManager& m, const std::string& name, int timeou
 
 }  // namespace
 
+int64_t ServiceManager::NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+void ServiceManager::SleepMs(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
+constexpr EnumName<ServiceStatus> kServiceStatusNames[] = {
+    {ServiceStatus::kStopped, "stopped"},
+    {ServiceStatus::kStartPending, "start-pending"},
+    {ServiceStatus::kStopPending, "stop-pending"},
+    {ServiceStatus::kRunning, "running"},
+    {ServiceStatus::kContinuePending, "continue-pending"},
+    {ServiceStatus::kPausePending, "pause-pending"},
+    {ServiceStatus::kPaused, "paused"},
+    {ServiceStatus::kNotInstalled, "not-installed"},
+};
+
 std::string_view ServiceStatusName(ServiceStatus s) {
-  switch (s) {
-    case ServiceStatus::kStopped:
-      return "stopped";
-    case ServiceStatus::kStartPending:
-      return "start-pending";
-    case ServiceStatus::kStopPending:
-      return "stop-pending";
-    case ServiceStatus::kRunning:
-      return "running";
-    case ServiceStatus::kContinuePending:
-      return "continue-pending";
-    case ServiceStatus::kPausePending:
-      return "pause-pending";
-    case ServiceStatus::kPaused:
-      return "paused";
-    case ServiceStatus::kNotInstalled:
-      return "not-installed";
-  }
-  return "not-installed";
+  return NameIn(kServiceStatusNames, s, "not-installed");
 }
 
 bool IsServiceActive(ServiceStatus s) {

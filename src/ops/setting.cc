@@ -2,10 +2,12 @@
 #include "secproto/setting.h"
 
 #include <array>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/strings.h"
+#include "ops/backup_json.h"
+#include "ops/commit.h"
 #include "secproto/changeset.h"
 #include "util/time.h"
 
@@ -26,10 +28,7 @@ std::string Quote(const RegValue& v) {
   return RegTypeName(v.type) + " " + v.HexData();
 }
 
-// The leading parts of a key that name its root ("HKLM\\SOFTWARE" is two).
-size_t RootParts(const std::vector<std::string>& parts) {
-  return !parts.empty() && KeyNameEquals(parts[0], "HKLM") ? 2 : 1;
-}
+using backup_json::RootParts;
 
 // Findings for one view's stored value.
 void FindingsForView(ViewState& vs) {
@@ -169,19 +168,8 @@ Expected<BackupView> RecordValue(RegistryBackend& backend, View v, const std::st
     bv.value = std::move(val);
     return bv;
   }
-  std::vector<std::string> parts = SplitKey(PhysicalKey(v, key));
-  std::string prefix;
-  size_t root = RootParts(parts);
-  bool missing = false;
-  for (size_t i = 0; i < parts.size(); ++i) {
-    prefix += (i ? "\\" : "") + parts[i];
-    if (i < root) continue;
-    if (!missing) {
-      SECPROTO_ASSIGN_OR_RETURN(e, backend.KeyExists(View::k64, prefix));
-      missing = !e;
-    }
-    if (missing) bv.missing_keys.push_back(prefix);
-  }
+  std::set<std::string> seen;
+  SECPROTO_TRY(backup_json::MissingKeys(backend, v, key, bv.missing_keys, seen));
   return bv;
 }
 
@@ -259,12 +247,7 @@ Expected<ChangeResult> ApplyPerView(RegistryBackend& backend, const std::vector<
     result.views.push_back(std::move(change));
   }
   if (result.changed) {
-    auto committed = backend.Commit();
-    if (!committed) {
-      Error err = committed.error();
-      if (backend.IsTransactional()) err.message += "; the target was left unchanged";
-      return Fail(err);
-    }
+    SECPROTO_TRY(CommitWrites(backend));
     result.committed = !backend.IsDryRun();
   }
   return result;
@@ -470,12 +453,7 @@ std::string BackupToJson(const Backup& b) {
     v["key"] = bv.key;
     v["key_existed"] = bv.key_existed;
     v["missing_keys"] = bv.missing_keys;
-    v["value_existed"] = bv.value.has_value();
-    if (bv.value) {
-      v["type"] = bv.value->type;
-      v["type_name"] = RegTypeName(bv.value->type);
-      v["data"] = bv.value->HexData();
-    }
+    backup_json::PutValue(v, bv.value);
     if (named) {
       values.push_back(v);
     } else {
@@ -492,18 +470,6 @@ std::string BackupToJson(const Backup& b) {
 
 namespace {
 
-Expected<RegValue> ValueFromJson(const nlohmann::ordered_json& v) {
-  RegValue rv;
-  rv.type = v.at("type").get<uint32_t>();
-  std::string hex = v.at("data").get<std::string>();
-  if (hex.size() % 2)
-    return Fail(Error::Input("not a secproto backup: odd-length data", "bad-backup"));
-  auto data = HexDecode(hex);
-  if (!data) return Fail(Error::Input("not a secproto backup: data is not hex", "bad-backup"));
-  rv.data = std::move(*data);
-  return rv;
-}
-
 // Version 2: a list of named values anywhere under the three roots (the
 // backups of schannel, wininet and dotnet writes).
 Expected<Backup> ValuesFromJson(const nlohmann::ordered_json& j, Backup b) {
@@ -512,16 +478,11 @@ Expected<Backup> ValuesFromJson(const nlohmann::ordered_json& j, Backup b) {
   };
   if (!j.contains("values") || !j["values"].is_array()) return bad("no \"values\" list");
   for (const auto& v : j["values"]) {
+    SECPROTO_ASSIGN_OR_RETURN(place, backup_json::ReadPlace(v, bad));
     BackupView bv;
-    std::string view = v.at("view").get<std::string>();
-    if (view == "64")
-      bv.view = View::k64;
-    else if (view == "32")
-      bv.view = View::k32;
-    else
-      return bad("unknown view '" + view + "'");
-    bv.key = v.at("key").get<std::string>();
-    bv.name = v.at("name").get<std::string>();
+    bv.view = place.view;
+    bv.key = std::move(place.key);
+    bv.name = std::move(place.name);
     if (bv.name.empty()) return bad("a value has no name");
     std::vector<std::string> parts = SplitKey(bv.key);
     bool rooted = (parts.size() > 2 && KeyNameEquals(parts[0], "HKLM") &&
@@ -539,10 +500,8 @@ Expected<Backup> ValuesFromJson(const nlohmann::ordered_json& j, Backup b) {
       }
       bv.missing_keys.push_back(key);
     }
-    if (v.at("value_existed").get<bool>()) {
-      SECPROTO_ASSIGN_OR_RETURN(rv, ValueFromJson(v));
-      bv.value = std::move(rv);
-    }
+    SECPROTO_ASSIGN_OR_RETURN(value, backup_json::ReadValue(v, bad));
+    bv.value = std::move(value);
     b.views.push_back(std::move(bv));
   }
   if (b.views.empty()) return bad("no values recorded");
@@ -571,9 +530,9 @@ Expected<Backup> BackupFromJson(std::string_view text) {
     if (!j.contains("views") || !j["views"].is_object()) return bad("no \"views\" object");
     for (const auto& [name, v] : j["views"].items()) {
       BackupView bv;
-      if (name == "64") bv.view = View::k64;
-      else if (name == "32") bv.view = View::k32;
-      else return bad("unknown view '" + name + "'");
+      auto view = ParseViewName(name);
+      if (!view) return bad("unknown view '" + name + "'");
+      bv.view = *view;
       bv.key = v.at("key").get<std::string>();
       if (!KeyNameEquals(bv.key, kWinHttpKey)) return bad("unexpected key " + bv.key);
       bv.key_existed = v.at("key_existed").get<bool>();
@@ -585,16 +544,8 @@ Expected<Backup> BackupFromJson(std::string_view text) {
         }
         bv.missing_keys.push_back(key);
       }
-      if (v.at("value_existed").get<bool>()) {
-        RegValue rv;
-        rv.type = v.at("type").get<uint32_t>();
-        std::string hex = v.at("data").get<std::string>();
-        if (hex.size() % 2) return bad("odd-length data");
-        auto data = HexDecode(hex);
-        if (!data) return bad("data is not hex");
-        rv.data = std::move(*data);
-        bv.value = std::move(rv);
-      }
+      SECPROTO_ASSIGN_OR_RETURN(value, backup_json::ReadValue(v, bad));
+      bv.value = std::move(value);
       b.views.push_back(std::move(bv));
     }
     if (b.views.empty()) return bad("no views recorded");

@@ -489,39 +489,37 @@ class Capturer {
     }
   }
 
+  // The DWORD of the one SYSTEM value a section captures, or nullopt with
+  // `manage` set: kLeave without a SYSTEM hive or for a value that is not a
+  // DWORD, Untouched() when the value is not there.
+  std::optional<uint32_t> SystemDword(const StackValue& v, Manage& manage) {
+    if (!s_.has_system) {
+      manage = Manage::kLeave;
+      return std::nullopt;
+    }
+    if (!v.value) {
+      manage = Untouched();
+      return std::nullopt;
+    }
+    auto d = Dword(v);
+    if (!d) manage = Manage::kLeave;
+    return d;
+  }
+
   void Fips() {
     FipsPolicy& fp = out_.policy.fips;
-    if (!s_.has_system) {
-      fp.manage = Manage::kLeave;
-      return;
-    }
-    if (!s_.fips_enabled.value) {
-      fp.manage = Untouched();
-      return;
-    }
-    auto d = Dword(s_.fips_enabled);
-    if (!d) {
-      fp.manage = Manage::kLeave;
-      return;
-    }
+    auto d = SystemDword(s_.fips_enabled, fp.manage);
+    if (!d) return;
     fp.manage = Manage::kSet;
     fp.enabled = *d != 0;
   }
 
   void Logging() {
     LoggingPolicy& lp = out_.policy.logging;
-    if (!s_.has_system) {
-      lp.manage = Manage::kLeave;
-      return;
-    }
-    if (!s_.event_logging.value) {
-      lp.manage = Untouched();
-      return;
-    }
-    auto d = Dword(s_.event_logging);
-    if (!d || *d > 7) {
-      if (d)
-        Note(Where(s_.event_logging) + " is " + std::to_string(*d) + ", outside 0-7: not captured");
+    auto d = SystemDword(s_.event_logging, lp.manage);
+    if (!d) return;
+    if (*d > 7) {
+      Note(Where(s_.event_logging) + " is " + std::to_string(*d) + ", outside 0-7: not captured");
       lp.manage = Manage::kLeave;
       return;
     }

@@ -15,20 +15,6 @@ constexpr std::string_view kProtocolsPage = "Protocols in TLS/SSL (Schannel SSP)
 constexpr std::string_view kRegistryPage = "Transport Layer Security (TLS) registry settings";
 constexpr std::string_view kManageTls = "Manage Transport Layer Security (TLS)";
 
-RegValue MultiString(const std::vector<std::string>& items) {
-  RegValue v;
-  v.type = kRegMultiSz;
-  for (const std::string& s : items) {
-    std::vector<uint8_t> u = Utf8ToUtf16Le(s);
-    v.data.insert(v.data.end(), u.begin(), u.end());
-    v.data.push_back(0);
-    v.data.push_back(0);
-  }
-  v.data.push_back(0);
-  v.data.push_back(0);
-  return v;
-}
-
 class Compiler {
  public:
   Compiler(const Policy& p, const OsInfo& os, const OsTlsInfo& tls, const CompileOptions& o)
@@ -299,7 +285,8 @@ class Compiler {
           "no curve of the policy exists on " + os_.name + ": every ECDHE suite would fail",
           "no-curve"));
     }
-    Add(View::k64, std::string(kSuitePolicyKey), "EccCurves", MultiString(names), Effect::kReboot,
+    Add(View::k64, std::string(kSuitePolicyKey), "EccCurves", RegValue::MultiString(names),
+        Effect::kReboot,
         "curves.order: one curve per line (REG_MULTI_SZ); next boot (" + std::string(kManageTls) +
             ")");
     return {};
@@ -436,17 +423,13 @@ class Compiler {
 
 }  // namespace
 
-std::string_view EffectName(Effect e) {
-  switch (e) {
-    case Effect::kNextProcess:
-      return "next-process";
-    case Effect::kServiceRestart:
-      return "service-restart";
-    case Effect::kReboot:
-      return "reboot";
-  }
-  return "reboot";
-}
+constexpr EnumName<Effect> kEffectNames[] = {
+    {Effect::kNextProcess, "next-process"},
+    {Effect::kServiceRestart, "service-restart"},
+    {Effect::kReboot, "reboot"},
+};
+
+std::string_view EffectName(Effect e) { return NameIn(kEffectNames, e, "reboot"); }
 
 Expected<CompiledPolicy> CompilePolicy(const Policy& policy, std::string_view os_id,
                                        const CompileOptions& options) {

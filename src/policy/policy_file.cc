@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "core/strings.h"
 #include "secproto/policy.h"
 #include "secproto/suites.h"
 
@@ -112,6 +113,30 @@ class Reader {
     return std::optional<std::vector<std::string>>(std::move(out));
   }
 
+  // The `order` list, the only key of [section]: not empty (`empty_why`
+  // says why), each name known to `find`, none twice when `refuse_twice`.
+  template <typename Find>
+  Expected<std::vector<std::string>> Order(const toml::table& t, std::string_view section,
+                                           std::string_view empty_why, Find find,
+                                           bool refuse_twice) const {
+    static constexpr std::string_view kKeys[] = {"order"};
+    SECPROTO_TRY(OnlyKeys(t, section, kKeys));
+    const std::string field = Join(section, "order");
+    SECPROTO_ASSIGN_OR_RETURN(order, Strings(t, section, "order"));
+    if (!order) return Fail(Bad(nullptr, field, "missing"));
+    const toml::array* a = t.get("order")->as_array();
+    if (order->empty()) return Fail(Bad(a, field, empty_why));
+    for (size_t i = 0; i < order->size(); ++i) {
+      auto found = find((*order)[i]);
+      std::string at = field + "[" + std::to_string(i) + "]";
+      if (!found) return Fail(Bad(&(*a)[i], at, found.error().message));
+      for (size_t j = 0; refuse_twice && j < i; ++j) {
+        if ((*order)[j] == (*order)[i]) return Fail(Bad(&(*a)[i], at, "listed twice"));
+      }
+    }
+    return std::move(*order);
+  }
+
   // A section: absent (kLeave), `reset = true` alone (kReset), or values (kSet).
   Expected<Manage> SectionMode(const toml::table& root, std::string_view name,
                                const toml::table** out) const {
@@ -205,45 +230,22 @@ class Reader {
     SECPROTO_ASSIGN_OR_RETURN(sm, SectionMode(root, "cipher_suites", &t));
     p.suites.manage = sm;
     if (sm == Manage::kSet) {
-      static constexpr std::string_view kKeys[] = {"order"};
-      SECPROTO_TRY(OnlyKeys(*t, "cipher_suites", kKeys));
-      SECPROTO_ASSIGN_OR_RETURN(order, Strings(*t, "cipher_suites", "order"));
-      if (!order) return Fail(Bad(nullptr, "cipher_suites.order", "missing"));
-      const toml::array* a = t->get("order")->as_array();
-      if (order->empty()) {
-        return Fail(Bad(a, "cipher_suites.order",
-                        "an empty suite list stops all TLS on the machine; use reset = true "
-                        "to return to the OS default"));
-      }
-      for (size_t i = 0; i < order->size(); ++i) {
-        auto s = FindCipherSuite((*order)[i]);
-        std::string field = "cipher_suites.order[" + std::to_string(i) + "]";
-        if (!s) return Fail(Bad(&(*a)[i], field, s.error().message));
-        for (size_t j = 0; j < i; ++j) {
-          if ((*order)[j] == (*order)[i]) return Fail(Bad(&(*a)[i], field, "listed twice"));
-        }
-      }
-      p.suites.order = *order;
+      SECPROTO_ASSIGN_OR_RETURN(
+          order, Order(*t, "cipher_suites",
+                       "an empty suite list stops all TLS on the machine; use reset = true "
+                       "to return to the OS default",
+                       FindCipherSuite, /*refuse_twice=*/true));
+      p.suites.order = std::move(order);
     }
 
     SECPROTO_ASSIGN_OR_RETURN(cm, SectionMode(root, "curves", &t));
     p.curves.manage = cm;
     if (cm == Manage::kSet) {
-      static constexpr std::string_view kKeys[] = {"order"};
-      SECPROTO_TRY(OnlyKeys(*t, "curves", kKeys));
-      SECPROTO_ASSIGN_OR_RETURN(order, Strings(*t, "curves", "order"));
-      if (!order) return Fail(Bad(nullptr, "curves.order", "missing"));
-      const toml::array* a = t->get("order")->as_array();
-      if (order->empty()) {
-        return Fail(Bad(a, "curves.order",
-                        "an empty curve list stops every ECDHE suite; use reset = true"));
-      }
-      for (size_t i = 0; i < order->size(); ++i) {
-        auto c = FindCurve((*order)[i]);
-        std::string field = "curves.order[" + std::to_string(i) + "]";
-        if (!c) return Fail(Bad(&(*a)[i], field, c.error().message));
-      }
-      p.curves.order = *order;
+      SECPROTO_ASSIGN_OR_RETURN(
+          order,
+          Order(*t, "curves", "an empty curve list stops every ECDHE suite; use reset = true",
+                FindCurve, /*refuse_twice=*/false));
+      p.curves.order = std::move(order);
     }
 
     SECPROTO_ASSIGN_OR_RETURN(lm, SectionMode(root, "legacy", &t));
@@ -412,17 +414,13 @@ std::span<const std::string_view> LegacyCipherNames() { return kLegacyCiphers; }
 std::span<const std::string_view> LegacyHashNames() { return kLegacyHashes; }
 std::span<const std::string_view> LegacyKeyExchangeNames() { return kLegacyKeyExchange; }
 
-std::string_view ManageName(Manage m) {
-  switch (m) {
-    case Manage::kLeave:
-      return "leave";
-    case Manage::kSet:
-      return "set";
-    case Manage::kReset:
-      return "reset";
-  }
-  return "leave";
-}
+constexpr EnumName<Manage> kManageNames[] = {
+    {Manage::kLeave, "leave"},
+    {Manage::kSet, "set"},
+    {Manage::kReset, "reset"},
+};
+
+std::string_view ManageName(Manage m) { return NameIn(kManageNames, m, "leave"); }
 
 namespace {
 

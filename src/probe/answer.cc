@@ -7,6 +7,7 @@
 #include <cstring>
 #include <string>
 
+#include "core/strings.h"
 #include "secproto/probe.h"
 
 namespace secproto {
@@ -54,12 +55,6 @@ std::string Printable(std::span<const uint8_t> b) {
     }
   }
   return s;
-}
-
-std::string Hex16(uint16_t v) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "0x%04x", v);
-  return buf;
 }
 
 }  // namespace

@@ -159,20 +159,13 @@ Expected<Endpoint> ParseEndpoint(std::string_view raw) {
 
 Expected<std::vector<Endpoint>> ParseEndpointList(std::string_view text) {
   std::vector<Endpoint> out;
-  size_t line_no = 0;
-  while (!text.empty()) {
-    size_t nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
-    ++line_no;
-    size_t hash = line.find('#');
-    if (hash != std::string_view::npos) line = line.substr(0, hash);
-    line = Trim(line);
+  for (const NumberedLine& numbered : NonBlankLines(text)) {
+    const std::string_view line = Trim(numbered.text.substr(0, numbered.text.find('#')));
     if (line.empty()) continue;
     auto ep = ParseEndpoint(line);
     if (!ep) {
       Error e = ep.error();
-      e.message = "line " + std::to_string(line_no) + ": " + e.message;
+      e.message = "line " + std::to_string(numbered.number) + ": " + e.message;
       return Fail(e);
     }
     out.push_back(std::move(*ep));

@@ -44,6 +44,23 @@ struct Found {
   bool enumerated = false;
 };
 
+// One step of a removal enumeration answered with `picked` (nullopt: no
+// clear answer). A pick that is one of `offered` and not yet in `found` is
+// added to `found`: true. Anything else leaves the list unsure (`complete`
+// false): false, the chain ends.
+bool TakeFresh(std::optional<uint16_t> picked, const std::optional<std::vector<uint16_t>>& offered,
+               std::vector<uint16_t>& found, bool& complete) {
+  const bool fresh = picked && offered &&
+                     std::find(offered->begin(), offered->end(), *picked) != offered->end() &&
+                     std::find(found.begin(), found.end(), *picked) == found.end();
+  if (!fresh) {
+    complete = false;
+    return false;
+  }
+  found.push_back(*picked);
+  return true;
+}
+
 class Engine;
 
 // One connection attempt for a slot.
@@ -343,37 +360,22 @@ class Engine {
     s.details.clear();
     const bool answered = verdict == Verdict::kOffered &&
                           (o == Outcome::kAccepted || o == Outcome::kHelloRetryRequest);
-    const std::vector<uint16_t> offered =
-        s.hello.suites ? *s.hello.suites : std::vector<uint16_t>{};
     switch (s.step) {
-      case EnumerationStep::kSuites: {
+      case EnumerationStep::kSuites:
         if (verdict == Verdict::kNotOffered) return EndChain(id);
-        const bool fresh =
-            answered && d.cipher_suite &&
-            std::find(offered.begin(), offered.end(), *d.cipher_suite) != offered.end() &&
-            std::find(f.suites.begin(), f.suites.end(), *d.cipher_suite) == f.suites.end();
-        if (!fresh) {
-          f.suites_complete = false;
+        if (!TakeFresh(answered ? d.cipher_suite : std::nullopt, s.hello.suites, f.suites,
+                       f.suites_complete)) {
           return EndChain(id);
         }
-        f.suites.push_back(*d.cipher_suite);
         break;
-      }
-      case EnumerationStep::kGroups: {
+      case EnumerationStep::kGroups:
         if (verdict == Verdict::kNotOffered) return EndChain(id);
-        const std::vector<uint16_t> groups =
-            s.hello.groups ? *s.hello.groups : std::vector<uint16_t>{};
         if (answered && !d.group) return EndChain(id);  // no ECDHE key exchange
-        const bool fresh = answered && d.group &&
-                           std::find(groups.begin(), groups.end(), *d.group) != groups.end() &&
-                           std::find(f.groups.begin(), f.groups.end(), *d.group) == f.groups.end();
-        if (!fresh) {
-          f.groups_complete = false;
+        if (!TakeFresh(answered ? d.group : std::nullopt, s.hello.groups, f.groups,
+                       f.groups_complete)) {
           return EndChain(id);
         }
-        f.groups.push_back(*d.group);
         break;
-      }
       case EnumerationStep::kOrder: {
         if (answered && d.cipher_suite && f.suites.size() >= 2) {
           if (*d.cipher_suite == f.suites[0]) f.order = "server";

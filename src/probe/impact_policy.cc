@@ -3,6 +3,8 @@
 // which endpoints break (include/secproto/impact.h, docs/IMPACT.md).
 #include <algorithm>
 
+#include "core/strings.h"
+#include "probe/impact_count.h"
 #include "secproto/impact.h"
 #include "secproto/suites.h"
 
@@ -49,19 +51,14 @@ std::string Names(const std::vector<uint16_t>& list, bool groups) {
 
 }  // namespace
 
-std::string_view TlsFailureName(TlsFailure f) {
-  switch (f) {
-    case TlsFailure::kNone:
-      return "";
-    case TlsFailure::kNoCommonVersion:
-      return "no-common-version";
-    case TlsFailure::kNoCommonSuite:
-      return "no-common-suite";
-    case TlsFailure::kNoCommonCurve:
-      return "no-common-curve";
-  }
-  return "";
-}
+constexpr EnumName<TlsFailure> kTlsFailureNames[] = {
+    {TlsFailure::kNone, ""},
+    {TlsFailure::kNoCommonVersion, "no-common-version"},
+    {TlsFailure::kNoCommonSuite, "no-common-suite"},
+    {TlsFailure::kNoCommonCurve, "no-common-curve"},
+};
+
+std::string_view TlsFailureName(TlsFailure f) { return NameIn(kTlsFailureNames, f); }
 
 TlsNegotiation NegotiateTls(const ClientTls& client, const EndpointResult& server) {
   TlsNegotiation n;
@@ -149,33 +146,16 @@ TlsImpactReport ComputeTlsImpact(const ClientTls& before, const ClientTls& after
     e.endpoint = s.endpoint.ToString();
     e.ip = s.ip;
     if (!s.Reachable()) {
-      e.error = "unreachable";
-      if (!s.versions.empty()) {
-        const VersionResult& v = s.versions.front();
-        e.error += " (" + std::string(OutcomeName(v.outcome)) +
-                   (v.detail.message.empty() ? "" : ": " + v.detail.message) + ")";
-      }
+      e.error = s.Failure();
       e.before.state = e.after.state = State::kUnknown;
     } else {
       e.before = NegotiateTls(before, s);
       e.after = NegotiateTls(after, s);
     }
-    const bool wb = e.before.state == State::kWorks, wa = e.after.state == State::kWorks;
-    e.breaks = wb && e.after.state == State::kFails;
-    e.fixes = e.before.state == State::kFails && wa;
-    e.at_risk = wb && e.after.state == State::kUnknown;
-    e.changed = wb && wa &&
-                (e.before.version != e.after.version || e.before.suite != e.after.suite ||
-                 e.before.group != e.after.group);
-    ImpactSummary& m = r.summary;
-    ++m.endpoints;
-    m.works_before += wb;
-    m.works_after += wa;
-    m.breaks += e.breaks;
-    m.fixes += e.fixes;
-    m.at_risk += e.at_risk;
-    m.version_changed += e.changed;
-    m.unknown += e.before.state == State::kUnknown || e.after.state == State::kUnknown;
+    CountTransition(r.summary, e,
+                    e.before.version != e.after.version || e.before.suite != e.after.suite ||
+                        e.before.group != e.after.group,
+                    e.changed);
     r.endpoints.push_back(std::move(e));
   }
   return r;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "core/strings.h"
 #include "secproto/probe.h"
 
 namespace secproto {
@@ -13,13 +14,13 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-constexpr std::array<std::pair<Verdict, std::string_view>, 3> kVerdicts{{
+constexpr EnumName<Verdict> kVerdicts[] = {
     {Verdict::kOffered, "offered"},
     {Verdict::kNotOffered, "not-offered"},
     {Verdict::kInconclusive, "inconclusive"},
-}};
+};
 
-constexpr std::array<std::pair<Outcome, std::string_view>, 12> kOutcomes{{
+constexpr EnumName<Outcome> kOutcomes[] = {
     {Outcome::kAccepted, "accepted"},
     {Outcome::kHelloRetryRequest, "hello-retry-request"},
     {Outcome::kLowerVersion, "lower-version"},
@@ -32,7 +33,8 @@ constexpr std::array<std::pair<Outcome, std::string_view>, 12> kOutcomes{{
     {Outcome::kMalformed, "malformed"},
     {Outcome::kConnectFailed, "connect-failed"},
     {Outcome::kResolveFailed, "resolve-failed"},
-}};
+    {Outcome::kUnknown, "unknown"},
+};
 
 constexpr std::array<std::pair<uint8_t, std::string_view>, 32> kAlerts{{
     {0, "close_notify"},
@@ -106,29 +108,14 @@ std::string VersionText(uint16_t v) {
   for (const ProtocolInfo& p : AllProtocols()) {
     if (p.wire_version == v) return std::string(p.short_name);
   }
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "0x%04x", v);
-  return buf;
+  return Hex16(v);
 }
 
 std::optional<uint16_t> ParseVersionText(const std::string& s) {
   for (const ProtocolInfo& p : AllProtocols()) {
     if (p.short_name == s) return p.wire_version;
   }
-  if (s.size() == 6 && s.starts_with("0x")) {
-    try {
-      return static_cast<uint16_t>(std::stoul(s.substr(2), nullptr, 16));
-    } catch (...) {
-      return std::nullopt;
-    }
-  }
-  return std::nullopt;
-}
-
-std::string Hex16(uint16_t v) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "0x%04x", v);
-  return buf;
+  return ParseHex16(s);
 }
 
 Json DetailJson(const VersionResult& v) {
@@ -154,33 +141,13 @@ Json DetailJson(const VersionResult& v) {
 
 }  // namespace
 
-std::string_view VerdictName(Verdict v) {
-  for (const auto& [k, n] : kVerdicts) {
-    if (k == v) return n;
-  }
-  return "inconclusive";
-}
+std::string_view VerdictName(Verdict v) { return NameIn(kVerdicts, v, "inconclusive"); }
 
-std::string_view OutcomeName(Outcome o) {
-  for (const auto& [k, n] : kOutcomes) {
-    if (k == o) return n;
-  }
-  return "malformed";
-}
+std::string_view OutcomeName(Outcome o) { return NameIn(kOutcomes, o, "malformed"); }
 
-std::optional<Verdict> ParseVerdictName(std::string_view name) {
-  for (const auto& [k, n] : kVerdicts) {
-    if (n == name) return k;
-  }
-  return std::nullopt;
-}
+std::optional<Verdict> ParseVerdictName(std::string_view name) { return ValueIn(kVerdicts, name); }
 
-std::optional<Outcome> ParseOutcomeName(std::string_view name) {
-  for (const auto& [k, n] : kOutcomes) {
-    if (n == name) return k;
-  }
-  return std::nullopt;
-}
+std::optional<Outcome> ParseOutcomeName(std::string_view name) { return ValueIn(kOutcomes, name); }
 
 std::string_view AlertName(uint8_t description) {
   for (const auto& [k, n] : kAlerts) {
@@ -226,6 +193,18 @@ bool EndpointResult::Reachable() const {
   });
 }
 
+std::string EndpointResult::Failure() const {
+  if (!error.empty()) return error;
+  if (Reachable()) return "";
+  std::string why = "unreachable";
+  if (!versions.empty()) {
+    const VersionResult& v = versions.front();
+    why += " (" + std::string(OutcomeName(v.outcome)) +
+           (v.detail.message.empty() ? "" : ": " + v.detail.message) + ")";
+  }
+  return why;
+}
+
 const VersionResult* EndpointResult::Find(Protocol p) const {
   for (const VersionResult& v : versions) {
     if (v.protocol == p) return &v;
@@ -266,50 +245,63 @@ std::string ProbeResultJsonLine(const EndpointResult& r) {
   }
   j["versions"] = std::move(versions);
   j["connections"] = r.connections;
+  if (!r.error.empty()) j["error"] = r.error;
   return j.dump();
 }
 
 Expected<EndpointResult> ParseProbeResultJsonLine(std::string_view line) {
-  auto bad = [](const std::string& why) {
-    return Fail(Error::Input("bad probe result line: " + why, "bad-probe-result"));
-  };
+  auto bad = [](const std::string& why) { return Fail(Error::Input(why, "bad-probe-results")); };
   Json j = Json::parse(line.begin(), line.end(), nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return bad("not a JSON object");
-  if (!j.contains("endpoint") || !j["endpoint"].is_string()) return bad("no \"endpoint\"");
-  auto ep = ParseEndpoint(j["endpoint"].get<std::string>());
+  if (j.is_discarded() || !j.is_object()) {
+    return bad("not a JSON object (expected a line of `secproto probe --json`)");
+  }
+  auto endpoint = j.find("endpoint");
+  if (endpoint == j.end() || !endpoint->is_string() || endpoint->get<std::string>().empty()) {
+    return bad("no \"endpoint\" string");
+  }
+  const std::string name = endpoint->get<std::string>();
+  auto ep = ParseEndpoint(name);
   if (!ep) return Fail(ep.error());
   EndpointResult r;
   r.endpoint = *ep;
   if (j.contains("ip") && j["ip"].is_string()) r.ip = j["ip"].get<std::string>();
-  if (!j.contains("versions") || !j["versions"].is_object()) return bad("no \"versions\" object");
+  if (auto err = j.find("error"); err != j.end() && !err->is_null()) {
+    r.error = err->is_string() ? err->get<std::string>() : err->dump();
+  }
+  if (!j.contains("versions") || !j["versions"].is_object()) {
+    if (!r.error.empty()) return r;
+    return bad("endpoint " + name + " has no \"versions\" object");
+  }
   const Json& versions = j["versions"];
   for (const ProtocolInfo& p : AllProtocols()) {
     auto it = versions.find(std::string(p.short_name));
     if (it == versions.end()) continue;
     const Json& one = *it;
-    if (!one.is_object() || !one.contains("verdict") || !one["verdict"].is_string() ||
-        !one.contains("outcome") || !one["outcome"].is_string()) {
-      return bad(std::string(p.short_name) + " lacks verdict/outcome");
-    }
-    auto verdict = ParseVerdictName(one["verdict"].get<std::string>());
-    auto outcome = ParseOutcomeName(one["outcome"].get<std::string>());
-    if (!verdict || !outcome)
-      return bad(std::string(p.short_name) + " has an unknown verdict/outcome");
+    const std::string where = "endpoint " + name + ": \"" + std::string(p.short_name) + "\"";
+    if (!one.is_object()) return bad(where + " is not an object");
+    auto verdict = one.contains("verdict") && one["verdict"].is_string()
+                       ? ParseVerdictName(one["verdict"].get<std::string>())
+                       : std::nullopt;
+    if (!verdict) return bad(where + " has no verdict offered/not-offered/inconclusive");
+    // A missing or newer outcome says nothing the verdict does not.
+    auto outcome = one.contains("outcome") && one["outcome"].is_string()
+                       ? ParseOutcomeName(one["outcome"].get<std::string>())
+                       : std::nullopt;
     VersionResult v;
     v.protocol = p.id;
     v.verdict = *verdict;
-    v.outcome = *outcome;
+    v.outcome = outcome.value_or(Outcome::kUnknown);
     if (one.contains("suites") && one["suites"].is_array()) {
       v.enumerated = true;
       for (const Json& n : one["suites"]) {
         auto code = n.is_string() ? SuiteFromIanaName(n.get<std::string>()) : std::nullopt;
-        if (!code) return bad(std::string(p.short_name) + " names an unknown cipher suite");
+        if (!code) return bad(where + " names an unknown cipher suite");
         v.suites.push_back(*code);
       }
       if (one.contains("groups") && one["groups"].is_array()) {
         for (const Json& n : one["groups"]) {
           auto id = n.is_string() ? GroupFromIanaName(n.get<std::string>()) : std::nullopt;
-          if (!id) return bad(std::string(p.short_name) + " names an unknown group");
+          if (!id) return bad(where + " names an unknown group");
           v.groups.push_back(*id);
         }
       }
@@ -347,6 +339,11 @@ Expected<EndpointResult> ParseProbeResultJsonLine(std::string_view line) {
       if (d.contains("group") && d["group"].is_string()) {
         v.detail.group = GroupFromIanaName(d["group"].get<std::string>());
       }
+      if (d.contains("warnings") && d["warnings"].is_array()) {
+        for (const Json& w : d["warnings"]) {
+          if (w.is_number_unsigned()) v.detail.warnings.push_back(w.get<uint8_t>());
+        }
+      }
       if (d.contains("message") && d["message"].is_string()) {
         v.detail.message = d["message"].get<std::string>();
       }
@@ -363,6 +360,20 @@ Expected<EndpointResult> ParseProbeResultJsonLine(std::string_view line) {
     r.connections = j["connections"].get<int>();
   }
   return r;
+}
+
+Expected<std::vector<EndpointResult>> ParseProbeResultJsonLines(std::string_view text) {
+  std::vector<EndpointResult> out;
+  for (const NumberedLine& line : NonBlankLines(text)) {
+    auto r = ParseProbeResultJsonLine(line.text);
+    if (!r) {
+      Error e = r.error();
+      e.message = "line " + std::to_string(line.number) + ": " + e.message;
+      return Fail(std::move(e));
+    }
+    out.push_back(std::move(*r));
+  }
+  return out;
 }
 
 }  // namespace secproto

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/strings.h"
 #include "secproto/probe.h"
 #include "secproto/suites.h"
 
@@ -169,12 +170,6 @@ constexpr std::pair<uint16_t, std::string_view> kGroupNames[] = {
     {0x0021, "brainpoolP512r1tls13"},
 };
 
-std::string Hex16(uint16_t v) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "0x%04x", v);
-  return buf;
-}
-
 bool Has(const std::vector<uint16_t>& list, uint16_t v) {
   return std::find(list.begin(), list.end(), v) != list.end();
 }
@@ -215,28 +210,6 @@ std::string GroupIanaName(uint16_t id) {
   }
   return Hex16(id);
 }
-
-namespace {
-
-std::optional<uint16_t> ParseHex16(std::string_view s) {
-  if (s.size() != 6 || !s.starts_with("0x")) return std::nullopt;
-  unsigned v = 0;
-  for (char c : s.substr(2)) {
-    v <<= 4;
-    if (c >= '0' && c <= '9') {
-      v |= static_cast<unsigned>(c - '0');
-    } else if (c >= 'a' && c <= 'f') {
-      v |= static_cast<unsigned>(c - 'a' + 10);
-    } else if (c >= 'A' && c <= 'F') {
-      v |= static_cast<unsigned>(c - 'A' + 10);
-    } else {
-      return std::nullopt;
-    }
-  }
-  return static_cast<uint16_t>(v);
-}
-
-}  // namespace
 
 std::optional<uint16_t> SuiteFromIanaName(std::string_view name) {
   for (const ProbeSuite& s : kSuites) {

@@ -895,15 +895,7 @@ Expected<std::string> FindCaseInsensitive(const std::string& dir,
 }  // namespace
 
 Status CreateBlankSystemHiveFile(const std::string& path, bool overwrite) {
-  std::error_code ec;
-  auto st = std::filesystem::status(path, ec);
-  if (std::filesystem::is_directory(st)) {
-    return Fail(Error::Input(path + " is a directory; give the path of the hive file to create",
-                             "is-directory"));
-  }
-  if (std::filesystem::exists(st) && !overwrite) {
-    return Fail(Error::Input(path + " already exists; use --force to replace it", "exists"));
-  }
+  SECPROTO_TRY(CheckNewHivePath(path, overwrite));
   std::vector<uint8_t> bytes = BuildEmptyHive("ROOT", FileTimeNow(), "SYSTEM");
   SECPROTO_ASSIGN_OR_RETURN(tmp, TempFile::CreateBeside(path));
   {

@@ -254,7 +254,7 @@ std::vector<uint8_t> BuildEmptyHive(std::string_view root_name, uint64_t filetim
   return out;
 }
 
-Status CreateEmptyHiveFile(const std::string& path, bool overwrite) {
+Status CheckNewHivePath(const std::string& path, bool overwrite) {
   std::error_code ec;
   auto st = std::filesystem::status(path, ec);
   if (std::filesystem::is_directory(st)) {
@@ -264,6 +264,11 @@ Status CreateEmptyHiveFile(const std::string& path, bool overwrite) {
   if (std::filesystem::exists(st) && !overwrite) {
     return Fail(Error::Input(path + " already exists; use --force to replace it", "exists"));
   }
+  return {};
+}
+
+Status CreateEmptyHiveFile(const std::string& path, bool overwrite) {
+  SECPROTO_TRY(CheckNewHivePath(path, overwrite));
   std::vector<uint8_t> bytes = BuildEmptyHive("ROOT", FileTimeNow());
   return WriteFileAtomically(
       path, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));

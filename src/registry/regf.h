@@ -63,6 +63,11 @@ std::vector<uint8_t> BuildEmptyHive(std::string_view root_name, uint64_t filetim
 /// The current time as a Windows FILETIME (100 ns units since 1601).
 uint64_t FileTimeNow();
 
+/// Whether a new hive may be written at `path`: a directory is refused
+/// (kInput, "is-directory"), an existing file too (kInput, "exists") unless
+/// `overwrite`.
+Status CheckNewHivePath(const std::string& path, bool overwrite);
+
 /// Writes a new empty hive (root "ROOT") at `path`, atomically. An existing
 /// file is refused (kInput, "exists") unless `overwrite`; a directory always is.
 Status CreateEmptyHiveFile(const std::string& path, bool overwrite);

@@ -11,6 +11,12 @@ namespace secproto {
 
 std::string_view ViewName(View v) { return v == View::k64 ? "64" : "32"; }
 
+std::optional<View> ParseViewName(std::string_view name) {
+  if (name == "64") return View::k64;
+  if (name == "32") return View::k32;
+  return std::nullopt;
+}
+
 std::string RegTypeName(uint32_t type) {
   static const char* const kNames[] = {
       "REG_NONE",          "REG_SZ",        "REG_EXPAND_SZ",
@@ -31,6 +37,19 @@ RegValue RegValue::Dword(uint32_t v) {
 
 RegValue RegValue::String(std::string_view utf8) {
   RegValue v{kRegSz, Utf8ToUtf16Le(utf8)};
+  v.data.push_back(0);
+  v.data.push_back(0);
+  return v;
+}
+
+RegValue RegValue::MultiString(std::span<const std::string> items) {
+  RegValue v{kRegMultiSz, {}};
+  for (const std::string& s : items) {
+    std::vector<uint8_t> u = Utf8ToUtf16Le(s);
+    v.data.insert(v.data.end(), u.begin(), u.end());
+    v.data.push_back(0);
+    v.data.push_back(0);
+  }
   v.data.push_back(0);
   v.data.push_back(0);
   return v;

@@ -1,6 +1,3 @@
-#include <chrono>
-#include <thread>
-
 #include "secproto/services.h"
 #include "util/system.h"
 
@@ -13,12 +10,6 @@ class NoServiceManager : public ServiceManager {
   Expected<ServiceInfo> Query(std::string_view) override { return Fail(Missing()); }
   Status RequestStop(std::string_view) override { return Fail(Missing()); }
   Status Start(std::string_view) override { return Fail(Missing()); }
-  int64_t NowMs() override {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-  }
-  void SleepMs(int ms) override { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
 
  private:
   static Error Missing() {

@@ -1,8 +1,6 @@
 #include <windows.h>
 
-#include <chrono>
 #include <memory>
-#include <thread>
 
 #include "secproto/services.h"
 #include "util/system.h"
@@ -100,13 +98,6 @@ class Win32ServiceManager : public ServiceManager {
     if (err == ERROR_SERVICE_DATABASE_LOCKED) e.code = "database-locked";
     return Fail(std::move(e));
   }
-
-  int64_t NowMs() override {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-  }
-  void SleepMs(int ms) override { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
 
  private:
   // Opens the manager (once) and the service; returns the Win32 error.

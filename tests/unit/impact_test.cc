@@ -171,5 +171,74 @@ TEST(ImpactTest, EmptyInputIsEmptyReport) {
   EXPECT_TRUE(r->empty());
 }
 
+// Every line the tests above feed ParseProbeLine, with the offer it gave
+// before impact read lines through ParseProbeResultJsonLine: the one reader
+// must keep each of them (written against the old reader, kept as the proof).
+TEST(ImpactTest, ProbeLineReaderKeepsEveryOffer) {
+  struct Case {
+    std::string line;
+    std::string endpoint;
+    std::string ip;
+    uint32_t offered;
+    uint32_t not_offered;  // the rest are inconclusive
+    std::string error;
+  };
+  uint32_t all = 0;
+  for (const ProtocolInfo& info : AllProtocols()) all |= info.bit;
+  std::vector<Case> cases;
+  const uint32_t pairs[][2] = {
+      {k10 | k12, 0}, {k13, 0},   {k12 | k13, 0}, {k10, 0},        {k12, 0},
+      {0, k12},       {k12, k13}, {k13, k12},     {0, k13},        {k10 | k11 | k12, 0},
+      {k10 | k11, 0}, {k10, k12}, {0, 0},         {k12 | k13, k10}};
+  for (const auto& [offered, unsure] : pairs) {
+    for (const char* ep : {"h:443", "a:443", "d:443", "h:1", "ok:1"}) {
+      cases.push_back(
+          {Line(ep, offered, unsure), ep, "127.0.0.1", offered, all & ~offered & ~unsure, ""});
+    }
+  }
+  cases.push_back(
+      {R"({"endpoint":"h:1","versions":{"tls1.2":{"verdict":"offered"}}})", "h:1", "", k12, 0, ""});
+  cases.push_back(
+      {R"({"endpoint":"h:1","error":"cannot resolve h"})", "h:1", "", 0, 0, "cannot resolve h"});
+  std::string failed;
+  for (const ProtocolInfo& info : AllProtocols()) {
+    if (!failed.empty()) failed += ",";
+    failed += "\"" + std::string(info.short_name) +
+              "\":{\"verdict\":\"inconclusive\",\"outcome\":\"connect-failed\"}";
+  }
+  cases.push_back({"{\"endpoint\":\"h:1\",\"versions\":{" + failed + "}}", "h:1", "", 0, 0,
+                   "unreachable (connect-failed)"});
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.line);
+    auto o = ParseProbeLine(c.line);
+    ASSERT_TRUE(o.has_value()) << o.error().message;
+    EXPECT_EQ(o->endpoint, c.endpoint);
+    EXPECT_EQ(o->ip, c.ip);
+    EXPECT_EQ(o->error, c.error);
+    for (const ProtocolInfo& info : AllProtocols()) {
+      const Verdict want = (c.offered & info.bit)       ? Verdict::kOffered
+                           : (c.not_offered & info.bit) ? Verdict::kNotOffered
+                                                        : Verdict::kInconclusive;
+      EXPECT_EQ(o->verdict(info.id), want) << info.short_name;
+    }
+  }
+  const char* bad[] = {
+      "not json",
+      "[1,2]",
+      R"({"ip":"1.2.3.4","versions":{}})",
+      R"({"endpoint":"h:1"})",
+      R"({"endpoint":"h:1","versions":{"tls1.2":"offered"}})",
+      R"({"endpoint":"h:1","versions":{"tls1.2":{"verdict":"yes"}}})",
+      R"({"endpoint":"","versions":{}})",
+  };
+  for (const char* line : bad) {
+    SCOPED_TRACE(line);
+    auto o = ParseProbeLine(line);
+    ASSERT_FALSE(o.has_value());
+    EXPECT_EQ(o.error().kind, ErrorKind::kInput);
+    EXPECT_EQ(o.error().code, "bad-probe-results");
+  }
+}
+
 }  // namespace
 }  // namespace secproto

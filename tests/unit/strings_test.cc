@@ -72,5 +72,29 @@ TEST(StringsTest, EscapeMarkupXmlEscapesApostropheAndReplacesControls) {
   EXPECT_EQ(EscapeMarkup(std::string("x\x01\ty", 4), Markup::kXml), "x\xEF\xBF\xBD\ty");
 }
 
+TEST(StringsTest, NonBlankLinesAreTrimmedAndNumbered) {
+  std::vector<NumberedLine> lines = NonBlankLines(" a \r\n\n\t\nb\r\n  \nc");
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0].number, 1u);
+  EXPECT_EQ(lines[0].text, "a");
+  EXPECT_EQ(lines[1].number, 4u);
+  EXPECT_EQ(lines[1].text, "b");
+  EXPECT_EQ(lines[2].number, 6u);
+  EXPECT_EQ(lines[2].text, "c");
+  EXPECT_TRUE(NonBlankLines("").empty());
+  EXPECT_TRUE(NonBlankLines("\n \n\r\n").empty());
+}
+
+TEST(StringsTest, Hex16RoundTrips) {
+  EXPECT_EQ(Hex16(0x002f), "0x002f");
+  EXPECT_EQ(Hex16(0xC02F), "0xc02f");
+  EXPECT_EQ(ParseHex16("0xc02f"), 0xc02f);
+  EXPECT_EQ(ParseHex16("0xC02F"), 0xc02f);
+  EXPECT_EQ(ParseHex16("0x0000"), 0);
+  for (const char* bad : {"", "0x", "0x2f", "0x002f0", "c02f00", "0xg02f", "0x0x12", "0x+123"}) {
+    EXPECT_FALSE(ParseHex16(bad).has_value()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace secproto
