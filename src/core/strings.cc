@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <ranges>
 
 namespace secproto {
 namespace {
@@ -184,8 +183,13 @@ std::string_view Trim(std::string_view s) {
 
 std::vector<std::string> SplitNonEmpty(std::string_view s, char sep) {
   std::vector<std::string> out;
-  for (auto piece : std::views::split(s, sep)) {
-    if (!piece.empty()) out.emplace_back(piece.begin(), piece.end());
+  // A plain loop: clang with GCC 12's <ranges> (the fuzz build) rejects
+  // views::split over a string_view.
+  while (!s.empty()) {
+    const size_t at = s.find(sep);
+    std::string_view piece = s.substr(0, at);
+    if (!piece.empty()) out.emplace_back(piece);
+    s = at == std::string_view::npos ? std::string_view{} : s.substr(at + 1);
   }
   return out;
 }
