@@ -41,23 +41,25 @@ Expected<std::optional<Compiled>> ReadChangeList(const std::string& path) {
   if (!std::filesystem::is_regular_file(path, ec)) return std::optional<Compiled>();
   SECPROTO_ASSIGN_OR_RETURN(bytes, ReadFileBytes(path));
   Json j = Json::parse(bytes.begin(), bytes.end(), nullptr, false);
-  if (j.is_discarded() || !j.is_object() || j.value("format", "") != "secproto-changes") {
+  // A file whose "format" is not this one (whatever its type) is not a change list.
+  if (j.is_discarded() || !j.is_object() || !j.contains("format") ||
+      j["format"] != "secproto-changes") {
     return std::optional<Compiled>();
   }
   auto bad = [&](const std::string& why) {
     return Fail(Error::Input(path + ": not a valid change list: " + why, "bad-changes"));
   };
-  if (j.value("version", 0) != 1) return bad("unsupported version");
   Compiled c;
-  c.os_id = j.value("os", "");
+  // Every member is read inside the try: a mistyped one is this file's
+  // error (exit 2), not an internal one.
   try {
+    if (j.value("version", 0) != 1) return bad("unsupported version");
+    c.os_id = j.value("os", "");
     for (const Json& x : j.at("changes")) {
       RegChange rc;
-      std::string view = x.value("view", "64");
-      if (view == "32")
-        rc.view = View::k32;
-      else if (view != "64")
-        return bad("view must be 64 or 32");
+      auto view = ParseViewName(x.value("view", "64"));
+      if (!view) return bad("view must be 64 or 32");
+      rc.view = *view;
       rc.key = x.at("key").get<std::string>();
       rc.name = x.at("name").get<std::string>();
       if (!x.value("delete", false)) {

@@ -325,7 +325,8 @@ Expected<EndpointResult> ParseProbeResultJsonLine(std::string_view line) {
       }
       if (d.contains("alert") && d["alert"].is_number_unsigned()) {
         v.detail.alert_description = static_cast<uint8_t>(d["alert"].get<unsigned>());
-        v.detail.alert_level = d.value("alert_level", "fatal") == "warning" ? 1 : 2;
+        // "alert_level" is "warning" or "fatal"; anything else reads as fatal.
+        v.detail.alert_level = d.contains("alert_level") && d["alert_level"] == "warning" ? 1 : 2;
       }
       if (d.contains("ssl2_error") && d["ssl2_error"].is_number_unsigned()) {
         v.detail.ssl2_error = static_cast<uint16_t>(d["ssl2_error"].get<unsigned>());

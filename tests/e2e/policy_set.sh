@@ -70,6 +70,17 @@ reg="$dir/t.reg"
 printf 'Windows Registry Editor Version 5.00\r\n\r\n' >"$reg"
 expect_code 2 "$B" policy plan "$dir/changes.json" --set logging.event_logging=1 --target "reg:$reg"
 has err "is a change list: --set goes with a policy file or a template" "change list"
+# A change list whose members have the wrong type is that file's error:
+# exit 2 with "not a valid change list", never an internal error.
+printf '{"format":"secproto-changes","version":"1","changes":[]}\n' >"$dir/cl-version.json"
+expect_code 2 "$B" policy plan "$dir/cl-version.json" --os win10-22h2 --target mem:
+has err "not a valid change list" "mistyped version"
+printf '%s\n' '{"format":"secproto-changes","version":1,"changes":[{"view":64,"key":"HKLM\\SOFTWARE\\x","name":"v","delete":true}]}' >"$dir/cl-view.json"
+expect_code 2 "$B" policy plan "$dir/cl-view.json" --os win10-22h2 --target mem:
+has err "not a valid change list" "mistyped view"
+printf '{"format":7,"version":1}\n' >"$dir/cl-format.json"
+expect_code 2 "$B" policy plan "$dir/cl-format.json" --os win10-22h2 --target mem:
+if grep -q "internal error" "$dir/err"; then bad "format 7: internal error"; else ok; fi
 
 # apply --set on an image writes what the same policy file writes.
 make_image "$dir/a" || bad "image a"

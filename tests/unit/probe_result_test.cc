@@ -176,6 +176,29 @@ TEST(ProbeResultJson, RejectsWhatNoOneAccepted) {
   }
 }
 
+// Optional members of the wrong type are ignored, never thrown on (a
+// hand-edited results file must give a result or a kInput error).
+TEST(ProbeResultJson, MistypedOptionalMembersAreIgnored) {
+  const char* lines[] = {
+      R"({"endpoint":"h:1","versions":{"tls1.2":{"verdict":"not-offered","outcome":"alert",)"
+      R"("detail":{"alert":40,"alert_level":5}}}})",
+      R"({"endpoint":"h:1","versions":{"tls1.2":{"verdict":"not-offered","outcome":"alert",)"
+      R"("detail":{"alert":40,"alert_level":null,"version":7,"cipher":[],"group":1,)"
+      R"("warnings":"x","message":2,"bytes":"9","attempts":-1,"ssl2_error":"e"}}}})",
+      R"({"endpoint":"h:1","ip":5,"connections":"many","versions":{"tls1.2":)"
+      R"({"verdict":"offered","outcome":7,"detail":[]}}})",
+  };
+  for (const char* line : lines) {
+    SCOPED_TRACE(line);
+    auto r = ParseProbeResultJsonLine(line);
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_EQ(r->versions.size(), 1u);
+  }
+  auto fatal = ParseProbeResultJsonLine(lines[0]);
+  ASSERT_TRUE(fatal);
+  EXPECT_EQ(fatal->versions[0].detail.alert_level, 2);
+}
+
 TEST(ProbeResultJson, LinesNameTheBadLine) {
   const std::string good = ProbeResultJsonLine(Full());
   auto all = ParseProbeResultJsonLines("\n" + good + "\r\n  \n" + good + "\n");
