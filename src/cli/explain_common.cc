@@ -2,16 +2,15 @@
 
 #include <cctype>
 
+#include "core/strings.h"
+
 namespace secproto::cli {
 namespace {
 
-// Quotes a word of a printed command when it needs it. Double quotes paste
-// the same into cmd, PowerShell and bash when the word holds none of the
-// characters one of them expands or escapes inside them (" % $ ` ! and a
-// backslash before a backslash or at the end); such a word gets POSIX single
-// quotes, which bash and PowerShell read, cmd does not.
+// Quotes a word of a printed command when it needs it: double quotes when
+// that pastes the same into cmd, PowerShell and bash (PastesInDoubleQuotes),
+// else POSIX single quotes, which bash and PowerShell read, cmd does not.
 std::string Quote(const std::string& s) {
-  auto any_of = [&](std::string_view set) { return s.find_first_of(set) != std::string::npos; };
   bool plain = !s.empty();
   for (char c : s) {
     if (!(std::isalnum(static_cast<unsigned char>(c)) || std::string_view("-_./:=,@+\\").find(c) !=
@@ -20,9 +19,7 @@ std::string Quote(const std::string& s) {
     }
   }
   if (plain) return s;
-  bool neutral = !s.empty() && !any_of("\"%$`!") && s.find("\\\\") == std::string::npos &&
-                 s.back() != '\\';
-  if (neutral) return "\"" + s + "\"";
+  if (!s.empty() && PastesInDoubleQuotes(s)) return "\"" + s + "\"";
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";

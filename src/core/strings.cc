@@ -181,6 +181,15 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
+bool PastesInDoubleQuotes(std::string_view word) {
+  for (char c : word) {
+    if (c < 0x20 || c > 0x7e || std::string_view("\"%$`!").find(c) != std::string_view::npos) {
+      return false;
+    }
+  }
+  return word.find("\\\\") == std::string_view::npos && !word.ends_with('\\');
+}
+
 std::vector<std::string> SplitNonEmpty(std::string_view s, char sep) {
   std::vector<std::string> out;
   // A plain loop: clang with GCC 12's <ranges> (the fuzz build) rejects

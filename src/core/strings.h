@@ -61,6 +61,12 @@ std::string Hex32(uint32_t v);
 /// `s` without leading and trailing ASCII whitespace.
 std::string_view Trim(std::string_view s);
 
+/// Whether `word`, put between double quotes, reaches a program unchanged
+/// from cmd, PowerShell and bash alike: printable ASCII without the
+/// characters one of them reads inside double quotes (" % $ ` !), and no
+/// backslash doubled (bash) or last (it would escape the closing quote).
+bool PastesInDoubleQuotes(std::string_view word);
+
 /// The pieces of `s` between the `sep` characters, empty pieces left out:
 /// "a,,b," gives {"a", "b"}.
 std::vector<std::string> SplitNonEmpty(std::string_view s, char sep);

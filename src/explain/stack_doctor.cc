@@ -49,23 +49,10 @@ std::string TomlArray(const std::vector<std::string>& names) {
   return s + "]";
 }
 
-// Whether `--set "LINE"` reaches secproto as LINE from cmd, PowerShell and
-// bash alike: printable ASCII without the characters one of them reads
-// inside double quotes (" % $ ` \ !). A name inside a TOML literal string
-// must also be without '.
-bool PastesSafely(std::string_view line) {
-  for (char c : line) {
-    if (c < 0x20 || c > 0x7e || std::string_view("\"%$`\\!").find(c) != std::string_view::npos) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // Said instead of a fix that would not paste safely.
 constexpr std::string_view kNoSafeFix =
     " (no fix command is printed: a key name read from the target has a character that cmd, "
-    "PowerShell or bash would change (\" % $ ` \\ ! ' or a non-ASCII one); rename or delete that "
+    "PowerShell or bash would change (\" % $ ` ! ' or a non-ASCII one); rename or delete that "
     "key with regedit, or write the setting into a policy file (docs/POLICY.md) and run "
     "`secproto policy apply FILE`)";
 
@@ -136,7 +123,7 @@ class StackDoctor {
     }
     std::string cmd = "secproto policy apply";
     for (const std::string& l : set_lines) {
-      if (!PastesSafely(l)) return "";
+      if (!PastesInDoubleQuotes(l)) return "";
       cmd += " --set \"" + l + "\"";
     }
     return cmd + " --os " + os_.id + Target();

@@ -543,24 +543,21 @@ Expected<Policy> ParsePolicy(std::string_view text, std::string_view format,
 }
 
 Expected<Policy> LoadPolicy(std::string_view file_or_template) {
-  SECPROTO_ASSIGN_OR_RETURN(src, ReadPolicySource(file_or_template));
-  SECPROTO_ASSIGN_OR_RETURN(p, ParsePolicy(src.text, src.format, src.where));
-  p.origin = src.origin;
-  if (p.name.empty()) p.name = src.name;
-  return p;
+  return LoadPolicy(file_or_template, {});
 }
 
 Expected<Policy> LoadPolicy(std::string_view file_or_template, std::span<const std::string> sets) {
-  if (sets.empty()) return LoadPolicy(file_or_template);
   PolicySource src{"", "toml", std::string(kSetOrigin), std::string(kSetOrigin),
                    std::string(kSetOrigin)};
   toml::table root;
-  if (!file_or_template.empty()) {
+  // --set lines alone make a policy; otherwise POLICY is read (and an empty
+  // one is its usual "cannot read" error).
+  if (!file_or_template.empty() || sets.empty()) {
     SECPROTO_ASSIGN_OR_RETURN(read, ReadPolicySource(file_or_template));
     src = std::move(read);
     SECPROTO_ASSIGN_OR_RETURN(tree, ParseTree(src.text, src.format, src.where));
     root = std::move(tree);
-    src.origin += " with --set";
+    if (!sets.empty()) src.origin += " with --set";
   }
   for (const std::string& line : sets) {
     SECPROTO_ASSIGN_OR_RETURN(set, ParseSetLine(line));

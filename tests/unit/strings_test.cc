@@ -46,6 +46,17 @@ TEST(StringsTest, EditDistanceCountsSwapsOnce) {
   EXPECT_EQ(EditDistance("ca", "abc"), 3u);
 }
 
+TEST(StringsTest, PastesInDoubleQuotes) {
+  for (const char* ok : {"", "reg:C:\\t\\with space.reg", "cipher_suites.order=['A', 'B']",
+                         "legacy.ciphers.'RC4 128/128'=false", "it's"}) {
+    EXPECT_TRUE(PastesInDoubleQuotes(ok)) << ok;
+  }
+  for (const char* bad : {"a\"b", "%PATH%", "$HOME", "a`b", "a!b", "\\\\server\\share",
+                          "C:\\dir\\", "caf\xc3\xa9", "a\tb"}) {
+    EXPECT_FALSE(PastesInDoubleQuotes(bad)) << bad;
+  }
+}
+
 TEST(StringsTest, SplitNonEmptyDropsEmptyPieces) {
   EXPECT_EQ(SplitNonEmpty("a,,b,", ','), (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(SplitNonEmpty(",x y,", ','), (std::vector<std::string>{"x y"}));
