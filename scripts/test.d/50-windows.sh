@@ -9,17 +9,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 started=$(date +%s)
-passed=0
-failed=0
 log=build-win64/windows-e2e.log
 
-pass() { passed=$((passed + 1)); echo "ok   $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1"; }
-finish() {
+source scripts/test.d/lib-checks.sh
+suite_summary() {
   echo "50-windows: $(( $(date +%s) - started )) s in all, end to end $(( $(date +%s) - ${e2e_started:-$started} )) s; reg query outputs in $log"
-  echo "$passed passed, $failed failed"
-  [ "$failed" -eq 0 ]
-  exit
 }
 
 mkdir -p build-win64

@@ -9,23 +9,10 @@
 # Prints "N passed, N failed"; exits non-zero on failure.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-passed=0
-failed=0
 log=build-win64/windows-safety.log
-
-pass() { passed=$((passed + 1)); echo "ok   $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1"; }
-finish() {
-  echo "55-windows-safety: $passed passed, $failed failed; reg query outputs in $log"
-  [ "$failed" -eq 0 ]
-  exit
-}
-
+suite_summary() { echo "55-windows-safety: reg query outputs in $log"; }
 source scripts/test.d/lib-wine.sh
-if ! wine_build_exe; then
-  fail "secproto.exe builds (see build-win64/build-windows.log)"
-  finish
-fi
+wine_require_exe
 : >"$log"
 
 wine_prefix safety

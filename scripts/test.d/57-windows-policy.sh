@@ -11,21 +11,9 @@
 # build-win64/windows-policy.log.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-passed=0 failed=0
 log=build-win64/windows-policy.log
-pass() { passed=$((passed + 1)); echo "ok   $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1"; }
-finish() {
-  echo "$passed passed, $failed failed"
-  [ "$failed" -eq 0 ]
-  exit
-}
-
 source scripts/test.d/lib-wine.sh
-if ! wine_build_exe; then
-  fail "secproto.exe cross-builds (see build-win64/build-windows.log)"
-  finish
-fi
+wine_require_exe
 : >"$log"
 
 wine_prefix policy

@@ -12,10 +12,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 started=$(date +%s)
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok   $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1"; }
+source scripts/test.d/lib-checks.sh
 check() {  # check NAME COMMAND...: passes when COMMAND succeeds
   local name=$1
   shift
@@ -31,12 +28,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-finish() {
-  echo "60-packages: $(($(date +%s) - started)) s"
-  echo "$passed passed, $failed failed"
-  [ "$failed" -eq 0 ]
-  exit
-}
+suite_summary() { echo "60-packages: $(($(date +%s) - started)) s"; }
 
 scripts/bootstrap --all
 SUDO=""

@@ -1,6 +1,8 @@
 # Shared set-up of the suites that run secproto.exe under Wine (50-, 55-,
 # 57-windows*.sh). Sourced, never run: scripts/test runs only the numbered
-# suites (NN-*.sh).
+# suites (NN-*.sh). Brings lib-checks.sh (pass, fail, finish) with it.
+
+source scripts/test.d/lib-checks.sh
 
 # wine_build_exe: builds build-win64/secproto.exe, configuring build-win64
 # with scripts/build-windows when it is missing. On failure prints the first
@@ -15,6 +17,13 @@ wine_build_exe() {
     return 1
   fi
   EXE="$(pwd)/build-win64/secproto.exe"
+}
+
+# wine_require_exe: wine_build_exe, else a FAIL line and finish.
+wine_require_exe() {
+  wine_build_exe && return 0
+  fail "secproto.exe cross-builds (see build-win64/build-windows.log)"
+  finish
 }
 
 # wine_prefix NAME: a fresh 64-bit WINEPREFIX /tmp/secproto-wine-NAME.XXXXXX,

@@ -20,8 +20,6 @@ export PATH="$dir/bin:$PATH"
 source "$src/tests/e2e/policy_lib.sh"
 passed=0
 failed=0
-ok() { passed=$((passed + 1)); }
-bad() { echo "FAIL: $*" >&2; failed=$((failed + 1)); }
 
 S='HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL'
 P='HKLM\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002'

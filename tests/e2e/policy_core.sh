@@ -9,16 +9,10 @@ bin="$1"
 src="$2"
 dir="$(mktemp -d)"
 trap 'rm -rf "$dir"' EXIT
+# shellcheck source=policy_lib.sh
+source "$src/tests/e2e/policy_lib.sh"
 passed=0
 failed=0
-ok() { passed=$((passed + 1)); }
-bad() { echo "FAIL: $*" >&2; failed=$((failed + 1)); }
-expect_code() {  # CODE CMD...
-  local want="$1"; shift
-  "$@" >"$dir/out" 2>"$dir/err"
-  local got=$?
-  if [ "$got" = "$want" ]; then ok; else bad "$* exited $got, want $want: $(head -c 300 "$dir/err")"; fi
-}
 
 # os show: text and JSON.
 expect_code 0 "$bin" os show win10-22h2

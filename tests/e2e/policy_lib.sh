@@ -1,6 +1,17 @@
 # Shared by the policy end-to-end tests and bench/policy_apply_bench.sh.
 # Needs $B (the secproto binary).
 
+# Check counting (the script sets passed=0 failed=0): ok, bad MESSAGE, and
+# expect_code CODE CMD... (stdout to $dir/out, stderr to $dir/err).
+ok() { passed=$((passed + 1)); }
+bad() { echo "FAIL: $*" >&2; failed=$((failed + 1)); }
+expect_code() {
+  local want="$1"; shift
+  "$@" >"$dir/out" 2>"$dir/err"
+  local got=$?
+  if [ "$got" = "$want" ]; then ok; else bad "$* exited $got, want $want: $(head -c 300 "$dir/err")"; fi
+}
+
 # make_image DIR [CURRENTBUILD] [INSTALLATIONTYPE]: DIR/Windows/System32/config
 # with a 64-bit SOFTWARE hive that says which Windows it is and a SYSTEM hive
 # with Select\Current = 1 and ControlSet001.

@@ -15,14 +15,6 @@ trap 'rm -rf "$dir"' EXIT
 source "$src/tests/e2e/policy_lib.sh"
 passed=0
 failed=0
-ok() { passed=$((passed + 1)); }
-bad() { echo "FAIL: $*" >&2; failed=$((failed + 1)); }
-expect_code() {  # CODE CMD...
-  local want="$1"; shift
-  "$@" >"$dir/out" 2>"$dir/err"
-  local got=$?
-  if [ "$got" = "$want" ]; then ok; else bad "$* exited $got, want $want: $(head -c 300 "$dir/err")"; fi
-}
 has() { grep -qF -- "$2" "$dir/$1" && ok || bad "$3: $(head -c 300 "$dir/$1")"; }
 
 ORDER="cipher_suites.order=['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256','TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384']"
