@@ -50,11 +50,12 @@ struct ChangeSetEntry {
 
 /// A backup of every value a change set touches, and the keys it created.
 /// JSON: {"format":"secproto-backup","version":2,"kind":"changeset",
-/// "target","created","values":[{"view","key","name","value_existed",
+/// "target","machine","created","values":[{"view","key","name","value_existed",
 /// "type","type_name","data"}],"created_keys":["HKLM\\...physical", ...]}
 /// (created_keys deepest last; physical paths as an image stores them).
 struct ChangeSetBackup {
-  std::string target;
+  std::string target;   ///< Describe() of the target it was taken from
+  std::string machine;  ///< the live machine's name ("machine" in JSON); "" for files
   std::string created;  ///< UTC, ISO 8601
   std::vector<ChangeSetEntry> values;
   std::vector<std::string> created_keys;
@@ -111,6 +112,19 @@ Expected<ChangeSetResult> ApplyChanges(RegistryBackend& backend,
 /// Commits once; writes nothing when the target already matches.
 Expected<ChangeSetResult> RestoreChangeSetBackup(RegistryBackend& backend,
                                                  const ChangeSetBackup& backup);
+
+/// A compiled change list, the file `policy compile --format changes` writes:
+/// {"format":"secproto-changes","version":1,"os":ID,"changes":[{"view":"64",
+/// "key","name","type":4,"data":"01000000"} | {..., "delete":true},
+/// "effect","why"]}.
+struct ChangeList {
+  std::string os_id;  ///< "" when the list names none
+  std::vector<RegChange> changes;
+};
+/// Reads `path` as a change list: nullopt when it is not a regular file or
+/// its "format" is not secproto-changes (so it may be a policy file); kInput
+/// "bad-changes" naming the path when it claims to be one and is malformed.
+Expected<std::optional<ChangeList>> ReadChangeListFile(const std::string& path);
 
 /// What opening targets for writing did about interrupted two-hive commits
 /// since the last call: one line per pair finished ("finished ...") or undone

@@ -163,7 +163,27 @@ struct ResolvedOs {
   OsInfo os;
   std::string how;   ///< "--os", "detected"
   std::string note;  ///< detection note, or ""
+  /// When --os names another OS than the target says it is: the detected id,
+  /// and the sentence every command prints ("modelled as X; the target says
+  /// it is Y"). Empty otherwise.
+  std::string detected_id;
+  std::string what_if;
 };
+
+/// What a command does with the OS it resolves: model it (explain, doctor,
+/// plan, check: another OS is a what-if, said so), or write for it (a
+/// different --os than the target says is refused unless forced).
+enum class OsUse { kModel, kWrite, kWriteForced };
+
+/// The one rule for --os against a target (issue 23): --os wins when the
+/// target does not say which OS it is, or says the same. When the target says
+/// it is another OS (an exact CurrentBuild/InstallationType match in the
+/// catalog), kModel resolves to --os with `what_if` set, kWrite fails with
+/// kUsage "os-mismatch" naming both, and kWriteForced writes for --os with
+/// `what_if` set. Without --os the detected OS is used; with neither, kUsage
+/// "no-os".
+Expected<ResolvedOs> ResolveTargetOs(RegistryBackend& backend, const std::string& os_flag,
+                                     OsUse use);
 
 /// The OS a command models (explain, doctor, impact): `os_id` (--os) wins;
 /// else the OS is detected from the target. With neither (backend null, no

@@ -143,6 +143,11 @@ Expected<uint32_t> EditBase(const Inspection& inspection, const std::vector<View
 struct SettingWrite {
   std::optional<uint32_t> value;  ///< nullopt: remove the value
   std::vector<View> views;
+  /// The backup file to keep (the library's door: refused when it exists,
+  /// written only when something will change and the target is not a dry
+  /// run, removed again when a transactional target was left untouched).
+  /// "" = none. Takes the place of save_backup/drop_backup.
+  std::string backup_path;
   /// Saves the backup file; called only when something will change, after
   /// every view was checked writable and before anything is written. A
   /// failure stops the write. Empty: no backup file is kept.

@@ -77,7 +77,7 @@ Status CheckBackupBinding(const BackupBinding& binding, const std::string& backu
 Status RefuseExistingBackup(const std::string& path);
 
 /// What a change set write should do beside the changes.
-struct WriteOptions {
+struct ChangeWriteOptions {
   std::string backup_path;  ///< "" = keep no backup file
   bool dry_run = false;     ///< plan and report, write no byte (backend already wrapped)
 };
@@ -94,7 +94,7 @@ struct WriteOutcome {
 /// backup again when a transactional target was left untouched by a failure.
 /// A dry run writes neither the target nor the backup.
 Expected<WriteOutcome> WriteChangeSet(RegistryBackend& backend, const Plan& plan,
-                                      const WriteOptions& options);
+                                      const ChangeWriteOptions& options);
 
 /// Restores a change-set backup after checking it is bound to this target
 /// (unless `force`).

@@ -88,6 +88,8 @@ Json DoctorJson(const DoctorReport& r) {
              {"detected_by", r.os.how},
              {"confidence", std::string(ConfidenceName(os.confidence))},
              {"note", r.os.note.empty() ? Json(nullptr) : Json(r.os.note)}};
+  if (!r.os.detected_id.empty())
+    j["os_what_if"] = Json{{"modelled", os.id}, {"detected", r.os.detected_id}};
   j["target"] = r.inputs.target;
   j["architecture"] = ArchitectureName(r.inputs.architecture);
   j["schannel_read"] = r.inputs.has_system;

@@ -250,6 +250,8 @@ Json ExplainJson(const ExplainPlan& plan, const RegistryInputs& inputs, const Ex
   osj["detected_by"] = r.os.how;
   osj["note"] = r.os.note.empty() ? Json(nullptr) : Json(r.os.note);
   j["os"] = osj;
+  if (!r.os.detected_id.empty())
+    j["os_what_if"] = Json{{"modelled", r.os.os.id}, {"detected", r.os.detected_id}};
   j["target"] = inputs.target;
   j["architecture"] = ArchitectureName(inputs.architecture);
   j["app_mask"] = plan.app_mask ? Json(*plan.app_mask) : Json(nullptr);

@@ -110,7 +110,8 @@ int Run(const ExportCliOptions& o) {
       Warn(w.message);
     }
   }
-  return DeliverArtifact(*artifact, {*dir, o.output, o.role_dir.empty()}, ExportReport(*plan));
+  return DeliverArtifact(*artifact, {*dir, o.output, o.role_dir.empty(), o.force},
+                         ExportReport(*plan));
 }
 
 }  // namespace
@@ -124,6 +125,7 @@ const CommandSetup kSetupExport = [](CLI::App& app) -> std::function<int()> {
   app.add_option("-f", o->format_short, "Deprecated spelling of --format")->group("");
   app.add_option("-o,--output", o->output, "Output file (folder for intune); default stdout");
   app.add_flag("--unset", o->unset, "Make an artifact that removes the value");
+  app.add_flag("--force", o->force, "Replace existing output files (kept otherwise)");
   app.add_option("--role", o->role_dir, "ansible: write a role layout into DIR");
   app.add_option("--gpo-backup", o->gpo_dir,
                  "gpp: lay out DIR/Machine/Preferences/Registry/Registry.xml and a README");

@@ -6,7 +6,9 @@
 #include "cli/backup_guard.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "secproto/changeset.h"
 #include "secproto/explain.h"
+#include "secproto/write.h"
 
 namespace secproto::cli {
 namespace {
@@ -30,39 +32,34 @@ std::string ViewLabel(const RelatedWrite& w) {
 }
 
 int Apply(const RelatedOptions& o, const std::vector<RelatedWrite>& writes) {
-  if (auto ok = RefuseExistingBackup(o.backup); !ok) return ReportError(ok.error());
   std::vector<std::string> roots;
   for (const RelatedWrite& w : writes) {
     std::string r = RootOfKey(w.key);
     if (!r.empty() && std::find(roots.begin(), roots.end(), r) == roots.end()) roots.push_back(r);
   }
+  if (auto ok = RefuseExistingBackup(o.backup); !ok) return ReportError(ok.error());
   auto opened = OpenTargetFromFlags(o.target, /*read_only=*/false, roots);
   if (!opened) return ReportError(opened.error());
   RegistryBackend& backend = **opened;
-  std::vector<BackupValueRef> refs;
-  for (const RelatedWrite& w : writes) refs.push_back({w.view, w.key, w.name});
-  auto backup = TakeValuesBackup(backend, refs);
-  if (!backup) return ReportError(backup.error());
-  bool would_change = false;
+  // The writes are one change set: planned, backed up, applied
+  // all-or-nothing through the library's one door.
+  std::vector<RegChange> changes;
   for (const RelatedWrite& w : writes) {
-    for (const BackupView& bv : backup->views) {
-      if (bv.view == w.view && KeyNameEquals(bv.key, w.key) && KeyNameEquals(bv.name, w.name) &&
-          bv.value != RegValue::Dword(w.value)) {
-        would_change = true;
-        if (auto ok = backend.PrepareWrite(w.view, w.key); !ok) return ReportError(ok.error());
-      }
-    }
+    RegChange c;
+    c.view = w.view;
+    c.key = w.key;
+    c.name = w.name;
+    c.value = RegValue::Dword(w.value);
+    changes.push_back(std::move(c));
   }
-  bool backup_written = false;
-  if (!o.backup.empty() && would_change) {
-    if (auto ok = WriteBackupFile(o.backup, *backup); !ok) return ReportError(ok.error());
-    backup_written = true;
-  }
-  auto changed = ApplyWrites(backend, writes);
-  if (!changed) {
-    if (backup_written && backend.IsTransactional()) DropBackupFile(o.backup);
-    return ReportError(changed.error());
-  }
+  auto plan = PlanChanges(backend, changes);
+  if (!plan) return ReportError(plan.error());
+  ChangeWriteOptions wo;
+  wo.backup_path = o.backup;
+  auto outcome = WriteChangeSet(backend, *plan, wo);
+  if (!outcome) return ReportError(outcome.error());
+  int* changed = &outcome->result.written;
+  bool backup_written = outcome->backup_written;
   std::string extra;
   if (!o.target.system_hive.empty()) extra += " --system-hive " + o.target.system_hive;
   if (!o.target.user_hive.empty()) extra += " --user-hive " + o.target.user_hive;

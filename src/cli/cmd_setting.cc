@@ -206,15 +206,9 @@ int RunWrite(const WriteOptions& o, bool unset) {
     if (!value) return ReportError(value.error());
     w.value = r.value = *value;
   }
-  // A dry run gives the answer the real run would: an existing backup file
-  // and a hive that cannot be written are refused by both.
-  if (auto ok = RefuseExistingBackup(o.backup); !ok) return ReportError(ok.error());
   auto other = OtherViewNote(backend, w.views, *arch);
   if (!other) return ReportError(other.error());
-  if (!o.backup.empty() && !o.dry_run) {
-    w.save_backup = [&o](const Backup& b) { return WriteBackupFile(o.backup, b); };
-    w.drop_backup = [&o] { DropBackupFile(o.backup); };
-  }
+  w.backup_path = o.backup;
   auto written = WriteSetting(backend, w);
   if (!written) return ReportError(written.error());
   r.written = std::move(*written);
@@ -267,7 +261,7 @@ Expected<std::unique_ptr<RegistryBackend>> OpenForRollback(const RollbackOptions
     if (!r.empty() && std::find(roots.begin(), roots.end(), r) == roots.end()) roots.push_back(r);
   }
   SECPROTO_ASSIGN_OR_RETURN(backend, OpenTargetFromFlags(o.target, o.dry_run, roots));
-  if (!o.force) SECPROTO_TRY(CheckBackupTarget(backup, o.backup, *backend));
+  if (!o.force) SECPROTO_TRY(CheckBackupBinding({backup.target, backup.machine}, o.backup, *backend));
   if (o.dry_run) backend = NewDryRunBackend(std::move(backend));
   SECPROTO_TRY(CheckRestartFlag(o.restart_services, *backend));
   return backend;
@@ -309,7 +303,8 @@ int RunRollback(const RollbackOptions& o) {
     return ReportError(e);
   }
   std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
-  if (IsChangeSetBackup(text)) return RunChangeSetRollback(o.backup, text, o.target, o.dry_run);
+  if (IsChangeSetBackup(text))
+    return RunChangeSetRollback(o.backup, text, o.target, o.dry_run, o.force);
   auto backup = BackupFromJson(text);
   if (!backup) return ReportError(backup.error());
   auto backend = OpenForRollback(o, *backup);

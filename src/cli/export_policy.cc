@@ -122,7 +122,8 @@ int RunTlsPolicyExport(const TlsPolicyExportOptions& o, const ExportCommonArgs& 
   if (!G().quiet && !G().json) {
     for (const std::string& n : fp->notes) Warn("note: " + n);
   }
-  return DeliverArtifact(*artifact, {*dir, a.output, true}, PolicyExportReport(o, a, *format, *fp));
+  return DeliverArtifact(*artifact, {*dir, a.output, true, a.force},
+                         PolicyExportReport(o, a, *format, *fp));
 }
 
 }  // namespace secproto::cli

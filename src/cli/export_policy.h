@@ -32,6 +32,7 @@ struct ExportCommonArgs {
   std::string gpo_dir;
   bool fixed_ids = false;
   bool with_schannel = false;
+  bool force = false;  ///< --force: replace existing output files
 };
 int RunTlsPolicyExport(const TlsPolicyExportOptions& o, const ExportCommonArgs& a);
 

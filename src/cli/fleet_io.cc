@@ -6,19 +6,30 @@
 #include <iostream>
 #include <thread>
 
+#include "secproto/write.h"
 #include "util/file.h"
 
 namespace secproto::cli {
 namespace {
 
 // Writes every file of a folder artifact below `dir`, creating `dir` and the
-// artifact's own folders.
-Status WriteTree(const std::string& dir, const Artifact& a, bool parent_must_exist) {
+// artifact's own folders. Every file is checked before any is written: an
+// existing one is kept unless `force`.
+Status WriteTree(const std::string& dir, const Artifact& a, bool parent_must_exist, bool force) {
   std::filesystem::path parent = std::filesystem::path(dir).parent_path();
   std::error_code exists_ec;
-  if (parent_must_exist && !parent.empty() && !std::filesystem::exists(parent, exists_ec)) {
-    return Fail(Error::Target("folder " + parent.string() + " does not exist (create it first)",
-                              "no-folder"));
+  if (parent_must_exist && !parent.empty() && !std::filesystem::is_directory(parent, exists_ec)) {
+    return Fail(Error::Usage("folder " + parent.string() + " does not exist (create it first)",
+                             "no-folder"));
+  }
+  for (const ArtifactFile& f : a.files) {
+    std::filesystem::path p = std::filesystem::path(dir) / f.path;
+    std::error_code ec;
+    if (!force && std::filesystem::exists(std::filesystem::symlink_status(p, ec))) {
+      return Fail(Error::Usage(p.string() + " exists already; give a new folder, or --force to "
+                                            "replace the files",
+                               "output-exists"));
+    }
   }
   for (const ArtifactFile& f : a.files) {
     std::filesystem::path p = std::filesystem::path(dir) / f.path;
@@ -28,7 +39,7 @@ Status WriteTree(const std::string& dir, const Artifact& a, bool parent_must_exi
       return Fail(Error::Io(
           "cannot create folder " + p.parent_path().string() + ": " + ec.message(), "io"));
     }
-    SECPROTO_TRY(WriteFileAtomically(p.string(), f.content));
+    SECPROTO_TRY(WriteOutputFile(p.string(), f.content, OutputOptions{true}));
   }
   return {};
 }
@@ -37,7 +48,7 @@ Status WriteTree(const std::string& dir, const Artifact& a, bool parent_must_exi
 Expected<Json> WriteArtifactFiles(const Artifact& artifact, const ArtifactDestination& to) {
   Json files = Json::array();
   if (artifact.is_directory) {
-    SECPROTO_TRY(WriteTree(to.dir, artifact, to.parent_must_exist));
+    SECPROTO_TRY(WriteTree(to.dir, artifact, to.parent_must_exist, to.force));
     for (const ArtifactFile& f : artifact.files) {
       files.push_back(Json{{"path", (std::filesystem::path(to.dir) / f.path).string()},
                            {"bytes", f.content.size()}});
@@ -45,7 +56,7 @@ Expected<Json> WriteArtifactFiles(const Artifact& artifact, const ArtifactDestin
     return files;
   }
   const std::string& content = artifact.files.front().content;
-  SECPROTO_TRY(WriteFileAtomically(to.output, content));
+  SECPROTO_TRY(WriteOutputFile(to.output, content, OutputOptions{to.force}));
   files.push_back(Json{{"path", to.output}, {"bytes", content.size()}});
   return files;
 }

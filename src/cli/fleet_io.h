@@ -33,6 +33,7 @@ struct ArtifactDestination {
   std::string dir;
   std::string output;
   bool parent_must_exist = true;
+  bool force = false;  ///< replace existing files; refused otherwise (exit 2)
 };
 
 /// Writes `artifact` to `to` (files atomically), then prints `report` with

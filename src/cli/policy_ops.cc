@@ -12,7 +12,7 @@
 #include "secproto/changeset.h"
 #include "secproto/explain.h"
 #include "secproto/policy.h"
-#include "util/file.h"
+#include "secproto/write.h"
 
 namespace secproto::cli {
 namespace {
@@ -23,100 +23,41 @@ struct Compiled {
   std::string os_id;  ///< "" for a change list
   std::vector<RegChange> changes;
   std::vector<std::string> notes;
+  std::string os_detected;  ///< what the target says when --os models another OS
 };
 
-Expected<Effect> ParseEffect(std::string_view s) {
-  if (s == "next-process") return Effect::kNextProcess;
-  if (s == "service-restart") return Effect::kServiceRestart;
-  if (s == "reboot") return Effect::kReboot;
-  return Fail(Error::Input(
-      "unknown effect '" + std::string(s) + "' (next-process, service-restart, reboot)",
-      "bad-changes"));
+// "os_what_if": {"modelled", "detected"} when --os differs from the target.
+void AddWhatIfJson(Json& j, const Compiled& c) {
+  if (c.os_detected.empty()) return;
+  j["os_what_if"] = Json{{"modelled", c.os_id}, {"detected", c.os_detected}};
 }
 
-// {"format":"secproto-changes","version":1,"changes":[{"view":"64","key",
-// "name","type":4,"data":"01000000"} | {..., "delete":true}, "effect","why"]}
-Expected<std::optional<Compiled>> ReadChangeList(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return std::optional<Compiled>();
-  SECPROTO_ASSIGN_OR_RETURN(bytes, ReadFileBytes(path));
-  Json j = Json::parse(bytes.begin(), bytes.end(), nullptr, false);
-  // A file whose "format" is not this one (whatever its type) is not a change list.
-  if (j.is_discarded() || !j.is_object() || !j.contains("format") ||
-      j["format"] != "secproto-changes") {
-    return std::optional<Compiled>();
-  }
-  auto bad = [&](const std::string& why) {
-    return Fail(Error::Input(path + ": not a valid change list: " + why, "bad-changes"));
-  };
-  Compiled c;
-  // Every member is read inside the try: a mistyped one is this file's
-  // error (exit 2), not an internal one.
-  try {
-    if (j.value("version", 0) != 1) return bad("unsupported version");
-    c.os_id = j.value("os", "");
-    for (const Json& x : j.at("changes")) {
-      RegChange rc;
-      auto view = ParseViewName(x.value("view", "64"));
-      if (!view) return bad("view must be 64 or 32");
-      rc.view = *view;
-      rc.key = x.at("key").get<std::string>();
-      rc.name = x.at("name").get<std::string>();
-      if (!x.value("delete", false)) {
-        RegValue v;
-        v.type = x.at("type").get<uint32_t>();
-        std::string hex = x.at("data").get<std::string>();
-        if (hex.size() % 2) return bad("odd-length data at " + rc.key);
-        auto data = HexDecode(hex);
-        if (!data) return bad("data at " + rc.key + " is not hex");
-        v.data = std::move(*data);
-        rc.value = std::move(v);
-      }
-      SECPROTO_ASSIGN_OR_RETURN(effect, ParseEffect(x.value("effect", "next-process")));
-      rc.effect = effect;
-      rc.why = x.value("why", "");
-      c.changes.push_back(std::move(rc));
-    }
-  } catch (const std::exception& e) {
-    return bad(std::string("a field is missing or has the wrong type (") + e.what() + ")");
-  }
-  return std::optional<Compiled>(std::move(c));
-}
-
-// The OS to compile for: --os, or the one the target says it is.
-Expected<std::string> ResolveOs(const std::string& os_flag, RegistryBackend& backend) {
-  if (!os_flag.empty()) {
-    SECPROTO_ASSIGN_OR_RETURN(os, FindOs(os_flag));
-    return os.id;
-  }
-  auto facts = ReadOsFacts(backend);
-  if (facts) {
-    auto det = DetectOs(*facts);
-    if (det) return det->os.id;
-  }
-  return Fail(Error::Usage(
-      backend.Describe() + " does not say which Windows it is (no usable CurrentBuild under " +
-          std::string(kCurrentVersionKey.substr(5)) + "); pass --os ID (see `secproto os list`)",
-      "no-os"));
+// The OS to compile for: --os, or the one the target says it is. A write
+// refuses an --os the target contradicts unless forced (ResolveTargetOs).
+Expected<ResolvedOs> ResolveOsFor(const std::string& os_flag, RegistryBackend& backend,
+                                  OsUse use) {
+  return ResolveTargetOs(backend, os_flag, use);
 }
 
 Expected<Compiled> Compile(const PolicyArg& policy, const std::string& os_flag,
-                           RegistryBackend& backend) {
-  SECPROTO_ASSIGN_OR_RETURN(list, ReadChangeList(policy.policy));
+                           RegistryBackend& backend, OsUse use) {
+  SECPROTO_ASSIGN_OR_RETURN(list, ReadChangeListFile(policy.policy));
   if (list && !policy.sets.empty()) {
     return Fail(Error::Usage(
         policy.policy + " is a change list: --set goes with a policy file or a template", "usage"));
   }
-  if (list) return std::move(*list);
+  if (list) return Compiled{list->os_id, std::move(list->changes), {}, {}};
   SECPROTO_ASSIGN_OR_RETURN(p, LoadPolicyArg(policy));
-  SECPROTO_ASSIGN_OR_RETURN(os, ResolveOs(os_flag, backend));
-  SECPROTO_ASSIGN_OR_RETURN(cp, CompilePolicy(p, os));
+  SECPROTO_ASSIGN_OR_RETURN(os, ResolveOsFor(os_flag, backend, use));
+  SECPROTO_ASSIGN_OR_RETURN(cp, CompilePolicy(p, os.os.id));
   // A 32-bit OS has no Wow6432Node view: its copies are not written.
   auto arch = backend.DetectArchitecture();
   if (arch && *arch == Architecture::k32Bit) {
     std::erase_if(cp.changes, [](const RegChange& c) { return c.view == View::k32; });
   }
-  return Compiled{cp.os_id, std::move(cp.changes), std::move(cp.notes)};
+  std::vector<std::string> notes = std::move(cp.notes);
+  if (!os.what_if.empty()) notes.insert(notes.begin(), os.what_if);
+  return Compiled{cp.os_id, std::move(cp.changes), std::move(notes), os.detected_id};
 }
 
 // --- output ---------------------------------------------------------------------
@@ -227,7 +168,7 @@ struct PlanOptions {
 int RunPlanOrCheck(const PlanOptions& o, bool check) {
   auto backend = OpenTargetFromFlags(o.target, /*read_only=*/true);
   if (!backend) return ReportError(backend.error());
-  auto compiled = Compile(o.policy, o.os, **backend);
+  auto compiled = Compile(o.policy, o.os, **backend, OsUse::kModel);
   if (!compiled) return ReportError(compiled.error());
   auto plan = PlanChanges(**backend, compiled->changes);
   if (!plan) return ReportError(plan.error());
@@ -239,6 +180,7 @@ int RunPlanOrCheck(const PlanOptions& o, bool check) {
     j["policy"] = PolicyLabel(o.policy);
     AddSetsJson(j, o.policy);
     j["os"] = compiled->os_id.empty() ? Json(nullptr) : Json(compiled->os_id);
+    AddWhatIfJson(j, *compiled);
     if (check) j["compliant"] = !needed;
     j["changes_needed"] = std::count_if(plan->changes.begin(), plan->changes.end(),
                                         [](const PlannedChange& c) { return c.needed(); });
@@ -270,60 +212,51 @@ struct ApplyOptions {
   TargetFlags target;
   std::string backup;
   bool dry_run = false;
+  bool force = false;
 };
 
 // The JSON answer of `policy apply`.
 Json ApplyJson(const ApplyOptions& o, const RegistryBackend& backend, const Compiled& compiled,
-               const Plan& plan, const ChangeSetResult& r) {
+               const Plan& plan, const ChangeSetResult& r, bool backup_written) {
   Json j;
   j["target"] = backend.Describe();
   j["operation"] = "policy-apply";
   j["policy"] = PolicyLabel(o.policy);
   AddSetsJson(j, o.policy);
   j["os"] = compiled.os_id.empty() ? Json(nullptr) : Json(compiled.os_id);
+  AddWhatIfJson(j, compiled);
   j["dry_run"] = o.dry_run;
   j["changed"] = r.changed;
   j["committed"] = r.committed;
   j["written"] = r.written;
   j["effect"] = EffectJson(plan);
   j["changes"] = PlanJson(plan, true);
-  j["backup"] = o.backup.empty() || o.dry_run ? Json(nullptr) : Json(o.backup);
+  j["backup"] = backup_written ? Json(o.backup) : Json(nullptr);
   j["notes"] = Notes(compiled.notes);
   return j;
 }
 
 int RunApply(const ApplyOptions& o) {
-  if (!o.backup.empty() && !o.dry_run) {
-    std::error_code ec;
-    if (std::filesystem::exists(o.backup, ec)) {
-      return ReportError(Error::Usage("the backup file " + o.backup +
-                                          " exists already; give a new file name (a backup is "
-                                          "never overwritten)",
-                                      "backup-exists"));
-    }
-  }
+  // A dry run gives the answer the real run would: an existing backup file is
+  // refused by both.
+  if (auto ok = RefuseExistingBackup(o.backup); !ok) return ReportError(ok.error());
   auto opened = OpenTargetFromFlags(o.target, o.dry_run);
   if (!opened) return ReportError(opened.error());
   std::unique_ptr<RegistryBackend> backend = std::move(*opened);
   if (o.dry_run) backend = NewDryRunBackend(std::move(backend));
-  auto compiled = Compile(o.policy, o.os, *backend);
+  auto compiled =
+      Compile(o.policy, o.os, *backend, o.force ? OsUse::kWriteForced : OsUse::kWrite);
   if (!compiled) return ReportError(compiled.error());
   auto plan = PlanChanges(*backend, compiled->changes);
   if (!plan) return ReportError(plan.error());
-  if (!o.backup.empty() && !o.dry_run) {
-    auto backup = TakeChangeSetBackup(*backend, *plan);
-    if (!backup) return ReportError(backup.error());
-    auto wrote = WriteFileAtomically(o.backup, ChangeSetBackupToJson(*backup));
-    if (!wrote) {
-      return ReportError(
-          Error::Io("cannot write the backup, so nothing was changed: " + wrote.error().message,
-                    "backup-failed"));
-    }
-  }
-  auto result = ApplyPlan(*backend, *plan);
-  if (!result) return ReportError(result.error());
+  ChangeWriteOptions wo;
+  wo.backup_path = o.backup;
+  wo.dry_run = o.dry_run;
+  auto outcome = WriteChangeSet(*backend, *plan, wo);
+  if (!outcome) return ReportError(outcome.error());
+  const ChangeSetResult* result = &outcome->result;
   if (G().json) {
-    PrintJson(ApplyJson(o, *backend, *compiled, *plan, *result));
+    PrintJson(ApplyJson(o, *backend, *compiled, *plan, *result, outcome->backup_written));
     return kExitOk;
   }
   if (G().quiet) return kExitOk;
@@ -338,7 +271,7 @@ int RunApply(const ApplyOptions& o) {
   PrintPlan(*plan, o.dry_run ? "would" : "did");
   std::cout << (o.dry_run ? "would write " : "wrote ") << result->written << " value(s); "
             << EffectAdvice(*plan) << "\n";
-  if (!o.backup.empty() && !o.dry_run) {
+  if (outcome->backup_written) {
     std::cout << "backup: " << o.backup << " (undo: secproto rollback " << o.backup << " --target "
               << backend->Describe() << ")\n";
   }
@@ -414,26 +347,6 @@ Expected<CaptureOptions> CaptureOptionsFromFlags(const CaptureFlags& o) {
   return options;
 }
 
-/// -o FILE: new unless --force, in a folder that exists.
-Status CheckCaptureOutput(const CaptureFlags& o) {
-  if (o.output.empty()) return {};
-  if (!o.force) {
-    std::error_code ec;
-    if (std::filesystem::exists(o.output, ec)) {
-      return Fail(
-          Error::Usage(o.output + " exists already; give a new file name or --force to replace it",
-                       "output-exists"));
-    }
-  }
-  std::filesystem::path parent = std::filesystem::path(o.output).parent_path();
-  std::error_code ec;
-  if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
-    return Fail(Error::Usage("folder " + parent.string() + " does not exist (create it first)",
-                             "no-folder"));
-  }
-  return {};
-}
-
 Json CaptureJson(const CaptureFlags& o, const CaptureResult& r) {
   Json j;
   j["target"] = r.target;
@@ -466,14 +379,15 @@ void PrintCaptureWritten(const CaptureFlags& o, const CaptureResult& r) {
 int RunCapture(const CaptureFlags& o) {
   auto options = CaptureOptionsFromFlags(o);
   if (!options) return ReportError(options.error());
-  if (Status s = CheckCaptureOutput(o); !s) return ReportError(s.error());
+  if (Status s = CheckOutputFile(o.output, OutputOptions{o.force}); !s)
+    return ReportError(s.error());
   auto backend = OpenTargetFromFlags(o.target, /*read_only=*/true);
   if (!backend) return ReportError(backend.error());
   auto r = CapturePolicy(**backend, *options);
   if (!r) return ReportError(r.error());
   std::string text = o.format == "json" ? PolicyToJson(r->policy) + "\n" : CaptureToToml(*r);
   if (!o.output.empty()) {
-    auto wrote = WriteFileAtomically(o.output, text);
+    auto wrote = WriteOutputFile(o.output, text, OutputOptions{o.force});
     if (!wrote) return ReportError(wrote.error());
   }
   if (G().json) {
@@ -516,6 +430,8 @@ void AddPolicyOpsSubcommands(CLI::App& policy, std::vector<PolicySubcommand>& ou
       "--backup", a->backup,
       "Write a backup of every value it touches here first (undo: secproto rollback)");
   apply->add_flag("--dry-run,-n", a->dry_run, "Show what would change, write nothing");
+  apply->add_flag("--force", a->force,
+                  "Write for an --os other than the one the target says it is");
   out.push_back({apply, [a]() { return RunApply(*a); }});
 
   auto r = std::make_shared<TargetFlags>();
@@ -546,14 +462,14 @@ void AddPolicyOpsSubcommands(CLI::App& policy, std::vector<PolicySubcommand>& ou
 }
 
 int RunChangeSetRollback(const std::string& backup_path, std::string_view backup_text,
-                         const TargetFlags& target, bool dry_run) {
+                         const TargetFlags& target, bool dry_run, bool force) {
   auto backup = ChangeSetBackupFromJson(backup_text);
   if (!backup) return ReportError(backup.error());
   auto opened = OpenTargetFromFlags(target, dry_run);
   if (!opened) return ReportError(opened.error());
   std::unique_ptr<RegistryBackend> backend = std::move(*opened);
   if (dry_run) backend = NewDryRunBackend(std::move(backend));
-  auto r = RestoreChangeSetBackup(*backend, *backup);
+  auto r = RestoreChangeSet(*backend, *backup, backup_path, force);
   if (!r) return ReportError(r.error());
   if (G().json) {
     Json j;

@@ -24,7 +24,7 @@ void AddPolicyOpsSubcommands(CLI::App& policy, std::vector<PolicySubcommand>& ou
 
 /// `secproto rollback BACKUP` for a change-set backup (IsChangeSetBackup).
 int RunChangeSetRollback(const std::string& backup_path, std::string_view backup_text,
-                         const TargetFlags& target, bool dry_run);
+                         const TargetFlags& target, bool dry_run, bool force);
 
 }  // namespace secproto::cli
 

@@ -107,6 +107,7 @@ Expected<Plan> PlanChanges(RegistryBackend& backend, const std::vector<RegChange
 Expected<ChangeSetBackup> TakeChangeSetBackup(RegistryBackend& backend, const Plan& plan) {
   ChangeSetBackup b;
   b.target = backend.Describe();
+  b.machine = backend.MachineName();
   b.created = FormatUtcNow("%Y-%m-%dT%H:%M:%SZ");
   std::set<std::string> seen;
   for (const PlannedChange& pc : plan.changes) {
@@ -221,6 +222,7 @@ std::string ChangeSetBackupToJson(const ChangeSetBackup& b) {
   j["version"] = 2;
   j["kind"] = "changeset";
   j["target"] = b.target;
+  if (!b.machine.empty()) j["machine"] = b.machine;
   j["created"] = b.created;
   Json values = Json::array();
   for (const ChangeSetEntry& e : b.values) {
@@ -256,6 +258,7 @@ Expected<ChangeSetBackup> ChangeSetBackupFromJson(std::string_view text) {
     if (j.value("kind", "") != "changeset") return bad("\"kind\" is not changeset");
     ChangeSetBackup b;
     b.target = j.value("target", "");
+    b.machine = j.value("machine", "");
     b.created = j.value("created", "");
     if (!j.contains("values") || !j["values"].is_array()) return bad("no \"values\" array");
     std::set<std::string> touched;  // physical keys the backup restores values in

@@ -2,6 +2,7 @@
 #include "secproto/setting.h"
 
 #include <array>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -9,6 +10,8 @@
 #include "ops/backup_json.h"
 #include "ops/commit.h"
 #include "secproto/changeset.h"
+#include "secproto/write.h"
+#include "util/file.h"
 #include "util/time.h"
 
 namespace secproto {
@@ -329,6 +332,9 @@ Expected<uint32_t> EditBase(const Inspection& inspection, const std::vector<View
 }
 
 Expected<SettingWriteResult> WriteSetting(RegistryBackend& backend, const SettingWrite& w) {
+  // A dry run gives the answer the real run would: an existing backup file
+  // is refused by both.
+  if (!w.backup_path.empty()) SECPROTO_TRY(RefuseExistingBackup(w.backup_path));
   SECPROTO_ASSIGN_OR_RETURN(backup, TakeBackup(backend, w.views));
   bool would_change = false;
   for (const BackupView& bv : backup.views) {
@@ -338,7 +344,14 @@ Expected<SettingWriteResult> WriteSetting(RegistryBackend& backend, const Settin
   SettingWriteResult out;
   if (would_change) {
     for (View v : w.views) SECPROTO_TRY(backend.PrepareWrite(v, kWinHttpKey));
-    if (w.save_backup) {
+    if (!w.backup_path.empty() && !backend.IsDryRun()) {
+      if (auto wrote = WriteFileAtomically(w.backup_path, BackupToJson(backup)); !wrote) {
+        return Fail(Error::Io(
+            "cannot write the backup, so nothing was changed: " + wrote.error().message,
+            "backup-failed"));
+      }
+      out.backup_saved = true;
+    } else if (w.save_backup) {
       SECPROTO_TRY(w.save_backup(backup));
       out.backup_saved = true;
     }
@@ -346,7 +359,14 @@ Expected<SettingWriteResult> WriteSetting(RegistryBackend& backend, const Settin
   auto result =
       w.value ? SetSetting(backend, *w.value, w.views) : UnsetSetting(backend, w.views);
   if (!result) {
-    if (out.backup_saved && backend.IsTransactional() && w.drop_backup) w.drop_backup();
+    if (out.backup_saved && backend.IsTransactional()) {
+      if (!w.backup_path.empty()) {
+        std::error_code ec;
+        std::filesystem::remove(w.backup_path, ec);
+      } else if (w.drop_backup) {
+        w.drop_backup();
+      }
+    }
     return Fail(result.error());
   }
   out.change = std::move(*result);
