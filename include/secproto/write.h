@@ -4,8 +4,9 @@
 //  - a write is all-or-nothing, across views and hives;
 //  - a backup is bound to its target and machine, refused elsewhere unless
 //    forced, and never overwritten;
-//  - an existing output file is kept unless forced; a missing folder is the
-//    same error (kUsage "no-folder", exit 2) for every command;
+//  - an existing output file is kept unless forced (kUsage "output-exists",
+//    exit 2); a missing folder is the same error for every command, output
+//    or target (kTarget "no-folder", exit 3);
 //  - a dry run changes no byte; a read-only target is refused;
 //  - SIGINT/SIGTERM leave no temp file and nothing half-written (see
 //    secproto/interrupt.h).
@@ -32,7 +33,7 @@ struct OutputOptions {
   bool force = false;  ///< replace an existing file (--force)
 };
 
-/// Checked before any work is done: the folder exists (kUsage "no-folder"),
+/// Checked before any work is done: the folder exists (kTarget "no-folder"),
 /// the path is not a folder (kUsage "output-is-folder"), and the file does not
 /// exist unless `force` (kUsage "output-exists"). Empty `path`: nothing to check.
 Status CheckOutputFile(const std::string& path, const OutputOptions& options);

@@ -19,8 +19,8 @@ Status WriteTree(const std::string& dir, const Artifact& a, bool parent_must_exi
   std::filesystem::path parent = std::filesystem::path(dir).parent_path();
   std::error_code exists_ec;
   if (parent_must_exist && !parent.empty() && !std::filesystem::is_directory(parent, exists_ec)) {
-    return Fail(Error::Usage("folder " + parent.string() + " does not exist (create it first)",
-                             "no-folder"));
+    return Fail(Error::Target("folder " + parent.string() + " does not exist (create it first)",
+                              "no-folder"));
   }
   for (const ArtifactFile& f : a.files) {
     std::filesystem::path p = std::filesystem::path(dir) / f.path;

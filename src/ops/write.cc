@@ -54,8 +54,8 @@ Status CheckOutputFile(const std::string& path, const OutputOptions& options) {
   fs::path p(path);
   fs::path parent = p.parent_path();
   if (!parent.empty() && !fs::is_directory(parent, ec)) {
-    return Fail(Error::Usage("folder " + parent.string() + " does not exist (create it first)",
-                             "no-folder"));
+    return Fail(Error::Target("folder " + parent.string() + " does not exist (create it first)",
+                              "no-folder"));
   }
   if (fs::is_directory(p, ec)) {
     return Fail(Error::Usage(path + " is a folder; give a file name", "output-is-folder"));
@@ -115,8 +115,8 @@ Status RefuseExistingBackup(const std::string& path) {
   }
   fs::path parent = fs::path(path).parent_path();
   if (!parent.empty() && !fs::is_directory(parent, ec)) {
-    return Fail(Error::Usage("folder " + parent.string() + " does not exist (create it first)",
-                             "no-folder"));
+    return Fail(Error::Target("folder " + parent.string() + " does not exist (create it first)",
+                              "no-folder"));
   }
   return {};
 }

@@ -24,10 +24,17 @@ oses="win7 win81 win10-22h2 ws2016 ws2019 win11-24h2 ws2022 ws2025"
 templates=$($B --json policy show modern >/dev/null 2>&1 && echo "modern intermediate old pci-dss-4 fips-140 os-default")
 [ -n "$templates" ] || { echo "FAIL: policy show modern"; echo "0 passed, 1 failed"; exit 1; }
 
+# Each image says it is the OS it is compiled for (a write refuses an --os the
+# target contradicts, issue 23).
+$B --json os list >oslist.json
+os_build() {
+  python3 -c 'import json,sys; r=[o for o in json.load(open("oslist.json"))["os"] if o["id"]==sys.argv[1]][0]; print(r["build"], "Server" if r["product_type"]=="server" else "Client")' "$1"
+}
 for os in $oses; do
+  read -r build itype <<<"$(os_build "$os")"
   for t in $templates; do
     n="$t on $os"
-    rm -rf img && make_image img || { bad "$n: image"; continue; }
+    rm -rf img && make_image img "$build" "$itype" || { bad "$n: image"; continue; }
     C=img/Windows/System32/config
     plain $C/SOFTWARE >s0; plain $C/SYSTEM >y0
     hivexregedit --export $C/SOFTWARE '\' >s0.hivex 2>/dev/null
