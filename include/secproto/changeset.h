@@ -126,12 +126,6 @@ struct ChangeList {
 /// "bad-changes" naming the path when it claims to be one and is malformed.
 Expected<std::optional<ChangeList>> ReadChangeListFile(const std::string& path);
 
-/// What opening targets for writing did about interrupted two-hive commits
-/// since the last call: one line per pair finished ("finished ...") or undone
-/// ("undid ..."). Opening a pair with an intent journal read-only fails
-/// instead (kTarget, code "interrupted-apply"), naming `secproto policy recover`.
-std::vector<std::string> TakeRecoveryNotes();
-
 }  // namespace secproto
 
 #endif  // SECPROTO_CHANGESET_H_

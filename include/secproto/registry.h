@@ -67,6 +67,15 @@ struct RegValue {
 /// What the target says about the OS bitness.
 enum class Architecture { kUnknown, k64Bit, k32Bit };
 
+/// An interrupted two-hive commit that opening a target for writing found
+/// and dealt with (the intent journal, docs/SAFETY.md): finished when the
+/// journal was complete, undone when it stopped before its journal.
+struct PairRecovery {
+  enum class Action { kFinished, kUndone };
+  Action action = Action::kFinished;
+  std::string note;  ///< one sentence for the user
+};
+
 /// Logical key paths start with the root: "HKLM\\SOFTWARE\\...",
 /// "HKLM\\SYSTEM\\CurrentControlSet\\...", "HKCU\\...". Keys compare
 /// case-insensitively. The view only redirects HKLM\SOFTWARE (except
@@ -133,6 +142,13 @@ class RegistryBackend {
   /// computer name, recorded in backups and compared on rollback.
   virtual std::string MachineName() const { return ""; }
 
+  /// Whether the target is this machine's live registry.
+  virtual bool IsLive() const { return false; }
+
+  /// What opening this target for writing did about a two-hive commit that
+  /// an earlier process left unfinished (nullopt: there was none).
+  virtual std::optional<PairRecovery> Recovery() const { return std::nullopt; }
+
   /// See the class comment.
   virtual bool IsTransactional() const = 0;
 
@@ -177,6 +193,8 @@ class RegistryBackendWrapper : public RegistryBackend {
   std::vector<std::string> Notices() const override { return target_->Notices(); }
   std::string MachineName() const override { return target_->MachineName(); }
   bool IsTransactional() const override { return target_->IsTransactional(); }
+  bool IsLive() const override { return target_->IsLive(); }
+  std::optional<PairRecovery> Recovery() const override { return target_->Recovery(); }
   bool IsDryRun() const override { return target_->IsDryRun(); }
   Status Commit() override { return target_->Commit(); }
 
@@ -263,6 +281,18 @@ std::unique_ptr<RegistryBackend> NewFaultInjectingBackend(std::unique_ptr<Regist
 /// Wraps a backend so that writes land in an overlay: reads see them, the
 /// target never does, and Commit() discards them. For --dry-run.
 std::unique_ptr<RegistryBackend> NewDryRunBackend(std::unique_ptr<RegistryBackend> target);
+
+// --- new hive files ---------------------------------------------------------------
+
+/// Writes a new empty hive (root "ROOT") at `path`, atomically. An existing
+/// file is refused (kInput, "exists") unless `overwrite`; a directory always is.
+Status CreateEmptyHiveFile(const std::string& path, bool overwrite);
+
+/// Writes a blank SYSTEM hive at `path`: Select\\Current=1 (and Default,
+/// LastKnownGood) and an empty ControlSet001\\Control, base block file name
+/// "SYSTEM", so that it works as --system-hive. Needs hivex: the Windows
+/// build returns a kUsage error ("hive-unavailable").
+Status CreateBlankSystemHiveFile(const std::string& path, bool overwrite);
 
 }  // namespace secproto
 

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "common.h"
 #include "secproto/registry.h"
 #include "secproto/write.h"
 
@@ -16,6 +17,10 @@ namespace secproto::cli {
 /// (" --system-hive SYSTEM").
 std::string BackupLine(const std::string& path, bool written, const RegistryBackend& backend,
                        const std::string& extra = "");
+
+/// The hive flags an undo command needs beside --target: " --system-hive S
+/// --user-hive U" for those given, "" for none.
+std::string HiveFlags(const TargetFlags& target);
 
 }  // namespace secproto::cli
 

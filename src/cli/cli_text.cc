@@ -1,9 +1,9 @@
-#include "cli/cli_text.h"
+#include "cli_text.h"
 
 #include <algorithm>
 #include <sstream>
 
-#include "core/strings.h"
+#include "secproto/text.h"
 
 namespace secproto::cli {
 namespace {

@@ -16,13 +16,12 @@
 #define SECPROTO_ISATTY isatty
 #endif
 
-#include "cli/commands.h"
-#include "cli/common.h"
-#include "cli/export_policy.h"
-#include "cli/fleet_io.h"
+#include "commands.h"
+#include "common.h"
+#include "export_policy.h"
+#include "fleet_io.h"
 #include "secproto/audit.h"
 #include "secproto/protocols.h"
-#include "util/file.h"
 
 namespace secproto::cli {
 namespace {
@@ -162,7 +161,9 @@ void PrintAuditHuman(const AuditCliOptions& o, const AuditSummary& summary, int 
 int Run(const AuditCliOptions& o) {
   auto setup = ParseAuditFlags(o);
   if (!setup) return ReportError(setup.error());
-  auto csv_file = StreamedFile::OpenIfGiven(o.csv, CsvHeader());
+  if (Status s = CheckAuditOutputs(o.csv, o.html, o.force); !s)
+    return ReportError(s.error());
+  auto csv_file = StreamedFile::OpenIfGiven(o.csv, CsvHeader(), OutputOptions{o.force});
   if (!csv_file) return ReportError(csv_file.error());
   std::unique_ptr<StreamedFile> csv = std::move(*csv_file);
   AuditStream stream(o, setup->policy, csv.get());
@@ -175,7 +176,9 @@ int Run(const AuditCliOptions& o) {
     if (Status s = csv->Publish(); !s) return ReportError(s.error());
   }
   if (!o.html.empty()) {
-    if (Status s = WriteFileAtomically(o.html, HtmlReport(summary, stream.kept())); !s) {
+    if (Status s = WriteOutputFile(o.html, HtmlReport(summary, stream.kept()),
+                                   OutputOptions{o.force});
+        !s) {
       return ReportError(s.error());
     }
   }
@@ -202,6 +205,7 @@ const CommandSetup kSetupAudit = [](CLI::App& app) -> std::function<int()> {
   AddTlsPolicyAuditOptions(app, *tp);
   app.add_option("--csv", o->csv, "Write one CSV line per machine to FILE");
   app.add_option("--html", o->html, "Write a self-contained HTML report to FILE");
+  app.add_flag("--force", o->force, "Replace existing --csv/--html files (kept otherwise)");
   app.add_option("-j,--jobs", o->jobs, "Worker threads (default: cores, at most 4)");
   app.add_option("--list", o->list, "Human mode: list at most N non-compliant machines");
   app.add_option("--reg-reader", o->reader,

@@ -1,8 +1,8 @@
 // secproto calc PROTOCOLS... / secproto decode VALUE
 #include <iostream>
 
-#include "cli/commands.h"
-#include "cli/common.h"
+#include "commands.h"
+#include "common.h"
 #include "secproto/protocols.h"
 
 namespace secproto::cli {

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <iostream>
 
-#include "cli/commands.h"
-#include "cli/explain_common.h"
-#include "cli/explain_stack.h"
+#include "commands.h"
+#include "explain_common.h"
+#include "explain_stack.h"
 #include "secproto/explain.h"
 
 namespace secproto::cli {

@@ -4,11 +4,11 @@
 #include <cstdio>
 #include <iostream>
 
-#include "cli/cmd_os_show.h"
-#include "cli/commands.h"
-#include "cli/explain_common.h"
-#include "cli/explain_stack.h"
-#include "cli/policy_arg.h"
+#include "cmd_os_show.h"
+#include "commands.h"
+#include "explain_common.h"
+#include "explain_stack.h"
+#include "policy_arg.h"
 #include "secproto/explain.h"
 #include "secproto/protocols.h"
 

@@ -3,10 +3,10 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "cli/commands.h"
-#include "cli/common.h"
-#include "cli/export_policy.h"
-#include "cli/fleet_io.h"
+#include "commands.h"
+#include "common.h"
+#include "export_policy.h"
+#include "fleet_io.h"
 #include "secproto/emit.h"
 #include "secproto/protocols.h"
 

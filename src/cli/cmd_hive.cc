@@ -2,9 +2,9 @@
 #include <filesystem>
 #include <iostream>
 
-#include "cli/commands.h"
-#include "cli/common.h"
-#include "registry/regf.h"
+#include "commands.h"
+#include "common.h"
+#include "secproto/registry.h"
 
 namespace secproto::cli {
 namespace {

@@ -8,15 +8,15 @@
 #include <iostream>
 #include <sstream>
 
-#include "cli/commands.h"
-#include "cli/common.h"
-#include "cli/impact_probe.h"
-#include "cli/impact_tls.h"
-#include "cli/policy_arg.h"
+#include "commands.h"
+#include "common.h"
+#include "impact_probe.h"
+#include "impact_tls.h"
+#include "policy_arg.h"
 #include "secproto/explain.h"
 #include "secproto/impact.h"
 #include "secproto/protocols.h"
-#include "util/file.h"
+#include "secproto/files.h"
 
 namespace secproto::cli {
 namespace {

@@ -1,11 +1,11 @@
 // secproto os show ID: every fact the catalogs hold about one OS: the WinHTTP
 // and SCHANNEL defaults (client and server), its cipher suites in default
 // order and the rest it supports, its curves; each part with its source.
-#include "cli/cmd_os_show.h"
+#include "cmd_os_show.h"
 
 #include <cstdio>
 
-#include "cli/common.h"
+#include "common.h"
 #include "secproto/catalog.h"
 #include "secproto/explain.h"
 #include "secproto/protocols.h"

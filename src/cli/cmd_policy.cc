@@ -1,7 +1,7 @@
 // secproto policy: the stack-wide TLS policy. `policy show NAME|FILE` prints
 // a template or policy file; `policy compile POLICY --os ID` prints the
 // registry changes it makes on that OS (docs/POLICY.md).
-#include "cli/cmd_policy.h"
+#include "cmd_policy.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -9,10 +9,10 @@
 #include <memory>
 #include <vector>
 
-#include "cli/commands.h"
-#include "cli/policy_arg.h"
-#include "cli/policy_ops.h"
-#include "core/strings.h"
+#include "commands.h"
+#include "policy_arg.h"
+#include "policy_ops.h"
+#include "secproto/text.h"
 
 namespace secproto::cli {
 namespace {

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/common.h"
+#include "common.h"
 #include "secproto/policy.h"
 
 namespace secproto::cli {

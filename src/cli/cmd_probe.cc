@@ -21,10 +21,10 @@
 #define SECPROTO_STDERR_FD STDERR_FILENO
 #endif
 
-#include "cli/commands.h"
-#include "cli/common.h"
+#include "commands.h"
+#include "common.h"
 #include "secproto/probe.h"
-#include "util/file.h"
+#include "secproto/files.h"
 
 namespace secproto::cli {
 namespace {

@@ -2,8 +2,8 @@
 #include <iomanip>
 #include <iostream>
 
-#include "cli/commands.h"
-#include "cli/common.h"
+#include "commands.h"
+#include "common.h"
 #include "secproto/protocols.h"
 
 namespace secproto::cli {

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <iostream>
 
-#include "cli/backup_guard.h"
-#include "cli/commands.h"
-#include "cli/common.h"
+#include "backup_guard.h"
+#include "commands.h"
+#include "common.h"
 #include "secproto/changeset.h"
 #include "secproto/explain.h"
 #include "secproto/write.h"
@@ -60,9 +60,7 @@ int Apply(const RelatedOptions& o, const std::vector<RelatedWrite>& writes) {
   if (!outcome) return ReportError(outcome.error());
   int* changed = &outcome->result.written;
   bool backup_written = outcome->backup_written;
-  std::string extra;
-  if (!o.target.system_hive.empty()) extra += " --system-hive " + o.target.system_hive;
-  if (!o.target.user_hive.empty()) extra += " --user-hive " + o.target.user_hive;
+  std::string extra = HiveFlags(o.target);
   if (G().json) {
     Json w = Json::array();
     for (const RelatedWrite& x : writes) {

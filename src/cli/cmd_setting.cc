@@ -2,14 +2,14 @@
 #include <algorithm>
 #include <iostream>
 
-#include "cli/backup_guard.h"
-#include "cli/cli_text.h"
-#include "cli/commands.h"
-#include "cli/common.h"
-#include "cli/policy_ops.h"
+#include "backup_guard.h"
+#include "cli_text.h"
+#include "commands.h"
+#include "common.h"
+#include "policy_ops.h"
 #include "secproto/changeset.h"
 #include "secproto/protocols.h"
-#include "util/file.h"
+#include "secproto/files.h"
 
 namespace secproto::cli {
 namespace {
@@ -52,14 +52,6 @@ struct ShowOptions {
 };
 
 // --- set / unset ----------------------------------------------------------------
-
-// The hive flags a rollback needs besides --target.
-std::string HiveFlags(const TargetFlags& t) {
-  std::string out;
-  if (!t.system_hive.empty()) out += " --system-hive " + t.system_hive;
-  if (!t.user_hive.empty()) out += " --user-hive " + t.user_hive;
-  return out;
-}
 
 struct WriteOptions {
   std::vector<std::string> protocols;

@@ -7,7 +7,7 @@
 #include <span>
 #include <string_view>
 
-#include "cli/common.h"
+#include "common.h"
 
 namespace secproto::cli {
 

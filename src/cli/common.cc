@@ -1,19 +1,18 @@
-#include "cli/common.h"
+#include "common.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <map>
 
-#include "cli/cli_text.h"
-#include "cli/commands.h"
-#include "cli/version.h"
-#include "core/strings.h"
+#include "cli_text.h"
+#include "commands.h"
+#include "version.h"
+#include "secproto/host.h"
 #include "secproto/changeset.h"
 #include "secproto/explain.h"
 #include "secproto/protocols.h"
 #include "secproto/services.h"
-#include "util/system.h"
 
 namespace secproto::cli {
 namespace {
@@ -210,7 +209,9 @@ Expected<std::unique_ptr<RegistryBackend>> OpenTargetFromFlags(
     }
   }
   // A writer that finished or undid an interrupted two-hive commit says so.
-  for (const std::string& note : TakeRecoveryNotes()) std::cerr << "secproto: " << note << "\n";
+  if (opened) {
+    if (auto r = (*opened)->Recovery()) std::cerr << "secproto: " << r->note << "\n";
+  }
   return opened;
 }
 
@@ -231,7 +232,7 @@ Json ChangeJson(const ChangeResult& r) {
   return j;
 }
 
-bool IsLiveTarget(const RegistryBackend& backend) { return backend.Describe() == "live"; }
+bool IsLiveTarget(const RegistryBackend& backend) { return backend.IsLive(); }
 
 namespace {
 

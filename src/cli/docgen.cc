@@ -2,16 +2,16 @@
 // Main() built (every registered command, whatever file registered it) and
 // prints the man page or the bash completion script. Hidden from --help, the
 // man page and the completion (its group is empty).
-#include "cli/docgen.h"
+#include "docgen.h"
 
 #include <iostream>
 #include <map>
 #include <set>
 #include <sstream>
 
-#include "cli/commands.h"
-#include "cli/common.h"
-#include "cli/version.h"
+#include "commands.h"
+#include "common.h"
+#include "version.h"
 #include "secproto/protocols.h"
 #include "secproto/registry.h"
 

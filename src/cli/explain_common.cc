@@ -1,8 +1,8 @@
-#include "cli/explain_common.h"
+#include "explain_common.h"
 
 #include <cctype>
 
-#include "core/strings.h"
+#include "secproto/text.h"
 
 namespace secproto::cli {
 namespace {

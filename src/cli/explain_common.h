@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "cli/common.h"
+#include "common.h"
 #include "secproto/explain.h"
 
 namespace secproto::cli {

@@ -1,5 +1,5 @@
 // explain --component / --tls-policy and the stack part of doctor.
-#include "cli/explain_stack.h"
+#include "explain_stack.h"
 
 #include <iostream>
 

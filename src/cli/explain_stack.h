@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/common.h"
+#include "common.h"
 #include "secproto/stack_explain.h"
 
 namespace secproto::cli {

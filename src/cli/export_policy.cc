@@ -1,17 +1,16 @@
 // export --tls-policy POLICY --format F [--os ID | --os-mix ID,ID...] [--unset]
 // [-o PATH] [--gpo-backup DIR]: the whole-stack policy for the fleet's engines.
-#include "cli/export_policy.h"
+#include "export_policy.h"
 
 #include <cstdlib>
 #include <iomanip>
 #include <iostream>
 
-#include "cli/fleet_io.h"
-#include "cli/policy_arg.h"
-#include "core/strings.h"
+#include "fleet_io.h"
+#include "policy_arg.h"
+#include "secproto/text.h"
 #include "secproto/explain.h"
 #include "secproto/fleet_policy.h"
-#include "util/file.h"
 
 namespace secproto::cli {
 namespace {
@@ -262,7 +261,9 @@ void AddTlsPolicyAuditOptions(CLI::App& app, TlsPolicyAuditOptions& o) {
 int RunTlsPolicyAudit(const TlsPolicyAuditOptions& o, const AuditCommonArgs& a) {
   auto auditor = MakeAuditor(o, a);
   if (!auditor) return ReportError(auditor.error());
-  auto csv_file = StreamedFile::OpenIfGiven(a.csv, PolicyCsvHeader());
+  if (Status s = CheckAuditOutputs(a.csv, a.html, a.force); !s)
+    return ReportError(s.error());
+  auto csv_file = StreamedFile::OpenIfGiven(a.csv, PolicyCsvHeader(), OutputOptions{a.force});
   if (!csv_file) return ReportError(csv_file.error());
   std::unique_ptr<StreamedFile> csv = std::move(*csv_file);
   PolicyAuditStream stream(a, csv.get());
@@ -275,8 +276,9 @@ int RunTlsPolicyAudit(const TlsPolicyAuditOptions& o, const AuditCommonArgs& a) 
     if (Status s = csv->Publish(); !s) return ReportError(s.error());
   }
   if (!a.html.empty()) {
-    if (Status s = WriteFileAtomically(
-            a.html, PolicyHtmlReport(o.policy, summary, stream.components, stream.kept));
+    if (Status s = WriteOutputFile(
+            a.html, PolicyHtmlReport(o.policy, summary, stream.components, stream.kept),
+            OutputOptions{a.force});
         !s) {
       return ReportError(s.error());
     }

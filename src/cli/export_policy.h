@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/common.h"
+#include "common.h"
 
 namespace secproto::cli {
 
@@ -53,6 +53,7 @@ struct AuditCommonArgs {
   int jobs = 0;
   int list = 20;
   bool no_progress = false;
+  bool force = false;  ///< --force: replace existing --csv/--html files
 };
 int RunTlsPolicyAudit(const TlsPolicyAuditOptions& o, const AuditCommonArgs& a);
 

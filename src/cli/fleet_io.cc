@@ -1,5 +1,5 @@
 // Writing export artifacts and walking audit inputs (fleet_io.h).
-#include "cli/fleet_io.h"
+#include "fleet_io.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -7,7 +7,6 @@
 #include <thread>
 
 #include "secproto/write.h"
-#include "util/file.h"
 
 namespace secproto::cli {
 namespace {
@@ -95,24 +94,18 @@ int DeliverArtifact(const Artifact& artifact, const ArtifactDestination& to, Jso
 }
 
 Expected<std::unique_ptr<StreamedFile>> StreamedFile::OpenIfGiven(const std::string& path,
-                                                                  std::string_view header) {
+                                                                  std::string_view header,
+                                                                  const OutputOptions& options) {
   if (path.empty()) return nullptr;
-  SECPROTO_ASSIGN_OR_RETURN(temp, TempFile::CreateBeside(path));
-  auto f = std::unique_ptr<StreamedFile>(new StreamedFile(path, std::move(temp)));
-  f->out_.open(f->temp_->path(), std::ios::binary | std::ios::trunc);
-  if (!f->out_) return Fail(Error::Io("cannot write " + f->temp_->path(), "io"));
-  f->out_ << header;
+  SECPROTO_ASSIGN_OR_RETURN(stream, OutputStream::Open(path, options));
+  auto f = std::unique_ptr<StreamedFile>(new StreamedFile(std::move(stream)));
+  f->out() << header;
   return f;
 }
 
-StreamedFile::StreamedFile(std::string path, std::unique_ptr<TempFile> temp)
-    : path_(std::move(path)), temp_(std::move(temp)) {}
-
-Status StreamedFile::Publish() {
-  out_.flush();
-  if (!out_) return Fail(Error::Io("cannot write " + path_, "io"));
-  out_.close();
-  return temp_->Publish(path_);
+Status CheckAuditOutputs(const std::string& csv, const std::string& html, bool force) {
+  SECPROTO_TRY(CheckOutputFile(csv, OutputOptions{force}));
+  return CheckOutputFile(html, OutputOptions{force});
 }
 
 unsigned AuditJobs(int jobs_flag) {

@@ -11,10 +11,10 @@
 #include <string_view>
 #include <vector>
 
-#include "cli/common.h"
+#include "common.h"
 #include "secproto/audit.h"
 #include "secproto/emit.h"
-#include "util/file.h"
+#include "secproto/write.h"
 
 namespace secproto::cli {
 
@@ -43,25 +43,28 @@ struct ArtifactDestination {
 /// exit code.
 int DeliverArtifact(const Artifact& artifact, const ArtifactDestination& to, Json report);
 
-/// A file written as the audit streams (--csv): a temp file beside the
-/// target, renamed over it by Publish (WriteFileAtomically's contract,
-/// streamed). Without Publish the target is left as it was.
+/// A file written as the audit streams (--csv): the library's OutputStream
+/// (secproto/write.h), so an existing file is kept unless --force and an
+/// interrupt leaves no temp file. Publish renames it over the target.
 class StreamedFile {
  public:
-  /// Opens the temp file for `path` and writes `header` to it; nullptr (no
+  /// Opens the output for `path` and writes `header` to it; nullptr (no
   /// file) when `path` is empty, i.e. the flag was not given.
   static Expected<std::unique_ptr<StreamedFile>> OpenIfGiven(const std::string& path,
-                                                             std::string_view header);
-  std::ostream& out() { return out_; }
+                                                             std::string_view header,
+                                                             const OutputOptions& options);
+  std::ostream& out() { return stream_->out(); }
   /// Flushes, closes and renames the temp file over the target.
-  Status Publish();
+  Status Publish() { return stream_->Publish(); }
 
  private:
-  StreamedFile(std::string path, std::unique_ptr<TempFile> temp);
-  std::string path_;
-  std::unique_ptr<TempFile> temp_;
-  std::ofstream out_;
+  explicit StreamedFile(std::unique_ptr<OutputStream> stream) : stream_(std::move(stream)) {}
+  std::unique_ptr<OutputStream> stream_;
 };
+
+/// The output files of an audit, checked before any input is read: the
+/// folder exists, and an existing file is kept unless --force.
+Status CheckAuditOutputs(const std::string& csv, const std::string& html, bool force);
 
 /// The worker threads of `audit`: --jobs when > 0, else the cores, at most 4.
 unsigned AuditJobs(int jobs_flag);

@@ -1,8 +1,8 @@
 // The probing half of `secproto impact` (cli/impact_probe.h).
-#include "cli/impact_probe.h"
+#include "impact_probe.h"
 
 #include "secproto/probe.h"
-#include "util/file.h"
+#include "secproto/files.h"
 
 namespace secproto::cli {
 namespace {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/common.h"
+#include "common.h"
 #include "secproto/error.h"
 #include "secproto/impact.h"
 #include "secproto/probe.h"

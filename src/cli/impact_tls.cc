@@ -2,19 +2,19 @@
 // (cli/impact_tls.h). The client before and after comes from the policy
 // library and the OS catalog, the servers from `probe --suites`, the verdicts
 // from NegotiateTls (include/secproto/impact.h).
-#include "cli/impact_tls.h"
+#include "impact_tls.h"
 
 #include <iostream>
 #include <sstream>
 
-#include "cli/common.h"
+#include "common.h"
 #include "secproto/capture.h"
 #include "secproto/catalog.h"
 #include "secproto/explain.h"
 #include "secproto/impact.h"
 #include "secproto/policy.h"
 #include "secproto/probe.h"
-#include "util/file.h"
+#include "secproto/files.h"
 
 namespace secproto::cli {
 namespace {

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "cli/common.h"
-#include "cli/impact_probe.h"
+#include "common.h"
+#include "impact_probe.h"
 
 namespace secproto::cli {
 

@@ -1,3 +1,3 @@
-#include "cli/common.h"
+#include "common.h"
 
 int main(int argc, char** argv) { return secproto::cli::Main(argc, argv); }

@@ -1,4 +1,4 @@
-#include "cli/policy_arg.h"
+#include "policy_arg.h"
 
 #include <memory>
 

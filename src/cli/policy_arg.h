@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/common.h"
+#include "common.h"
 #include "secproto/policy.h"
 
 namespace secproto::cli {

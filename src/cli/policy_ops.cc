@@ -1,13 +1,14 @@
 // secproto policy plan / apply / check / recover, and rollback of a change-set
 // backup. A POLICY is a policy file or template (compiled for the target's OS)
-// or a compiled change list ({"format":"secproto-changes", ...}).
-#include "cli/policy_ops.h"
+// or a compiled change list (ReadChangeListFile, secproto/changeset.h).
+#include "policy_ops.h"
 
 #include <filesystem>
 #include <iostream>
 
-#include "cli/policy_arg.h"
-#include "core/strings.h"
+#include "backup_guard.h"
+#include "policy_arg.h"
+#include "secproto/text.h"
 #include "secproto/capture.h"
 #include "secproto/changeset.h"
 #include "secproto/explain.h"
@@ -272,8 +273,7 @@ int RunApply(const ApplyOptions& o) {
   std::cout << (o.dry_run ? "would write " : "wrote ") << result->written << " value(s); "
             << EffectAdvice(*plan) << "\n";
   if (outcome->backup_written) {
-    std::cout << "backup: " << o.backup << " (undo: secproto rollback " << o.backup << " --target "
-              << backend->Describe() << ")\n";
+    std::cout << BackupLine(o.backup, true, *backend, HiveFlags(o.target)) << "\n";
   }
   return kExitOk;
 }
@@ -294,14 +294,12 @@ int RunRecover(const TargetFlags& target) {
   opts.user_hive = target.user_hive;
   auto opened = OpenTarget(target.target, opts);
   if (!opened) return ReportError(opened.error());
-  std::vector<std::string> notes = TakeRecoveryNotes();
-  std::string action = "none";
-  for (const std::string& n : notes) {
-    if (n.rfind("finished", 0) == 0)
-      action = "finished";
-    else if (n.rfind("undid", 0) == 0 && action == "none")
-      action = "undone";
-  }
+  std::optional<PairRecovery> recovery = (*opened)->Recovery();
+  std::vector<std::string> notes;
+  if (recovery) notes.push_back(recovery->note);
+  std::string action = !recovery ? "none"
+                       : recovery->action == PairRecovery::Action::kFinished ? "finished"
+                                                                             : "undone";
   if (G().json) {
     PrintJson(Json{{"target", (*opened)->Describe()},
                    {"operation", "policy-recover"},

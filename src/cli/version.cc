@@ -1,4 +1,4 @@
-#include "cli/version.h"
+#include "version.h"
 
 // secproto_build_info.h is written at build time by packaging/git-commit.cmake
 // (SECPROTO_GIT_COMMIT); a build without it reports "unknown".

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "secproto/text.h"
+
 namespace secproto {
 
 /// `s` with ASCII letters in lower case; other bytes (UTF-8 included) kept.
@@ -37,9 +39,6 @@ std::vector<uint8_t> Utf8ToUtf16Le(std::string_view utf8);
 /// Appends the UTF-8 encoding of code point `cp` to `out`.
 void AppendUtf8(std::string& out, uint32_t cp);
 
-/// UTF-16LE bytes to UTF-8. nullopt for an odd length or an unpaired
-/// surrogate (broken UTF-16).
-std::optional<std::string> Utf16LeToUtf8(const uint8_t* data, size_t size);
 
 /// REG_SZ-style data shown whole: UTF-16LE to UTF-8 with the trailing NULs
 /// removed (NULs inside stay). nullopt for an odd length or broken UTF-16.
@@ -50,10 +49,6 @@ std::optional<std::string> Utf16LeText(std::span<const uint8_t> data);
 /// UTF-8. nullopt for broken UTF-16.
 std::optional<std::string> Utf16LeString(std::span<const uint8_t> data);
 
-/// Optimal string alignment distance: insertions, deletions, substitutions
-/// and swaps of two neighbours ("clac" for "calc") each count as one edit.
-/// Byte-wise and case-sensitive; callers fold case first where they want.
-size_t EditDistance(std::string_view a, std::string_view b);
 
 /// "0x0000A80": a DWORD as registry tools print it.
 std::string Hex32(uint32_t v);
@@ -61,15 +56,7 @@ std::string Hex32(uint32_t v);
 /// `s` without leading and trailing ASCII whitespace.
 std::string_view Trim(std::string_view s);
 
-/// Whether `word`, put between double quotes, reaches a program unchanged
-/// from cmd, PowerShell and bash alike: printable ASCII without the
-/// characters one of them reads inside double quotes (" % $ ` !), and no
-/// backslash doubled (bash) or last (it would escape the closing quote).
-bool PastesInDoubleQuotes(std::string_view word);
 
-/// The pieces of `s` between the `sep` characters, empty pieces left out:
-/// "a,,b," gives {"a", "b"}.
-std::vector<std::string> SplitNonEmpty(std::string_view s, char sep);
 
 /// `s` as one CSV field (RFC 4180): as is, or in double quotes with each
 /// quote doubled when it holds a comma, a quote, CR or LF.

@@ -48,11 +48,6 @@ int Rank(Effect e) {
 
 size_t Depth(const std::string& key) { return SplitKey(key).size(); }
 
-std::vector<std::string>& RecoveryNotes() {
-  static std::vector<std::string> notes;
-  return notes;
-}
-
 // One change compared with the target.
 Expected<PlannedChange> PlanOne(RegistryBackend& backend, RegChange c) {
   PlannedChange pc;
@@ -68,10 +63,6 @@ Expected<PlannedChange> PlanOne(RegistryBackend& backend, RegChange c) {
 }
 
 }  // namespace
-
-void AddRecoveryNote(std::string note) { RecoveryNotes().push_back(std::move(note)); }
-
-std::vector<std::string> TakeRecoveryNotes() { return std::exchange(RecoveryNotes(), {}); }
 
 bool Plan::changes_anything() const {
   return std::any_of(changes.begin(), changes.end(),

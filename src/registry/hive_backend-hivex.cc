@@ -610,6 +610,8 @@ class HiveBackend : public RegistryBackend {
         control_set_(std::move(control_set)) {}
 
   std::string Describe() const override { return describe_; }
+  std::optional<PairRecovery> Recovery() const override { return recovery_; }
+  void SetRecovery(std::optional<PairRecovery> r) { recovery_ = std::move(r); }
 
   bool HasRoot(std::string_view root) const override {
     if (KeyNameEquals(root, "HKLM\\SOFTWARE")) return software_ != nullptr;
@@ -741,6 +743,7 @@ class HiveBackend : public RegistryBackend {
   }
 
   std::string describe_;
+  std::optional<PairRecovery> recovery_;
   std::unique_ptr<HiveFile> software_;
   std::unique_ptr<HiveFile> system_;
   std::unique_ptr<HiveFile> user_;
@@ -843,7 +846,8 @@ Expected<std::unique_ptr<RegistryBackend>> OpenHives(std::string describe,
                                                      const std::string& system_path,
                                                      const std::string& user_path,
                                                      const TargetOptions& options) {
-  SECPROTO_TRY(RecoverPairBeforeOpen(describe, software_path, system_path, options.read_only));
+  SECPROTO_ASSIGN_OR_RETURN(
+      recovery, RecoverPairBeforeOpen(describe, software_path, system_path, options.read_only));
   SECPROTO_ASSIGN_OR_RETURN(software, HiveFile::Open(software_path, "SOFTWARE", options));
   std::unique_ptr<HiveFile> system, user;
   std::string control_set;
@@ -857,9 +861,11 @@ Expected<std::unique_ptr<RegistryBackend>> OpenHives(std::string describe,
     SECPROTO_ASSIGN_OR_RETURN(u, HiveFile::Open(user_path, "NTUSER.DAT", options));
     user = std::move(u);
   }
-  return std::unique_ptr<RegistryBackend>(std::make_unique<HiveBackend>(
-      std::move(describe), std::move(software), std::move(system), std::move(user),
-      std::move(control_set)));
+  auto backend = std::make_unique<HiveBackend>(std::move(describe), std::move(software),
+                                               std::move(system), std::move(user),
+                                               std::move(control_set));
+  backend->SetRecovery(std::move(recovery));
+  return std::unique_ptr<RegistryBackend>(std::move(backend));
 }
 
 // Finds `components` below `dir`, each matched case-insensitively (a mounted

@@ -111,6 +111,7 @@ class LiveBackend : public RegistryBackend {
 
   Expected<Architecture> DetectArchitecture() override { return NativeArchitecture(); }
 
+  bool IsLive() const override { return true; }
   std::string MachineName() const override {
     wchar_t name[MAX_COMPUTERNAME_LENGTH + 1];
     DWORD len = MAX_COMPUTERNAME_LENGTH + 1;

@@ -198,7 +198,7 @@ Status PairJournal::Finish() {
   return FsyncPath(DirOf(journal_), true);
 }
 
-Status RecoverPairBeforeOpen(const std::string& describe, const std::string& software,
+Expected<std::optional<PairRecovery>> RecoverPairBeforeOpen(const std::string& describe, const std::string& software,
                              const std::string& system, bool read_only) {
   std::string journal = PairJournalPath(software);
   bool has_journal = Exists(journal);
@@ -245,12 +245,12 @@ Status RecoverPairBeforeOpen(const std::string& describe, const std::string& sof
     SECPROTO_ASSIGN_OR_RETURN(renamed, Finish(journal));
     // A temp file the journal's link was made from is a stale name now.
     for (const std::string& h : hives) RemoveStaleTemps(h);
-    AddRecoveryNote("finished an interrupted apply on " + describe +
-                    ": the intent journal was "
-                    "complete, so the new hives were put in place (" +
-                    std::to_string(renamed) +
-                    " renamed now, the rest had been renamed before the interruption)");
-    return {};
+    return std::optional<PairRecovery>(PairRecovery{
+        PairRecovery::Action::kFinished,
+        "finished an interrupted apply on " + describe +
+            ": the intent journal was complete, so the new hives were put in place (" +
+            std::to_string(renamed) +
+            " renamed now, the rest had been renamed before the interruption)"});
   }
   int leftovers = 0;
   for (const std::string& h : hives) {
@@ -272,12 +272,14 @@ Status RecoverPairBeforeOpen(const std::string& describe, const std::string& sof
     }
   }
   if (leftovers && (leftover_links || !system.empty())) {
-    AddRecoveryNote("undid an interrupted apply on " + describe +
-                    ": it stopped before its intent "
-                    "journal was written, so both hives are still the old ones; removed " +
-                    std::to_string(leftovers) + " leftover file(s)");
+    return std::optional<PairRecovery>(PairRecovery{
+        PairRecovery::Action::kUndone,
+        "undid an interrupted apply on " + describe +
+            ": it stopped before its intent journal was written, so both hives are still the "
+            "old ones; removed " +
+            std::to_string(leftovers) + " leftover file(s)"});
   }
-  return {};
+  return std::optional<PairRecovery>();
 }
 
 }  // namespace secproto

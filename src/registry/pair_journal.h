@@ -21,7 +21,10 @@
 #include <string>
 #include <vector>
 
+#include <optional>
+
 #include "secproto/error.h"
+#include "secproto/registry.h"
 
 namespace secproto {
 
@@ -54,14 +57,13 @@ std::string PairJournalPath(const std::string& software);
 /// Run before a hive pair is opened (OpenHives). With a journal beside
 /// `software`: a reader fails with kTarget "interrupted-apply" naming
 /// `secproto policy recover --target <describe>` and writes nothing; a writer
-/// locks the hives, finishes the commit and records a note (TakeRecoveryNotes).
+/// locks the hives, finishes the commit and returns what it did.
 /// A writer also removes links left by a commit that died before its journal
 /// (and notes that the interrupted apply was undone).
-Status RecoverPairBeforeOpen(const std::string& describe, const std::string& software,
-                             const std::string& system, bool read_only);
-
-/// Adds a note for TakeRecoveryNotes (secproto/changeset.h).
-void AddRecoveryNote(std::string note);
+Expected<std::optional<PairRecovery>> RecoverPairBeforeOpen(const std::string& describe,
+                                                            const std::string& software,
+                                                            const std::string& system,
+                                                            bool read_only);
 
 }  // namespace secproto
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "secproto/error.h"
+#include "secproto/registry.h"
 
 namespace secproto {
 
@@ -68,15 +69,7 @@ uint64_t FileTimeNow();
 /// `overwrite`.
 Status CheckNewHivePath(const std::string& path, bool overwrite);
 
-/// Writes a new empty hive (root "ROOT") at `path`, atomically. An existing
-/// file is refused (kInput, "exists") unless `overwrite`; a directory always is.
-Status CreateEmptyHiveFile(const std::string& path, bool overwrite);
 
-/// Writes a blank SYSTEM hive at `path`: Select\\Current=1 (and Default,
-/// LastKnownGood) and an empty ControlSet001\\Control, base block file name
-/// "SYSTEM", so that it works as --system-hive. Needs hivex: the Windows
-/// build returns a kUsage error ("hive-unavailable").
-Status CreateBlankSystemHiveFile(const std::string& path, bool overwrite);
 
 }  // namespace secproto
 

@@ -11,11 +11,10 @@
 #include <vector>
 
 #include "secproto/error.h"
+#include "secproto/files.h"
 
 namespace secproto {
 
-/// Reads a whole file. Errors: kTarget for missing, a directory, or denied.
-Expected<std::vector<uint8_t>> ReadFileBytes(const std::string& path);
 
 /// Writes `data` to `path` atomically: temp file beside it, fsync, rename,
 /// fsync of the folder. Keeps the mode of an existing file.

@@ -1,5 +1,5 @@
 #include "secproto/services.h"
-#include "util/system.h"
+#include "secproto/host.h"
 
 namespace secproto {
 namespace {

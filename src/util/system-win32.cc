@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "secproto/services.h"
-#include "util/system.h"
+#include "secproto/host.h"
 #include "util/win32.h"
 
 namespace secproto {

@@ -1,8 +1,6 @@
-// The running operating system: what `show` reports about a live target.
-// Windows code in system-win32.cc (also NewSystemServiceManager, declared in
-// secproto/services.h); system-posix.cc answers "nothing here".
-#ifndef SECPROTO_UTIL_SYSTEM_H_
-#define SECPROTO_UTIL_SYSTEM_H_
+// The machine secproto runs on (implemented in src/util/system-*.cc).
+#ifndef SECPROTO_HOST_H_
+#define SECPROTO_HOST_H_
 
 #include <cstdint>
 #include <optional>
@@ -24,4 +22,4 @@ std::optional<OsVersion> QueryOsVersion();
 
 }  // namespace secproto
 
-#endif  // SECPROTO_UTIL_SYSTEM_H_
+#endif  // SECPROTO_HOST_H_
