@@ -67,8 +67,11 @@ declare -A SKIP_WHY=(
   ["policy recover"]="writes only to finish an interrupted apply: see the recover and interrupt checks below"
 )
 # file: the variants of each file command, run by run_file LABEL OUT [--force].
+# A variant that writes a folder names here one file it writes inside: an
+# existing one is what must be kept without --force.
+declare -A FOLDER_FILE=([export-intune]=detect.ps1 [export-role]=README.md [export-gpo]=README.txt)
 declare -A FILE_VARIANTS=(
-  [export]="export|export-tls-policy"
+  [export]="export|export-ps1|export-gpp|export-ansible|export-dsc|export-tls-policy|export-collect-ps1|export-intune|export-role|export-gpo"
   ["policy capture"]="capture"
   [audit]="audit-csv|audit-html|audit-tls-csv|audit-tls-html"
   ["hive create"]="hive-create|hive-create-system"
@@ -220,7 +223,13 @@ run_file() {
   local label=$1 out=$2; shift 2
   case $label in
     export) run export tls1.2 --format reg -o "$out" "$@" ;;
+    export-ps1 | export-gpp | export-ansible | export-dsc)
+      run export tls1.2 --format "${label#export-}" -o "$out" "$@" ;;
     export-tls-policy) run export --tls-policy modern --os win11-23h2 --format reg -o "$out" "$@" ;;
+    export-collect-ps1) run export --tls-policy modern --os win11-23h2 --format collect-ps1 -o "$out" "$@" ;;
+    export-intune) run export tls1.2 --format intune -o "$out" "$@" ;;
+    export-role) run export tls1.2 --format ansible --role "$out" "$@" ;;
+    export-gpo) run export tls1.2 --format gpp --gpo-backup "$out" "$@" ;;
     capture) run policy capture --target image:img -o "$out" "$@" ;;
     audit-csv) run audit -p modern in --no-progress --csv "$out" "$@" ;;
     audit-html) run audit -p modern in --no-progress --html "$out" "$@" ;;
@@ -241,20 +250,25 @@ for cmd in "${COMMANDS[@]}"; do
   for v in "${variants[@]}"; do
     out=out.$v
     rm -rf "$out"
+    # f: the file that must be kept (the output, or one file in the folder).
+    f=$out
+    [ -n "${FOLDER_FILE[$v]:-}" ] && f=$out/${FOLDER_FILE[$v]}
     run_file "$v" "$out"
-    if [ $rc = 0 ] && [ -s "$out" ]; then pass "$v: writes a new file (exit 0)"
-    else fail "$v: exit $rc, want 0 and a file: $(errline)"; fi
+    if [ $rc = 0 ] && [ -s "$f" ]; then pass "$v: writes $f (exit 0)"
+    else fail "$v: exit $rc, want 0 and $f written: $(errline)"; fi
 
-    echo "someone's notes" >"$out"
-    h=$(sha "$out")
+    [ "$f" != "$out" ] && { rm -rf "$out"; mkdir "$out"; }
+    echo "someone's notes" >"$f"
+    h=$(sha "$f")
     run_file "$v" "$out"
-    if [ $rc = 2 ] && [ "$(sha "$out")" = "$h" ] && [ -z "$(temps . -maxdepth 1)" ]; then pass "$v: an existing file is kept without --force (exit 2)"
-    else fail "$v: existing file without --force: exit $rc, want 2 and the file byte-identical: $(errline)"; fi
+    if [ $rc = 2 ] && [ "$(sha "$f")" = "$h" ] && [ -z "$(temps . -maxdepth 2)" ]; then pass "$v: an existing file is kept without --force (exit 2)"
+    else fail "$v: existing $f without --force: exit $rc, want 2 and it byte-identical: $(errline)"; fi
 
     run_file "$v" "$out" --force
-    if [ $rc = 0 ] && [ "$(sha "$out")" != "$h" ] && [ -s "$out" ]; then pass "$v --force: replaces it (exit 0)"
-    else fail "$v --force: exit $rc, want 0 and the file replaced: $(errline)"; fi
+    if [ $rc = 0 ] && [ "$(sha "$f")" != "$h" ] && [ -s "$f" ]; then pass "$v --force: replaces it (exit 0)"
+    else fail "$v --force: exit $rc, want 0 and $f replaced: $(errline)"; fi
 
+    rm -rf nodir
     run_file "$v" nodir/"$out"
     if [ $rc = 2 ] && [ ! -e nodir ]; then pass "$v: a missing output folder is exit 2"
     else fail "$v: a missing output folder: exit $rc, want 2 and nothing created: $(errline)"; fi
@@ -286,15 +300,21 @@ for cmd in "${!READ_RUN[@]}"; do
 done
 
 # --- interrupts -----------------------------------------------------------------------
-# interrupt DELAY CMD...: starts CMD, sends SIGINT after DELAY seconds, sets rc.
-# Job control is on while it runs: a script's background job would otherwise
-# start with SIGINT ignored, which a terminal's Ctrl-C never does.
+# interrupt WATCH DELAY CMD...: starts CMD, sends SIGINT DELAY seconds after a
+# `.*.secproto-*` file appeared in folder WATCH (at most 5 s; "" = at once),
+# sets rc. Job control is on while it runs: a script's background job would
+# otherwise start with SIGINT ignored, which a terminal's Ctrl-C never does.
 interrupt() {
-  local delay=$1; shift
+  local watch=$1 delay=$2 i; shift 2
   set -m
   "$@" >out.txt 2>err.txt &
   local pid=$!
   set +m
+  i=0
+  while [ -n "$watch" ] && ((i++ < 100)); do
+    [ -n "$(find "$watch" -maxdepth 1 -name '.*.secproto-*' 2>/dev/null)" ] && break
+    sleep 0.05
+  done
   sleep "$delay"
   kill -INT "$pid" 2>/dev/null
   wait "$pid"
@@ -303,7 +323,7 @@ interrupt() {
 C=Windows/System32/config
 for hook in SECPROTO_TEST_COMMIT_PAUSE_MS SECPROTO_TEST_PAIR_PAUSE_MS; do
   fresh image int; h=$(sha "${FILES[@]}")
-  interrupt 0.5 env "$hook=2500" "$B" policy apply modern --target image:int
+  interrupt "int/$C" 0.3 env "$hook=2500" "$B" policy apply modern --target image:int
   left=$(find int -name '.*.secproto-*' | tr '\n' ' ')
   if [ $hook = SECPROTO_TEST_COMMIT_PAUSE_MS ]; then
     # Before the renames: nothing committed.
@@ -335,7 +355,7 @@ else fail "policy recover with nothing to recover: exit $rc, or it changed the i
 mkdir big
 python3 -c 'import os, sys
 for i in range(30000): os.link(sys.argv[1], f"{sys.argv[2]}/m{i}.reg")' in/a.reg big
-interrupt 0.3 "$B" audit -p modern big --no-progress -j 1 --csv big.csv --html big.html
+interrupt "" 0.3 "$B" audit -p modern big --no-progress -j 1 --csv big.csv --html big.html
 left=$(find . -maxdepth 1 -name '.*.secproto-*' | tr '\n' ' ')
 if [ $rc = 130 ] && [ -z "$left" ] && [ ! -e big.csv ] && [ ! -e big.html ]; then
   pass "audit --csv --html interrupted: exit 130, no temp file, no half-written report"
