@@ -10,7 +10,8 @@
 # hives (hivex) and .reg files:
 #   registry: it runs and changes the target; a dry run (where the command has
 #     --dry-run) changes no byte; a read-only target is refused (exit 3, no
-#     byte changed); an existing --backup file is kept (exit 2); a backup taken
+#     byte changed); an existing --backup file is kept (exit 2); the undo line
+#     it prints works as printed; a backup taken
 #     from target A is refused on target B (exit 2, backup-target-mismatch)
 #     and applied with --force;
 #   file: an existing output is kept without --force (exit 2) and replaced
@@ -18,8 +19,9 @@
 #   every command: an unknown flag is exit 2; a read command leaves its target
 #     byte-identical;
 #   interrupts: SIGINT during `policy apply` on an image (test pauses before
-#     and between the hive renames) and during a long `audit --csv` exits 130
-#     and leaves no `.*.secproto-*` temp file;
+#     and between the hive renames), during `set` on a hive (before its
+#     rename) and during a long `audit --csv` exits 130 and leaves no
+#     `.*.secproto-*` temp file or lock;
 #   --os against detection: a write refuses an --os the image contradicts
 #     (exit 2, os-mismatch) unless --force; a read models it as a what-if and
 #     says so (text and JSON "os_what_if").
@@ -154,6 +156,8 @@ for cmd in "${COMMANDS[@]}"; do
   fi
   dry=""
   has_flag "$cmd" "--dry-run" && dry=--dry-run
+  [ -z "$dry" ] && echo "note '$cmd' has no --dry-run: no dry-run check"
+  has_flag "$cmd" "--backup" || echo "note '$cmd' has no --backup: no backup checks"
   for kind in "${KINDS[@]}"; do
     n=$((n + 1))
     d=t$n
@@ -193,9 +197,20 @@ for cmd in "${COMMANDS[@]}"; do
       tb=("${TARGET[@]}"); fb=("${FILES[@]}"); hb=$(sha "${fb[@]}")
       fresh "$kind" "$d"; cmd_args "$cmd" "$d"
       run "${ARGS[@]}" --backup "$d.backup.json"
+      undo=$(grep -oh 'undo: secproto rollback [^)]*' out.txt err.txt | head -1)
       if [ $rc != 0 ] || [ ! -s "$d.backup.json" ]; then
         fail "$what --backup: exit $rc, no backup written: $(errline)"
       else
+        # The undo line it prints works as printed (a copy of the target,
+        # so that the checks below still have A as it is after the change).
+        cp -a "$d" "$d.undo"
+        read -ra words <<<"${undo#undo: secproto }"
+        if [ -n "$undo" ] && "$B" "${words[@]}" >/dev/null 2>err.txt; then
+          pass "$what --backup: the printed '$undo' restores (exit 0)"
+        else
+          fail "$what --backup: the printed '${undo:-undo line}' does not work: $(errline)"
+        fi
+        rm -rf "$d"; mv "$d.undo" "$d"
         run rollback "$d.backup.json" "${tb[@]}" --json
         if [ $rc = 2 ] && grep -qE 'backup-target-mismatch|was taken from' out.txt err.txt \
           && [ "$(sha "${fb[@]}")" = "$hb" ]; then
@@ -343,6 +358,16 @@ for hook in SECPROTO_TEST_COMMIT_PAUSE_MS SECPROTO_TEST_PAIR_PAUSE_MS; do
     fi
   fi
 done
+
+# set on one hive, SIGINT while the commit waits before its rename.
+fresh pair ih; h=$(sha "${FILES[@]}")
+interrupt ih 0.3 env SECPROTO_TEST_COMMIT_PAUSE_MS=2500 "$B" set tls1.3 "${TARGET[@]}"
+left=$(temps ih | tr '\n' ' ')
+if [ $rc = 130 ] && [ -z "$left" ] && [ "$(sha "${FILES[@]}")" = "$h" ]; then
+  pass "set on a hive, SIGINT before the rename: exit 130, unchanged, no temp or lock file"
+else
+  fail "set on a hive, SIGINT before the rename: exit $rc, left: ${left:-none}, changed: $([ "$(sha "${FILES[@]}")" = "$h" ] && echo no || echo yes)"
+fi
 
 # policy recover with nothing to recover changes no byte.
 fresh image rec; h=$(sha "${FILES[@]}")
