@@ -41,7 +41,7 @@ export SECPROTO_FIXED_IDS=1
 # --- the table ------------------------------------------------------------------------
 # Every command path, its class, and for a writing command how to run it: a
 # registry command's arguments before --target (KIND-specific arguments are
-# added by target_args), a file command's variants (see run_file).
+# added by cmd_args), a file command's variants (see run_file).
 declare -A CLASS=(
   [calc]=read [decode]=read [profiles]=read [show]=read [check]=read
   [explain]=read [doctor]=read ["os list"]=read ["os show"]=read
