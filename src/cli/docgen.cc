@@ -1,7 +1,8 @@
-// secproto __generate man|bash-completion: walks the CLI11 command tree that
-// Main() built (every registered command, whatever file registered it) and
-// prints the man page or the bash completion script. Hidden from --help, the
-// man page and the completion (its group is empty).
+// secproto __generate man|bash-completion|commands: walks the CLI11 command
+// tree that Main() built (every registered command, whatever file registered
+// it) and prints the man page, the bash completion script or the list of
+// command paths. Hidden from --help, the man page and the completion (its
+// group is empty).
 #include "docgen.h"
 
 #include <iostream>
@@ -260,6 +261,25 @@ void ManReference(std::ostringstream& out) {
 
 }  // namespace
 
+std::string CommandList(const CLI::App& root) {
+  std::string out;
+  for (const Node& n : Tree(root)) {
+    if (n.path.empty()) continue;
+    // A group that needs one of its commands ("policy") is not run itself.
+    if (!n.app->get_subcommands(Visible).empty() && n.app->get_require_subcommand_min() > 0)
+      continue;
+    // An ACTION positional with a fixed set ("hive create", "os list") names
+    // commands too: one path per action.
+    std::vector<std::string> actions;
+    for (const CLI::Option* o : n.app->get_options(VisibleOption)) {
+      if (IsPositional(o) && o->get_name() == "ACTION") actions = Choices(o);
+    }
+    if (actions.empty()) out += n.path + "\n";
+    for (const std::string& a : actions) out += n.path + " " + a + "\n";
+  }
+  return out;
+}
+
 bool RegisterCompletionValues(std::string name, ValuesFn values) {
   ValueTable()[std::move(name)] = std::move(values);
   return true;
@@ -440,14 +460,20 @@ std::string BashCompletion(const CLI::App& root) {
 const CommandSetup kSetupGenerate = [](CLI::App& app) -> std::function<int()> {
        app.group("");  // hidden from --help, the man page and the completion
        auto format = std::make_shared<std::string>();
-       app.add_option("FORMAT", *format, "man or bash-completion")
+       app.add_option("FORMAT", *format, "man, bash-completion or commands (every command path)")
            ->required()
-           ->check(CLI::IsMember({"man", "bash-completion"}));
+           ->check(CLI::IsMember({"man", "bash-completion", "commands"}));
        const CLI::App* self = &app;
        return [self, format]() -> int {
          const CLI::App* root = self;
          while (root->get_parent() != nullptr) root = root->get_parent();
-         std::cout << (*format == "man" ? ManPage(*root) : BashCompletion(*root));
+         if (*format == "man") {
+           std::cout << ManPage(*root);
+         } else if (*format == "commands") {
+           std::cout << CommandList(*root);
+         } else {
+           std::cout << BashCompletion(*root);
+         }
          return kExitOk;
        };
      };

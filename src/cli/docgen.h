@@ -1,6 +1,8 @@
 // The man page and the bash completion script are generated from the CLI11
 // command tree the CLI parses with (`secproto __generate man|bash-completion`,
-// run at build time), so that every command and flag is written once.
+// run at build time), so that every command and flag is written once; the
+// list of command paths (`__generate commands`) feeds the test over the
+// command table (tests/e2e/write_guarantees.sh).
 #ifndef SECPROTO_CLI_DOCGEN_H_
 #define SECPROTO_CLI_DOCGEN_H_
 
@@ -19,6 +21,10 @@ bool RegisterCompletionValues(std::string name, std::function<std::vector<std::s
 
 /// The man page secproto(1) in roff, for the command tree under `root`.
 std::string ManPage(const CLI::App& root);
+/// Every visible command path under `root` that can be run, top-level and
+/// nested ("policy apply"), a command with an ACTION positional once per
+/// action ("hive create", "os list"), one per line, in the order of the tree.
+std::string CommandList(const CLI::App& root);
 /// A bash completion script for the command tree under `root`.
 std::string BashCompletion(const CLI::App& root);
 
