@@ -21,6 +21,7 @@
 #include "cli/export_policy.h"
 #include "cli/fleet_io.h"
 #include "secproto/audit.h"
+#include "secproto/interrupt.h"
 #include "secproto/protocols.h"
 #include "util/file.h"
 
@@ -116,18 +117,28 @@ class AuditStream {
 };
 
 /// Walks the inputs in chunks of kChunk files, audited by `jobs` threads.
-void AuditInputs(const AuditCliOptions& o, const AuditSetup& setup, AuditStream& stream) {
+/// An interrupt stops the walk at the next file (the files so far stay in
+/// the stream); returns whether one did.
+bool AuditInputs(const AuditCliOptions& o, const AuditSetup& setup, AuditStream& stream) {
   unsigned jobs = AuditJobs(o.jobs);
-  ForEachInputChunk(o.inputs, kChunk, [&](const std::vector<std::string>& paths) {
+  InterruptPolling polling;
+  bool stopped = !ForEachInputChunk(o.inputs, kChunk, [&](const std::vector<std::string>& paths) {
     std::vector<MachineResult> chunk = AuditFiles(paths, setup.policy, setup.reader, jobs);
     stream.Add(chunk);
   });
   stream.EndProgress();
+  // Taken while still polling: one that came after the last file counts too.
+  return TakeDeferredInterrupt() || stopped;
 }
 
-void PrintAuditJson(const AuditSummary& summary, int code, const std::vector<MachineResult>& kept) {
+/// `interrupted`, when not empty, adds "interrupted": "interrupted after N
+/// file(s)" (the summary then covers those N files).
+void PrintAuditJson(const AuditSummary& summary, int code, const std::vector<MachineResult>& kept,
+                    const std::string& interrupted = "") {
   std::string out = "{\n  \"summary\": " + SummaryJson(summary) +
-                    ",\n  \"exit_code\": " + std::to_string(code) + ",\n  \"machines\": [";
+                    ",\n  \"exit_code\": " + std::to_string(code);
+  if (!interrupted.empty()) out += ",\n  \"interrupted\": " + Json(interrupted).dump();
+  out += ",\n  \"machines\": [";
   std::cout << out;
   bool first = true;
   for (const MachineResult& r : kept) {
@@ -150,10 +161,13 @@ void PrintAuditHuman(const AuditCliOptions& o, const AuditSummary& summary, int 
     uint64_t k = summary.Count(c);
     char pct[16];
     std::snprintf(pct, sizeof pct, "%5.1f%%",
-                  100.0 * static_cast<double>(k) / static_cast<double>(summary.total));
+                  summary.total == 0
+                      ? 0.0
+                      : 100.0 * static_cast<double>(k) / static_cast<double>(summary.total));
     std::cout << "  " << std::left << std::setw(11) << MachineClassName(c) << std::right
               << std::setw(8) << k << "  " << pct << "\n";
   }
+  if (code == kExitInterrupted) return;
   if (!o.csv.empty() && !G().quiet) std::cout << "wrote " << o.csv << "\n";
   if (!o.html.empty() && !G().quiet) std::cout << "wrote " << o.html << "\n";
   if (code == kExitTarget) std::cerr << "secproto: error: no input could be read and judged\n";
@@ -166,8 +180,19 @@ int Run(const AuditCliOptions& o) {
   if (!csv_file) return ReportError(csv_file.error());
   std::unique_ptr<StreamedFile> csv = std::move(*csv_file);
   AuditStream stream(o, setup->policy, csv.get());
-  AuditInputs(o, *setup, stream);
+  bool interrupted = AuditInputs(o, *setup, stream);
   const AuditSummary& summary = stream.summary();
+  if (interrupted) {
+    csv.reset();  // removes its temp file: an existing --csv file stays as it was
+    std::string what = InterruptedAfterFiles(summary.total);
+    if (G().json) {
+      PrintAuditJson(summary, kExitInterrupted, stream.kept(), what);
+    } else {
+      PrintAuditHuman(o, summary, stream.listed(), kExitInterrupted);
+    }
+    ReportInterruptedAudit(what, o.csv, o.html);
+    return kExitInterrupted;
+  }
   if (summary.total == 0) {
     return ReportError(Error::Target("no input files found in the given folders", "no-inputs"));
   }
