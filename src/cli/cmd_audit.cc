@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 
 #ifdef _WIN32
 #include <io.h>
@@ -117,26 +118,25 @@ class AuditStream {
 };
 
 /// Walks the inputs in chunks of kChunk files, audited by `jobs` threads.
-/// An interrupt stops the walk at the next file (the files so far stay in
-/// the stream); returns whether one did.
+/// REQUIRES: an InterruptPolling is alive. An interrupt stops the walk at
+/// the next file (the files so far stay in the stream); returns whether one
+/// did.
 bool AuditInputs(const AuditCliOptions& o, const AuditSetup& setup, AuditStream& stream) {
   unsigned jobs = AuditJobs(o.jobs);
-  InterruptPolling polling;
   bool stopped = !ForEachInputChunk(o.inputs, kChunk, [&](const std::vector<std::string>& paths) {
     std::vector<MachineResult> chunk = AuditFiles(paths, setup.policy, setup.reader, jobs);
     stream.Add(chunk);
   });
   stream.EndProgress();
-  // Taken while still polling: one that came after the last file counts too.
-  return TakeDeferredInterrupt() || stopped;
+  return stopped;
 }
 
 /// `interrupted`, when not empty, adds "interrupted": "interrupted after N
 /// file(s)" (the summary then covers those N files).
 void PrintAuditJson(const AuditSummary& summary, int code, const std::vector<MachineResult>& kept,
                     const std::string& interrupted = "") {
-  std::string out = "{\n  \"summary\": " + SummaryJson(summary) +
-                    ",\n  \"exit_code\": " + std::to_string(code);
+  std::string out =
+      "{\n  \"summary\": " + SummaryJson(summary) + ",\n  \"exit_code\": " + std::to_string(code);
   if (!interrupted.empty()) out += ",\n  \"interrupted\": " + Json(interrupted).dump();
   out += ",\n  \"machines\": [";
   std::cout << out;
@@ -180,8 +180,17 @@ int Run(const AuditCliOptions& o) {
   if (!csv_file) return ReportError(csv_file.error());
   std::unique_ptr<StreamedFile> csv = std::move(*csv_file);
   AuditStream stream(o, setup->policy, csv.get());
+  // Polled from the walk to the rendered report: an interrupt there stops
+  // the walk and publishes nothing.
+  std::optional<InterruptPolling> polling(std::in_place);
   bool interrupted = AuditInputs(o, *setup, stream);
   const AuditSummary& summary = stream.summary();
+  std::string html;
+  if (!interrupted && !o.html.empty() && summary.total > 0) {
+    html = HtmlReport(summary, stream.kept());
+  }
+  interrupted = TakeDeferredInterrupt() || interrupted;
+  polling.reset();
   if (interrupted) {
     csv.reset();  // removes its temp file: an existing --csv file stays as it was
     std::string what = InterruptedAfterFiles(summary.total);
@@ -200,9 +209,7 @@ int Run(const AuditCliOptions& o) {
     if (Status s = csv->Publish(); !s) return ReportError(s.error());
   }
   if (!o.html.empty()) {
-    if (Status s = WriteFileAtomically(o.html, HtmlReport(summary, stream.kept())); !s) {
-      return ReportError(s.error());
-    }
+    if (Status s = WriteFileAtomically(o.html, html); !s) return ReportError(s.error());
   }
   int code = AuditExitCode(summary);
   if (G().json) {
@@ -235,7 +242,8 @@ const CommandSetup kSetupAudit = [](CLI::App& app) -> std::function<int()> {
   app.add_flag("--no-progress", o->no_progress, "No progress line on a terminal");
   app.footer(
       "Classes: compliant, drift, missing, wrong-type, one-view, invalid, unreadable.\n"
-      "Exit: 0 all compliant, 1 some not compliant, 2 bad usage, 3 nothing readable.\n"
+      "Exit: 0 all compliant, 1 some not compliant, 2 bad usage, 3 nothing readable, 130 "
+      "interrupted (the summary of the files done; no --csv/--html written).\n"
       "Example:\n  secproto audit collected/ --policy modern --html report.html --csv report.csv\n"
       "  secproto audit collected/ --tls-policy modern --os win10-22h2 --csv report.csv");
   return [o, tp]() -> int {

@@ -374,7 +374,8 @@ const CommandSetup kSetupProbe = [](CLI::App& app) -> std::function<int()> {
                     "order) and groups the server accepts");
        app.footer(
            "Verdicts: offered | not-offered | inconclusive. --json prints one object per endpoint "
-           "per line.\nExit codes: 0 done, 2 bad input, 3 no endpoint could be reached.\n"
+           "per line.\nExit codes: 0 done, 2 bad input, 3 no endpoint could be reached, 130 "
+           "interrupted (the finished endpoints are printed).\n"
            "Examples:\n  secproto probe example.com 10.0.0.5:8443 [::1]:4433\n"
            "  secproto probe -f hosts.txt --json --concurrency 512\n"
            "  secproto probe example.com --suites");

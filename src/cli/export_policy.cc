@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 
 #include "cli/fleet_io.h"
 #include "cli/policy_arg.h"
@@ -191,28 +192,25 @@ struct PolicyAuditStream {
   int listed = 0;
 };
 
-/// Walks the inputs in chunks, audited by --jobs threads. An interrupt stops
-/// the walk at the next file (the files so far stay in the stream); returns
-/// whether one did.
+/// Walks the inputs in chunks, audited by --jobs threads. REQUIRES: an
+/// InterruptPolling is alive. An interrupt stops the walk at the next file
+/// (the files so far stay in the stream); returns whether one did.
 bool AuditPolicyInputs(const AuditCommonArgs& a, PolicyAuditor& auditor,
                        PolicyAuditStream& stream) {
   unsigned jobs = AuditJobs(a.jobs);
-  InterruptPolling polling;
-  bool stopped =
-      !ForEachInputChunk(a.inputs, kPolicyAuditChunk, [&](const std::vector<std::string>& paths) {
+  return !ForEachInputChunk(
+      a.inputs, kPolicyAuditChunk, [&](const std::vector<std::string>& paths) {
         std::vector<PolicyMachineResult> chunk = auditor.AuditFiles(paths, jobs);
         stream.Add(chunk);
       });
-  // Taken while still polling: one that came after the last file counts too.
-  return TakeDeferredInterrupt() || stopped;
 }
 
 /// Today's shape ("summary", "exit_code", "machines") plus "tls_policy" and
 /// "components"; each machine adds "os", "components", "drift".
 /// `interrupted`, when not empty, adds "interrupted": "interrupted after N
 /// file(s)" (the summaries then cover those N files).
-void PrintPolicyAuditJson(const TlsPolicyAuditOptions& o, const PolicyAuditStream& stream,
-                          int code, const std::string& interrupted = "") {
+void PrintPolicyAuditJson(const TlsPolicyAuditOptions& o, const PolicyAuditStream& stream, int code,
+                          const std::string& interrupted = "") {
   std::cout << "{\n  \"summary\": " << SummaryJson(stream.summary)
             << ",\n  \"tls_policy\": " << Json(o.policy).dump()
             << ",\n  \"components\": " << ComponentSummaryJson(stream.components)
@@ -277,8 +275,17 @@ int RunTlsPolicyAudit(const TlsPolicyAuditOptions& o, const AuditCommonArgs& a) 
   if (!csv_file) return ReportError(csv_file.error());
   std::unique_ptr<StreamedFile> csv = std::move(*csv_file);
   PolicyAuditStream stream(a, csv.get());
+  // Polled from the walk to the rendered report: an interrupt there stops
+  // the walk and publishes nothing.
+  std::optional<InterruptPolling> polling(std::in_place);
   bool interrupted = AuditPolicyInputs(a, **auditor, stream);
   const AuditSummary& summary = stream.summary;
+  std::string html;
+  if (!interrupted && !a.html.empty() && summary.total > 0) {
+    html = PolicyHtmlReport(o.policy, summary, stream.components, stream.kept);
+  }
+  interrupted = TakeDeferredInterrupt() || interrupted;
+  polling.reset();
   if (interrupted) {
     csv.reset();  // removes its temp file: an existing --csv file stays as it was
     std::string what = InterruptedAfterFiles(summary.total);
@@ -297,11 +304,7 @@ int RunTlsPolicyAudit(const TlsPolicyAuditOptions& o, const AuditCommonArgs& a) 
     if (Status s = csv->Publish(); !s) return ReportError(s.error());
   }
   if (!a.html.empty()) {
-    if (Status s = WriteFileAtomically(
-            a.html, PolicyHtmlReport(o.policy, summary, stream.components, stream.kept));
-        !s) {
-      return ReportError(s.error());
-    }
+    if (Status s = WriteFileAtomically(a.html, html); !s) return ReportError(s.error());
   }
   int code = AuditExitCode(summary);
   if (G().json) {

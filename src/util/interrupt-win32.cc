@@ -2,9 +2,8 @@
 // a console control handler on a thread of its own, so it may wait; on
 // console close, logoff and shutdown the process ends when the handler
 // returns, so it waits there for a deferral or a polling command to finish.
-#include <windows.h>
-
 #include <stdlib.h>
+#include <windows.h>
 
 #include "secproto/interrupt.h"
 #include "util/interrupt_platform.h"

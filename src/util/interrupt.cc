@@ -2,10 +2,11 @@
 // files, the counters of pollers and deferrals, and what an interrupt does.
 // Everything OnInterrupt touches is a lock-free atomic or a fixed buffer, so
 // that it may run inside a POSIX signal handler (signal-safety(7)).
+#include "secproto/interrupt.h"
+
 #include <atomic>
 #include <cstring>
 
-#include "secproto/interrupt.h"
 #include "util/interrupt_platform.h"
 
 namespace secproto {

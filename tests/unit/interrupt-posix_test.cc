@@ -1,14 +1,13 @@
 // secproto/interrupt.h on POSIX: what an interrupt does under polling, under
 // a deferral and by default, with real signals (raise) and, where the
 // process must exit, in a death test's child.
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "secproto/interrupt.h"
 
