@@ -20,6 +20,16 @@ void InstallInterruptHandlers();
 /// Whether an interrupt arrived (and was not acted on by exiting).
 bool Interrupted();
 
+/// Takes a deferred (or polled) interrupt: true when one was pending, which is
+/// then cleared, so that the end of a deferral does not exit for it. A caller
+/// that takes it reports the interrupt itself and exits kExitInterrupted.
+bool TakeDeferredInterrupt();
+
+/// The line an exit by interrupt writes to stderr from now on, instead of
+/// "secproto: interrupted" (a newline is added; at most 511 bytes are kept).
+/// Set once a change is complete, so that a later interrupt says so.
+void SetInterruptMessage(const char* line);
+
 /// Registers a temp file the handler removes before exiting. Returns a slot
 /// for UnregisterTempPath; -1 when the table is full (the file is then not
 /// removed by the handler, only by its owner).

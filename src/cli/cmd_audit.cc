@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 
 #ifdef _WIN32
 #include <io.h>
@@ -21,6 +22,7 @@
 #include "export_policy.h"
 #include "fleet_io.h"
 #include "secproto/audit.h"
+#include "secproto/interrupt.h"
 #include "secproto/protocols.h"
 
 namespace secproto::cli {
@@ -115,18 +117,27 @@ class AuditStream {
 };
 
 /// Walks the inputs in chunks of kChunk files, audited by `jobs` threads.
-void AuditInputs(const AuditCliOptions& o, const AuditSetup& setup, AuditStream& stream) {
+/// REQUIRES: an InterruptPolling is alive. An interrupt stops the walk at
+/// the next file (the files so far stay in the stream); returns whether one
+/// did.
+bool AuditInputs(const AuditCliOptions& o, const AuditSetup& setup, AuditStream& stream) {
   unsigned jobs = AuditJobs(o.jobs);
-  ForEachInputChunk(o.inputs, kChunk, [&](const std::vector<std::string>& paths) {
+  bool stopped = !ForEachInputChunk(o.inputs, kChunk, [&](const std::vector<std::string>& paths) {
     std::vector<MachineResult> chunk = AuditFiles(paths, setup.policy, setup.reader, jobs);
     stream.Add(chunk);
   });
   stream.EndProgress();
+  return stopped;
 }
 
-void PrintAuditJson(const AuditSummary& summary, int code, const std::vector<MachineResult>& kept) {
-  std::string out = "{\n  \"summary\": " + SummaryJson(summary) +
-                    ",\n  \"exit_code\": " + std::to_string(code) + ",\n  \"machines\": [";
+/// `interrupted`, when not empty, adds "interrupted": "interrupted after N
+/// file(s)" (the summary then covers those N files).
+void PrintAuditJson(const AuditSummary& summary, int code, const std::vector<MachineResult>& kept,
+                    const std::string& interrupted = "") {
+  std::string out =
+      "{\n  \"summary\": " + SummaryJson(summary) + ",\n  \"exit_code\": " + std::to_string(code);
+  if (!interrupted.empty()) out += ",\n  \"interrupted\": " + Json(interrupted).dump();
+  out += ",\n  \"machines\": [";
   std::cout << out;
   bool first = true;
   for (const MachineResult& r : kept) {
@@ -149,10 +160,13 @@ void PrintAuditHuman(const AuditCliOptions& o, const AuditSummary& summary, int 
     uint64_t k = summary.Count(c);
     char pct[16];
     std::snprintf(pct, sizeof pct, "%5.1f%%",
-                  100.0 * static_cast<double>(k) / static_cast<double>(summary.total));
+                  summary.total == 0
+                      ? 0.0
+                      : 100.0 * static_cast<double>(k) / static_cast<double>(summary.total));
     std::cout << "  " << std::left << std::setw(11) << MachineClassName(c) << std::right
               << std::setw(8) << k << "  " << pct << "\n";
   }
+  if (code == kExitInterrupted) return;
   if (!o.csv.empty() && !G().quiet) std::cout << "wrote " << o.csv << "\n";
   if (!o.html.empty() && !G().quiet) std::cout << "wrote " << o.html << "\n";
   if (code == kExitTarget) std::cerr << "secproto: error: no input could be read and judged\n";
@@ -167,8 +181,28 @@ int Run(const AuditCliOptions& o) {
   if (!csv_file) return ReportError(csv_file.error());
   std::unique_ptr<StreamedFile> csv = std::move(*csv_file);
   AuditStream stream(o, setup->policy, csv.get());
-  AuditInputs(o, *setup, stream);
+  // Polled from the walk to the rendered report: an interrupt there stops
+  // the walk and publishes nothing.
+  std::optional<InterruptPolling> polling(std::in_place);
+  bool interrupted = AuditInputs(o, *setup, stream);
   const AuditSummary& summary = stream.summary();
+  std::string html;
+  if (!interrupted && !o.html.empty() && summary.total > 0) {
+    html = HtmlReport(summary, stream.kept());
+  }
+  interrupted = TakeDeferredInterrupt() || interrupted;
+  polling.reset();
+  if (interrupted) {
+    csv.reset();  // removes its temp file: an existing --csv file stays as it was
+    std::string what = InterruptedAfterFiles(summary.total);
+    if (G().json) {
+      PrintAuditJson(summary, kExitInterrupted, stream.kept(), what);
+    } else {
+      PrintAuditHuman(o, summary, stream.listed(), kExitInterrupted);
+    }
+    ReportInterruptedAudit(what, o.csv, o.html);
+    return kExitInterrupted;
+  }
   if (summary.total == 0) {
     return ReportError(Error::Target("no input files found in the given folders", "no-inputs"));
   }
@@ -176,11 +210,8 @@ int Run(const AuditCliOptions& o) {
     if (Status s = csv->Publish(); !s) return ReportError(s.error());
   }
   if (!o.html.empty()) {
-    if (Status s = WriteOutputFile(o.html, HtmlReport(summary, stream.kept()),
-                                   OutputOptions{o.force});
-        !s) {
+    if (Status s = WriteOutputFile(o.html, html, OutputOptions{o.force}); !s)
       return ReportError(s.error());
-    }
   }
   int code = AuditExitCode(summary);
   if (G().json) {
@@ -214,7 +245,8 @@ const CommandSetup kSetupAudit = [](CLI::App& app) -> std::function<int()> {
   app.add_flag("--no-progress", o->no_progress, "No progress line on a terminal");
   app.footer(
       "Classes: compliant, drift, missing, wrong-type, one-view, invalid, unreadable.\n"
-      "Exit: 0 all compliant, 1 some not compliant, 2 bad usage, 3 nothing readable.\n"
+      "Exit: 0 all compliant, 1 some not compliant, 2 bad usage, 3 nothing readable, 130 "
+      "interrupted (the summary of the files done; no --csv/--html written).\n"
       "Example:\n  secproto audit collected/ --policy modern --html report.html --csv report.csv\n"
       "  secproto audit collected/ --tls-policy modern --os win10-22h2 --csv report.csv");
   return [o, tp]() -> int {

@@ -1,7 +1,6 @@
 // secproto probe ENDPOINT... [-f FILE]: which TLS versions each endpoint accepts.
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <future>
@@ -23,6 +22,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "secproto/interrupt.h"
 #include "secproto/probe.h"
 #include "secproto/files.h"
 
@@ -79,10 +79,6 @@ std::string Pad(std::string s, size_t w) {
   if (s.size() < w) s.append(w - s.size(), ' ');
   return s + "  ";
 }
-
-// Set by SIGINT while probing; the waiting thread prints what is done.
-volatile std::sig_atomic_t g_interrupted = 0;
-extern "C" void OnInterrupt(int) { g_interrupted = 1; }
 
 // An error on stderr, and with --json one {"error": ...} line on stdout (the
 // stream is one object per line). Returns the exit code.
@@ -271,11 +267,20 @@ class ResultCollector {
     return cb;
   }
 
-  /// Stops collecting: the endpoints finished so far, and how many.
+  /// Stops collecting: the endpoints finished so far, and how many. With
+  /// --json, first prints the finished lines still held back behind an
+  /// unfinished endpoint, so that stdout holds every finished endpoint once,
+  /// in input order.
   std::vector<EndpointResult> Stop(size_t& count) {
     std::lock_guard<std::mutex> lock(mu_);
     stopped_ = true;
     progress_.Clear();
+    if (G().json) {
+      for (; next_ < done_.size(); ++next_) {
+        if (done_[next_]) std::cout << ProbeResultJsonLine(*done_[next_]) << "\n";
+      }
+      std::cout << std::flush;
+    }
     std::vector<EndpointResult> finished;
     for (const auto& r : done_) {
       if (r) finished.push_back(*r);
@@ -293,7 +298,7 @@ class ResultCollector {
   ProgressLine& progress_;
 };
 
-/// Ctrl-C: prints the endpoints already finished and exits 130.
+/// Ctrl-C (or SIGTERM): prints the endpoints already finished and exits 130.
 [[noreturn]] void ExitInterrupted(ResultCollector& collector, size_t total) {
   size_t n = 0;
   std::vector<EndpointResult> finished = collector.Stop(n);
@@ -302,26 +307,24 @@ class ResultCollector {
   ReportProbeError(
       "interrupted",
       "interrupted after " + std::to_string(n) + " of " + std::to_string(total) + " endpoints",
-      130);
+      kExitInterrupted);
   std::cerr << std::flush;
   // The worker is still blocked in the engine: leave without unwinding it.
-  std::_Exit(130);
+  std::_Exit(kExitInterrupted);
 }
 
-/// The engine runs on a worker thread; this thread waits for it or for
-/// Ctrl-C.
+/// The engine runs on a worker thread; this thread waits for it or for an
+/// interrupt (polled: a second one exits at once, secproto/interrupt.h).
 Expected<std::vector<EndpointResult>> ProbeInterruptibly(const std::vector<Endpoint>& endpoints,
                                                          const ProbeOptions& o,
                                                          ProgressLine& progress) {
   ResultCollector collector(endpoints.size(), progress);
   ProbeCallbacks cb = collector.Callbacks();
-  g_interrupted = 0;
-  auto previous = std::signal(SIGINT, OnInterrupt);
+  InterruptPolling polling;
   auto future = std::async(std::launch::async, [&] { return ProbeEndpoints(endpoints, o, cb); });
   while (future.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
-    if (g_interrupted) ExitInterrupted(collector, endpoints.size());
+    if (Interrupted()) ExitInterrupted(collector, endpoints.size());
   }
-  std::signal(SIGINT, previous);
   return future.get();
 }
 
@@ -371,7 +374,8 @@ const CommandSetup kSetupProbe = [](CLI::App& app) -> std::function<int()> {
                     "order) and groups the server accepts");
        app.footer(
            "Verdicts: offered | not-offered | inconclusive. --json prints one object per endpoint "
-           "per line.\nExit codes: 0 done, 2 bad input, 3 no endpoint could be reached.\n"
+           "per line.\nExit codes: 0 done, 2 bad input, 3 no endpoint could be reached, 130 "
+           "interrupted (the finished endpoints are printed).\n"
            "Examples:\n  secproto probe example.com 10.0.0.5:8443 [::1]:4433\n"
            "  secproto probe -f hosts.txt --json --concurrency 512\n"
            "  secproto probe example.com --suites");

@@ -5,12 +5,14 @@
 #include <cstdlib>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 
 #include "fleet_io.h"
 #include "policy_arg.h"
 #include "secproto/text.h"
 #include "secproto/explain.h"
 #include "secproto/fleet_policy.h"
+#include "secproto/interrupt.h"
 
 namespace secproto::cli {
 namespace {
@@ -190,24 +192,31 @@ struct PolicyAuditStream {
   int listed = 0;
 };
 
-/// Walks the inputs in chunks, audited by --jobs threads.
-void AuditPolicyInputs(const AuditCommonArgs& a, PolicyAuditor& auditor,
+/// Walks the inputs in chunks, audited by --jobs threads. REQUIRES: an
+/// InterruptPolling is alive. An interrupt stops the walk at the next file
+/// (the files so far stay in the stream); returns whether one did.
+bool AuditPolicyInputs(const AuditCommonArgs& a, PolicyAuditor& auditor,
                        PolicyAuditStream& stream) {
   unsigned jobs = AuditJobs(a.jobs);
-  ForEachInputChunk(a.inputs, kPolicyAuditChunk, [&](const std::vector<std::string>& paths) {
-    std::vector<PolicyMachineResult> chunk = auditor.AuditFiles(paths, jobs);
-    stream.Add(chunk);
-  });
+  return !ForEachInputChunk(
+      a.inputs, kPolicyAuditChunk, [&](const std::vector<std::string>& paths) {
+        std::vector<PolicyMachineResult> chunk = auditor.AuditFiles(paths, jobs);
+        stream.Add(chunk);
+      });
 }
 
 /// Today's shape ("summary", "exit_code", "machines") plus "tls_policy" and
 /// "components"; each machine adds "os", "components", "drift".
-void PrintPolicyAuditJson(const TlsPolicyAuditOptions& o, const PolicyAuditStream& stream,
-                          int code) {
+/// `interrupted`, when not empty, adds "interrupted": "interrupted after N
+/// file(s)" (the summaries then cover those N files).
+void PrintPolicyAuditJson(const TlsPolicyAuditOptions& o, const PolicyAuditStream& stream, int code,
+                          const std::string& interrupted = "") {
   std::cout << "{\n  \"summary\": " << SummaryJson(stream.summary)
             << ",\n  \"tls_policy\": " << Json(o.policy).dump()
             << ",\n  \"components\": " << ComponentSummaryJson(stream.components)
-            << ",\n  \"exit_code\": " << code << ",\n  \"machines\": [";
+            << ",\n  \"exit_code\": " << code;
+  if (!interrupted.empty()) std::cout << ",\n  \"interrupted\": " << Json(interrupted).dump();
+  std::cout << ",\n  \"machines\": [";
   bool first = true;
   for (const PolicyMachineResult& r : stream.kept) {
     std::cout << (first ? "\n    " : ",\n    ") << PolicyMachineJson(r);
@@ -240,6 +249,7 @@ void PrintPolicyAuditHuman(const TlsPolicyAuditOptions& o, const AuditCommonArgs
               << std::right << std::setw(8) << components.counts[c][1] << " / "
               << components.counts[c][2] << "\n";
   }
+  if (code == kExitInterrupted) return;
   if (!a.csv.empty() && !G().quiet) std::cout << "wrote " << a.csv << "\n";
   if (!a.html.empty() && !G().quiet) std::cout << "wrote " << a.html << "\n";
   if (code == kExitTarget) std::cerr << "secproto: error: no input could be read and judged\n";
@@ -267,8 +277,28 @@ int RunTlsPolicyAudit(const TlsPolicyAuditOptions& o, const AuditCommonArgs& a) 
   if (!csv_file) return ReportError(csv_file.error());
   std::unique_ptr<StreamedFile> csv = std::move(*csv_file);
   PolicyAuditStream stream(a, csv.get());
-  AuditPolicyInputs(a, **auditor, stream);
+  // Polled from the walk to the rendered report: an interrupt there stops
+  // the walk and publishes nothing.
+  std::optional<InterruptPolling> polling(std::in_place);
+  bool interrupted = AuditPolicyInputs(a, **auditor, stream);
   const AuditSummary& summary = stream.summary;
+  std::string html;
+  if (!interrupted && !a.html.empty() && summary.total > 0) {
+    html = PolicyHtmlReport(o.policy, summary, stream.components, stream.kept);
+  }
+  interrupted = TakeDeferredInterrupt() || interrupted;
+  polling.reset();
+  if (interrupted) {
+    csv.reset();  // removes its temp file: an existing --csv file stays as it was
+    std::string what = InterruptedAfterFiles(summary.total);
+    if (G().json) {
+      PrintPolicyAuditJson(o, stream, kExitInterrupted, what);
+    } else {
+      PrintPolicyAuditHuman(o, a, stream, kExitInterrupted);
+    }
+    ReportInterruptedAudit(what, a.csv, a.html);
+    return kExitInterrupted;
+  }
   if (summary.total == 0) {
     return ReportError(Error::Target("no input files found in the given folders", "no-inputs"));
   }
@@ -276,12 +306,8 @@ int RunTlsPolicyAudit(const TlsPolicyAuditOptions& o, const AuditCommonArgs& a) 
     if (Status s = csv->Publish(); !s) return ReportError(s.error());
   }
   if (!a.html.empty()) {
-    if (Status s = WriteOutputFile(
-            a.html, PolicyHtmlReport(o.policy, summary, stream.components, stream.kept),
-            OutputOptions{a.force});
-        !s) {
+    if (Status s = WriteOutputFile(a.html, html, OutputOptions{a.force}); !s)
       return ReportError(s.error());
-    }
   }
   int code = AuditExitCode(summary);
   if (G().json) {

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <thread>
 
+#include "secproto/interrupt.h"
 #include "secproto/write.h"
 
 namespace secproto::cli {
@@ -113,20 +114,33 @@ unsigned AuditJobs(int jobs_flag) {
                        : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
 }
 
-void ForEachInputChunk(const std::vector<std::string>& inputs, size_t chunk,
+bool ForEachInputChunk(const std::vector<std::string>& inputs, size_t chunk,
                        const std::function<void(const std::vector<std::string>&)>& audit) {
   InputWalker walker(inputs);
   std::vector<std::string> paths;
   while (true) {
     paths.clear();
-    while (paths.size() < chunk) {
+    while (paths.size() < chunk && !Interrupted()) {
       auto p = walker.Next();
       if (!p) break;
       paths.push_back(std::move(*p));
     }
-    if (paths.empty()) break;
-    audit(paths);
+    if (!paths.empty()) audit(paths);
+    if (Interrupted()) return false;
+    if (paths.size() < chunk) return true;
   }
+}
+
+std::string InterruptedAfterFiles(uint64_t files) {
+  return "interrupted after " + std::to_string(files) + " file(s)";
+}
+
+void ReportInterruptedAudit(const std::string& what, const std::string& csv,
+                            const std::string& html) {
+  std::string outputs = csv.empty() ? html : html.empty() ? csv : csv + " and " + html;
+  std::cerr << "secproto: " << what;
+  if (!outputs.empty()) std::cerr << "; " << outputs << " not written (left as they were)";
+  std::cerr << "\n" << std::flush;
 }
 
 int AuditExitCode(const AuditSummary& summary) {

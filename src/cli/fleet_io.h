@@ -70,9 +70,21 @@ Status CheckAuditOutputs(const std::string& csv, const std::string& html, bool f
 unsigned AuditJobs(int jobs_flag);
 
 /// Walks `inputs` (InputWalker) and calls `audit` with each run of at most
-/// `chunk` files, in order.
-void ForEachInputChunk(const std::vector<std::string>& inputs, size_t chunk,
+/// `chunk` files, in order. Stops at the next file once Interrupted()
+/// (secproto/interrupt.h; the caller holds an InterruptPolling): the files
+/// gathered so far are still audited, none after. Returns false when it
+/// stopped so.
+bool ForEachInputChunk(const std::vector<std::string>& inputs, size_t chunk,
                        const std::function<void(const std::vector<std::string>&)>& audit);
+
+/// "interrupted after N file(s)": what an interrupted audit says, on stderr
+/// and in its JSON ("interrupted"), with the summary of the N files.
+std::string InterruptedAfterFiles(uint64_t files);
+
+/// The stderr line of an interrupted audit: "secproto: WHAT", and that the
+/// --csv/--html files given were not written (existing ones are unchanged).
+void ReportInterruptedAudit(const std::string& what, const std::string& csv,
+                            const std::string& html);
 
 /// 3 when no machine could be read and judged, 0 when every machine is
 /// compliant, else 1.

@@ -28,6 +28,7 @@
 
 #include "registry/pair_journal.h"
 #include "registry/regf.h"
+#include "secproto/interrupt.h"
 #include "secproto/registry.h"
 #include "util/file.h"
 #include "core/strings.h"
@@ -596,6 +597,10 @@ class HiveFile {
 
 void TEST_PauseBeforePublish();
 
+// What an interrupt says once a commit is complete (secproto/interrupt.h).
+constexpr char kCommittedMessage[] =
+    "secproto: interrupted after the change was committed (it is complete; rollback undoes it)";
+
 // The `hive:` and `image:` targets: a SOFTWARE hive, and optionally SYSTEM
 // and NTUSER.DAT hives, behind one logical registry.
 class HiveBackend : public RegistryBackend {
@@ -677,12 +682,22 @@ class HiveBackend : public RegistryBackend {
   // Each changed hive is written and verified before any is renamed, so a
   // failure while writing leaves every file unchanged. Two or more renames
   // go through the intent journal (registry/pair_journal.h).
+  //
+  // Interrupts (secproto/interrupt.h): while the hives are written an
+  // interrupt removes the temp files and exits, leaving every hive old. From
+  // the journal (or the single rename) to the end, an interrupt is deferred:
+  // the commit completes, and the deferred interrupt then exits saying that
+  // the change was committed (a caller holding an InterruptPolling takes it
+  // instead).
   Status Commit() override {
     std::vector<HiveFile*> hives;
     for (HiveFile* f : {software_.get(), system_.get(), user_.get()}) {
       if (f && f->changed()) hives.push_back(f);
     }
     for (HiveFile* f : hives) SECPROTO_TRY(f->Prepare());
+    if (hives.empty()) return {};
+    if (hives.size() == 1) TEST_PauseBeforePublish();
+    InterruptDeferral deferral;
     // More than one hive: an intent journal makes the renames one step.
     std::unique_ptr<PairJournal> journal;
     if (hives.size() > 1) {
@@ -690,19 +705,24 @@ class HiveBackend : public RegistryBackend {
       for (HiveFile* f : hives) pair.push_back({f->temp_path(), f->path()});
       SECPROTO_ASSIGN_OR_RETURN(j, PairJournal::Begin(software_->path(), describe_, pair));
       journal = std::move(j);
+      TEST_PauseBeforePublish();
     }
-    TEST_PauseBeforePublish();
     for (size_t i = 0; i < hives.size(); ++i) {
       Status published = hives[i]->Publish();
       if (!published && journal) {
         Error e = published.error();
-        e.message += "; run `secproto policy recover --target " + describe_ + "` to finish the commit";
+        std::string recover = "secproto policy recover --target " + describe_;
+        SetInterruptMessage(("secproto: interrupted; the commit did not finish: run `" + recover +
+                             "` to complete it")
+                                .c_str());
+        e.message += "; run `" + recover + "` to finish the commit";
         return Fail(e);
       }
       SECPROTO_TRY(published);
       if (journal) journal->Renamed(i);
     }
     if (journal) SECPROTO_TRY(journal->Finish());
+    SetInterruptMessage(kCommittedMessage);
     return {};
   }
 

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "registry/pair_journal.h"
+#include "secproto/interrupt.h"
 #include "util/file.h"
 
 namespace secproto {
@@ -242,6 +243,8 @@ Expected<std::optional<PairRecovery>> RecoverPairBeforeOpen(const std::string& d
   }
   // Under the locks: a journal seen before may have been finished meanwhile.
   if (Exists(journal)) {
+    // The renames and the journal's removal are one step: an interrupt waits.
+    InterruptDeferral deferral;
     SECPROTO_ASSIGN_OR_RETURN(renamed, Finish(journal));
     // A temp file the journal's link was made from is a stale name now.
     for (const std::string& h : hives) RemoveStaleTemps(h);

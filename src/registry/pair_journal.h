@@ -35,6 +35,9 @@ class PairJournal {
     std::string target;  ///< the hive it replaces
   };
   /// Steps 2 and 3. `anchor` is the SOFTWARE hive the journal sits beside.
+  /// REQUIRES: an InterruptDeferral is alive from here to Finish(), so that
+  /// an interrupt never stops the commit between its journal and its end
+  /// (HiveBackend::Commit holds it).
   static Expected<std::unique_ptr<PairJournal>> Begin(const std::string& anchor,
                                                       const std::string& describe,
                                                       const std::vector<Hive>& hives);

@@ -9,6 +9,7 @@
 #include <optional>
 #include <thread>
 
+#include "secproto/interrupt.h"
 #include "util/file.h"
 
 namespace secproto {
@@ -30,20 +31,30 @@ std::string BaseName(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+// Registered with the interrupt handler while it exists under its temp name,
+// so that an interrupt removes it (secproto/interrupt.h).
 class PosixTempFile : public TempFile {
  public:
-  PosixTempFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  PosixTempFile(std::string path, int fd, int slot)
+      : path_(std::move(path)), fd_(fd), slot_(slot) {}
   ~PosixTempFile() override {
     if (fd_ >= 0) close(fd_);
+    // Removed before it is unregistered: an interrupt in between finds a
+    // name that is gone, never a file left behind.
     if (!published_) unlink(path_.c_str());
+    UnregisterTempPath(slot_);
   }
   const std::string& path() const override { return path_; }
   Status Publish(const std::string& target) override {
     if (fsync(fd_) != 0) return Fail(ErrnoError(errno, "fsync", path_));
     close(fd_);
     fd_ = -1;
+    // rename(2) is atomic: an interrupt leaves the old target or the new one,
+    // and the handler's unlink of the temp name then fails harmlessly.
     if (rename(path_.c_str(), target.c_str()) != 0) return Fail(ErrnoError(errno, "rename onto", target));
     published_ = true;
+    UnregisterTempPath(slot_);
+    slot_ = -1;
     int dfd = open(DirName(target).c_str(), O_RDONLY | O_DIRECTORY);
     if (dfd >= 0) {
       fsync(dfd);
@@ -56,16 +67,25 @@ class PosixTempFile : public TempFile {
  private:
   std::string path_;
   int fd_;
+  int slot_;
   bool published_ = false;
 };
 
 // The lock file exists only while a writer holds it: the holder removes it
 // before unlocking, and a waiter that wins the lock on a file already
 // removed (or replaced) starts again on the current one.
+// The holder registers the lock file with the interrupt handler, which
+// removes it on an interrupt as the destructor would (a waiter never does:
+// the file it opened may be another process's lock).
 class PosixFileLock : public FileLock {
  public:
-  PosixFileLock(int fd, std::string lock_path) : fd_(fd), lock_path_(std::move(lock_path)) {}
+  PosixFileLock(int fd, std::string lock_path)
+      : fd_(fd), lock_path_(std::move(lock_path)), slot_(RegisterTempPath(lock_path_.c_str())) {}
   ~PosixFileLock() override {
+    // Unregistered first: an interrupt in between leaves an unlocked lock
+    // file, which the next writer simply takes, rather than removing a lock
+    // file another process may have created meanwhile.
+    UnregisterTempPath(slot_);
     unlink(lock_path_.c_str());
     flock(fd_, LOCK_UN);
     close(fd_);
@@ -74,6 +94,7 @@ class PosixFileLock : public FileLock {
  private:
   int fd_;
   std::string lock_path_;
+  int slot_;
 };
 
 // "folder X does not exist" when the folder that would hold `path` is
@@ -121,6 +142,8 @@ Expected<std::unique_ptr<TempFile>> TempFile::CreateBeside(const std::string& pa
   std::string tmpl = DirName(path) + "/." + BaseName(path) + ".secproto-XXXXXX";
   std::vector<char> buf(tmpl.begin(), tmpl.end());
   buf.push_back('\0');
+  // Created and registered as one step: an interrupt waits for the slot.
+  InterruptDeferral creating;
   int fd = mkstemp(buf.data());
   if (fd < 0) {
     int err = errno;
@@ -138,7 +161,8 @@ Expected<std::unique_ptr<TempFile>> TempFile::CreateBeside(const std::string& pa
     umask(mask);
     fchmod(fd, 0666 & ~mask);
   }
-  return std::unique_ptr<TempFile>(std::make_unique<PosixTempFile>(buf.data(), fd));
+  int slot = RegisterTempPath(buf.data());
+  return std::unique_ptr<TempFile>(std::make_unique<PosixTempFile>(buf.data(), fd, slot));
 }
 
 Status WriteFileAtomically(const std::string& path, std::string_view data) {

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "secproto/interrupt.h"
 #include "util/file.h"
 #include "util/win32.h"
 
@@ -31,12 +32,16 @@ std::string BaseName(const std::string& path) {
 
 bool IsNotFound(DWORD err) { return err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND; }
 
+// Registered with the interrupt handler while it exists under its temp name,
+// so that an interrupt removes it (secproto/interrupt.h).
 class Win32TempFile : public TempFile {
  public:
-  Win32TempFile(std::string path, HANDLE h) : path_(std::move(path)), handle_(h) {}
+  Win32TempFile(std::string path, HANDLE h, int slot)
+      : path_(std::move(path)), handle_(h), slot_(slot) {}
   ~Win32TempFile() override {
     if (handle_ != INVALID_HANDLE_VALUE) CloseHandle(handle_);
     if (!published_) DeleteFileW(Widen(path_).c_str());
+    UnregisterTempPath(slot_);
   }
   const std::string& path() const override { return path_; }
   Status Publish(const std::string& target) override {
@@ -48,6 +53,8 @@ class Win32TempFile : public TempFile {
       return Fail(Win32Error(GetLastError(), "MoveFileExW onto", target));
     }
     published_ = true;
+    UnregisterTempPath(slot_);
+    slot_ = -1;
     return {};
   }
   HANDLE handle() const { return handle_; }
@@ -55,15 +62,20 @@ class Win32TempFile : public TempFile {
  private:
   std::string path_;
   HANDLE handle_;
+  int slot_;
   bool published_ = false;
 };
 
 class Win32FileLock : public FileLock {
  public:
-  explicit Win32FileLock(HANDLE h) : handle_(h) {}
+  // The holder registers the lock file with the interrupt handler, which
+  // removes it on an interrupt as the destructor would.
+  Win32FileLock(HANDLE h, const std::string& lock_path)
+      : handle_(h), slot_(RegisterTempPath(lock_path.c_str())) {}
   // The holder marks the lock file for deletion before unlocking; a waiter
   // that then wins the lock sees it pending deletion and starts again.
   ~Win32FileLock() override {
+    UnregisterTempPath(slot_);
     FILE_DISPOSITION_INFO del{};
     del.DeleteFile = TRUE;
     SetFileInformationByHandle(handle_, FileDispositionInfo, &del, sizeof del);
@@ -74,6 +86,7 @@ class Win32FileLock : public FileLock {
 
  private:
   HANDLE handle_;
+  int slot_;
 };
 
 }  // namespace
@@ -121,11 +134,14 @@ Expected<std::unique_ptr<TempFile>> TempFile::CreateBeside(const std::string& pa
     std::string tmp = dir + sep + "." + BaseName(path) + ".secproto-" + suffix;
     // Shared for writing so that callers may open the path themselves, as
     // they do on POSIX; the handle is kept for FlushFileBuffers.
+    // Created and registered as one step: an interrupt waits for the slot.
+    InterruptDeferral creating;
     HANDLE h = CreateFileW(Widen(tmp).c_str(), GENERIC_READ | GENERIC_WRITE,
                            FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
                            CREATE_NEW, FILE_ATTRIBUTE_NORMAL, nullptr);
     if (h != INVALID_HANDLE_VALUE) {
-      return std::unique_ptr<TempFile>(std::make_unique<Win32TempFile>(tmp, h));
+      int slot = RegisterTempPath(tmp.c_str());
+      return std::unique_ptr<TempFile>(std::make_unique<Win32TempFile>(tmp, h, slot));
     }
     DWORD err = GetLastError();
     if (err == ERROR_FILE_EXISTS || err == ERROR_ALREADY_EXISTS) continue;
@@ -204,7 +220,7 @@ Expected<std::unique_ptr<FileLock>> FileLock::Acquire(const std::string& path, i
     FILE_STANDARD_INFO info{};
     if (GetFileInformationByHandleEx(h, FileStandardInfo, &info, sizeof info) &&
         !info.DeletePending) {
-      return std::unique_ptr<FileLock>(std::make_unique<Win32FileLock>(h));
+      return std::unique_ptr<FileLock>(std::make_unique<Win32FileLock>(h, lock_path));
     }
     OVERLAPPED ov{};
     UnlockFileEx(h, 0, MAXDWORD, MAXDWORD, &ov);
