@@ -423,8 +423,6 @@ class Compiler {
   ProtocolSet client_, server_;
 };
 
-}  // namespace
-
 // The components a compiled policy decides by itself, on any machine: .NET
 // when it writes the .NET values, WinINet when it writes SecureProtocols.
 // (WinHTTP also depends on KB3140245 on older systems, which a policy does
@@ -502,8 +500,6 @@ uint32_t WinHttpValueForOs(ProtocolSet wanted, const OsInfo& os) {
   }
   return bits & os.KnownBits();
 }
-
-namespace {
 
 constexpr EnumName<Effect> kEffectNames[] = {
     {Effect::kNextProcess, "next-process"},

@@ -342,7 +342,7 @@ TEST(Capture, AnIisCryptoBackupLeavesAloneWhatItDoesNotShow) {
   std::string toml = CaptureToToml(*r);
   EXPECT_NE(toml.find("is a partial source; not in the file, left alone: "), std::string::npos)
       << toml;
-  EXPECT_EQ(toml.find("reset = true"), std::string::npos) << toml;
+  EXPECT_EQ(toml.find("\nreset = true"), std::string::npos) << toml;
   Policy back = RoundTrip(*r);
   EXPECT_EQ(back.dotnet.manage, Manage::kLeave);
 
