@@ -130,8 +130,7 @@ MachineResult AuditBytes(const std::string& path, std::string_view bytes, uint32
 MachineResult AuditFile(const std::string& path, const ProtocolSpec& policy,
                         RegReader reader = RegReader::kFast);
 std::vector<MachineResult> AuditFiles(const std::vector<std::string>& paths,
-                                      const ProtocolSpec& policy, RegReader reader,
-                                      unsigned jobs);
+                                      const ProtocolSpec& policy, RegReader reader, unsigned jobs);
 MachineResult AuditBytes(const std::string& path, std::string_view bytes,
                          const ProtocolSpec& policy, RegReader reader = RegReader::kFast);
 

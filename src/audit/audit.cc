@@ -254,8 +254,7 @@ std::vector<MachineResult> AuditFiles(const std::vector<std::string>& paths, uin
 }
 
 std::vector<MachineResult> AuditFiles(const std::vector<std::string>& paths,
-                                      const ProtocolSpec& policy, RegReader reader,
-                                      unsigned jobs) {
+                                      const ProtocolSpec& policy, RegReader reader, unsigned jobs) {
   size_t n = paths.size();
   std::vector<MachineResult> results(n);
   std::atomic<size_t> next{0};

@@ -5,13 +5,12 @@
 #include <string>
 #include <utility>
 
-#include "secproto/keys.h"
-
+#include "core/strings.h"
 #include "registry/reg_file.h"
 #include "secproto/audit.h"
 #include "secproto/emit.h"
+#include "secproto/keys.h"
 #include "secproto/protocols.h"
-#include "core/strings.h"
 
 namespace secproto {
 namespace {

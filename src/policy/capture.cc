@@ -201,8 +201,8 @@ class Capturer {
             "alone (manage them with `secproto set` and `secproto wininet`)");
         pp.manage = Manage::kLeave;
       } else {
-        pp.manage = unsupported_keys_ ? Manage::kLeave
-                                      : Untouched(s_.coverage.protocols, "protocols");
+        pp.manage =
+            unsupported_keys_ ? Manage::kLeave : Untouched(s_.coverage.protocols, "protocols");
       }
       return;
     }

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "core/strings.h"
-#include "secproto/keys.h"
 #include "secproto/catalog.h"
+#include "secproto/keys.h"
 #include "secproto/policy.h"
 #include "secproto/stack.h"
 #include "secproto/stack_explain.h"

@@ -123,8 +123,9 @@ class StackReader {
       return false;
     };
     SECPROTO_ASSIGN_OR_RETURN(protocols, any_key(View::k64, {schannel + "\\Protocols"}));
-    SECPROTO_ASSIGN_OR_RETURN(legacy, any_key(View::k64, {schannel + "\\Ciphers", schannel + "\\Hashes",
-                                                          schannel + "\\KeyExchangeAlgorithms"}));
+    SECPROTO_ASSIGN_OR_RETURN(legacy,
+                              any_key(View::k64, {schannel + "\\Ciphers", schannel + "\\Hashes",
+                                                  schannel + "\\KeyExchangeAlgorithms"}));
     SECPROTO_ASSIGN_OR_RETURN(fips, any_key(View::k64, {std::string(kFipsKey)}));
     bool dotnet = false;
     for (std::string_view key : kDotNetKeys) {

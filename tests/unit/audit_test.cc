@@ -95,8 +95,7 @@ TEST(AuditClassify, DetailsNameTheViewAndTheValues) {
 // 2019, whose WinHTTP has no TLS 1.3. A number means what it says, and an
 // input without CurrentVersion keeps the profile's own bits.
 TEST(AuditClassify, AProfileNameMeansWhatItsTemplateWritesOnTheInputsOs) {
-  const std::string cv =
-      "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion]";
+  const std::string cv = "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion]";
   const std::string os =
       Export(cv, {"\"CurrentBuild\"=\"17763\"", "\"InstallationType\"=\"Server\""});
   auto modern = ParseProtocols(std::vector<std::string>{"modern"});

@@ -328,8 +328,8 @@ TEST(Capture, AnIisCryptoBackupLeavesAloneWhatItDoesNotShow) {
   EXPECT_EQ(p.protocols.manage, Manage::kSet);
   EXPECT_EQ(p.suites.manage, Manage::kSet);
   EXPECT_EQ(p.legacy.manage, Manage::kSet);
-  for (Manage m : {p.curves.manage, p.key_sizes.manage, p.dotnet.manage, p.fips.manage,
-                   p.logging.manage}) {
+  for (Manage m :
+       {p.curves.manage, p.key_sizes.manage, p.dotnet.manage, p.fips.manage, p.logging.manage}) {
     EXPECT_EQ(m, Manage::kLeave);
   }
   EXPECT_FALSE(p.protocols.dotnet);
@@ -374,9 +374,9 @@ TEST(Capture, AnIisCryptoBackupLeavesAloneWhatItDoesNotShow) {
 // --untouched reset still applies to the parts a .reg file shows: a key it
 // holds without values is a part at the OS default.
 TEST(Capture, APartialSourceResetsThePartsItShows) {
-  std::string path = (std::filesystem::temp_directory_path() /
-                      "secproto-capture-partial-source-test.reg")
-                         .string();
+  std::string path =
+      (std::filesystem::temp_directory_path() / "secproto-capture-partial-source-test.reg")
+          .string();
   {
     std::ofstream out(path, std::ios::binary);
     out << "Windows Registry Editor Version 5.00\r\n\r\n"
@@ -394,9 +394,8 @@ TEST(Capture, APartialSourceResetsThePartsItShows) {
   EXPECT_EQ(r->policy.suites.manage, Manage::kLeave);
   EXPECT_EQ(r->policy.curves.manage, Manage::kLeave);
   EXPECT_EQ(r->policy.legacy.manage, Manage::kLeave);
-  EXPECT_EQ(r->not_in_source,
-            (std::vector<std::string>{"cipher_suites", "curves", "legacy", "key_sizes", "fips",
-                                      "logging"}));
+  EXPECT_EQ(r->not_in_source, (std::vector<std::string>{"cipher_suites", "curves", "legacy",
+                                                        "key_sizes", "fips", "logging"}));
 }
 
 // A hive or the live registry shows every part: nothing is "not in the source".

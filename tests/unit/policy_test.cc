@@ -412,8 +412,8 @@ TEST(PolicyCompile, APolicyLeavingDotnetWithNoProtocolIsRefused) {
 std::unique_ptr<RegistryBackend> MachineOf(const OsInfo& os) {
   auto b = NewMemBackend(Architecture::k64Bit);
   std::string cv = "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion";
-  EXPECT_TRUE(b->SetValue(View::k64, cv, "CurrentBuild",
-                          RegValue::String(std::to_string(os.build))));
+  EXPECT_TRUE(
+      b->SetValue(View::k64, cv, "CurrentBuild", RegValue::String(std::to_string(os.build))));
   EXPECT_TRUE(b->SetValue(View::k64, cv, "InstallationType",
                           RegValue::String(os.server ? "Server" : "Client")));
   EXPECT_TRUE(b->Commit());
