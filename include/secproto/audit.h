@@ -69,6 +69,10 @@ struct SnapshotView {
   bool key_exists = false;
   std::optional<RegValue> value;
   std::optional<RegValue> force_default;  ///< ForceDefaultSecureProtocols (view 64 only)
+  /// The values of SOFTWARE\Microsoft\Windows NT\CurrentVersion (view 64
+  /// only; CurrentBuild, InstallationType, ...), name and value, so that
+  /// ReadOsFacts tells which OS the machine is.
+  std::vector<std::pair<std::string, RegValue>> current_version;
 };
 std::unique_ptr<RegistryBackend> NewSnapshotBackend(std::string describe, Architecture arch,
                                                     SnapshotView v64, SnapshotView v32);
@@ -116,6 +120,19 @@ std::vector<MachineResult> AuditFiles(const std::vector<std::string>& paths, uin
 /// hive backend and RegReader::kBackend open `path` themselves).
 MachineResult AuditBytes(const std::string& path, std::string_view bytes, uint32_t policy,
                          RegReader reader = RegReader::kFast);
+
+/// The same, for PROTOCOLS as parsed (ParseProtocols): a profile name given
+/// alone (`modern`) is compared, on each input that says its OS (a SOFTWARE
+/// hive's CurrentBuild), with the value the template of that name writes
+/// there (WinHttpValueForTarget in secproto/policy.h), so that `audit
+/// --policy modern` and `policy check modern` agree; the detail of a machine
+/// that does not comply says so. REQUIRES: !policy.relative.
+MachineResult AuditFile(const std::string& path, const ProtocolSpec& policy,
+                        RegReader reader = RegReader::kFast);
+std::vector<MachineResult> AuditFiles(const std::vector<std::string>& paths,
+                                      const ProtocolSpec& policy, RegReader reader, unsigned jobs);
+MachineResult AuditBytes(const std::string& path, std::string_view bytes,
+                         const ProtocolSpec& policy, RegReader reader = RegReader::kFast);
 
 /// "host" for a path: the file name without its last extension.
 std::string HostFromPath(std::string_view path);

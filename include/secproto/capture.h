@@ -42,6 +42,11 @@ struct CaptureResult {
   /// `policy check` of the same target reports exactly these as drift until
   /// the policy is applied. Empty: the target complies with the policy as is.
   std::vector<std::string> normalised;
+  /// The sections a partial source (a .reg file: RegistryBackend::IsPartial)
+  /// does not show, left alone instead of `reset` ("dotnet", "curves",
+  /// "key_sizes", ...; the policy file's section names). Said in `notes` and
+  /// in the TOML header too. Empty for hives, images and the live registry.
+  std::vector<std::string> not_in_source;
 };
 
 /// Reads the stack of `backend` and turns it into a policy. Reads only.

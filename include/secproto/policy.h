@@ -170,9 +170,37 @@ struct CompiledPolicy {
 /// The registry changes that put `policy` on `os_id`. Refuses (kInput, exit 2)
 /// a suite list over 1,023 characters, an enabled protocol without a suite,
 /// an empty suite list, TLS 1.3 before Windows 11 / Server 2022 (unless
-/// allowed), an unknown OS id (kUsage).
+/// allowed), an unknown OS id (kUsage), and a policy that leaves a component
+/// it decides (.NET when it writes the .NET values, WinINet when it writes
+/// SecureProtocols) with no usable protocol ("component-without-protocol").
 Expected<CompiledPolicy> CompilePolicy(const Policy& policy, std::string_view os_id,
                                        const CompileOptions& options = {});
+
+struct OsInfo;
+
+/// The DefaultSecureProtocols value `wanted` stands for on `os`: its
+/// protocols the OS has, as WinHTTP accepts them there (0x2000 only with TLS
+/// 1.3 support). What the compiler writes for protocols.winhttp (and
+/// wininet), and what a profile name means on a target whose OS is known.
+uint32_t WinHttpValueForOs(ProtocolSet wanted, const OsInfo& os);
+
+/// What PROTOCOLS stand for as the WinHTTP value of one target.
+struct WinHttpTargetValue {
+  uint32_t value = 0;  ///< the value to write or expect
+  std::string os_id;   ///< the OS the target says it is; "" when not resolved per OS
+  /// When the value differs from the profile's OS-less bits, one sentence
+  /// saying why ("modern on Windows Server 2019 ... is 0x00000800 ..."); "" otherwise.
+  std::string note;
+};
+
+/// The WinHTTP value PROTOCOLS stand for on `backend`: a profile name given
+/// alone (`modern`, ProtocolSpec::profile) means, on a target that says which
+/// OS it is (CurrentBuild), WinHttpValueForOs of its bits, the value
+/// `policy apply` of the template of the same name writes there; so `check
+/// modern`, `audit --policy modern` and `policy check modern` agree. Numbers,
+/// protocol names, +/- edits and targets that do not say their OS (a blank
+/// hive) keep spec.absolute. Never fails: an unreadable OS is "not known".
+WinHttpTargetValue WinHttpValueForTarget(const ProtocolSpec& spec, RegistryBackend& backend);
 
 /// The policy as TOML that LoadPolicy reads back to an equal policy.
 std::string PolicyToToml(const Policy& policy);

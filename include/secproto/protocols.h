@@ -123,6 +123,10 @@ struct ProtocolSpec {
   uint32_t absolute = 0;  ///< when !relative
   uint32_t add = 0;       ///< when relative
   uint32_t remove = 0;    ///< when relative
+  /// The profile name ("modern") when the words were exactly one profile,
+  /// else empty. A profile may stand for another value on a known OS
+  /// (WinHttpValueForTarget in secproto/policy.h).
+  std::string_view profile;
 
   /// The resulting value. REQUIRES: base given when relative.
   uint32_t Apply(uint32_t base) const {

@@ -149,6 +149,13 @@ class RegistryBackend {
   /// an earlier process left unfinished (nullopt: there was none).
   virtual std::optional<PairRecovery> Recovery() const { return std::nullopt; }
 
+  /// Whether the target is a fragment of a registry that holds only the keys
+  /// it lists (a .reg file): a key it lacks says nothing about the machine it
+  /// came from, where a hive or a live registry lacking it means "not set".
+  /// Readers that turn "missing" into "at the OS default" (policy capture)
+  /// ask this first.
+  virtual bool IsPartial() const { return false; }
+
   /// See the class comment.
   virtual bool IsTransactional() const = 0;
 
@@ -192,6 +199,7 @@ class RegistryBackendWrapper : public RegistryBackend {
   Status PrepareWrite(View v, std::string_view k) override { return target_->PrepareWrite(v, k); }
   std::vector<std::string> Notices() const override { return target_->Notices(); }
   std::string MachineName() const override { return target_->MachineName(); }
+  bool IsPartial() const override { return target_->IsPartial(); }
   bool IsTransactional() const override { return target_->IsTransactional(); }
   bool IsLive() const override { return target_->IsLive(); }
   std::optional<PairRecovery> Recovery() const override { return target_->Recovery(); }

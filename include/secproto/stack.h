@@ -48,6 +48,25 @@ struct DotnetKeys {
   StackValue system_default_tls;      ///< `SystemDefaultTlsVersions`
 };
 
+/// Which parts of the stack a source shows at all. A full source (a hive, an
+/// image, the live registry) shows every part: a value it lacks is not set.
+/// A partial source (RegistryBackend::IsPartial(): a .reg file, such as an
+/// IIS Crypto backup of SCHANNEL) shows a part only when it holds the key the
+/// part lives in, or, for a part that shares its key with another (curves
+/// beside the suite order, key sizes in the legacy key exchange keys, event
+/// logging in the SCHANNEL key), one of the part's own values.
+struct StackCoverage {
+  bool partial = false;   ///< read from a partial source
+  bool protocols = true;  ///< SCHANNEL\Protocols
+  bool suites = true;     ///< the Policies suite order `Functions`
+  bool curves = true;     ///< the Policies curve order `EccCurves`
+  bool legacy = true;     ///< SCHANNEL\Ciphers, \Hashes or \KeyExchangeAlgorithms
+  bool key_sizes = true;  ///< a *MinKeyBitLength value
+  bool dotnet = true;     ///< a .NET Framework v4.0.30319 / v2.0.50727 key, either view
+  bool fips = true;       ///< Lsa\FipsAlgorithmPolicy
+  bool logging = true;    ///< SCHANNEL `EventLogging`
+};
+
 struct StackConfig {
   std::string target;       ///< RegistryBackend::Describe()
   bool has_system = false;  ///< the target holds HKLM\SYSTEM (SCHANNEL, local suite list, FIPS)
@@ -90,10 +109,14 @@ struct StackConfig {
   std::array<StackValue, 2> wininet{};
   /// WinINet Group Policy `SecureProtocols` (HKLM\SOFTWARE\Policies, shared).
   StackValue wininet_policy;
+
+  /// What the source shows (all of it, unless it is partial).
+  StackCoverage coverage;
 };
 
 /// Reads every value above. A root the target lacks leaves its values missing
 /// and its has_* flag false (not an error); a read failure is kTarget (exit 3).
+/// `coverage` is filled from the keys a partial source holds.
 Expected<StackConfig> ReadStack(RegistryBackend& backend);
 
 }  // namespace secproto

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "secproto/policy.h"
 #include "secproto/protocols.h"
 
 namespace secproto {
@@ -51,13 +52,24 @@ void ApplyError(const Error& e, MachineResult& r) {
   r.detail = e.message;
 }
 
-void InspectInto(RegistryBackend& backend, uint32_t policy, MachineResult& r) {
+// A profile name means the value `policy apply` of its template writes on
+// the OS the input says it is (WinHttpValueForTarget); anything else, and an
+// input that does not say its OS, is compared as given.
+void InspectInto(RegistryBackend& backend, const ProtocolSpec& policy, MachineResult& r) {
   auto ins = Inspect(backend);
   if (!ins) {
     ApplyError(ins.error(), r);
     return;
   }
-  ClassifyInspection(*ins, policy, r);
+  WinHttpTargetValue want = WinHttpValueForTarget(policy, backend);
+  ClassifyInspection(*ins, want.value, r);
+  if (!want.note.empty() && r.cls != MachineClass::kCompliant) r.detail += " (" + want.note + ")";
+}
+
+ProtocolSpec Given(uint32_t policy) {
+  ProtocolSpec spec;
+  spec.absolute = policy;
+  return spec;
 }
 
 }  // namespace
@@ -164,6 +176,11 @@ void ClassifyInspection(const Inspection& ins, uint32_t policy, MachineResult& o
 
 MachineResult AuditBytes(const std::string& path, std::string_view bytes, uint32_t policy,
                          RegReader reader) {
+  return AuditBytes(path, bytes, Given(policy), reader);
+}
+
+MachineResult AuditBytes(const std::string& path, std::string_view bytes,
+                         const ProtocolSpec& policy, RegReader reader) {
   MachineResult r;
   r.host = HostFromPath(path);
   r.input = path;
@@ -201,6 +218,10 @@ MachineResult AuditBytes(const std::string& path, std::string_view bytes, uint32
 }
 
 MachineResult AuditFile(const std::string& path, uint32_t policy, RegReader reader) {
+  return AuditFile(path, Given(policy), reader);
+}
+
+MachineResult AuditFile(const std::string& path, const ProtocolSpec& policy, RegReader reader) {
   std::unique_ptr<std::FILE, FileCloser> f(std::fopen(path.c_str(), "rb"));
   if (!f) return Unreadable(path, "cannot open: " + std::string(std::strerror(errno)));
   // Sniff first: a hive is opened by the hive backend, never read whole here.
@@ -229,6 +250,11 @@ MachineResult AuditFile(const std::string& path, uint32_t policy, RegReader read
 
 std::vector<MachineResult> AuditFiles(const std::vector<std::string>& paths, uint32_t policy,
                                       RegReader reader, unsigned jobs) {
+  return AuditFiles(paths, Given(policy), reader, jobs);
+}
+
+std::vector<MachineResult> AuditFiles(const std::vector<std::string>& paths,
+                                      const ProtocolSpec& policy, RegReader reader, unsigned jobs) {
   size_t n = paths.size();
   std::vector<MachineResult> results(n);
   std::atomic<size_t> next{0};

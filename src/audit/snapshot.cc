@@ -3,12 +3,14 @@
 // instead (audit.cc).
 #include <cctype>
 #include <string>
+#include <utility>
 
+#include "core/strings.h"
 #include "registry/reg_file.h"
 #include "secproto/audit.h"
 #include "secproto/emit.h"
+#include "secproto/keys.h"
 #include "secproto/protocols.h"
-#include "core/strings.h"
 
 namespace secproto {
 namespace {
@@ -28,6 +30,12 @@ class SnapshotBackend : public RegistryBackend {
   }
   Expected<std::optional<RegValue>> GetValue(View view, std::string_view key,
                                              std::string_view name) override {
+    if (view == View::k64 && KeyNameEquals(key, kCurrentVersionKey)) {
+      for (const auto& [n, v] : views_[0].current_version) {
+        if (KeyNameEquals(n, name)) return v;
+      }
+      return std::nullopt;
+    }
     if (!KeyNameEquals(key, kWinHttpKey)) return std::nullopt;
     if (KeyNameEquals(name, kValueName)) return Get(view).value;
     if (KeyNameEquals(name, kForceDefaultValue)) return Get(view).force_default;
@@ -101,16 +109,22 @@ Expected<std::unique_ptr<RegistryBackend>> ReadRegSnapshot(std::string_view byte
   const std::string force = "forcedefaultsecureprotocols";
   SnapshotView views[2];
   int section = -1;  // the WinHttp key of the current [KEY] section, -1 for others
+  bool in_current_version = false;  // the current [KEY] section is CurrentVersion
+  std::vector<std::pair<std::string, RegValue>> facts;
   auto visit = [&](const RegEntry& e) {
     wow.Apply(e);
-    current_version.Apply(e);
+    bool current_version_removed = current_version.Apply(e);
     switch (e.kind) {
       case RegEntry::Kind::kHeader:
         section = -1;
+        in_current_version = false;
         break;
       case RegEntry::Kind::kKey:
       case RegEntry::Kind::kDeleteKey:
         section = -1;
+        if (current_version_removed) facts.clear();
+        in_current_version =
+            e.kind == RegEntry::Kind::kKey && e.folded_key == current_version.folded;
         for (int i = 0; i < 2; ++i) {
           if (keys[i].Apply(e)) views[i] = SnapshotView{};
           views[i].key_exists = keys[i].exists;
@@ -119,6 +133,10 @@ Expected<std::unique_ptr<RegistryBackend>> ReadRegSnapshot(std::string_view byte
         break;
       case RegEntry::Kind::kValue:
       case RegEntry::Kind::kDeleteValue: {
+        if (in_current_version) {
+          std::erase_if(facts, [&](const auto& f) { return KeyNameEquals(f.first, e.name); });
+          if (e.kind == RegEntry::Kind::kValue) facts.emplace_back(e.name, e.value);
+        }
         if (section < 0) break;
         std::optional<RegValue>* slot = nullptr;
         if (e.name.size() == dsp.size() && Lower(e.name) == dsp) {
@@ -143,6 +161,7 @@ Expected<std::unique_ptr<RegistryBackend>> ReadRegSnapshot(std::string_view byte
   Architecture arch = wow.exists               ? Architecture::k64Bit
                       : current_version.exists ? Architecture::k32Bit
                                                : Architecture::kUnknown;
+  views[0].current_version = std::move(facts);
   return NewSnapshotBackend(std::move(describe), arch, std::move(views[0]), std::move(views[1]));
 }
 

@@ -376,6 +376,11 @@ Expected<ProtocolSpec> ParseProtocols(std::span<const std::string> args) {
         "mixed-edits"));
   }
   spec.relative = any_relative;
+  if (words.size() == 1 && !any_relative) {
+    for (const auto& pr : kProfiles) {
+      if (Lower(words[0]) == pr.name) spec.profile = pr.name;
+    }
+  }
   return spec;
 }
 

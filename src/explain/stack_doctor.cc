@@ -87,6 +87,7 @@ class StackDoctor {
     Rdp();
     Sql();
     EventLogging();
+    ComponentWithoutProtocol();
     std::stable_sort(out_.begin(), out_.end(), [](const StackFinding& a, const StackFinding& b) {
       auto rank = [](const std::string& s) { return s == "error" ? 0 : s == "warning" ? 1 : 2; };
       return rank(a.finding.severity) < rank(b.finding.severity);
@@ -505,6 +506,65 @@ class StackDoctor {
         "SCHANNEL EventLogging is " + std::to_string(*v) +
             ": more than errors are logged to the System log (1 is the default; reboot to apply)",
         {Ev(st_.event_logging)}, {PolicyFix({"logging.event_logging=1"})}, stack_rules::kR32);
+  }
+
+  // A component with no protocol left cannot make or accept any TLS
+  // connection (R15, R27 for .NET: without SystemDefaultTlsVersions = 1 it
+  // offers its own older set, less what SCHANNEL disables). WinHTTP has
+  // `empty-effective`; a side of SCHANNEL with none takes every client
+  // component with it, so those are not repeated.
+  void ComponentWithoutProtocol() {
+    std::vector<Component> which = {Component::kSchannelClient, Component::kSchannelServer,
+                                    Component::kWinInet, Component::kDotnet};
+    bool client_none = false;
+    for (const ComponentExplanation& c : ExplainStack(os_, tls_, st_, in_, which)) {
+      std::string names, why;
+      for (const ComponentVariant& v : c.variants) {
+        if (!v.in_effect || !v.protocols.empty()) continue;
+        std::string label = v.name;
+        if (label.ends_with("-64") || label.ends_with("-32")) {
+          label = label.substr(0, label.size() - 3) + " " + label.substr(label.size() - 2) + "-bit";
+        }
+        if (!label.empty()) names += (names.empty() ? "" : ", ") + label;
+        for (const StackStep& st : v.steps) {
+          if (why.empty() && st.name == "system-default-tls-versions") {
+            size_t at = st.detail.find("SystemDefaultTlsVersions");
+            why = at == std::string::npos ? st.detail : st.detail.substr(at);
+          }
+        }
+        if (names.empty() && why.empty()) why = "none of its protocols is on";
+      }
+      bool none = !names.empty() || !why.empty();
+      if (!none) continue;
+      if (c.component == Component::kSchannelClient) client_none = true;
+      if (client_none && c.component != Component::kSchannelClient &&
+          c.component != Component::kSchannelServer) {
+        continue;
+      }
+      std::string component(ComponentName(c.component));
+      std::vector<Evidence> ev;
+      std::vector<std::string> fix;
+      if (c.component == Component::kDotnet) {
+        for (const DotnetKeys& d : st_.dotnet) {
+          ev.push_back(Ev(d.system_default_tls));
+          ev.push_back(Ev(d.strong_crypto));
+        }
+        fix.push_back("secproto dotnet set" + Target());
+      } else if (c.component == Component::kWinInet) {
+        for (const StackValue& v : st_.wininet) ev.push_back(Ev(v));
+      }
+      for (size_t i = 0; i < kProtocolCount; ++i) {
+        const ProtocolSideKeys& k =
+            c.component == Component::kSchannelServer ? st_.server[i] : st_.client[i];
+        if (Dword(k.enabled) == 0u) ev.push_back(Ev(k.enabled));
+      }
+      Add("component-without-protocol", "error", component,
+          component + (names.empty() ? "" : " (" + names + ")") +
+              " ends with no usable protocol: it can make no TLS connection" +
+              (why.empty() ? "" : " (" + why + ")"),
+          std::move(ev), std::move(fix),
+          c.component == Component::kDotnet ? stack_rules::kR27 : stack_rules::kR19);
+    }
   }
 
   const OsInfo& os_;

@@ -60,6 +60,15 @@ std::vector<std::string> Strings(const RegValue& v) {
   return out;
 }
 
+// The note and header line for the parts a partial source does not show.
+std::string NotInSourceText(const std::vector<std::string>& sections) {
+  std::string list;
+  for (const std::string& n : sections) list += (list.empty() ? "" : ", ") + n;
+  return "not in the file, left alone: " + list +
+         " (a .reg file shows only the keys it lists; `reset = true` is written only for "
+         "parts it shows)";
+}
+
 class Capturer {
  public:
   Capturer(const StackConfig& s, const OsInfo& os, const OsTlsInfo& tls, const CaptureOptions& o)
@@ -90,6 +99,7 @@ class Capturer {
     Dotnet();
     Fips();
     Logging();
+    if (!out_.not_in_source.empty()) Note(NotInSourceText(out_.not_in_source));
     return std::move(out_);
   }
 
@@ -100,8 +110,18 @@ class Capturer {
     }
   }
 
-  // The mode of a part the target holds nothing of.
-  Manage Untouched() const { return opt_.untouched; }
+  // The mode of a part the target holds nothing of: --untouched when the
+  // source shows the part (stack.h, StackCoverage), else kLeave, recorded: a
+  // .reg backup of SCHANNEL says nothing about .NET, so a capture of it must
+  // not remove the .NET values of the machine it is applied to.
+  Manage Untouched(bool shown, std::string_view section) {
+    if (shown) return opt_.untouched;
+    if (std::find(out_.not_in_source.begin(), out_.not_in_source.end(), section) ==
+        out_.not_in_source.end()) {
+      out_.not_in_source.emplace_back(section);
+    }
+    return Manage::kLeave;
+  }
 
   // A DWORD read for what SChannel makes of it, or nullopt (missing, or a
   // type SChannel does not read, which is noted).
@@ -181,7 +201,8 @@ class Capturer {
             "alone (manage them with `secproto set` and `secproto wininet`)");
         pp.manage = Manage::kLeave;
       } else {
-        pp.manage = unsupported_keys_ ? Manage::kLeave : Untouched();
+        pp.manage =
+            unsupported_keys_ ? Manage::kLeave : Untouched(s_.coverage.protocols, "protocols");
       }
       return;
     }
@@ -244,7 +265,7 @@ class Capturer {
     }
     const StackValue& f = s_.suites_policy;
     if (!f.value) {
-      sp.manage = Untouched();
+      sp.manage = Untouched(s_.coverage.suites, "cipher_suites");
       if (s_.suites_local.value) {
         size_t n = Strings(*s_.suites_local.value).size();
         Note("no Group Policy suite order: the local list (" + std::to_string(n) + " suites, " +
@@ -315,7 +336,7 @@ class Capturer {
     }
     const StackValue& c = s_.curves_policy;
     if (!c.value) {
-      cp.manage = Untouched();
+      cp.manage = Untouched(s_.coverage.curves, "curves");
       return;
     }
     if (!tls_.curve_order_setting) {
@@ -405,7 +426,7 @@ class Capturer {
     if (!lp.ciphers.empty() || !lp.hashes.empty() || !lp.key_exchange.empty()) {
       lp.manage = Manage::kSet;
     } else {
-      lp.manage = bad ? Manage::kLeave : Untouched();
+      lp.manage = bad ? Manage::kLeave : Untouched(s_.coverage.legacy, "legacy");
     }
   }
 
@@ -438,7 +459,7 @@ class Capturer {
     if (kp.dh_server_min || kp.dh_client_min || kp.rsa_client_min) {
       kp.manage = Manage::kSet;
     } else {
-      kp.manage = present || bad ? Manage::kLeave : Untouched();
+      kp.manage = present || bad ? Manage::kLeave : Untouched(s_.coverage.key_sizes, "key_sizes");
     }
   }
 
@@ -461,7 +482,7 @@ class Capturer {
       if (auto v = Dword(d.system_default_tls)) sd.push_back(*v);
     }
     if (present == 0) {
-      dp.manage = Untouched();
+      dp.manage = Untouched(s_.coverage.dotnet, "dotnet");
       return;
     }
     dp.manage = Manage::kSet;
@@ -492,13 +513,14 @@ class Capturer {
   // The DWORD of the one SYSTEM value a section captures, or nullopt with
   // `manage` set: kLeave without a SYSTEM hive or for a value that is not a
   // DWORD, Untouched() when the value is not there.
-  std::optional<uint32_t> SystemDword(const StackValue& v, Manage& manage) {
+  std::optional<uint32_t> SystemDword(const StackValue& v, bool shown, std::string_view section,
+                                      Manage& manage) {
     if (!s_.has_system) {
       manage = Manage::kLeave;
       return std::nullopt;
     }
     if (!v.value) {
-      manage = Untouched();
+      manage = Untouched(shown, section);
       return std::nullopt;
     }
     auto d = Dword(v);
@@ -508,7 +530,7 @@ class Capturer {
 
   void Fips() {
     FipsPolicy& fp = out_.policy.fips;
-    auto d = SystemDword(s_.fips_enabled, fp.manage);
+    auto d = SystemDword(s_.fips_enabled, s_.coverage.fips, "fips", fp.manage);
     if (!d) return;
     fp.manage = Manage::kSet;
     fp.enabled = *d != 0;
@@ -516,7 +538,7 @@ class Capturer {
 
   void Logging() {
     LoggingPolicy& lp = out_.policy.logging;
-    auto d = SystemDword(s_.event_logging, lp.manage);
+    auto d = SystemDword(s_.event_logging, s_.coverage.logging, "logging", lp.manage);
     if (!d) return;
     if (*d > 7) {
       Note(Where(s_.event_logging) + " is " + std::to_string(*d) + ", outside 0-7: not captured");
@@ -561,6 +583,9 @@ Expected<CaptureResult> Capture(const StackConfig& stack, std::string_view os_id
          code == "no-suite-catalog")) {
       r.policy.suites.manage = Manage::kLeave;
       part = "[cipher_suites]";
+    } else if (r.policy.dotnet.manage != Manage::kLeave && code == "component-without-protocol") {
+      r.policy.dotnet.manage = Manage::kLeave;
+      part = "[dotnet]";
     } else if (r.policy.curves.manage == Manage::kSet && code == "no-curve") {
       r.policy.curves.manage = Manage::kLeave;
       part = "[curves]";
@@ -676,6 +701,10 @@ std::string CaptureToToml(const CaptureResult& c) {
   out += "# A section is what the target holds; `reset = true` marks a part the target does not\n";
   out += "# override, so that applied elsewhere the policy returns it to the OS default there.\n";
   out += "# A section that is absent is left alone (docs/POLICY.md, \"Capturing a machine\").\n";
+  if (!c.not_in_source.empty()) {
+    out += "# " + CommentText(c.target) + " is a partial source; " +
+           CommentText(NotInSourceText(c.not_in_source)) + ".\n";
+  }
   if (c.notes.empty()) {
     out += "# Notes: none.\n";
   } else {

@@ -4,9 +4,11 @@
 #include <string>
 
 #include "core/strings.h"
-#include "secproto/keys.h"
 #include "secproto/catalog.h"
+#include "secproto/keys.h"
 #include "secproto/policy.h"
+#include "secproto/stack.h"
+#include "secproto/stack_explain.h"
 
 namespace secproto {
 namespace {
@@ -121,7 +123,7 @@ class Compiler {
     }
     // WinHTTP and WinINet take the client set, limited to what WinHTTP
     // accepts on this OS (0x2000 only with real TLS 1.3 support).
-    uint32_t mask = client_.bits() & os_.KnownBits();
+    uint32_t mask = WinHttpValueForOs(client_, os_);
     if (pp.winhttp && mask != 0) {
       AddBothViews(std::string(kWinHttpKey), std::string(kValueName), RegValue::Dword(mask),
                    Effect::kServiceRestart,
@@ -421,7 +423,83 @@ class Compiler {
   ProtocolSet client_, server_;
 };
 
+// The components a compiled policy decides by itself, on any machine: .NET
+// when it writes the .NET values, WinINet when it writes SecureProtocols.
+// (WinHTTP also depends on KB3140245 on older systems, which a policy does
+// not decide; SCHANNEL's own sides are checked by Protocols().)
+std::vector<Component> DecidedComponents(const Policy& p) {
+  std::vector<Component> out;
+  bool protocols_set = p.protocols.manage == Manage::kSet;
+  if (p.dotnet.manage != Manage::kLeave || (protocols_set && p.protocols.dotnet)) {
+    out.push_back(Component::kDotnet);
+  }
+  if (protocols_set && p.protocols.wininet) out.push_back(Component::kWinInet);
+  return out;
+}
+
+// "v4-64" -> "v4 64-bit"; "machine-64" -> "machine 64-bit".
+std::string VariantLabel(std::string_view name) {
+  if (name.empty()) return "";
+  std::string s(name);
+  if (s.ends_with("-64") || s.ends_with("-32")) {
+    s = s.substr(0, s.size() - 3) + " " + s.substr(s.size() - 2) + "-bit";
+  }
+  return s;
+}
+
+// Refuses a policy that leaves a component it decides with no protocol
+// (kInput "component-without-protocol"): the policy's changes are played on
+// a registry holding nothing else and read with the stack model
+// (docs/MODEL.md R15, R27), so the verdict is the one `explain` gives.
+Status CheckComponentsKeepAProtocol(const Policy& p, const OsInfo& os, const OsTlsInfo& tls,
+                                    const CompiledPolicy& compiled) {
+  std::vector<Component> decided = DecidedComponents(p);
+  if (decided.empty()) return {};
+  std::unique_ptr<RegistryBackend> mem = NewMemBackend(Architecture::k64Bit);
+  SECPROTO_TRY(ApplyChangesForWhatIf(*mem, compiled.changes));
+  SECPROTO_ASSIGN_OR_RETURN(stack, ReadStack(*mem));
+  SECPROTO_ASSIGN_OR_RETURN(inputs, ReadRegistryInputs(*mem));
+  for (const ComponentExplanation& c : ExplainStack(os, tls, stack, inputs, decided)) {
+    std::string empty;
+    const ComponentVariant* first = nullptr;
+    for (const ComponentVariant& v : c.variants) {
+      if (!v.in_effect || !v.protocols.empty()) continue;
+      if (!first) first = &v;
+      empty += (empty.empty() ? "" : ", ") + VariantLabel(v.name);
+    }
+    if (!first) continue;
+    std::string why;
+    for (const StackStep& st : first->steps) {
+      if (st.name != "system-default-tls-versions" && st.name != "secure-protocols") continue;
+      why = st.detail;
+      // The step names the key; the sentence needs only the value.
+      if (size_t at = why.find("SystemDefaultTlsVersions"); at != std::string::npos) {
+        why = why.substr(at);
+      }
+    }
+    std::string component(ComponentName(c.component));
+    std::string fix = c.component == Component::kDotnet
+                          ? "set [dotnet] system_default_tls_versions = true, or leave [dotnet] "
+                            "out of the policy"
+                          : "keep a protocol " + component + " can use in protocols.client";
+    return Fail(Error::Input("policy leaves " + component +
+                                 (empty.empty() ? std::string() : " (" + empty + ")") +
+                                 " with no usable protocol on " + os.name +
+                                 (why.empty() ? std::string() : ": " + why) + "; " + fix,
+                             "component-without-protocol"));
+  }
+  return {};
+}
+
 }  // namespace
+
+uint32_t WinHttpValueForOs(ProtocolSet wanted, const OsInfo& os) {
+  uint32_t bits = 0;
+  for (Protocol pr : wanted.Protocols()) {
+    if (pr == Protocol::kTls13 ? os.tls13 : os.Supports(pr)) bits |= Info(pr).bit;
+  }
+  return bits & os.KnownBits();
+}
 
 constexpr EnumName<Effect> kEffectNames[] = {
     {Effect::kNextProcess, "next-process"},
@@ -435,7 +513,29 @@ Expected<CompiledPolicy> CompilePolicy(const Policy& policy, std::string_view os
                                        const CompileOptions& options) {
   SECPROTO_ASSIGN_OR_RETURN(os, FindOs(os_id));
   SECPROTO_ASSIGN_OR_RETURN(tls, FindOsTls(os.id));
-  return Compiler(policy, os, tls, options).Run();
+  SECPROTO_ASSIGN_OR_RETURN(compiled, Compiler(policy, os, tls, options).Run());
+  SECPROTO_TRY(CheckComponentsKeepAProtocol(policy, os, tls, compiled));
+  return compiled;
+}
+
+WinHttpTargetValue WinHttpValueForTarget(const ProtocolSpec& spec, RegistryBackend& backend) {
+  WinHttpTargetValue out;
+  out.value = spec.absolute;
+  if (spec.relative || spec.profile.empty()) return out;
+  auto facts = ReadOsFacts(backend);
+  if (!facts) return out;
+  auto det = DetectOs(*facts);
+  if (!det) return out;
+  out.os_id = det->os.id;
+  out.value = WinHttpValueForOs(ProtocolSet(spec.absolute), det->os);
+  if (out.value != spec.absolute) {
+    out.note = std::string(spec.profile) + " on " + det->os.name + " (" +
+               std::string(backend.Describe()) + " says so) is " + ProtocolSet(out.value).Hex() +
+               ", what `policy apply " + std::string(spec.profile) +
+               "` writes there: WinHTTP on it has no " +
+               ProtocolSet(spec.absolute & ~out.value).Describe();
+  }
+  return out;
 }
 
 }  // namespace secproto

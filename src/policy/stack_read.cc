@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "secproto/keys.h"
-#include "secproto/keys.h"
 #include "secproto/policy.h"
 #include "secproto/stack.h"
 
@@ -87,6 +86,7 @@ class StackReader {
     }
     SECPROTO_TRY(Read(s.has_software, View::k64, std::string(kWinInetPolicyKey), "SecureProtocols",
                       s.wininet_policy));
+    if (b_.IsPartial()) SECPROTO_TRY(Coverage(s));
     return s;
   }
 
@@ -102,6 +102,46 @@ class StackReader {
     auto v = b_.GetValue(view, out.key, out.name);
     if (!v) return Fail(AsTargetError(v.error()));
     out.value = std::move(*v);
+    return {};
+  }
+
+  // What a partial source shows (stack.h, StackCoverage): a part with a key
+  // of its own is shown when the source holds that key; a part sharing its
+  // key with another only when it holds one of the part's values, since the
+  // key may be there for the other part's sake.
+  Status Coverage(StackConfig& s) {
+    StackCoverage& c = s.coverage;
+    c.partial = true;
+    std::string schannel(kSchannelKey);
+    auto any_key = [&](View view, std::initializer_list<std::string> keys) -> Expected<bool> {
+      for (const std::string& k : keys) {
+        auto root = k.substr(0, k.find('\\', k.find('\\') + 1));
+        if (!b_.HasRoot(root)) continue;
+        SECPROTO_ASSIGN_OR_RETURN(there, b_.KeyExists(view, k));
+        if (there) return true;
+      }
+      return false;
+    };
+    SECPROTO_ASSIGN_OR_RETURN(protocols, any_key(View::k64, {schannel + "\\Protocols"}));
+    SECPROTO_ASSIGN_OR_RETURN(legacy,
+                              any_key(View::k64, {schannel + "\\Ciphers", schannel + "\\Hashes",
+                                                  schannel + "\\KeyExchangeAlgorithms"}));
+    SECPROTO_ASSIGN_OR_RETURN(fips, any_key(View::k64, {std::string(kFipsKey)}));
+    bool dotnet = false;
+    for (std::string_view key : kDotNetKeys) {
+      for (View view : {View::k64, View::k32}) {
+        SECPROTO_ASSIGN_OR_RETURN(there, any_key(view, {std::string(key)}));
+        dotnet = dotnet || there;
+      }
+    }
+    c.protocols = protocols;
+    c.legacy = legacy;
+    c.fips = fips;
+    c.dotnet = dotnet;
+    c.suites = s.suites_policy.value.has_value();
+    c.curves = s.curves_policy.value.has_value();
+    c.key_sizes = s.dh_server_min.value || s.dh_client_min.value || s.rsa_client_min.value;
+    c.logging = s.event_logging.value.has_value();
     return {};
   }
 

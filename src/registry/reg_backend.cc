@@ -105,6 +105,9 @@ class RegFileBackend : public RegistryBackend {
 
   Status PrepareWrite(View, std::string_view) override { return CheckWritableFile(path_); }
 
+  // A .reg file lists some keys; the rest of the machine is not in it.
+  bool IsPartial() const override { return true; }
+
   bool IsTransactional() const override { return true; }
 
   Status Commit() override {

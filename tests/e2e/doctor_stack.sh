@@ -166,6 +166,9 @@ check weak-dh $W10 Client fix "$S\\KeyExchangeAlgorithms\\Diffie-Hellman|ServerM
 check local-suite-list-edited $W10 Client fix "$L|Functions|multi|$GCM128,$GCM256"
 check fips-restricts-suites 17763 Client fix "$F|Enabled|dword|1"
 check event-logging-verbose $W10 Client fix "$S|EventLogging|dword|7"
+# .NET without its values offers SSL 3.0 and TLS 1.0 (R27): with both off it has nothing left.
+check component-without-protocol 17763 Server fix \
+  "$S\\Protocols\\SSL 3.0\\Client|Enabled|dword|0" "$S\\Protocols\\TLS 1.0\\Client|Enabled|dword|0"
 check rdp-needs-kb3080079 7601 Server \
   "$CBS\\Package_for_KB3080079~31bf3856ad364e35~amd64~~6.1.1.0|Installed|dword|1" \
   "$S\\Protocols\\TLS 1.0\\Server|Enabled|dword|0" "$CBS|x|key|"

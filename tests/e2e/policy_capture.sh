@@ -124,7 +124,11 @@ lg = p["legacy"]
 assert lg["ciphers"]["AES 256/256"] is True and lg["ciphers"]["RC4 128/128"] is False, lg
 assert lg["hashes"]["MD5"] is False and lg["hashes"]["SHA"] is True, lg
 assert lg["key_exchange"]["PKCS"] is True, lg
-assert p["curves"] == {"reset": True} and p["fips"] == {"reset": True}, p
+# A .reg backup of SCHANNEL does not show these parts: left alone, not reset (issue 23).
+for part in ("curves", "fips", "dotnet", "key_sizes", "logging"):
+    assert part not in p, (part, p)
+assert not any(isinstance(v, dict) and v.get("reset") for v in p.values()), p
+assert "is a partial source; not in the file, left alone: curves, key_sizes, dotnet, fips, logging" in text, text[:2000]
 assert "TLS 1.2 Client: Enabled 0xFFFFFFFF read as on" in text
 assert "TLS_AES_256_GCM_SHA384 is a TLS 1.3 suite" in text
 assert "policy check` of the target reports" in text
@@ -141,6 +145,33 @@ rm -rf img && make_image img 17763 Server
 expect 0 "iiscrypto: apply to an image" $B policy apply iis.toml --target image:img
 expect 0 "iiscrypto: image compliant" $B policy check iis.toml --target image:img
 [ "$(hget img/$C/SYSTEM 'ControlSet001\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.0\Server' Enabled)" = 0 ] && ok || bad "iiscrypto: TLS 1.0 Server off on the image"
+
+# 6. Issue 23, trap 3: the capture of the backup, applied to a machine with
+# `modern`, keeps the .NET values, the curve order and the key sizes it cannot
+# see; .NET still has a protocol. The capture as it used to be ([dotnet]
+# reset) is refused by plan and apply (exit 2, naming dotnet), changing nothing.
+rm -rf img && make_image img 17763 Server
+NET='Microsoft\.NETFramework\v4.0.30319'
+$B policy apply modern --target image:img >/dev/null 2>a.err || bad "trap 3: apply modern $(cat a.err)"
+expect 0 "trap 3: apply the capture over modern" $B policy apply iis.toml --target image:img
+for name in SchUseStrongCrypto SystemDefaultTlsVersions; do
+  [ "$(hget img/$C/SOFTWARE "$NET" $name)" = 1 ] && ok || bad "trap 3: $name is gone: $(hget img/$C/SOFTWARE "$NET" $name)"
+done
+[ "$(hget img/$C/SYSTEM 'ControlSet001\Control\SecurityProviders\SCHANNEL\KeyExchangeAlgorithms\Diffie-Hellman' ServerMinKeyBitLength)" = 2048 ] &&
+  ok || bad "trap 3: the DH key size is gone"
+expect 0 "trap 3: explain dotnet" $B --json explain --target image:img --component dotnet
+python3 - out.txt <<'PY' && ok || bad "trap 3: .NET has no protocol: $(head -c 600 out.txt)"
+import json, sys
+j = json.load(open(sys.argv[1]))
+d = j["components"]["dotnet"] if "components" in j else j["dotnet"]
+assert d["protocols"] == ["TLS 1.2"], d["protocols"]
+PY
+before=$(sums img)
+expect 2 "trap 3: plan of the old capture" $B policy plan iis.toml --set "dotnet.reset=true" --target image:img
+grep -q "policy leaves dotnet (v4 64-bit.*no usable protocol" err.txt && ok || bad "trap 3: plan message: $(cat err.txt)"
+[ "$(wc -l <err.txt)" = 1 ] && ok || bad "trap 3: the message is one line: $(cat err.txt)"
+expect 2 "trap 3: apply of the old capture" $B policy apply iis.toml --set "dotnet.reset=true" --target image:img
+[ "$(sums img)" = "$before" ] && ok || bad "trap 3: a refused apply changed the image"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

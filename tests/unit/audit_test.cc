@@ -89,6 +89,30 @@ TEST(AuditClassify, DetailsNameTheViewAndTheValues) {
   EXPECT_EQ(r.architecture, Architecture::k64Bit);
 }
 
+// Issue 23: `audit --policy modern` and `policy check modern` agree. The
+// profile name means, on an input that says its OS (CurrentVersion in the
+// export), the value the `modern` template writes there: 0x800 on Server
+// 2019, whose WinHTTP has no TLS 1.3. A number means what it says, and an
+// input without CurrentVersion keeps the profile's own bits.
+TEST(AuditClassify, AProfileNameMeansWhatItsTemplateWritesOnTheInputsOs) {
+  const std::string cv = "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion]";
+  const std::string os =
+      Export(cv, {"\"CurrentBuild\"=\"17763\"", "\"InstallationType\"=\"Server\""});
+  auto modern = ParseProtocols(std::vector<std::string>{"modern"});
+  ASSERT_TRUE(modern);
+  std::string tls12 = Export(kNative, {Dword(0x800)}) + Export(kWow, {Dword(0x800)});
+  MachineResult r = AuditBytes("site/ws2019.reg", os + tls12, *modern);
+  EXPECT_EQ(r.cls, MachineClass::kCompliant) << r.detail;
+  EXPECT_EQ(AuditBytes("site/ws2019.reg", os + tls12, kPolicy).cls, MachineClass::kDrift);
+  EXPECT_EQ(AuditBytes("site/noos.reg", tls12, *modern).cls, MachineClass::kDrift);
+  std::string both = Export(kNative, {Dword(0x2800)}) + Export(kWow, {Dword(0x2800)});
+  r = AuditBytes("site/ws2019.reg", os + both, *modern);
+  EXPECT_EQ(r.cls, MachineClass::kDrift);
+  EXPECT_NE(r.detail.find("policy 0x00000800"), std::string::npos) << r.detail;
+  EXPECT_NE(r.detail.find("modern on Windows Server 2019"), std::string::npos) << r.detail;
+  EXPECT_EQ(AuditBytes("site/noos.reg", both, *modern).cls, MachineClass::kCompliant);
+}
+
 TEST(AuditRegReader, ReadsRegedit4ContinuationsCommentsAndDeletions) {
   std::string text =
       "REGEDIT4\r\n\r\n; collected by a script\r\n"

@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 #include "secproto/changeset.h"
 #include "secproto/testing.h"
@@ -299,6 +301,111 @@ TEST(Capture, HeaderSaysWhereWhenAndWhat) {
   EXPECT_NE(toml.find("# at 2026-12-01T04:00:00Z, read against ws2025 (given with --os)"),
             std::string::npos);
   EXPECT_NE(toml.find("complies with this policy as it is"), std::string::npos);
+}
+
+// --- A partial source (issue 23, trap 3) ------------------------------------------
+
+const std::string kIisBackup =
+    std::string(SECPROTO_SOURCE_DIR) + "/tests/fixtures/iiscrypto/ws2019-best-practices-backup.reg";
+
+std::unique_ptr<RegistryBackend> OpenReg(const std::string& path) {
+  TargetOptions o;
+  o.read_only = true;
+  auto b = OpenTarget("reg:" + path, o);
+  EXPECT_TRUE(b) << (b ? "" : b.error().message);
+  return b ? std::move(*b) : nullptr;
+}
+
+// An IIS Crypto backup holds SCHANNEL and the suite order only: .NET, the
+// curve order, key sizes, FIPS and logging are left alone, not reset, so
+// that applying the capture to a machine keeps what the file cannot show.
+TEST(Capture, AnIisCryptoBackupLeavesAloneWhatItDoesNotShow) {
+  auto reg = OpenReg(kIisBackup);
+  ASSERT_TRUE(reg);
+  auto r = CapturePolicy(*reg, Opts("ws2019"));
+  ASSERT_TRUE(r) << r.error().message;
+  const Policy& p = r->policy;
+  EXPECT_EQ(p.protocols.manage, Manage::kSet);
+  EXPECT_EQ(p.suites.manage, Manage::kSet);
+  EXPECT_EQ(p.legacy.manage, Manage::kSet);
+  for (Manage m :
+       {p.curves.manage, p.key_sizes.manage, p.dotnet.manage, p.fips.manage, p.logging.manage}) {
+    EXPECT_EQ(m, Manage::kLeave);
+  }
+  EXPECT_FALSE(p.protocols.dotnet);
+  for (std::string_view s : {"dotnet", "curves", "key_sizes", "fips", "logging"}) {
+    EXPECT_NE(std::find(r->not_in_source.begin(), r->not_in_source.end(), s),
+              r->not_in_source.end())
+        << s;
+  }
+  EXPECT_TRUE(HasNote(*r, "not in the file, left alone: "));
+  std::string toml = CaptureToToml(*r);
+  EXPECT_NE(toml.find("is a partial source; not in the file, left alone: "), std::string::npos)
+      << toml;
+  EXPECT_EQ(toml.find("\nreset = true"), std::string::npos) << toml;
+  Policy back = RoundTrip(*r);
+  EXPECT_EQ(back.dotnet.manage, Manage::kLeave);
+
+  // Applied to a ws2019 machine that has `modern`, the .NET values, the
+  // curve order and the key sizes stay.
+  auto machine = NewMemBackend(Architecture::k64Bit);
+  auto modern = LoadPolicy("modern");
+  ASSERT_TRUE(modern);
+  Apply(*machine, *modern, "ws2019");
+  Apply(*machine, back, "ws2019");
+  const std::string v4 = "HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319";
+  for (View view : {View::k64, View::k32}) {
+    for (const char* name : {"SchUseStrongCrypto", "SystemDefaultTlsVersions"}) {
+      auto v = machine->GetValue(view, v4, name);
+      ASSERT_TRUE(v);
+      ASSERT_TRUE(v->has_value()) << name << " was deleted";
+      EXPECT_EQ((*v)->AsDword(), 1u) << name;
+    }
+  }
+  auto curves = machine->GetValue(View::k64, std::string(kSuitePolicyKey), "EccCurves");
+  ASSERT_TRUE(curves);
+  EXPECT_TRUE(curves->has_value());
+  auto dh = machine->GetValue(View::k64, kSch + "\\KeyExchangeAlgorithms\\Diffie-Hellman",
+                              "ServerMinKeyBitLength");
+  ASSERT_TRUE(dh);
+  EXPECT_TRUE(dh->has_value());
+}
+
+// --untouched reset still applies to the parts a .reg file shows: a key it
+// holds without values is a part at the OS default.
+TEST(Capture, APartialSourceResetsThePartsItShows) {
+  std::string path =
+      (std::filesystem::temp_directory_path() / "secproto-capture-partial-source-test.reg")
+          .string();
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "Windows Registry Editor Version 5.00\r\n\r\n"
+        << "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\"
+           "SCHANNEL\\Protocols]\r\n\r\n"
+        << "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319]\r\n\r\n";
+  }
+  auto reg = OpenReg(path);
+  ASSERT_TRUE(reg);
+  auto r = CapturePolicy(*reg, Opts("ws2019"));
+  std::filesystem::remove(path);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->policy.protocols.manage, Manage::kReset);
+  EXPECT_EQ(r->policy.dotnet.manage, Manage::kReset);
+  EXPECT_EQ(r->policy.suites.manage, Manage::kLeave);
+  EXPECT_EQ(r->policy.curves.manage, Manage::kLeave);
+  EXPECT_EQ(r->policy.legacy.manage, Manage::kLeave);
+  EXPECT_EQ(r->not_in_source, (std::vector<std::string>{"cipher_suites", "curves", "legacy",
+                                                        "key_sizes", "fips", "logging"}));
+}
+
+// A hive or the live registry shows every part: nothing is "not in the source".
+TEST(Capture, AFullSourceShowsEveryPart) {
+  auto b = NewMemBackend(Architecture::k64Bit);
+  auto r = CapturePolicy(*b, Opts("ws2019"));
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->not_in_source.empty());
+  EXPECT_FALSE(HasNote(*r, "not in the file"));
+  EXPECT_EQ(CaptureToToml(*r).find("partial source"), std::string::npos);
 }
 
 }  // namespace

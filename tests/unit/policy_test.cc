@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "secproto/setting.h"
+#include "secproto/stack_explain.h"
 #include "secproto/suites.h"
 
 namespace secproto {
@@ -356,6 +358,136 @@ TEST(PolicyCompile, EffectNames) {
   EXPECT_EQ(EffectName(Effect::kNextProcess), "next-process");
   EXPECT_EQ(EffectName(Effect::kServiceRestart), "service-restart");
   EXPECT_EQ(EffectName(Effect::kReboot), "reboot");
+}
+
+// --- Issue 23, trap 3: no component left without a protocol -----------------------
+
+constexpr std::string_view kTls12Only = R"(
+[protocols]
+client = ["TLS 1.2"]
+server = ["TLS 1.2"]
+)";
+
+// What a capture of an IIS Crypto backup used to hold: SCHANNEL at TLS 1.2
+// only, and `[dotnet] reset = true`. .NET without SystemDefaultTlsVersions
+// offers SSL 3.0 and TLS 1.0 (R27), both off: it could connect to nothing.
+TEST(PolicyCompile, APolicyLeavingDotnetWithNoProtocolIsRefused) {
+  for (std::string_view dotnet :
+       {"[dotnet]\nreset = true\n",
+        "[dotnet]\nstrong_crypto = false\nsystem_default_tls_versions = false\n"}) {
+    SCOPED_TRACE(dotnet);
+    Policy p = Parse(std::string(kTls12Only) + std::string(dotnet));
+    auto c = CompilePolicy(p, "ws2019");
+    ASSERT_FALSE(c);
+    EXPECT_EQ(c.error().code, "component-without-protocol");
+    EXPECT_EQ(ExitCodeFor(c.error().kind), 2);
+    const std::string& m = c.error().message;
+    EXPECT_EQ(m.find('\n'), std::string::npos) << m;
+    EXPECT_NE(m.find("policy leaves dotnet (v4 64-bit, v4 32-bit, v2 64-bit, v2 32-bit) with no "
+                     "usable protocol"),
+              std::string::npos)
+        << m;
+    EXPECT_NE(m.find("system_default_tls_versions = true"), std::string::npos) << m;
+  }
+  // Strong crypto keeps TLS 1.2 for .NET; a policy without [dotnet] decides
+  // nothing about it; protocols.dotnet makes .NET follow SCHANNEL.
+  for (std::string_view ok :
+       {"[dotnet]\nstrong_crypto = true\nsystem_default_tls_versions = false\n", "",
+        "[dotnet]\nreset = true\n[protocols]\nclient = [\"TLS 1.0\", \"TLS 1.2\"]\n"
+        "server = [\"TLS 1.2\"]\n"}) {
+    SCOPED_TRACE(ok);
+    std::string text = std::string(ok).find("[protocols]") != std::string::npos
+                           ? std::string(ok)
+                           : std::string(kTls12Only) + std::string(ok);
+    Policy p = Parse(text);
+    auto c = CompilePolicy(p, "ws2019");
+    EXPECT_TRUE(c) << c.error().message;
+  }
+  Policy follows = Parse(std::string(kTls12Only) + "dotnet = true\n");
+  EXPECT_TRUE(CompilePolicy(follows, "ws2019"));
+}
+
+// --- Issue 23, trap 4: a profile and a template of the same name agree -------------
+
+std::unique_ptr<RegistryBackend> MachineOf(const OsInfo& os) {
+  auto b = NewMemBackend(Architecture::k64Bit);
+  std::string cv = "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion";
+  EXPECT_TRUE(
+      b->SetValue(View::k64, cv, "CurrentBuild", RegValue::String(std::to_string(os.build))));
+  EXPECT_TRUE(b->SetValue(View::k64, cv, "InstallationType",
+                          RegValue::String(os.server ? "Server" : "Client")));
+  EXPECT_TRUE(b->Commit());
+  return b;
+}
+
+TEST(ProfilesAndTemplates, ANameBothAreMeansOneWinHttpValuePerOs) {
+  int shared = 0;
+  for (const Profile& pr : AllProfiles()) {
+    if (!TemplateText(pr.name)) continue;
+    ++shared;
+    auto policy = LoadPolicy(pr.name);
+    ASSERT_TRUE(policy);
+    auto spec = ParseProtocols(std::vector<std::string>{std::string(pr.name)});
+    ASSERT_TRUE(spec);
+    EXPECT_EQ(spec->profile, pr.name);
+    for (const OsInfo& os : OsCatalog()) {
+      SCOPED_TRACE(std::string(pr.name) + " on " + os.id);
+      auto compiled = CompilePolicy(*policy, os.id);
+      if (!compiled) continue;  // a template some OS cannot hold
+      const RegChange* w = Find(*compiled, "WinHttp", "DefaultSecureProtocols");
+      ASSERT_NE(w, nullptr);
+      ASSERT_TRUE(w->value);
+      uint32_t written = *w->value->AsDword();
+      EXPECT_EQ(WinHttpValueForOs(ProtocolSet(pr.bits), os), written);
+      // The machine after `policy apply NAME` passes `check NAME`...
+      auto machine = MachineOf(os);
+      auto resolved = WinHttpValueForTarget(*spec, *machine);
+      EXPECT_EQ(resolved.value, written);
+      EXPECT_EQ(resolved.note.empty(), written == pr.bits) << resolved.note;
+      ASSERT_TRUE(ApplyChangesForWhatIf(*machine, compiled->changes));
+      auto check = CheckSetting(*machine, resolved.value, {View::k64, View::k32});
+      ASSERT_TRUE(check);
+      EXPECT_TRUE(check->compliant);
+      // ...and one holding what `set NAME` writes there complies with the
+      // template's WinHTTP values.
+      for (const RegChange& ch : compiled->changes) {
+        if (ch.name != "DefaultSecureProtocols") continue;
+        EXPECT_EQ(ch.value, RegValue::Dword(resolved.value));
+      }
+    }
+  }
+  EXPECT_GE(shared, 1);
+}
+
+TEST(ProfilesAndTemplates, OnlyAProfileNameOnAKnownOsIsResolved) {
+  auto ws2019 = FindOs("ws2019");
+  ASSERT_TRUE(ws2019);
+  EXPECT_EQ(WinHttpValueForOs(ProtocolSet(0x2800), *ws2019), 0x800u);
+  auto ws2022 = FindOs("ws2022");
+  ASSERT_TRUE(ws2022);
+  EXPECT_EQ(WinHttpValueForOs(ProtocolSet(0x2800), *ws2022), 0x2800u);
+
+  auto machine = MachineOf(*ws2019);
+  auto modern = ParseProtocols(std::vector<std::string>{"modern"});
+  ASSERT_TRUE(modern);
+  auto r = WinHttpValueForTarget(*modern, *machine);
+  EXPECT_EQ(r.value, 0x800u);
+  EXPECT_EQ(r.os_id, "ws2019");
+  EXPECT_NE(r.note.find("modern on "), std::string::npos) << r.note;
+  EXPECT_NE(r.note.find("0x00000800"), std::string::npos) << r.note;
+  // Numbers and protocol names mean what they say.
+  for (const char* words : {"tls1.2,tls1.3", "0x2800"}) {
+    auto spec = ParseProtocols(std::vector<std::string>{words});
+    ASSERT_TRUE(spec);
+    EXPECT_TRUE(spec->profile.empty());
+    EXPECT_EQ(WinHttpValueForTarget(*spec, *machine).value, 0x2800u) << words;
+  }
+  // A blank hive does not say its OS: the profile's OS-less bits.
+  auto blank = NewMemBackend(Architecture::k64Bit);
+  auto b = WinHttpValueForTarget(*modern, *blank);
+  EXPECT_EQ(b.value, 0x2800u);
+  EXPECT_TRUE(b.os_id.empty());
+  EXPECT_TRUE(b.note.empty());
 }
 
 }  // namespace

@@ -465,6 +465,7 @@ const DoctorCase kDoctorCases[] = {
   {"fips-restricts-suites", "win10-1809", "fips=1", "schannel", "secproto policy apply --set \""},
   {"rdp-needs-kb3080079", "ws2008r2", "s.tls1.0.e=0", "schannel-server", ""},
   {"event-logging-verbose", "win10-22h2", "log=7", "schannel", "secproto policy apply --set \""},
+  {"component-without-protocol", "ws2019", "c.ssl3.e=0;c.tls1.0.e=0", "dotnet", "secproto dotnet set"},
 };
 // clang-format on
 
@@ -504,6 +505,28 @@ TEST_P(StackDoctorTable, FindsCodeWithEvidenceAndFix) {
 void PrintTo(const DoctorCase& c, std::ostream* out) { *out << c.code << " on " << c.os; }
 
 INSTANTIATE_TEST_SUITE_P(Codes, StackDoctorTable, ::testing::ValuesIn(kDoctorCases));
+
+// Issue 23: .NET without its values offers SSL 3.0 and TLS 1.0 (R27); with
+// both off for clients it can connect to nothing. That is an error, not the
+// dotnet-strong-crypto warning alone.
+TEST(StackDoctor, DotnetWithNoProtocolIsAnError) {
+  std::vector<StackFinding> found = Doctor("ws2019", "c.ssl3.e=0;c.tls1.0.e=0");
+  const StackFinding* f = nullptr;
+  for (const StackFinding& x : found) {
+    if (x.finding.code == "component-without-protocol") f = &x;
+  }
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->finding.severity, "error");
+  EXPECT_EQ(f->component, "dotnet");
+  EXPECT_NE(f->finding.message.find(
+                "dotnet (v4 64-bit, v4 32-bit, v2 64-bit, v2 32-bit) ends with no usable protocol"),
+            std::string::npos)
+      << f->finding.message;
+  // SystemDefaultTlsVersions makes .NET follow SCHANNEL (TLS 1.1, 1.2 here).
+  for (const StackFinding& x : Doctor("ws2019", "c.ssl3.e=0;c.tls1.0.e=0;net4.sdt=1;net2.sdt=1")) {
+    EXPECT_NE(x.finding.code, "component-without-protocol") << x.finding.message;
+  }
+}
 
 TEST(StackDoctor, CleanDefaultsHaveNoStackFinding) {
   for (const char* os : {"win10-22h2", "win11-24h2", "ws2025"}) {
