@@ -4,10 +4,12 @@ namespace secproto::cli {
 
 namespace {
 
-constexpr std::string_view kStack = "The whole TLS stack (SCHANNEL, cipher suites, WinHTTP, WinINet, .NET)";
+constexpr std::string_view kStack =
+    "The whole TLS stack (SCHANNEL, cipher suites, WinHTTP, WinINet, .NET)";
 constexpr std::string_view kFleet = "Fleets and servers";
 constexpr std::string_view kComponent = "One component at a time (what doctor's fixes write)";
-constexpr std::string_view kWinHttpValue = "WinHTTP's DefaultSecureProtocols value (where secproto started)";
+constexpr std::string_view kWinHttpValue =
+    "WinHTTP's DefaultSecureProtocols value (where secproto started)";
 constexpr std::string_view kHives = "Offline hives";
 
 }  // namespace
