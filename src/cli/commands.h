@@ -1,6 +1,8 @@
 // The table of secproto's subcommands, in the order --help, the man page and
-// the completion list them (as ninja's kTools). Each cmd_*.cc file defines
-// the setups of its commands; this table alone names and orders them.
+// the completion list them (as ninja's kTools), with the groups --help shows
+// them under and the words that open and close `secproto --help`. Each
+// cmd_*.cc file defines the setups of its commands; this table alone names,
+// groups and orders them.
 #ifndef SECPROTO_CLI_COMMANDS_H_
 #define SECPROTO_CLI_COMMANDS_H_
 
@@ -16,10 +18,20 @@ struct CommandEntry {
   std::string_view name;
   std::string_view help;
   CommandSetup setup;
+  /// The heading --help lists it under (groups appear in table order); empty
+  /// leaves the command's own choice (CLI11's "Subcommands", or hidden).
+  std::string_view group;
 };
 
 /// Every subcommand, in order.
 std::span<const CommandEntry> AllCommands();
+
+/// What secproto is: the first line of `secproto --help` and the man page's
+/// NAME line.
+std::string_view AppDescription();
+
+/// The end of `secproto --help`: the first commands to run.
+std::string_view AppFooter();
 
 extern const CommandSetup kSetupCalc;  ///< calc (cmd_calc.cc)
 extern const CommandSetup kSetupDecode;  ///< decode (cmd_calc.cc)

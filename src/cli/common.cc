@@ -114,9 +114,7 @@ const std::function<int()>* ChosenRunner(CLI::App& app, const Runners& runners) 
 }  // namespace
 
 int Main(int argc, char** argv) {
-  CLI::App app{"secproto: compute, apply, explain, deploy and verify the WinHTTP "
-               "DefaultSecureProtocols policy",
-               "secproto"};
+  CLI::App app{std::string(AppDescription()), "secproto"};
   app.require_subcommand(1);
   app.fallthrough();
   app.set_version_flag("--version", VersionText());
@@ -131,9 +129,13 @@ int Main(int argc, char** argv) {
     CLI::App* sub = app.add_subcommand(std::string(c.name), std::string(c.help));
     sub->fallthrough();
     runners[sub] = c.setup(*sub);
+    // After the setup, so that a command's own subcommands keep CLI11's
+    // "Subcommands" heading and a command that hides itself stays hidden.
+    if (!c.group.empty()) sub->group(std::string(c.group));
     names.emplace_back(c.name);
     TuneSubcommand(*sub, hives);
   }
+  app.footer(std::string(AppFooter()));  // after the subcommands, which would inherit it
   // "-tls1.0" and "-tls1.0,-tls1.1" are protocol edits, not options.
   std::vector<std::string> args = ProtectProtocolEdits(
       std::vector<std::string>(argv + std::min(argc, 1), argv + argc), [](const std::string& a) {

@@ -13,9 +13,10 @@ passed=0 failed=0
 fail() { echo "FAIL $1"; failed=$((failed + 1)); }
 
 "$BIN" --help > "$WORK/global.txt" 2>&1 || { echo "FAIL secproto --help"; exit 1; }
-# Subcommands: the first word of the lines after the "Subcommands:" heading.
-commands=$(awk 'tolower($0) ~ /^subcommands:/ {on=1; next} on && /^[^ ]/ {on=0} on && NF {print $1}' \
-  "$WORK/global.txt")
+# Subcommands: the first word of the table rows ("  NAME   help") under the
+# headings of the command groups (any heading but Options: and Positionals:).
+commands=$(awk '/^[^ ].*:$/ {on = ($0 !~ /^(Options|Positionals):$/); next} /^[^ ]/ {on = 0}
+                on && /^  [a-z][a-z0-9-]*   / {print $1}' "$WORK/global.txt")
 [ -n "$commands" ] || { echo "FAIL no subcommands found in secproto --help"; exit 1; }
 
 # Where commands are named: code of the docs, and every help text.
