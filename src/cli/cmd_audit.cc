@@ -22,6 +22,7 @@
 #include "export_policy.h"
 #include "fleet_io.h"
 #include "secproto/audit.h"
+#include "secproto/policy.h"
 #include "secproto/interrupt.h"
 #include "secproto/protocols.h"
 
@@ -36,6 +37,7 @@ constexpr size_t kChunk = 256;
 
 struct AuditSetup {
   uint32_t policy = 0;
+  ProtocolSpec spec;
   RegReader reader = RegReader::kFast;
 };
 
@@ -48,6 +50,7 @@ Expected<AuditSetup> ParseAuditFlags(const AuditCliOptions& o) {
   }
   AuditSetup setup;
   setup.policy = spec->absolute;
+  setup.spec = *spec;
   if (auto why = WinHttpIgnoreReason(setup.policy)) {
     return std::unexpected(
         Error::Usage("--policy " + ProtocolSet(setup.policy).Hex() + ": " + *why, "usage"));
@@ -123,7 +126,7 @@ class AuditStream {
 bool AuditInputs(const AuditCliOptions& o, const AuditSetup& setup, AuditStream& stream) {
   unsigned jobs = AuditJobs(o.jobs);
   bool stopped = !ForEachInputChunk(o.inputs, kChunk, [&](const std::vector<std::string>& paths) {
-    std::vector<MachineResult> chunk = AuditFiles(paths, setup.policy, setup.reader, jobs);
+    std::vector<MachineResult> chunk = AuditFiles(paths, setup.spec, setup.reader, jobs);
     stream.Add(chunk);
   });
   stream.EndProgress();

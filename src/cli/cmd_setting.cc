@@ -8,6 +8,7 @@
 #include "common.h"
 #include "policy_ops.h"
 #include "secproto/changeset.h"
+#include "secproto/policy.h"
 #include "secproto/protocols.h"
 #include "secproto/files.h"
 
@@ -75,7 +76,7 @@ Status CheckRestartFlag(bool restart_services, const RegistryBackend& backend) {
 // The value `set` writes: the list, or the edits applied to what the views hold.
 Expected<uint32_t> ValueToWrite(const ProtocolSpec& spec, RegistryBackend& backend,
                                 const std::vector<View>& views) {
-  if (!spec.relative) return spec.absolute;
+  if (!spec.relative) return WinHttpValueForTarget(spec, backend).value;
   SECPROTO_ASSIGN_OR_RETURN(ins, Inspect(backend));
   SECPROTO_ASSIGN_OR_RETURN(base, EditBase(ins, views));
   return spec.Apply(base);
@@ -387,12 +388,13 @@ const CommandSetup kSetupCheck = [](CLI::App& app) -> std::function<int()> {
     auto arch = (*backend)->DetectArchitecture();
     if (!arch) return ReportError(arch.error());
     std::vector<View> views = ResolveViews(*sel, *arch, nullptr);
-    auto r = CheckSetting(**backend, spec->absolute, views);
+    const uint32_t want = WinHttpValueForTarget(*spec, **backend).value;
+    auto r = CheckSetting(**backend, want, views);
     if (!r) return ReportError(r.error());
     if (G().json) {
       Json j;
       j["target"] = (*backend)->Describe();
-      Merge(j, ProtocolSetJson(spec->absolute), "expected_");
+      Merge(j, ProtocolSetJson(want), "expected_");
       j["compliant"] = r->compliant;
       Json views_json = Json::array();
       for (View v : views) views_json.push_back(std::string(ViewName(v)));
@@ -407,7 +409,7 @@ const CommandSetup kSetupCheck = [](CLI::App& app) -> std::function<int()> {
       PrintJson(j);
     } else if (r->compliant) {
       std::cout << "compliant: " << (*backend)->Describe() << " holds "
-                << ProtocolSet(spec->absolute).Hex() << " in view"
+                << ProtocolSet(want).Hex() << " in view"
                 << (views.size() > 1 ? "s 64 and 32" : " " + std::string(ViewName(views[0])))
                 << "\n";
     } else {
