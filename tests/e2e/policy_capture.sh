@@ -99,7 +99,7 @@ expect 2 "--json error" $B --json policy capture --target reg:t.reg --os ws2019 
 grep -q '"exit_code": *2' out.txt && ok || bad "--json error shape: $(cat out.txt)"
 expect 0 "--force replaces" $B policy capture --target reg:t.reg --os ws2019 -o exists.toml --force
 grep -q '^\[protocols\]' exists.toml && ok || bad "--force wrote the policy"
-expect 2 "missing folder" $B policy capture --target reg:t.reg --os ws2019 -o nodir/x.toml
+expect 3 "missing folder (no-folder, exit 3 for every output)" $B policy capture --target reg:t.reg --os ws2019 -o nodir/x.toml
 expect 2 "bad --format" $B policy capture --target reg:t.reg --os ws2019 --format yaml
 expect 2 "unknown --os" $B policy capture --target reg:t.reg --os win99
 expect 3 "missing target file" $B policy capture --target hive:nothing/SOFTWARE --os ws2019
