@@ -6,6 +6,7 @@
 #define SECPROTO_CATALOG_H_
 
 #include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -76,6 +77,17 @@ struct OsTlsInfo {
 
 /// The TLS row for an OS id of the OS catalog (kUsage "unknown-os" otherwise).
 Expected<OsTlsInfo> FindOsTls(std::string_view os_id);
+
+/// The running Windows as a person names it: "Windows 7 SP1", "Windows Server
+/// 2019", "Windows 11". `product_type` is "workstation", "server" or
+/// "domain-controller"; `service_pack` the CSDVersion text ("Service Pack 1")
+/// or "".
+std::string WindowsName(uint32_t major, uint32_t minor, uint32_t build,
+                        std::string_view product_type, std::string_view service_pack);
+
+/// Whether that Windows honours TLS 1.3 in WinHTTP (Windows 11, build 22000,
+/// and Windows Server 2022, build 20348, or later).
+bool WindowsHonoursTls13(uint32_t major, uint32_t build, std::string_view product_type);
 
 }  // namespace secproto
 

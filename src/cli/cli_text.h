@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "secproto/catalog.h"
+
 namespace secproto::cli {
 
 /// The name in `names` closest to `word` (at most 2 edits), or "".
@@ -28,16 +30,9 @@ bool SchemesHaveHives(const std::vector<std::string>& schemes);
 /// --system-hive/--user-hive file is shown on the live registry instead.
 std::string AdaptFooter(std::string_view footer, bool hives);
 
-/// The running Windows as a person names it: "Windows 7 SP1", "Windows Server
-/// 2019", "Windows 11". `product_type` is "workstation", "server" or
-/// "domain-controller"; `service_pack` the CSDVersion text ("Service Pack 1")
-/// or "".
-std::string WindowsName(uint32_t major, uint32_t minor, uint32_t build,
-                        std::string_view product_type, std::string_view service_pack);
-
-/// Whether that Windows honours TLS 1.3 in WinHTTP (Windows 11, build 22000,
-/// and Windows Server 2022, build 20348, or later).
-bool WindowsHonoursTls13(uint32_t major, uint32_t build, std::string_view product_type);
+// WindowsName and WindowsHonoursTls13 are the catalog's (secproto/catalog.h).
+using ::secproto::WindowsHonoursTls13;
+using ::secproto::WindowsName;
 
 /// A warning (code and generic message from WarningsFor) said about the
 /// machine `machine` (a WindowsName, "" when the OS is not known): nullopt

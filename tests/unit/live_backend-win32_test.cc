@@ -8,7 +8,7 @@
 #include "secproto/registry.h"
 #include "secproto/services.h"
 #include "util/file.h"
-#include "util/system.h"
+#include "secproto/host.h"
 #include "util/win32.h"
 
 namespace secproto {

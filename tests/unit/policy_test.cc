@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -160,7 +161,9 @@ TEST(PolicyTemplates, ShippedFilesMatchTheBinary) {
                                    "pci-dss-4", "fips-140",     "os-default"};
   EXPECT_EQ(TemplateNames(), want);
   for (const std::string& name : want) {
-    std::ifstream in(std::string(SECPROTO_SOURCE_DIR) + "/policies/" + name + ".toml");
+    std::filesystem::path file = std::filesystem::path(SECPROTO_SOURCE_DIR) / "policies" / name;
+    file += ".toml";
+    std::ifstream in(file);
     std::stringstream ss;
     ss << in.rdbuf();
     ASSERT_TRUE(TemplateText(name));
