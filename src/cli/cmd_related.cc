@@ -37,7 +37,6 @@ int Apply(const RelatedOptions& o, const std::vector<RelatedWrite>& writes) {
     std::string r = RootOfKey(w.key);
     if (!r.empty() && std::find(roots.begin(), roots.end(), r) == roots.end()) roots.push_back(r);
   }
-  if (auto ok = RefuseExistingBackup(o.backup); !ok) return ReportError(ok.error());
   auto opened = OpenTargetFromFlags(o.target, /*read_only=*/false, roots);
   if (!opened) return ReportError(opened.error());
   RegistryBackend& backend = **opened;
@@ -58,7 +57,7 @@ int Apply(const RelatedOptions& o, const std::vector<RelatedWrite>& writes) {
   wo.backup_path = o.backup;
   auto outcome = WriteChangeSet(backend, *plan, wo);
   if (!outcome) return ReportError(outcome.error());
-  int* changed = &outcome->result.written;
+  int changed = outcome->result.written;
   bool backup_written = outcome->backup_written;
   std::string extra = HiveFlags(o.target);
   if (G().json) {
@@ -70,7 +69,7 @@ int Apply(const RelatedOptions& o, const std::vector<RelatedWrite>& writes) {
                        {"value", x.value}});
     }
     PrintJson(Json{{"target", backend.Describe()},
-                   {"changed", *changed},
+                   {"changed", changed},
                    {"writes", w},
                    {"backup", backup_written ? Json(o.backup) : Json(nullptr)},
                    {"notices", backend.Notices()}});
@@ -78,7 +77,7 @@ int Apply(const RelatedOptions& o, const std::vector<RelatedWrite>& writes) {
     for (const RelatedWrite& x : writes) {
       std::cout << x.key << "\\" << x.name << ViewLabel(x) << " = " << x.value << " (REG_DWORD)\n";
     }
-    std::cout << *changed << " value(s) changed\n";
+    std::cout << changed << " value(s) changed\n";
     if (!o.backup.empty())
       std::cout << BackupLine(o.backup, backup_written, backend, extra) << "\n";
   }

@@ -33,13 +33,6 @@ void AddWhatIfJson(Json& j, const Compiled& c) {
   j["os_what_if"] = Json{{"modelled", c.os_id}, {"detected", c.os_detected}};
 }
 
-// The OS to compile for: --os, or the one the target says it is. A write
-// refuses an --os the target contradicts unless forced (ResolveTargetOs).
-Expected<ResolvedOs> ResolveOsFor(const std::string& os_flag, RegistryBackend& backend,
-                                  OsUse use) {
-  return ResolveTargetOs(backend, os_flag, use);
-}
-
 Expected<Compiled> Compile(const PolicyArg& policy, const std::string& os_flag,
                            RegistryBackend& backend, OsUse use) {
   SECPROTO_ASSIGN_OR_RETURN(list, ReadChangeListFile(policy.policy));
@@ -49,7 +42,7 @@ Expected<Compiled> Compile(const PolicyArg& policy, const std::string& os_flag,
   }
   if (list) return Compiled{list->os_id, std::move(list->changes), {}, {}};
   SECPROTO_ASSIGN_OR_RETURN(p, LoadPolicyArg(policy));
-  SECPROTO_ASSIGN_OR_RETURN(os, ResolveOsFor(os_flag, backend, use));
+  SECPROTO_ASSIGN_OR_RETURN(os, ResolveTargetOs(backend, os_flag, use));
   SECPROTO_ASSIGN_OR_RETURN(cp, CompilePolicy(p, os.os.id));
   // A 32-bit OS has no Wow6432Node view: its copies are not written.
   auto arch = backend.DetectArchitecture();
@@ -238,9 +231,6 @@ Json ApplyJson(const ApplyOptions& o, const RegistryBackend& backend, const Comp
 }
 
 int RunApply(const ApplyOptions& o) {
-  // A dry run gives the answer the real run would: an existing backup file is
-  // refused by both.
-  if (auto ok = RefuseExistingBackup(o.backup); !ok) return ReportError(ok.error());
   auto opened = OpenTargetFromFlags(o.target, o.dry_run);
   if (!opened) return ReportError(opened.error());
   std::unique_ptr<RegistryBackend> backend = std::move(*opened);

@@ -25,6 +25,18 @@ std::string Normalised(const std::string& target) {
   return scheme + ":" + p.string();
 }
 
+// kTarget "no-folder" when the folder that would hold `path` is missing: one
+// answer for every output and backup file.
+Status CheckFolderOf(const std::string& path) {
+  fs::path parent = fs::path(path).parent_path();
+  std::error_code ec;
+  if (!parent.empty() && !fs::is_directory(parent, ec)) {
+    return Fail(Error::Target("folder " + parent.string() + " does not exist (create it first)",
+                              "no-folder"));
+  }
+  return {};
+}
+
 class FileOutputStream : public OutputStream {
  public:
   FileOutputStream(std::string path, std::unique_ptr<TempFile> temp)
@@ -50,13 +62,9 @@ class FileOutputStream : public OutputStream {
 
 Status CheckOutputFile(const std::string& path, const OutputOptions& options) {
   if (path.empty()) return {};
+  SECPROTO_TRY(CheckFolderOf(path));
   std::error_code ec;
   fs::path p(path);
-  fs::path parent = p.parent_path();
-  if (!parent.empty() && !fs::is_directory(parent, ec)) {
-    return Fail(Error::Target("folder " + parent.string() + " does not exist (create it first)",
-                              "no-folder"));
-  }
   if (fs::is_directory(p, ec)) {
     return Fail(Error::Usage(path + " is a folder; give a file name", "output-is-folder"));
   }
@@ -113,20 +121,17 @@ Status RefuseExistingBackup(const std::string& path) {
                                  "give a new name, or move that file away",
                              "backup-exists"));
   }
-  fs::path parent = fs::path(path).parent_path();
-  if (!parent.empty() && !fs::is_directory(parent, ec)) {
-    return Fail(Error::Target("folder " + parent.string() + " does not exist (create it first)",
-                              "no-folder"));
-  }
-  return {};
+  return CheckFolderOf(path);
 }
 
 // --- change sets -------------------------------------------------------------------
 
 Expected<WriteOutcome> WriteChangeSet(RegistryBackend& backend, const Plan& plan,
                                       const ChangeWriteOptions& options) {
+  // A dry run gives the answer the real run would: an existing backup file
+  // is refused by both.
+  SECPROTO_TRY(RefuseExistingBackup(options.backup_path));
   bool keep_backup = !options.backup_path.empty() && !options.dry_run && !backend.IsDryRun();
-  if (keep_backup) SECPROTO_TRY(RefuseExistingBackup(options.backup_path));
   WriteOutcome out;
   // Every key a needed change touches must be writable before anything is
   // written or the backup is kept: a refusal changes nothing.
