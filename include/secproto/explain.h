@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "secproto/error.h"
+#include "secproto/policy.h"
 #include "secproto/protocols.h"
 #include "secproto/registry.h"
 #include "secproto/setting.h"
@@ -281,6 +282,11 @@ struct DoctorFinding {
   std::vector<std::string> fix_steps;
   std::string fix;     ///< fix_steps joined with " && "; "" when nothing to run
   std::string source;  ///< the docs/MODEL.md rule and its primary source
+  /// What fix_steps write, as registry changes: what doctor merges into its
+  /// one fix (secproto/doctor.h). Empty when no registry change clears it.
+  std::vector<RegChange> fix_changes;
+  /// Other codes the same condition was reported under before (JSON "aliases").
+  std::vector<std::string> aliases;
 };
 
 /// Every finding on the machine, errors first. `target_args` are the flags

@@ -120,6 +120,26 @@ struct LoggingPolicy {
   uint32_t event_logging = 1;  ///< 1 errors ... 7 everything
 };
 
+/// One REG_DWORD that no other part names (docs/POLICY.md "[registry]"):
+/// what doctor's one fix writes for a single SCHANNEL protocol key, WinHTTP's
+/// DefaultSecureProtocols or WinINet's SecureProtocols. Only keys of the TLS
+/// stack are accepted (RegistryKeyAllowed).
+struct RegistryDword {
+  View view = View::k64;  ///< k32: the Wow6432Node twin of an HKLM\SOFTWARE key
+  std::string key;        ///< logical key
+  std::string name;
+  uint32_t value = 0;
+};
+
+/// Raw values, written as given after every other part.
+struct RegistryPolicy {
+  std::vector<RegistryDword> values;
+};
+
+/// Whether `[registry]` may write under the logical key: SCHANNEL, WinHTTP,
+/// WinINet (machine, user and their Group Policy keys) and .NET Framework.
+bool RegistryKeyAllowed(std::string_view logical_key);
+
 /// A parsed policy. Every part defaults to kLeave.
 struct Policy {
   std::string name;  ///< template name or file stem
@@ -134,6 +154,7 @@ struct Policy {
   DotnetPolicy dotnet;
   FipsPolicy fips;
   LoggingPolicy logging;
+  RegistryPolicy registry;
 };
 
 /// A template name ("modern") or a path to a .toml / .json file. Errors are

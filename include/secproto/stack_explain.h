@@ -70,6 +70,12 @@ struct SuiteOrder {
 /// REG_MULTI_SZ at NULs; blanks trimmed, empty items dropped.
 std::vector<std::string> SplitSuiteValue(const RegValue& v);
 
+/// The SCHANNEL `Ciphers\` key that governs the suite's bulk cipher
+/// (KB245030): "RC4 56/128" for TLS_RSA_EXPORT1024_WITH_RC4_56_SHA, "RC4
+/// 40/128" for the 40-bit export suites, "Triple DES 168", "DES 56/56",
+/// "NULL"; "" for the ciphers it leaves to the suite order (AES).
+std::string_view CipherKeyOf(const CipherSuiteInfo& s);
+
 /// The suite order in force (R20): a REG_SZ policy `Functions`, else the
 /// local `Functions`, else the OS default order.
 SuiteOrder ResolveSuiteOrder(const OsTlsInfo& tls, const StackConfig& stack);

@@ -27,6 +27,8 @@ std::string Quote(const std::string& s) {
 
 }  // namespace
 
+std::string ShellWord(const std::string& s) { return Quote(s); }
+
 void AddOsFlags(CLI::App& app, std::string& os, std::string& builtin_default, OsFlags& model) {
   app.add_option("--os", os, "The OS catalog id (see `secproto os list`); default: detected");
   app.add_option("--builtin-default", builtin_default,

@@ -31,6 +31,10 @@ std::string ReadingText(const ModelOptions& o);
 /// The flags that select a target, shell-quoted, for fix commands.
 std::string TargetArgs(const TargetFlags& flags);
 
+/// One word of a printed command, quoted when it needs it (double quotes
+/// where those paste the same into cmd, PowerShell and bash).
+std::string ShellWord(const std::string& s);
+
 /// `secproto os list`.
 int RunOsList();
 

@@ -58,27 +58,6 @@ Expected<StackConfig> ReadStackOrDefaults(RegistryBackend* backend) {
   return ReadStack(*backend);
 }
 
-std::string ComponentOfFinding(const DoctorFinding& f) {
-  if (f.code == "wininet-mismatch") return "wininet";
-  if (f.code == "dotnet-strong-crypto") return "dotnet";
-  if (f.code.starts_with("schannel-") || f.code == "tls12-disabled") {
-    for (const Evidence& e : f.evidence) {
-      if (e.key.ends_with("\\Server")) return "schannel-server";
-    }
-    return "schannel-client";
-  }
-  return "winhttp";
-}
-
-Expected<std::vector<StackFinding>> DiagnoseTargetStack(const OsInfo& os,
-                                                        const RegistryInputs& inputs,
-                                                        RegistryBackend& backend,
-                                                        const std::string& target_args) {
-  SECPROTO_ASSIGN_OR_RETURN(tls, FindOsTls(os.id));
-  SECPROTO_ASSIGN_OR_RETURN(stack, ReadStack(backend));
-  return DiagnoseStack(os, tls, stack, inputs, &backend, target_args);
-}
-
 Json ComponentsJson(const std::vector<ComponentExplanation>& components) {
   Json out = Json::object();
   for (const ComponentExplanation& c : components) {

@@ -30,16 +30,6 @@ Json ComponentsJson(const std::vector<ComponentExplanation>& components);
 /// One short block per component; the steps only when `verbose`.
 void PrintComponents(const std::vector<ComponentExplanation>& components, bool verbose);
 
-/// The component a WinHTTP-model doctor finding belongs to: "winhttp",
-/// "wininet", "dotnet", "schannel-client" or "schannel-server".
-std::string ComponentOfFinding(const DoctorFinding& f);
-
-/// The stack findings of a target for doctor: ReadStack, then DiagnoseStack.
-Expected<std::vector<StackFinding>> DiagnoseTargetStack(const OsInfo& os,
-                                                        const RegistryInputs& inputs,
-                                                        RegistryBackend& backend,
-                                                        const std::string& target_args);
-
 }  // namespace secproto::cli
 
 #endif  // SECPROTO_CLI_EXPLAIN_STACK_H_

@@ -4,6 +4,7 @@
 
 #include "core/strings.h"
 #include "secproto/keys.h"
+#include "explain/fix_steps.h"
 #include "explain/rules.h"
 #include "secproto/explain.h"
 
@@ -74,7 +75,7 @@ class Doctor {
  private:
   static int Rank(const std::string& s) { return s == "error" ? 0 : s == "warning" ? 1 : 2; }
 
-  using Steps = std::vector<std::string>;
+  using Steps = std::vector<FixStep>;
 
   void Add(std::string code, std::string severity, std::string message, std::vector<Evidence> ev,
            Steps fix, std::string_view source) {
@@ -83,10 +84,7 @@ class Doctor {
     f.severity = std::move(severity);
     f.message = std::move(message);
     f.evidence = std::move(ev);
-    for (const std::string& step : fix) {
-      f.fix += (f.fix.empty() ? "" : " && ") + step;
-    }
-    f.fix_steps = std::move(fix);
+    PutFix(f, std::move(fix));
     f.source = std::string(source);
     out_.push_back(std::move(f));
   }
@@ -94,13 +92,24 @@ class Doctor {
   std::string Cmd(std::string command) const {
     return target_.empty() ? command : command + " " + target_;
   }
-  std::string SetFix(uint32_t value) const { return Cmd("secproto set " + ShortNames(value)); }
-  std::string SetFix() const { return SetFix(RecommendedValue(os_)); }
-  std::string SchannelFix(uint32_t protocols, bool enable, std::string_view side) const {
-    return Cmd("secproto schannel set " + ShortNames(protocols) +
-               (enable ? " --enable" : " --disable") + " --side " + std::string(side));
+  FixStep SetFix(uint32_t value) const {
+    return {Cmd("secproto set " + ShortNames(value)),
+            WinHttpValueChanges(value, in_.architecture)};
   }
-  std::string SchannelFix(Protocol p, bool enable, std::string_view side) const {
+  FixStep SetFix() const { return SetFix(RecommendedValue(os_)); }
+  FixStep SchannelFix(uint32_t protocols, bool enable, std::string_view side) const {
+    std::vector<RegChange> changes;
+    for (Protocol p : ProtocolSet(protocols).Protocols()) {
+      for (RegChange& c : RelatedChanges(
+               SchannelWrites(p, side != "server", side != "client", enable), Effect::kReboot)) {
+        changes.push_back(std::move(c));
+      }
+    }
+    return {Cmd("secproto schannel set " + ShortNames(protocols) +
+                (enable ? " --enable" : " --disable") + " --side " + std::string(side)),
+            std::move(changes)};
+  }
+  FixStep SchannelFix(Protocol p, bool enable, std::string_view side) const {
     return SchannelFix(Info(p).bit, enable, side);
   }
 
@@ -278,12 +287,8 @@ class Doctor {
                 {Ev(*r)}, {SchannelFix(sp.protocol, recommend_on, side)}, rules::kR11);
           }
         }
-        if (s->enabled.dword() == 0xFFFFFFFFu) {
-          Add("schannel-legacy-enabled-value", "warning",
-              std::string(info.name) + " " + side +
-                  " Enabled is 0xFFFFFFFF: a legacy form of 'enabled' that audits flag; write 1",
-              {Ev(s->enabled)}, {SchannelFix(sp.protocol, true, side)}, rules::kR11);
-        }
+        // Enabled = 0xFFFFFFFF is the stack doctor's enabled-ffffffff: one
+        // finding for every key that holds it.
         if (sp.protocol == Protocol::kTls12) {
           if (s->enabled.dword() == 0u) {
             Add("tls12-disabled", "error",
@@ -417,7 +422,13 @@ class Doctor {
       // elsewhere, so that the fix clears the finding.
       Steps fix;
       if (reference != rec) fix.push_back(SetFix());
-      fix.push_back(Cmd("secproto wininet set " + ShortNames(rec) + " --scope " + scope));
+      WinInetScope ws = scope == "policy"        ? WinInetScope::kPolicy
+                        : scope == "user"        ? WinInetScope::kUser
+                        : scope == "user-policy" ? WinInetScope::kUserPolicy
+                                                 : WinInetScope::kMachine;
+      fix.push_back({Cmd("secproto wininet set " + ShortNames(rec) + " --scope " + scope),
+                     RelatedChanges(WinInetWrites(rec, ws, in_.architecture),
+                                    Effect::kNextProcess)});
       std::string where = "WinINet SecureProtocols (" + scope +
                           (scope == "machine" ? ", view " + std::string(ViewName(r.view)) : "") +
                           ")";
@@ -449,7 +460,10 @@ class Doctor {
         std::to_string(bad) + " of " + std::to_string(in_.dotnet.size()) +
             " .NET values (SystemDefaultTlsVersions, SchUseStrongCrypto) are missing or not 1: "
             ".NET Framework apps may not use the OS TLS defaults or TLS 1.2",
-        std::move(ev), {Cmd("secproto dotnet set")}, rules::kR15);
+        std::move(ev),
+        {{Cmd("secproto dotnet set"),
+          RelatedChanges(DotNetWrites(in_.architecture), Effect::kNextProcess)}},
+        rules::kR15);
   }
 
   const OsInfo& os_;

@@ -8,6 +8,7 @@
 
 #include "core/strings.h"
 #include "secproto/keys.h"
+#include "explain/fix_steps.h"
 #include "explain/stack_rules.h"
 #include "secproto/stack_explain.h"
 
@@ -68,6 +69,13 @@ std::vector<std::string> FitGpoLimit(std::vector<std::string> names) {
   return names;
 }
 
+// A suite a fix must never bring in (RC4, DES, 3DES, NULL, RC2, export,
+// anonymous): doctor's fixes only take such suites away.
+bool WeakSuite(const CipherSuiteInfo& s) {
+  return !CipherKeyOf(s).empty() || s.name.find("EXPORT") != std::string_view::npos ||
+         s.name.find("_anon_") != std::string_view::npos;
+}
+
 class StackDoctor {
  public:
   StackDoctor(const OsInfo& os, const OsTlsInfo& tls, const StackConfig& stack,
@@ -97,17 +105,24 @@ class StackDoctor {
 
  private:
   void Add(std::string code, std::string severity, std::string component, std::string message,
-           std::vector<Evidence> evidence, std::vector<std::string> fix, std::string_view source) {
+           std::vector<Evidence> evidence, std::vector<FixStep> fix, std::string_view source,
+           std::vector<std::string> aliases = {}) {
     DoctorFinding f;
     f.code = std::move(code);
     f.severity = std::move(severity);
-    // An empty step is a fix PolicyFix refused to print.
-    if (std::erase(fix, std::string()) > 0) message += kNoSafeFix;
+    // An empty command is a fix PolicyFix refused to print (its changes
+    // still go into doctor's one fix, which says how to apply it).
+    for (const FixStep& step : fix) {
+      if (step.command.empty()) {
+        message += kNoSafeFix;
+        break;
+      }
+    }
     f.message = std::move(message);
     f.evidence = std::move(evidence);
-    for (const std::string& s : fix) f.fix += (f.fix.empty() ? "" : " && ") + s;
-    f.fix_steps = std::move(fix);
+    PutFix(f, std::move(fix));
     f.source = std::string(source);
+    f.aliases = std::move(aliases);
     out_.push_back({std::move(f), std::move(component)});
   }
 
@@ -117,26 +132,57 @@ class StackDoctor {
   // one command that pastes unchanged into cmd, PowerShell and bash. `names`
   // are the key names read from the target that the lines hold; "" when a
   // line would not paste safely (Add says what to do instead).
-  std::string PolicyFix(const std::vector<std::string>& set_lines,
-                        const std::vector<std::string>& names = {}) const {
+  FixStep PolicyFix(const std::vector<std::string>& set_lines,
+                    const std::vector<std::string>& names = {}) const {
+    FixStep step{"", PolicySetChanges(set_lines, os_, in_.architecture)};
     for (const std::string& n : names) {
-      if (n.find('\'') != std::string::npos) return "";
+      if (n.find('\'') != std::string::npos) return step;
     }
     std::string cmd = "secproto policy apply";
     for (const std::string& l : set_lines) {
-      if (!PastesInDoubleQuotes(l)) return "";
+      if (!PastesInDoubleQuotes(l)) return step;
       cmd += " --set \"" + l + "\"";
     }
-    return cmd + " --os " + os_.id + Target();
+    step.command = cmd + " --os " + os_.id + Target();
+    return step;
   }
-  std::string SuiteOrderFix(const std::vector<std::string>& names) const {
+  FixStep SuiteOrderFix(const std::vector<std::string>& names) const {
     std::vector<std::string> fit = FitGpoLimit(names);
-    if (fit.empty()) return PolicyFix({"cipher_suites.reset=true"});
+    if (fit.empty()) return ResetSuites();
     return PolicyFix({"cipher_suites.order=" + TomlArray(fit)});
   }
-  std::string SchannelFix(Protocol p, bool enable, std::string_view side) const {
-    return "secproto schannel set " + std::string(Info(p).short_name) +
-           (enable ? " --enable" : " --disable") + " --side " + std::string(side) + Target();
+  // Back to the OS default order, unless that default holds weak suites
+  // (RC4, 3DES, ...): then the default order without them, so that the fix
+  // never brings one in.
+  FixStep ResetSuites() const {
+    std::vector<std::string> safe;
+    bool weak = false;
+    for (const std::string& n : tls_.DefaultSuiteOrder()) {
+      auto info = FindCipherSuite(n);
+      if (info && WeakSuite(**info)) {
+        weak = true;
+        continue;
+      }
+      safe.push_back(n);
+    }
+    if (!weak || safe.empty()) return PolicyFix({"cipher_suites.reset=true"});
+    return PolicyFix({"cipher_suites.order=" + TomlArray(FitGpoLimit(safe))});
+  }
+  FixStep TemplateFix(std::string_view name) const {
+    FixStep step{"secproto policy apply " + std::string(name) + " --os " + os_.id + Target(), {}};
+    if (auto p = LoadPolicy(name)) {
+      if (auto c = CompilePolicy(*p, os_.id)) step.changes = std::move(c->changes);
+    }
+    if (in_.architecture == Architecture::k32Bit) {
+      std::erase_if(step.changes, [](const RegChange& x) { return x.view == View::k32; });
+    }
+    return step;
+  }
+  FixStep SchannelFix(Protocol p, bool enable, std::string_view side) const {
+    bool client = side != "server", server = side != "client";
+    return {"secproto schannel set " + std::string(Info(p).short_name) +
+                (enable ? " --enable" : " --disable") + " --side " + std::string(side) + Target(),
+            RelatedChanges(SchannelWrites(p, client, server, enable), Effect::kReboot)};
   }
 
   // The listed names the OS has (order kept, duplicates dropped).
@@ -150,22 +196,53 @@ class StackDoctor {
     return out;
   }
 
-  // Protocols\ keys with 0xFFFFFFFF are the WinHTTP doctor's
-  // schannel-legacy-enabled-value; this code covers the legacy algorithm keys.
+  // One finding for every `Enabled` = 0xFFFFFFFF (KB245030's legacy form
+  // of "on"), protocol and algorithm keys alike, with one command: 1 where
+  // the key stays on, 0 for what a fix may only take away (SSL 2.0/3.0,
+  // RC4, DES, 3DES, NULL, RC2, MD5), which legacy-cipher-enabled and
+  // ssl-enabled ask for too.
   void EnabledFfffffff() {
+    std::vector<Evidence> evidence;
+    std::vector<std::string> lines, names;
+    bool protocol_keys = false;
+    for (const ProtocolInfo& p : AllProtocols()) {
+      size_t i = static_cast<size_t>(p.id);
+      for (const StackValue* v : {&st_.client[i].enabled, &st_.server[i].enabled}) {
+        if (Dword(*v) != 0xFFFFFFFFu) continue;
+        protocol_keys = true;
+        evidence.push_back(Ev(*v));
+        bool off = p.id == Protocol::kSsl2 || p.id == Protocol::kSsl3;
+        lines.push_back("registry.'" + v->key + "'.Enabled=" + (off ? "0" : "1"));
+      }
+    }
     for (const auto* list : {&st_.ciphers, &st_.hashes, &st_.key_exchange}) {
       std::string section = list == &st_.ciphers  ? "ciphers"
                             : list == &st_.hashes ? "hashes"
                                                   : "key_exchange";
       for (const LegacyKey& k : *list) {
         if (Dword(k.enabled) != 0xFFFFFFFFu) continue;
-        Add("enabled-ffffffff", "warning", "schannel",
-            k.enabled.key + "\\Enabled is 0xFFFFFFFF, the legacy form of 'on' (KB245030): write 1",
-            {Ev(k.enabled)},
-            {PolicyFix({"legacy." + section + ".'" + k.name + "'=true"}, {k.name})},
-            stack_rules::kR28);
+        evidence.push_back(Ev(k.enabled));
+        std::string l = Lower(k.name);
+        bool weak = l == "md5" || l == "null" || l.starts_with("rc4") || l.starts_with("rc2") ||
+                    l.starts_with("des") || l.starts_with("triple des");
+        lines.push_back("legacy." + section + ".'" + k.name + "'=" + (weak ? "false" : "true"));
+        names.push_back(k.name);
       }
     }
+    if (evidence.empty()) return;
+    std::string keys;
+    for (const Evidence& e : evidence) {
+      std::string key = e.key;
+      if (key.starts_with(kSchannelKey)) key = key.substr(kSchannelKey.size() + 1);
+      keys += (keys.empty() ? "" : ", ") + key;
+    }
+    Add("enabled-ffffffff", "warning", "schannel",
+        std::to_string(evidence.size()) + " SCHANNEL Enabled value(s) are 0xFFFFFFFF, the legacy "
+            "form of 'on' (KB245030) that audits flag: " + keys +
+            "; the fix writes 1, or 0 where the key is SSL 2.0/3.0, RC4, DES, 3DES, NULL or MD5",
+        evidence, {PolicyFix(lines, names)}, stack_rules::kR28,
+        protocol_keys ? std::vector<std::string>{"schannel-legacy-enabled-value"}
+                      : std::vector<std::string>{});
   }
 
   void SuiteList() {
@@ -185,15 +262,14 @@ class StackDoctor {
             std::string("the ") + (order.source == "policy" ? "Group Policy" : "local") +
                 " suite list is empty: TLS stops working for everything on the machine",
             {Ev(order.source == "policy" ? st_.suites_policy : st_.suites_local)},
-            {order.source == "policy" ? PolicyFix({"cipher_suites.reset=true"})
-                                      : SuiteOrderFix(tls_.DefaultSuiteOrder())},
+            {ResetSuites()},
             stack_rules::kR20);
       } else if (order.unknown.size() == order.names.size()) {
         Add("suite-list-empty", "error", "schannel",
             "no name in the suite list is a suite " + os_.name +
                 " has: SCHANNEL skips them all and TLS stops working",
             {Ev(order.source == "policy" ? st_.suites_policy : st_.suites_local)},
-            {PolicyFix({"cipher_suites.reset=true"})}, stack_rules::kR21);
+            {ResetSuites()}, stack_rules::kR21);
       } else if (!order.unknown.empty()) {
         std::string list;
         for (const std::string& n : order.unknown) list += (list.empty() ? "" : ", ") + n;
@@ -251,9 +327,9 @@ class StackDoctor {
         }
         if (any) continue;
         bool modern = *p == Protocol::kTls12 || *p == Protocol::kTls13;
-        std::string fix = modern && order.source != "os-default"
-                              ? PolicyFix({"cipher_suites.reset=true"})
-                              : SchannelFix(*p, false, server ? "server" : "client");
+        FixStep fix = modern && order.source != "os-default"
+                          ? ResetSuites()
+                          : SchannelFix(*p, false, server ? "server" : "client");
         size_t i = static_cast<size_t>(*p);
         const StackValue& ev = server ? st_.server[i].enabled : st_.client[i].enabled;
         std::vector<Evidence> evidence = {Ev(ev)};
@@ -337,23 +413,41 @@ class StackDoctor {
     }
   }
 
+  // Weak bulk ciphers (R22, KB245030): each weak `Ciphers\` key that is on,
+  // and each suite still offered or accepted with such a cipher, named with
+  // the key that removes it (CipherKeyOf: RC4 56/128 for the 56-bit export
+  // suite, Triple DES 168 for 3DES, ...). The fix turns those keys off.
   void LegacyCiphers() {
     static const std::string_view kLegacy[] = {
-        "NULL",       "DES 56/56",  "Triple DES 168", "RC4 40/128",
-        "RC4 56/128", "RC4 64/128", "RC4 128/128",
+        "NULL",       "DES 56/56",  "Triple DES 168", "RC4 40/128",  "RC4 56/128",
+        "RC4 64/128", "RC4 128/128", "RC2 40/128",    "RC2 56/128",  "RC2 128/128",
     };
     std::vector<std::string> keys;
     std::vector<Evidence> evidence;
+    auto add_key = [&](std::string_view name) {
+      for (const std::string& k : keys) {
+        if (Lower(k) == Lower(name)) return;
+      }
+      keys.push_back(std::string(name));
+      for (const LegacyKey& k : st_.ciphers) {
+        if (Lower(k.name) == Lower(name)) {
+          evidence.push_back(Ev(k.enabled));
+          return;
+        }
+      }
+      StackValue v;  // not set: on by default
+      v.key = std::string(kSchannelKey) + "\\Ciphers\\" + std::string(name);
+      v.name = "Enabled";
+      evidence.push_back(Ev(v));
+    };
     for (const LegacyKey& k : st_.ciphers) {
       std::optional<uint32_t> e = Dword(k.enabled);
       for (std::string_view l : kLegacy) {
-        if (Lower(k.name) == Lower(l) && e && *e != 0) {
-          keys.push_back(k.name);
-          evidence.push_back(Ev(k.enabled));
-        }
+        if (Lower(k.name) == Lower(l) && e && *e != 0) add_key(l);
       }
     }
-    // Suites with those ciphers still in use (client or server).
+    // Suites with those ciphers still in use (client or server), each with
+    // the key that removes it.
     std::vector<std::string> suites;
     if (tls_.has_suites) {
       std::vector<ComponentExplanation> sides = ExplainStack(
@@ -361,36 +455,27 @@ class StackDoctor {
       for (const ComponentExplanation& c : sides) {
         for (const std::string& n : c.Main().suites) {
           const CipherSuiteInfo* s = *FindCipherSuite(n);
-          std::string_view ci = s->cipher;
-          std::string key = ci == "3DES-EDE-CBC"    ? "Triple DES 168"
-                            : ci == "DES-CBC"       ? "DES 56/56"
-                            : ci == "NULL"          ? "NULL"
-                            : ci == "RC4-128"       ? "RC4 128/128"
-                            : ci.starts_with("RC4") ? "RC4 40/128"
-                                                    : "";
+          std::string_view key = CipherKeyOf(*s);
           if (key.empty()) continue;
-          if (std::find(suites.begin(), suites.end(), n) == suites.end()) suites.push_back(n);
-          if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+          std::string shown = n + " (" + std::string(key) + ")";
+          if (std::find(suites.begin(), suites.end(), shown) == suites.end()) {
+            suites.push_back(shown);
+          }
+          add_key(key);
         }
       }
     }
     if (keys.empty()) return;
     std::vector<std::string> sets;
     for (const std::string& k : keys) sets.push_back("legacy.ciphers.'" + k + "'=false");
-    std::string msg = "legacy ciphers are enabled (RC4, DES, 3DES, NULL)";
+    std::string on;
+    for (const std::string& k : keys) on += (on.empty() ? "" : ", ") + k;
+    std::string msg = "legacy ciphers are on (" + on + ")";
     if (!suites.empty()) {
       std::string list;
       for (const std::string& s : suites) list += (list.empty() ? "" : ", ") + s;
-      msg += ": " + std::to_string(suites.size()) + " suite(s) still offered or accepted: " + list;
-    }
-    if (evidence.empty()) {
-      // The suites come from the order in force; the key that turns each off is unset.
-      for (const std::string& k : keys) {
-        StackValue v;
-        v.key = std::string(kSchannelKey) + "\\Ciphers\\" + k;
-        v.name = "Enabled";
-        evidence.push_back(Ev(v));
-      }
+      msg += ": " + std::to_string(suites.size()) +
+             " suite(s) still offered or accepted, each with the key that removes it: " + list;
     }
     Add("legacy-cipher-enabled", "warning", "schannel", msg, evidence, {PolicyFix(sets, keys)},
         stack_rules::kR22);
@@ -427,8 +512,7 @@ class StackDoctor {
         "FIPS mode is on: " + std::to_string(dropped.size()) +
             " listed suite(s) outside NIST SP 800-52 Rev. 2 may not be used [unsure]: " + list,
         {Ev(st_.fips_enabled)},
-        {kept.empty() ? "secproto policy apply fips-140 --os " + os_.id + Target()
-                      : SuiteOrderFix(kept)},
+        {kept.empty() ? TemplateFix("fips-140") : SuiteOrderFix(kept)},
         stack_rules::kR23);
   }
 
@@ -448,11 +532,13 @@ class StackDoctor {
   }
 
   void Rdp() {
-    if (os_.id != "ws2008r2" || !st_.has_system || !ServerTls10Off()) return;
+    // KB3080079: "Update to add RDS support for TLS 1.1 and TLS 1.2 in
+    // Windows 7 or Windows Server 2008 R2".
+    if ((os_.id != "ws2008r2" && os_.id != "win7") || !st_.has_system || !ServerTls10Off()) return;
     if (PackageInstalled("KB3080079")) return;
     size_t i = static_cast<size_t>(Protocol::kTls10);
     Add("rdp-needs-kb3080079", "error", "schannel-server",
-        "TLS 1.0 is off for servers on Server 2008 R2 and KB3080079 is not installed: Remote "
+        "TLS 1.0 is off for servers on " + os_.name + " and KB3080079 is not installed: Remote "
         "Desktop needs it to accept TLS 1.1/1.2; install KB3080079 (no registry change fixes "
         "this)",
         {Ev(st_.server[i].enabled), Ev(st_.server[i].disabled_by_default)}, {}, stack_rules::kR31);
@@ -543,13 +629,14 @@ class StackDoctor {
       }
       std::string component(ComponentName(c.component));
       std::vector<Evidence> ev;
-      std::vector<std::string> fix;
+      std::vector<FixStep> fix;
       if (c.component == Component::kDotnet) {
         for (const DotnetKeys& d : st_.dotnet) {
           ev.push_back(Ev(d.system_default_tls));
           ev.push_back(Ev(d.strong_crypto));
         }
-        fix.push_back("secproto dotnet set" + Target());
+        fix.push_back({"secproto dotnet set" + Target(),
+                       RelatedChanges(DotNetWrites(in_.architecture), Effect::kNextProcess)});
       } else if (c.component == Component::kWinInet) {
         for (const StackValue& v : st_.wininet) ev.push_back(Ev(v));
       }

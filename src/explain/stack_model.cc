@@ -42,20 +42,27 @@ std::optional<uint32_t> LegacyEnabled(const std::vector<LegacyKey>& keys, std::s
 bool CipherKeyCovers(std::string_view key, const CipherSuiteInfo& s) {
   std::string k = Lower(key);
   std::string_view c = s.cipher;
-  if (k == "null") return c == "NULL";
-  if (k == "des 56/56") return c == "DES-CBC" || c == "DES40-CBC";
-  if (k == "triple des 168") return c == "3DES-EDE-CBC";
   if (k == "aes 128/128") return c.starts_with("AES-128");
   if (k == "aes 256/256") return c.starts_with("AES-256");
-  if (k == "rc4 128/128") return c == "RC4-128";
-  if (k == "rc4 40/128" || k == "rc4 56/128" || k == "rc4 64/128") {
-    return c.starts_with("RC4") && c != "RC4-128";
-  }
-  if (k.starts_with("rc2")) return c.starts_with("RC2");
-  return false;
+  return !CipherKeyOf(s).empty() && k == Lower(CipherKeyOf(s));
 }
 
 }  // namespace
+
+std::string_view CipherKeyOf(const CipherSuiteInfo& s) {
+  std::string_view c = s.cipher;
+  if (c == "NULL") return "NULL";
+  if (c == "DES-CBC" || c == "DES40-CBC") return "DES 56/56";
+  if (c == "3DES-EDE-CBC") return "Triple DES 168";
+  if (c == "RC4-128") return "RC4 128/128";
+  if (c == "RC4-64") return "RC4 64/128";
+  if (c == "RC4-56") return "RC4 56/128";
+  if (c == "RC4-40") return "RC4 40/128";
+  if (c == "RC2-128") return "RC2 128/128";
+  if (c == "RC2-56") return "RC2 56/128";
+  if (c == "RC2-40") return "RC2 40/128";
+  return "";
+}
 
 std::vector<std::string> SplitSuiteValue(const RegValue& v) {
   std::vector<std::string> out;

@@ -1,6 +1,7 @@
 // Compiles a policy for one OS into registry changes (docs/POLICY.md,
 // "Compile rules"). Pure: reads only the catalogs.
 #include <algorithm>
+#include <cstdio>
 #include <string>
 
 #include "core/strings.h"
@@ -32,6 +33,7 @@ class Compiler {
     Dotnet();
     Fips();
     Logging();
+    Registry();
     return std::move(out_);
   }
 
@@ -401,6 +403,22 @@ class Compiler {
             "; when SChannel applies it is not documented: reboot";
     }
     Add(View::k64, std::string(kFipsKey), "Enabled", v, Effect::kReboot, why);
+  }
+
+  // [registry]: each value as given, after every other part.
+  void Registry() {
+    for (const RegistryDword& v : p_.registry.values) {
+      std::vector<std::string> parts = SplitKey(v.key);
+      bool schannel = parts.size() > 1 && KeyNameEquals(parts[1], "SYSTEM");
+      bool winhttp = !parts.empty() && KeyNameEquals(parts.back(), "WinHttp");
+      Effect effect = schannel  ? Effect::kReboot
+                      : winhttp ? Effect::kServiceRestart
+                                : Effect::kNextProcess;
+      char hex[16];
+      std::snprintf(hex, sizeof hex, "0x%08x", v.value);
+      Add(v.view, v.key, v.name, RegValue::Dword(v.value), effect,
+          "registry: " + v.name + " = " + hex);
+    }
   }
 
   void Logging() {

@@ -4,6 +4,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -186,7 +187,8 @@ class Reader {
     p.origin = origin_;
     static constexpr std::string_view kTop[] = {"policy", "protocols", "cipher_suites",
                                                 "curves", "legacy",    "key_sizes",
-                                                "dotnet", "fips",      "logging"};
+                                                "dotnet", "fips",      "logging",
+                                                "registry"};
     SECPROTO_TRY(OnlyKeys(root, "", kTop));
 
     if (const toml::node* n = root.get("policy")) {
@@ -302,10 +304,51 @@ class Reader {
       if (!e) return Fail(Bad(nullptr, "logging.event_logging", "missing"));
       p.logging.event_logging = static_cast<uint32_t>(*e);
     }
+    SECPROTO_TRY(Registry(root, p.registry));
     return p;
   }
 
  private:
+  // [registry]: 'KEY' = { Name = DWORD, ... } (or [registry.'KEY'] tables).
+  // A key under HKLM\SOFTWARE\Wow6432Node is the 32-bit view of the key
+  // without it.
+  Status Registry(const toml::table& root, RegistryPolicy& out) const {
+    const toml::node* n = root.get("registry");
+    if (n == nullptr) return {};
+    const toml::table* t = n->as_table();
+    if (t == nullptr) return Fail(Bad(n, "registry", "must be a table of 'KEY' = { NAME = DWORD }"));
+    constexpr std::string_view kWow = "HKLM\\SOFTWARE\\Wow6432Node\\";
+    for (const auto& [key, node] : *t) {
+      std::string k(key.str());
+      std::string field = "registry.'" + k + "'";
+      RegistryDword v;
+      v.key = k;
+      if (k.size() > kWow.size() && KeyNameEquals(k.substr(0, kWow.size() - 1),
+                                                  kWow.substr(0, kWow.size() - 1))) {
+        v.view = View::k32;
+        v.key = "HKLM\\SOFTWARE\\" + k.substr(kWow.size());
+      }
+      if (!RegistryKeyAllowed(v.key)) {
+        return Fail(Bad(&node, field,
+                        "not a key of the TLS stack (SCHANNEL, WinHTTP, WinINet, .NET Framework): "
+                        "[registry] writes only there"));
+      }
+      const toml::table* values = node.as_table();
+      if (values == nullptr) return Fail(Bad(&node, field, "must be a table of NAME = DWORD"));
+      for (const auto& [name, value] : *values) {
+        std::string vf = field + "." + std::string(name.str());
+        auto d = value.value_exact<int64_t>();
+        if (!d || *d < 0 || *d > 0xFFFFFFFFLL) {
+          return Fail(Bad(&value, vf, "must be a DWORD (an integer from 0 to 4294967295)"));
+        }
+        v.name = std::string(name.str());
+        v.value = static_cast<uint32_t>(*d);
+        out.values.push_back(v);
+      }
+    }
+    return {};
+  }
+
   Status LegacyMap(const toml::table& t, std::string_view key,
                    std::span<const std::string_view> known,
                    std::map<std::string, bool>& out) const {
@@ -397,6 +440,22 @@ std::string List(const std::vector<std::string>& items, bool multiline) {
 
 std::vector<std::string> ProtocolNames(ProtocolSet set) { return set.Names(); }
 
+// [registry] grouped by physical key, in first-seen order.
+std::vector<std::pair<std::string, std::vector<const RegistryDword*>>> RegistryByKey(
+    const RegistryPolicy& r) {
+  std::vector<std::pair<std::string, std::vector<const RegistryDword*>>> out;
+  for (const RegistryDword& v : r.values) {
+    std::string key = PhysicalKey(v.view, v.key);
+    auto it = std::find_if(out.begin(), out.end(), [&](const auto& e) { return e.first == key; });
+    if (it == out.end()) {
+      out.push_back({key, {}});
+      it = out.end() - 1;
+    }
+    it->second.push_back(&v);
+  }
+  return out;
+}
+
 void LegacyToml(std::string& out, std::string_view key, const std::map<std::string, bool>& m) {
   if (m.empty()) return;
   out += std::string(key) + " = {";
@@ -419,6 +478,22 @@ constexpr EnumName<Manage> kManageNames[] = {
     {Manage::kSet, "set"},
     {Manage::kReset, "reset"},
 };
+
+bool RegistryKeyAllowed(std::string_view logical_key) {
+  static constexpr std::string_view kRoots[] = {
+      kSchannelKey,     kWinInetKey, kWinInetPolicyKey, kWinInetUserKey, kWinInetUserPolicyKey,
+      "HKLM\\SOFTWARE\\Microsoft\\.NETFramework",
+  };
+  std::vector<std::string> parts = SplitKey(logical_key);
+  for (std::string_view root : kRoots) {
+    std::vector<std::string> r = SplitKey(root);
+    if (parts.size() < r.size()) continue;
+    bool match = true;
+    for (size_t i = 0; i < r.size() && match; ++i) match = KeyNameEquals(parts[i], r[i]);
+    if (match) return true;
+  }
+  return false;
+}
 
 std::string_view ManageName(Manage m) { return NameIn(kManageNames, m, "leave"); }
 
@@ -632,6 +707,14 @@ std::string PolicyToToml(const Policy& p) {
   if (p.logging.manage == Manage::kSet) {
     out += "\n[logging]\nevent_logging = " + std::to_string(p.logging.event_logging) + "\n";
   }
+  for (const auto& [key, values] : RegistryByKey(p.registry)) {
+    out += "\n[registry.'" + key + "']\n";
+    for (const RegistryDword* v : values) {
+      char hex[16];
+      std::snprintf(hex, sizeof hex, "0x%08x", v->value);
+      out += Quote(v->name) + " = " + std::to_string(v->value) + "  # " + hex + "\n";
+    }
+  }
   return out;
 }
 
@@ -678,6 +761,9 @@ std::string PolicyToJson(const Policy& p) {
   if (p.fips.manage == Manage::kSet) j["fips"] = {{"enabled", p.fips.enabled}};
   if (p.logging.manage == Manage::kReset) j["logging"] = reset;
   if (p.logging.manage == Manage::kSet) j["logging"] = {{"event_logging", p.logging.event_logging}};
+  for (const auto& [key, values] : RegistryByKey(p.registry)) {
+    for (const RegistryDword* v : values) j["registry"][key][v->name] = v->value;
+  }
   return j.dump(2);
 }
 

@@ -83,7 +83,7 @@ std::vector<FixCase> Cases() {
       {"ssl-enabled", "9600", "Server", {}},
       {"legacy-tls-enabled", "20348", "Server", {Dsp(View::k64, 0xA80), Dsp(View::k32, 0xA80)}},
       {"tls13-unsupported", "17763", "Server", {Dsp(View::k64, 0x2800), Dsp(View::k32, 0x800)}},
-      {"schannel-legacy-enabled-value",
+      {"enabled-ffffffff",  // was schannel-legacy-enabled-value (one code per condition)
        "20348",
        "Server",
        {{View::k64, kSchannel + "TLS 1.2\\Client", "Enabled", RegValue::Dword(0xFFFFFFFF)}}},

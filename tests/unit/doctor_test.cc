@@ -126,12 +126,8 @@ const CodeCase kCodes[] = {
      "secproto set tls1.2,tls1.3 "},
     {"tls13-unsupported", "warning", "ws2019",
      [](MemBackend& m) { Dsp(m, View::k64, RegValue::Dword(0x2800)); }, "secproto set tls1.2 "},
-    {"schannel-legacy-enabled-value", "warning", "ws2022",
-     [](MemBackend& m) {
-       ASSERT_TRUE(
-           m.SetValue(View::k64, Client("TLS 1.2"), "Enabled", RegValue::Dword(0xFFFFFFFF)));
-     },
-     "secproto schannel set tls1.2 --enable --side client "},
+    // Enabled = 0xFFFFFFFF on a Protocols\ key is the stack doctor's
+    // enabled-ffffffff (one finding for every key; docs/MODEL.md).
     {"schannel-wrong-type", "error", "ws2022",
      [](MemBackend& m) {
        ASSERT_TRUE(m.SetValue(View::k64, Server("TLS 1.0"), "Enabled", RegValue::String("0")));
