@@ -106,4 +106,61 @@ write_target paste.reg
 write_target bat.reg
 run_fixes paste.reg paste
 run_fixes bat.reg bat
+
+# doctor's one fix (docs/MODEL.md "One fix") on the live registry: Wine's own
+# HKLM, read and written through the Win32 registry API. For a few
+# combinations of findings, set with Wine's reg.exe, `secproto doctor`
+# prints one command (fix.command); run from a .bat in cmd, it leaves no
+# finding with a fix, and reg.exe reads the values it wrote.
+S='HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL'
+P='HKLM\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002'
+W='HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp'
+live_doctor() {
+  (cd "$work" && "$WINE" secproto.exe --json doctor 2>>"$OLDPWD/$log" | tr -d '\r')
+}
+reg_add() { "$WINE" reg add "$1" /v "$2" /t "$3" /d "$4" /f >/dev/null 2>&1; }
+reg_clear() {
+  "$WINE" reg delete "$S" /f >/dev/null 2>&1
+  "$WINE" reg delete "$P" /f >/dev/null 2>&1
+  "$WINE" reg delete "$W" /v DefaultSecureProtocols /f >/dev/null 2>&1
+}
+one_fix_live() {
+  local label=$1 json cmd left
+  json=$(live_doctor)
+  echo "### live $label: doctor before" >>"$log"
+  echo "$json" >>"$log"
+  cmd=$(jq -r '.fix.command // ""' <<<"$json")
+  if [ -z "$cmd" ]; then
+    fail "live $label: doctor prints one command ($(jq -c '.fix | {weakens, left}' <<<"$json"))"
+    return
+  fi
+  pass "live $label: doctor prints one command for $(jq '[.findings[] | select(.fix != null)] | length' <<<"$json") fixable finding(s)"
+  printf '@%s\r\n' "$cmd" >"$work/one-$label.bat"
+  out=$(cd "$work" && "$WINE" cmd /c "C:\\t\\one-$label.bat" 2>&1 | tr -d '\r'; exit "${PIPESTATUS[0]}")
+  rc=$?
+  echo "$out" >>"$log"
+  [ "$rc" = 0 ] && pass "live $label: the one command runs in cmd" ||
+    { fail "live $label: the one command (exit $rc): $(head -c 300 <<<"$out")"; return; }
+  json=$(live_doctor)
+  echo "### live $label: doctor after" >>"$log"
+  echo "$json" >>"$log"
+  left=$(jq -c '[.findings[] | select(.fix != null) | .code]' <<<"$json")
+  [ "$left" = "[]" ] && pass "live $label: no fixable finding after it, in one pass" ||
+    fail "live $label: fixable after the one fix: $left"
+}
+reg_clear
+reg_add "$S\\Ciphers\\RC4 128/128" Enabled REG_DWORD 0xffffffff
+reg_add "$S\\Protocols\\TLS 1.3\\Server" Enabled REG_DWORD 1
+reg_add "$W" DefaultSecureProtocols REG_SZ 2048
+one_fix_live rc4-tls13-winhttp
+if "$WINE" reg query "$S\\Ciphers\\RC4 128/128" /v Enabled 2>/dev/null | tr -d '\r' | grep -q '0x0$'; then
+  pass "live: reg.exe reads RC4 128/128 Enabled = 0 after the one fix"
+else
+  fail "live: RC4 128/128 Enabled after the one fix: $("$WINE" reg query "$S\\Ciphers\\RC4 128/128" /v Enabled 2>&1 | tr -d '\r' | tail -n 2)"
+fi
+reg_clear
+reg_add "$P" Functions REG_MULTI_SZ 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\0TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'
+reg_add "$S\\Protocols\\TLS 1.2\\Client" Enabled REG_DWORD 0xffffffff
+reg_add "$S\\KeyExchangeAlgorithms\\Diffie-Hellman" ServerMinKeyBitLength REG_DWORD 1024
+one_fix_live suites-ffff-dh
 finish

@@ -270,7 +270,8 @@ class StackDoctor {
                 " has: SCHANNEL skips them all and TLS stops working",
             {Ev(order.source == "policy" ? st_.suites_policy : st_.suites_local)},
             {ResetSuites()}, stack_rules::kR21);
-      } else if (!order.unknown.empty()) {
+      } else if (!order.unknown.empty() &&
+                 !(order.source == "local" && StockLocalList(order.names))) {
         std::string list;
         for (const std::string& n : order.unknown) list += (list.empty() ? "" : ", ") + n;
         Add("suites-unknown-to-os", "warning", "schannel",
@@ -292,18 +293,60 @@ class StackDoctor {
             {Ev(st_.suites_policy)}, {SuiteOrderFix(Known(order.names))}, stack_rules::kR29);
       }
     }
-    if (order.source == "local" && !order.names.empty()) {
-      std::vector<std::string> a, b;
-      for (const std::string& n : order.names) a.push_back(Lower(n));
-      for (const std::string& n : tls_.DefaultSuiteOrder()) b.push_back(Lower(n));
-      if (a != b) {
-        Add("local-suite-list-edited", "warning", "schannel",
-            "the local suite list differs from " + os_.name +
-                "'s default and is in force; editing it directly is not supported and servicing "
-                "updates may reset it: set the order through the Group Policy value instead",
-            {Ev(st_.suites_local)}, {SuiteOrderFix(Known(order.names))}, stack_rules::kR20);
-      }
+    if (order.source == "local" && !order.names.empty() && !StockLocalList(order.names)) {
+      Add("local-suite-list-edited", "warning", "schannel",
+          "the local suite list is not a list " + os_.name +
+              " writes itself (every suite it knows, in its order, explicit-only ones "
+              "included) and is in force: editing it directly is not supported and servicing "
+              "updates may reset it. Restore it with Enable-TlsCipherSuite / "
+              "Disable-TlsCipherSuite, or set the order you want through the Group Policy "
+              "value (cipher_suites.order in a policy; `secproto os show " +
+              os_.id + "` lists the default order); no command is printed, since copying "
+              "this list into policy would carry its explicit-only suites with it",
+          {Ev(st_.suites_local)}, {}, stack_rules::kR20);
     }
+  }
+
+  // Whether a local `Functions` list is one Windows wrote itself (R20, Manage
+  // Transport Layer Security (TLS)): on real machines it holds every suite
+  // the build knows in the build's order, explicit-only ones (NULL, PSK)
+  // included, and also names no enabled default can use: the TLS 1.3 suites
+  // on Windows 10 (before TLS 1.3 is on), the SSL 2.0 `SSL_CK_` kinds on
+  // Windows 7 and 8.1. So: every name is the OS's or such a stock extra, and
+  // every default suite is listed, in its default order [infer]. One list
+  // per OS id: a build whose update level wrote another order (Windows 7
+  // before the 2014-2015 suite-order updates) reads as edited.
+  bool StockLocalList(const std::vector<std::string>& names) const {
+    std::vector<std::string> defaults;
+    for (const std::string& d : tls_.DefaultSuiteOrder()) defaults.push_back(Lower(d));
+    size_t next = 0;  // position in `defaults` of the next default suite expected
+    for (const std::string& n : names) {
+      if (!StockName(n)) return false;
+      std::string l = Lower(n);
+      auto at = std::find(defaults.begin(), defaults.end(), l);
+      if (at == defaults.end()) continue;
+      size_t i = static_cast<size_t>(at - defaults.begin());
+      if (i < next) return false;  // a default suite moved up
+      next = i + 1;
+      defaults[i].clear();  // seen
+    }
+    // Windows writes every suite the build knows: a default suite missing is
+    // an edit.
+    return std::all_of(defaults.begin(), defaults.end(),
+                       [](const std::string& d) { return d.empty(); });
+  }
+
+  // A name Windows itself puts in this OS's local list.
+  bool StockName(const std::string& n) const {
+    for (const OsSuite& s : tls_.suites) {
+      if (Lower(s.windows_name) == Lower(n)) return true;
+    }
+    auto info = FindCipherSuite(n);
+    if (!info) return false;
+    if (tls_.FindSuite(**info)) return true;
+    bool win10 = os_.build >= 10240 && !os_.tls13;
+    bool before10 = os_.build < 10240;
+    return (win10 && (*info)->tls13) || (before10 && (*info)->ssl2);
   }
 
   void ProtocolWithoutSuite() {

@@ -234,6 +234,36 @@ jq -e '[.findings[] | select(.code == "legacy-cipher-enabled")
                  and ([.evidence[].key | select(endswith("Triple DES 168"))] | length) == 1)] | length == 1' \
   "$dir/attrib.json" >/dev/null && ok || bad "3DES attribution: $(jq -c '[.findings[] | select(.code == "legacy-cipher-enabled") | {message, ev: [.evidence[].key]}]' "$dir/attrib.json")"
 
+# The local suite list Windows writes itself (issue 26 item 9): every suite
+# the build knows, in its order, explicit-only ones included, and on Windows
+# 10 the TLS 1.3 names first, on Windows 7 the SSL 2.0 kinds: not an edit,
+# and its extra names are not "unknown to the OS".
+stock() {  # OS_ID EXTRA_FIRST EXTRA_LAST: the stock list, comma-separated
+  local names
+  names=$("$B" --json os show "$1" | jq -r '[.cipher_suites.suites[].name] | join(",")')
+  echo "${2:+$2,}$names${3:+,$3}"
+}
+for os in "win10-22h2 19045 Client TLS_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256 -" \
+          "win7 7601 Client - SSL_CK_RC4_128_WITH_MD5,SSL_CK_DES_192_EDE3_CBC_WITH_MD5" \
+          "ws2019 17763 Server - -"; do
+  read -r id build itype first last <<<"$os"
+  [ "$first" = - ] && first=""
+  [ "$last" = - ] && last=""
+  list=$(stock "$id" "$first" "$last")
+  t=$(make_target reg "stock-$id" "$build" "$itype" "$L|Functions|multi|$list")
+  "$B" --json doctor --target "$t" >"$dir/stock.json" 2>/dev/null
+  jq -e '[.findings[] | select(.code == "local-suite-list-edited" or .code == "suites-unknown-to-os")] | length == 0' \
+    "$dir/stock.json" >/dev/null && ok ||
+    bad "stock local list on $id: $(jq -c '[.findings[] | select(.component == "schannel") | .code]' "$dir/stock.json")"
+  # The same list with one default suite moved up is an edit, with no command.
+  edited=$(tr ',' '\n' <<<"$list" | grep -v '^SSL_CK\|^TLS_AES' | sed -n '1h;2{p;x;p}' | paste -sd,)
+  t=$(make_target reg "edited-$id" "$build" "$itype" "$L|Functions|multi|$edited")
+  "$B" --json doctor --target "$t" >"$dir/edited.json" 2>/dev/null
+  jq -e '[.findings[] | select(.code == "local-suite-list-edited" and .fix == null)] | length == 1' \
+    "$dir/edited.json" >/dev/null && ok ||
+    bad "edited local list on $id: $(jq -c '[.findings[] | select(.component == "schannel") | {code, fix}]' "$dir/edited.json")"
+done
+
 # --fix-file: a policy that applies to the same result; an existing file is kept.
 lines_of issue-ws2019
 t=$(make_target reg ff 17763 Server "${_l[@]}")

@@ -41,7 +41,7 @@ check() {
   local code=$1 build=$2 itype=$3 clear=$4; shift 4
   local kind t
   for kind in image reg; do
-    t=$(make_target "$kind" "$code-$kind" "$build" "$itype" "$@") || { bad "$code $kind: target"; continue; }
+    t=$(make_target "$kind" "${LABEL:-$code}-$kind" "$build" "$itype" "$@") || { bad "$code $kind: target"; continue; }
     "$B" --json doctor --target "$t" >"$dir/before.json" 2>"$dir/err"
     if ! jq -e --arg c "$code" \
       '[.findings[] | select(.code == $c and (.evidence | length) > 0 and (.component | length) > 0)] | length > 0' \
@@ -68,7 +68,7 @@ check() {
         bash -c "$step" >"$dir/fix.out" 2>&1 || bad "$code $kind: fix failed: $step: $(head -c 400 "$dir/fix.out")"
       done <<<"$steps"
     else
-      t=$(make_target "$kind" "$code-$kind-updated" "$build" "$itype" "$@" "$clear") ||
+      t=$(make_target "$kind" "${LABEL:-$code}-$kind-updated" "$build" "$itype" "$@" "$clear") ||
         { bad "$code $kind: updated target"; continue; }
     fi
     "$B" --json doctor --target "$t" >"$dir/after.json" 2>"$dir/err"
@@ -92,13 +92,21 @@ check tls13-unsafe-os 17763 Server fix "$S\\Protocols\\TLS 1.3\\Server|Enabled|d
 check http2-blocked-suite-first 17763 Server fix "$P|Functions|sz|TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,$GCM128"
 check legacy-cipher-enabled 17763 Client fix "$S\\Ciphers\\Triple DES 168|Enabled|dword|1"
 check weak-dh $W10 Client fix "$S\\KeyExchangeAlgorithms\\Diffie-Hellman|ServerMinKeyBitLength|dword|400"
-check local-suite-list-edited $W10 Client fix "$L|Functions|multi|$GCM128,$GCM256"
+# An edited local list gets no command (copying it into policy would carry
+# its explicit-only suites along): the stock list back clears it.
+W10_STOCK=$("$B" --json os show win10-22h2 | jq -r '[.cipher_suites.suites[].name] | join(",")')
+check local-suite-list-edited $W10 Client "$L|Functions|multi|$W10_STOCK" "$L|Functions|multi|$GCM128,$GCM256"
 check fips-restricts-suites 17763 Client fix "$F|Enabled|dword|1"
 check event-logging-verbose $W10 Client fix "$S|EventLogging|dword|7"
 # .NET without its values offers SSL 3.0 and TLS 1.0 (R27): with both off it has nothing left.
 check component-without-protocol 17763 Server fix \
   "$S\\Protocols\\SSL 3.0\\Client|Enabled|dword|0" "$S\\Protocols\\TLS 1.0\\Client|Enabled|dword|0"
 check rdp-needs-kb3080079 7601 Server \
+  "$CBS\\Package_for_KB3080079~31bf3856ad364e35~amd64~~6.1.1.0|Installed|dword|1" \
+  "$S\\Protocols\\TLS 1.0\\Server|Enabled|dword|0" "$CBS|x|key|"
+# KB3080079 is "Update to add RDS support for TLS 1.1 and TLS 1.2 in Windows 7
+# or Windows Server 2008 R2": Windows 7 (7601, Client) too.
+LABEL=rdp-win7 check rdp-needs-kb3080079 7601 Client \
   "$CBS\\Package_for_KB3080079~31bf3856ad364e35~amd64~~6.1.1.0|Installed|dword|1" \
   "$S\\Protocols\\TLS 1.0\\Server|Enabled|dword|0" "$CBS|x|key|"
 check sql-needs-tls12-build 14393 Server \

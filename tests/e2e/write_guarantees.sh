@@ -44,7 +44,7 @@ export SECPROTO_FIXED_IDS=1
 # added by cmd_args), a file command's variants (see run_file).
 declare -A CLASS=(
   [calc]=read [decode]=read [profiles]=read [show]=read [check]=read
-  [explain]=read [doctor]=read ["os list"]=read ["os show"]=read
+  [explain]=read [doctor]=file ["os list"]=read ["os show"]=read
   [impact]=read [probe]=read
   ["policy show"]=read ["policy compile"]=read ["policy plan"]=read ["policy check"]=read
   [set]=registry [unset]=registry [rollback]=registry
@@ -52,6 +52,7 @@ declare -A CLASS=(
   ["policy apply"]=registry ["policy recover"]=registry
   [export]=file ["policy capture"]=file [audit]=file ["hive create"]=file
 )
+# doctor is a read of its target and writes a file only with --fix-file.
 # registry: what the command is run with on a target holding the baseline
 # (DefaultSecureProtocols = TLS 1.2 in both views, nothing else), so that it
 # changes something. "" = not run on targets (see SKIP_WHY).
@@ -77,6 +78,7 @@ declare -A FILE_VARIANTS=(
   ["policy capture"]="capture"
   [audit]="audit-csv|audit-html|audit-tls-csv|audit-tls-html"
   ["hive create"]="hive-create|hive-create-system"
+  [doctor]="doctor-fix-file"
 )
 KINDS=(pair image reg)
 
@@ -251,6 +253,7 @@ run_file() {
     audit-tls-csv) run audit --tls-policy modern --os ws2022 in2 --no-progress --csv "$out" "$@" ;;
     audit-tls-html) run audit --tls-policy modern --os ws2022 in2 --no-progress --html "$out" "$@" ;;
     hive-create) run hive create "$out" "$@" ;;
+    doctor-fix-file) run doctor --target image:img --fix-file "$out" "$@" ;;
     hive-create-system) run hive create --system "$out" "$@" ;;
   esac
 }

@@ -461,7 +461,9 @@ const DoctorCase kDoctorCases[] = {
   {"legacy-cipher-enabled", "win10-22h2", "cipher.Triple DES 168=1", "schannel", "secproto policy apply --set \""},
   {"legacy-cipher-enabled", "win10-1607", "", "schannel", "secproto policy apply --set \""},
   {"weak-dh", "win10-22h2", "dhs=1024", "schannel", "secproto policy apply --set \""},
-  {"local-suite-list-edited", "win10-22h2", "loc=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "schannel", "secproto policy apply --set \""},
+  // No command: copying an edited local list into policy would carry its
+  // explicit-only suites along (issue 26 item 9).
+  {"local-suite-list-edited", "win10-22h2", "loc=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "schannel", ""},
   {"fips-restricts-suites", "win10-1809", "fips=1", "schannel", "secproto policy apply --set \""},
   {"rdp-needs-kb3080079", "ws2008r2", "s.tls1.0.e=0", "schannel-server", ""},
   {"event-logging-verbose", "win10-22h2", "log=7", "schannel", "secproto policy apply --set \""},
