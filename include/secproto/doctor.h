@@ -53,6 +53,8 @@ struct DoctorFix {
   /// What the fix would weaken ("TLS 1.0 for clients", "suite
   /// TLS_RSA_WITH_3DES_EDE_CBC_SHA for servers"); non-empty: no command.
   std::vector<std::string> weakens;
+  /// Why there is no one fix although findings have one ("" otherwise).
+  std::string unavailable;
   int rounds = 0;          ///< fix rounds the simulation took
   bool converged = false;  ///< no finding with a registry fix is left after it
 };

@@ -79,8 +79,14 @@ Expected<DoctorReport> RunDiagnosis(const DoctorOptions& o) {
   for (const DoctorFinding& f : r.findings) {
     (f.severity == "error" ? r.errors : f.severity == "warning" ? r.warnings : r.infos)++;
   }
-  SECPROTO_ASSIGN_OR_RETURN(fix, ComputeDoctorFix(r.os.os, backend, args, r.mo));
-  r.fix = std::move(fix);
+  // The findings stand on their own: a one fix that cannot be computed is
+  // said in Next steps, not an error of doctor.
+  auto fix = ComputeDoctorFix(r.os.os, backend, args, r.mo);
+  if (fix) {
+    r.fix = std::move(*fix);
+  } else {
+    r.fix.unavailable = fix.error().message;
+  }
   r.fix_command = r.fix.command;
   bool can_write = !r.fix.changes.empty() && r.fix.weakens.empty();
   if (!o.fix_file.empty() && can_write) {
@@ -148,6 +154,7 @@ Json DoctorJson(const DoctorReport& r) {
               {"clears", r.fix.clears},
               {"left", left},
               {"weakens", r.fix.weakens},
+              {"unavailable", r.fix.unavailable.empty() ? Json(nullptr) : Json(r.fix.unavailable)},
               {"rounds", r.fix.rounds},
               {"converged", r.fix.converged}};
   j["summary"] = {{"errors", r.errors}, {"warnings", r.warnings}, {"info", r.infos}};
@@ -187,9 +194,18 @@ void PrintDoctorHuman(const DoctorReport& r) {
   std::cout << "\n"
             << r.errors << " error(s), " << r.warnings << " warning(s), " << r.infos << " info\n";
   const DoctorFix& fix = r.fix;
-  if (fix.changes.empty() && fix.left.empty()) return;
+  if (fix.changes.empty() && fix.left.empty() && fix.unavailable.empty()) return;
   std::cout << "\nNext steps:\n";
-  if (!fix.weakens.empty()) {
+  if (!fix.unavailable.empty()) {
+    std::cout << "  No one fix (" << fix.unavailable << "); each finding's own commands:\n";
+    std::vector<std::string> steps;
+    for (const DoctorFinding& f : r.findings) {
+      for (const std::string& step : f.fix_steps) {
+        if (std::find(steps.begin(), steps.end(), step) == steps.end()) steps.push_back(step);
+      }
+    }
+    for (const std::string& step : steps) std::cout << "  " << step << "\n";
+  } else if (!fix.weakens.empty()) {
     std::cout << "  No fix is printed: clearing these findings would weaken the machine (";
     for (size_t i = 0; i < fix.weakens.size(); ++i) std::cout << (i ? "; " : "") << fix.weakens[i];
     std::cout << "). Decide each by hand.\n";
@@ -218,8 +234,7 @@ void PrintDoctorHuman(const DoctorReport& r) {
       header = true;
     }
     std::cout << "  - " << f.code << ": "
-              << (f.fix_changes.empty() ? "needs an update or a product, see above"
-                                        : "still there after the fix")
+              << (f.fix_changes.empty() ? f.message : "still there after the fix: " + f.message)
               << "\n";
   }
 }

@@ -20,6 +20,7 @@ std::span<const CommandEntry> AllCommands() {
       {"policy", "The whole Windows TLS stack as one policy: show, compile, plan, apply, check, recover, capture", kSetupPolicy, kStack},
       {"explain", "What WinHTTP really offers, step by step; with --component, SCHANNEL client and server, WinINet and .NET too", kSetupExplain, kStack},
       {"doctor", "Find every misconfiguration of the TLS stack, per component, with the command that fixes it", kSetupDoctor, kStack},
+      {"verify", "Handshake through this machine's own SCHANNEL (Windows) and compare with what explain predicts", kSetupVerify, kStack},
       {"rollback", "Restore exactly the state a backup recorded (of policy apply, set, schannel ...)", kSetupRollback, kStack},
       {"os", "The OS catalog behind explain, doctor and policy: defaults, suites, curves (secproto os list)", kSetupOs, kStack},
       {"export", "Write a deployment artifact of a policy or a value: reg, ps1, intune, gpp, ansible, dsc", kSetupExport, kFleet},

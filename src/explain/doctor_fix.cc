@@ -175,6 +175,20 @@ bool ToPolicy(const std::vector<RegChange>& changes, Policy& p) {
         }
       }
     }
+    if (parent == "keyexchangealgorithms" || key.ends_with("\\diffie-hellman") ||
+        key.ends_with("\\pkcs")) {
+      std::string leaf = Lower(Leaf(c.key));
+      std::optional<uint32_t>* field =
+          leaf == "diffie-hellman" && name == "serverminkeybitlength"   ? &p.key_sizes.dh_server_min
+          : leaf == "diffie-hellman" && name == "clientminkeybitlength" ? &p.key_sizes.dh_client_min
+          : leaf == "pkcs" && name == "clientminkeybitlength"           ? &p.key_sizes.rsa_client_min
+                                                                        : nullptr;
+      if (field != nullptr && *d >= 512 && *d <= 16384) {
+        p.key_sizes.manage = Manage::kSet;
+        *field = *d;
+        continue;
+      }
+    }
     if (key == schannel && name == "eventlogging" && *d <= 7) {
       p.logging.manage = Manage::kSet;
       p.logging.event_logging = *d;
@@ -207,6 +221,11 @@ std::vector<std::string> SetLines(const Policy& p) {
   if (p.dotnet.manage == Manage::kSet) {
     out.push_back("dotnet.strong_crypto=true");
     out.push_back("dotnet.system_default_tls_versions=true");
+  }
+  for (const auto& [field, v] : {std::pair{"dh_server_min", p.key_sizes.dh_server_min},
+                                  std::pair{"dh_client_min", p.key_sizes.dh_client_min},
+                                  std::pair{"rsa_client_min", p.key_sizes.rsa_client_min}}) {
+    if (v) out.push_back("key_sizes." + std::string(field) + "=" + std::to_string(*v));
   }
   if (p.logging.manage == Manage::kSet) {
     out.push_back("logging.event_logging=" + std::to_string(p.logging.event_logging));
@@ -390,10 +409,32 @@ Expected<DoctorFix> ComputeDoctorFix(const OsInfo& os, RegistryBackend& backend,
                            " (" + os.id + ")";
   fix.policy.origin = "doctor";
   bool expressible = ToPolicy(diff, fix.policy);
+  if (!expressible) {
+    fix.unavailable = "a value the fix writes has no form in a policy file (a delete or a string "
+                      "outside the suite order)";
+  }
   // 3. The policy, compiled and applied to a fresh copy: what it writes and
   // what is left after it.
   std::unique_ptr<RegistryBackend> proof = Copy(backend);
-  SECPROTO_ASSIGN_OR_RETURN(compiled, CompilePolicy(fix.policy, os.id));
+  // A value a named part does not write on this OS (a key size before
+  // Windows 10) is written as it is, through [registry].
+  if (auto first_try = CompilePolicy(fix.policy, os.id)) {
+    for (const RegChange& c : diff) {
+      auto d = c.value ? c.value->AsDword() : std::nullopt;
+      bool written = std::any_of(first_try->changes.begin(), first_try->changes.end(),
+                                 [&](const RegChange& x) {
+                                   return IdOf(x) == IdOf(c) && x.value == c.value;
+                                 });
+      if (written || !d || !RegistryKeyAllowed(c.key)) continue;
+      fix.policy.registry.values.push_back(RegistryDword{c.view, c.key, c.name, *d});
+    }
+  }
+  auto compiled_or = CompilePolicy(fix.policy, os.id);
+  if (!compiled_or) {
+    fix.unavailable = "the one fix does not compile: " + compiled_or.error().message;
+    return fix;
+  }
+  CompiledPolicy compiled = std::move(*compiled_or);
   auto arch = backend.DetectArchitecture();
   if (arch && *arch == Architecture::k32Bit) {
     std::erase_if(compiled.changes, [](const RegChange& x) { return x.view == View::k32; });

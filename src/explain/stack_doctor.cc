@@ -535,7 +535,12 @@ class StackDoctor {
       lines.push_back("key_sizes." + std::string(field) + "=2048");
     }
     if (evidence.empty()) return;
-    Add("weak-dh", "warning", "schannel", "a Diffie-Hellman minimum key size is below 2048 bits",
+    Add("weak-dh", "warning", "schannel",
+        std::string("a Diffie-Hellman minimum key size is below 2048 bits") +
+            (os_.build < 10240 ? " (" + os_.name +
+                                     " reads these values only once the update of Microsoft "
+                                     "Security Advisory 3174644 is installed [unsure])"
+                               : ""),
         evidence, {PolicyFix(lines)}, stack_rules::kR32);
   }
 

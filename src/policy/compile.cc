@@ -347,22 +347,34 @@ class Compiler {
           "key_sizes reset" + src);
       return;
     }
-    if (os_.build < 10240) {
-      out_.notes.push_back(
-          "key_sizes not written: the minimum key size values are read from "
-          "Windows 10 1507 / Server 2016 on" +
-          src);
-      return;
-    }
+    // Before Windows 10 the Diffie-Hellman values exist once the update of
+    // Security Advisory 3174644 is installed ("All versions of Windows 10
+    // support the new DH modulus settings"); whether a machine has it, the
+    // registry cannot show [unsure]. The PKCS value is read from Windows 10 on.
+    bool before10 = os_.build < 10240;
+    std::string advisory =
+        before10 ? " (Microsoft Security Advisory 3174644: read on " + os_.name +
+                       " only with its update installed [unsure])"
+                 : src;
     auto put = [&](const std::string& key, const char* name, std::optional<uint32_t> v,
-                   const char* field) {
+                   const char* field, const std::string& why) {
       if (!v) return;
       Add(View::k64, key, name, RegValue::Dword(*v), Effect::kReboot,
-          std::string("key_sizes.") + field + ": " + std::to_string(*v) + " bits" + src);
+          std::string("key_sizes.") + field + ": " + std::to_string(*v) + " bits" + why);
     };
-    put(dh, "ServerMinKeyBitLength", k.dh_server_min, "dh_server_min");
-    put(dh, "ClientMinKeyBitLength", k.dh_client_min, "dh_client_min");
-    put(pkcs, "ClientMinKeyBitLength", k.rsa_client_min, "rsa_client_min");
+    put(dh, "ServerMinKeyBitLength", k.dh_server_min, "dh_server_min", advisory);
+    put(dh, "ClientMinKeyBitLength", k.dh_client_min, "dh_client_min", advisory);
+    if (before10 && (k.dh_server_min || k.dh_client_min)) {
+      out_.notes.push_back("key_sizes: " + os_.name +
+                           " reads the Diffie-Hellman minimums only once the update of "
+                           "Microsoft Security Advisory 3174644 is installed [unsure]");
+    }
+    if (before10 && k.rsa_client_min) {
+      out_.notes.push_back("key_sizes.rsa_client_min not written: PKCS ClientMinKeyBitLength is "
+                           "read from Windows 10 1507 / Server 2016 on" + src);
+    } else {
+      put(pkcs, "ClientMinKeyBitLength", k.rsa_client_min, "rsa_client_min", src);
+    }
   }
 
   void Dotnet() {

@@ -34,15 +34,9 @@ source "$src/tests/e2e/doctor_lib.sh"
 passed=0
 failed=0
 
-S='HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL'
-P='HKLM\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002'
-L='HKLM\SYSTEM\CurrentControlSet\Control\Cryptography\Configuration\Local\SSL\00010002'
-F='HKLM\SYSTEM\CurrentControlSet\Control\Lsa\FipsAlgorithmPolicy'
 W='HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp'
 I='HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings'
 N='HKLM\SOFTWARE\Microsoft\.NETFramework\v4.0.30319'
-GCM128='TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'
-GCM256='TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'
 
 # Scenarios: NAME -> "BUILD ITYPE" and its value lines (one per line).
 declare -A OS LINES

@@ -3,6 +3,14 @@
 # The caller sets $dir (a scratch folder) and sources policy_lib.sh first.
 # shellcheck shell=bash
 
+# The keys the doctor tests write values under.
+S='HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL'
+P='HKLM\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002'
+L='HKLM\SYSTEM\CurrentControlSet\Control\Cryptography\Configuration\Local\SSL\00010002'
+F='HKLM\SYSTEM\CurrentControlSet\Control\Lsa\FipsAlgorithmPolicy'
+GCM128='TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'
+GCM256='TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'
+
 # A value line: KEY|NAME|TYPE|DATA, TYPE one of dword (hex), sz, multi (comma list), key (no value).
 # reg_text FILE BUILD ITYPE LINES...: a .reg file holding the values (keys as given).
 reg_text() {

@@ -45,7 +45,7 @@ export SECPROTO_FIXED_IDS=1
 declare -A CLASS=(
   [calc]=read [decode]=read [profiles]=read [show]=read [check]=read
   [explain]=read [doctor]=file ["os list"]=read ["os show"]=read
-  [impact]=read [probe]=read
+  [impact]=read [probe]=read [verify]=read
   ["policy show"]=read ["policy compile"]=read ["policy plan"]=read ["policy check"]=read
   [set]=registry [unset]=registry [rollback]=registry
   ["schannel set"]=registry ["wininet set"]=registry ["dotnet set"]=registry
