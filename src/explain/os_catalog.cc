@@ -17,6 +17,7 @@ constexpr S kNs = S::kNotSupported;
 
 // SCHANNEL client defaults (R10, "Protocols in TLS/SSL (Schannel SSP)"), SSL2 SSL3 TLS1.0 TLS1.1
 // TLS1.2 TLS1.3.
+// Windows 7 / 2008 R2, and the row "Windows Server 2008 with Service Pack 2 (SP2)".
 constexpr std::array<S, kProtocolCount> kSchannel7 = {kOff, kOn, kOn, kOff, kOff, kNs};
 constexpr std::array<S, kProtocolCount> kSchannel8 = {kOff, kOn, kOn, kOn, kOn, kNs};
 constexpr std::array<S, kProtocolCount> kSchannel1607 = {kNs, kOff, kOn, kOn, kOn, kNs};
@@ -43,12 +44,15 @@ constexpr std::string_view kUnsureWin8 =
     "(R5 [unsure]); the model treats it like Server 2012";
 constexpr std::string_view kUnsure2008 =
     "Server 2008 SP2 reads DefaultSecureProtocols only after its TLS 1.1/1.2 update (the "
-    "KB4019276 family), and its SCHANNEL client column is taken from Windows 7 (R4, R10 "
-    "[unsure]); override with --builtin-default";
+    "KB4019276 family) (R4 [unsure]); the SCHANNEL row \"Windows Server 2008 with Service Pack 2 "
+    "(SP2)\" gives TLS 1.1 and 1.2 as disabled, which holds with that update (before it, the "
+    "\"Windows Vista/Windows Server 2008\" row's \"Not supported\"); override with "
+    "--builtin-default";
 
 constexpr std::string_view kSrc7 = "R4, R5 (KB3140245), R10 (Protocols in TLS/SSL (Schannel SSP))";
 constexpr std::string_view kSrc2008 =
-    "R4 (KB4019276), R10 (Protocols in TLS/SSL (Schannel SSP), taken from Windows 7)";
+    "R4 (KB4019276), R10 (Protocols in TLS/SSL (Schannel SSP), row \"Windows Server 2008 with "
+    "Service Pack 2 (SP2)\")";
 constexpr std::string_view kSrc81 =
     "R4 (KB3140245; WINHTTP_OPTION_SECURE_PROTOCOLS in Option Flags), R10 (Protocols in TLS/SSL "
     "(Schannel SSP))";
