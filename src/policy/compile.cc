@@ -18,8 +18,8 @@ constexpr std::string_view kProtocolsPage = "Protocols in TLS/SSL (Schannel SSP)
 constexpr std::string_view kRegistryPage = "Transport Layer Security (TLS) registry settings";
 constexpr std::string_view kManageTls = "Manage Transport Layer Security (TLS)";
 constexpr std::string_view kPqFrom =
-    "; the ML-KEM hybrid groups need Windows 11 24H2 build 26100.8514 or later (TLS Supported "
-    "Groups in Windows 11 versions 24H2 and later)";
+    "; the ML-KEM hybrid groups need build 26100.8514 (Windows 11 24H2 and 25H2), 28000.2173 "
+    "(26H2) or 29550 (Server 2025) (TLS Supported Groups in Windows 11 versions 24H2 and later)";
 
 class Compiler {
  public:

@@ -26,7 +26,15 @@ assert j["cipher_suites"]["default_order"][0] == "TLS_AES_256_GCM_SHA384"
 assert len(j["cipher_suites"]["default_order"]) == 22
 assert j["curves"]["default_order"] == ["curve25519", "nistP256", "nistP384"]
 assert j["schannel_server_defaults"]["TLS 1.3"] == "on"
+# The ML-KEM hybrids with the build they need on Server ("TLS Supported Groups
+# in Windows 11 versions 24H2 and later": 29550 for Windows Server 2025).
+pq = {c["name"]: c for c in j["curves"]["curves"] if c["post_quantum"]}
+assert sorted(pq) == ["secp256r1_mlkem768", "secp384r1_mlkem1024", "x25519_mlkem768"], pq
+assert all(c["needs_build"] == "29550" and not c["enabled"] for c in pq.values()), pq
+assert all(c["needs_build"] is None for c in j["curves"]["curves"] if not c["post_quantum"])
 PY
+expect_code 0 "$bin" os show win11-24h2
+grep -q 'x25519_mlkem768 .* needs build 26100.8514' "$dir/out" && ok || bad "os show win11-24h2 names the hybrid's build"
 expect_code 2 "$bin" os show win95
 expect_code 2 "$bin" --json os show win95
 grep -q '"exit_code": *2' "$dir/out" && ok || bad "os show --json error shape"
