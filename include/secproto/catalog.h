@@ -38,14 +38,22 @@ struct OsCurve {
   std::string windows_name;  ///< as this OS's page writes it ("NistP256", "nistP256")
   bool enabled = false;      ///< in the default order
   bool fips = false;         ///< "Available in FIPS mode" on the page
+  /// The build and update revision (UBR) the group needs when the OS row's
+  /// own build does not have it from the start: the ML-KEM hybrids need
+  /// 26100.8514 (Windows 11 24H2, 25H2), 28000.2173 (26H2) and 29550 (Server),
+  /// "TLS Supported Groups in Windows 11 versions 24H2 and later". 0: every
+  /// build of the row has it; needs_revision 0: every revision of needs_build.
+  uint32_t needs_build = 0;
+  uint32_t needs_revision = 0;
 };
 
 /// The TLS catalog row of one OS id.
 struct OsTlsInfo {
   std::string os_id;
 
-  /// False for an OS with no Microsoft per-OS suite page (Server 2008 SP2):
-  /// the suite lists are empty and compile refuses to write a suite order.
+  /// False for an OS with no Microsoft per-OS suite page (none today; Server
+  /// 2008 SP2 reads "TLS Cipher Suites in Windows Vista"): the suite lists
+  /// are empty and compile refuses to write a suite order.
   bool has_suites = false;
   std::vector<OsSuite> suites;  ///< enabled ones first in default order, then the rest
   std::string suites_source;    ///< "TLS Cipher Suites in Windows 10 v22H2"

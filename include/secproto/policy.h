@@ -180,12 +180,19 @@ std::optional<std::string_view> TemplateText(std::string_view name);
 struct CompileOptions {
   /// Keep TLS 1.3 (protocol and suites) on an OS before Windows 11 / Server 2022.
   bool allow_tls13_on_old_os = false;
+  /// The target's update build revision (UBR), when known. A group that needs
+  /// a later revision of the OS's build (OsCurve::needs_revision) is dropped
+  /// with a note; unknown (nullopt), it is kept with a note naming the build.
+  std::optional<uint32_t> update_revision;
 };
 
 struct CompiledPolicy {
   std::string os_id;
   std::vector<RegChange> changes;
   std::vector<std::string> notes;  ///< dropped suites, caveats
+  /// What the policy leaves broken although it compiles: certificate types
+  /// left without a TLS 1.2 suite (CertTypesWithoutTls12Suite).
+  std::vector<std::string> warnings;
 };
 
 /// The registry changes that put `policy` on `os_id`. Refuses (kInput, exit 2)
@@ -198,6 +205,17 @@ Expected<CompiledPolicy> CompilePolicy(const Policy& policy, std::string_view os
                                        const CompileOptions& options = {});
 
 struct OsInfo;
+
+/// The server certificate types ("RSA", "ECDSA") that none of `suite_names`
+/// (IANA or Windows names, "_P256" suffixes allowed; unknown names are
+/// skipped) serves at TLS 1.2 on `os_id`: a suite counts when the OS's page
+/// lists it with TLS 1.2 (the core table when the OS has no suite page) and
+/// it is neither PSK nor used only on request (NULL). TLS 1.3 suites do not
+/// count: they serve TLS 1.3 clients only. Empty when both types are served.
+/// An unknown `os_id` reads the core table alone. E.g. `modern` on ws2008r2
+/// keeps three ECDSA suites: {"RSA"}.
+std::vector<std::string> CertTypesWithoutTls12Suite(const std::vector<std::string>& suite_names,
+                                                    std::string_view os_id);
 
 /// The DefaultSecureProtocols value `wanted` stands for on `os`: its
 /// protocols the OS has, as WinHTTP accepts them there (0x2000 only with TLS

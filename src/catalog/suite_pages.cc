@@ -9,6 +9,52 @@
 namespace secproto::catalog {
 namespace {
 
+// "TLS Cipher Suites in Windows Vista" (Windows Server 2008 and Vista): the
+// page has no SCH_USE_STRONG_CRYPTO and no "only used when the application
+// explicitly requests" column. The strong column is the Windows 7 page's for
+// the same suites (infer); TLS_RSA_WITH_NULL_MD5 and TLS_RSA_WITH_NULL_SHA
+// are in the default table and again among the suites "not present by
+// default", and are read as used only on request. Protocols as the page gives
+// them; for the suites not present by default (a bare list) the Windows 7
+// page's. SSL_CK_RC4_128_EXPORT40_MD5 is spelled as the core table (and the
+// Windows 7 page) spell it.
+constexpr PageSuite k_vista_enabled[] = {
+    {"TLS_RSA_WITH_AES_128_CBC_SHA", true, 0x0A80, false},
+    {"TLS_RSA_WITH_AES_256_CBC_SHA", true, 0x0A80, false},
+    {"TLS_RSA_WITH_RC4_128_SHA", false, 0x0AA0, false},
+    {"TLS_RSA_WITH_3DES_EDE_CBC_SHA", true, 0x0A80, false},
+    {"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA_P256", true, 0x0A80, false},
+    {"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA_P384", true, 0x0A80, false},
+    {"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA_P521", true, 0x0A80, false},
+    {"TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA_P256", true, 0x0A80, false},
+    {"TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA_P384", true, 0x0A80, false},
+    {"TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA_P521", true, 0x0A80, false},
+    {"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P256", true, 0x0A80, false},
+    {"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P384", true, 0x0A80, false},
+    {"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P521", true, 0x0A80, false},
+    {"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA_P256", true, 0x0A80, false},
+    {"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA_P384", true, 0x0A80, false},
+    {"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA_P521", true, 0x0A80, false},
+    {"TLS_DHE_DSS_WITH_AES_128_CBC_SHA", true, 0x0A80, false},
+    {"TLS_DHE_DSS_WITH_AES_256_CBC_SHA", true, 0x0A80, false},
+    {"TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA", true, 0x0AA0, false},
+    {"TLS_RSA_WITH_RC4_128_MD5", false, 0x0AA0, false},
+    {"SSL_CK_RC4_128_WITH_MD5", false, 0x0008, false},
+    {"SSL_CK_DES_192_EDE3_CBC_WITH_MD5", true, 0x0008, false},
+    {"TLS_RSA_WITH_NULL_MD5", true, 0x0AA0, true},
+    {"TLS_RSA_WITH_NULL_SHA", true, 0x0AA0, true},
+};
+constexpr PageSuite k_vista_supported[] = {
+    {"TLS_RSA_EXPORT_WITH_RC4_40_MD5", false, 0x0AA0, false},
+    {"TLS_RSA_EXPORT1024_WITH_RC4_56_SHA", false, 0x0AA0, false},
+    {"TLS_RSA_EXPORT1024_WITH_DES_CBC_SHA", true, 0x0AA0, false},
+    {"SSL_CK_RC4_128_EXPORT40_WITH_MD5", false, 0x0008, false},
+    {"SSL_CK_DES_64_CBC_WITH_MD5", true, 0x0008, false},
+    {"TLS_RSA_WITH_DES_CBC_SHA", true, 0x0AA0, false},
+    {"TLS_DHE_DSS_EXPORT1024_WITH_DES_CBC_SHA", true, 0x0AA0, false},
+    {"TLS_DHE_DSS_WITH_DES_CBC_SHA", true, 0x0AA0, false},
+};
+
 constexpr PageSuite k_w7_enabled[] = {
     {"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256", true, 0x0800, false},
     {"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384", true, 0x0800, false},
@@ -935,6 +981,7 @@ constexpr PageSuite k_ws2025_psk[] = {
 
 std::span<const SuitePage> SuitePages() {
   static constexpr SuitePage kPages[] = {
+      {"vista", "TLS Cipher Suites in Windows Vista", k_vista_enabled, k_vista_supported, std::span<const PageSuite>{}},
       {"w7", "TLS Cipher Suites in Windows 7", k_w7_enabled, k_w7_supported, std::span<const PageSuite>{}},
       {"w8", "TLS Cipher Suites in Windows 8", k_w8_enabled, k_w8_supported, std::span<const PageSuite>{}},
       {"w81", "TLS Cipher Suites in Windows 8.1", k_w81_enabled, k_w81_supported, std::span<const PageSuite>{}},

@@ -20,6 +20,7 @@ struct PageFor {
   std::string_view page_key;
 };
 constexpr PageFor kPageFor[] = {
+    {"ws2008", "vista"},
     {"win7", "w7"},
     {"ws2008r2", "w7"},
     {"win8", "w8"},
@@ -64,6 +65,23 @@ constexpr std::string_view kOtherCurves[] = {
 };
 constexpr std::string_view kPqGroups[] = {"x25519_mlkem768", "secp256r1_mlkem768",
                                           "secp384r1_mlkem1024"};
+
+// The first build of the ML-KEM hybrid groups on this OS's line, from the
+// note of "TLS Supported Groups in Windows 11 versions 24H2 and later":
+// "26100.8514 for Windows 11 24H2 and 25H2, 28000.2173 for Windows 11 26H2,
+// and 29550 for Windows Server 2025". A later client build than the page
+// names has them from its first revision (infer).
+void SetPqNeeds(OsCurve& c, const OsInfo& os) {
+  if (os.server) {
+    c.needs_build = 29550;
+  } else if (os.build < 28000) {
+    c.needs_build = os.build;  // 26100 (24H2), 26200 (25H2)
+    c.needs_revision = 8514;
+  } else if (os.build == 28000) {
+    c.needs_build = 28000;
+    c.needs_revision = 2173;
+  }
+}
 
 const catalog::SuitePage* PageByKey(std::string_view key) {
   for (const catalog::SuitePage& p : catalog::SuitePages()) {
@@ -114,7 +132,11 @@ void FillCurves(OsTlsInfo& out, const OsInfo& os) {
     out.curve_order_setting = false;
     AddCurve(out, "NistP256", true);
     AddCurve(out, "NistP384", true);
-    AddCurve(out, "NistP521", false);
+    // "TLS Cipher Suites in Windows Vista" enables the _P521 suites too.
+    bool p521 = std::any_of(out.suites.begin(), out.suites.end(), [](const OsSuite& s) {
+      return s.enabled && s.windows_name.ends_with("_P521");
+    });
+    AddCurve(out, "NistP521", p521);
     out.curves_source = out.suites_source.empty() ? std::string(kSchannelPage)
                                                   : out.suites_source + " (curve suffixes)";
     out.curves_confidence = Confidence::kInfer;
@@ -136,7 +158,10 @@ void FillCurves(OsTlsInfo& out, const OsInfo& os) {
     AddCurve(out, "curve25519", true);
     AddCurve(out, "nistP256", true);
     AddCurve(out, "nistP384", true);
-    for (std::string_view n : kPqGroups) AddCurve(out, n, false);
+    for (std::string_view n : kPqGroups) {
+      AddCurve(out, n, false);
+      SetPqNeeds(out.curves.back(), os);
+    }
     for (std::string_view n : kOtherCurves) AddCurve(out, n, false);
     out.curves_source = std::string(kGroups24h2) +
                         " (the ML-KEM groups from build 26100.8514; Server 2025 from 29550)";
@@ -214,6 +239,15 @@ Expected<OsTlsInfo> FindOsTls(std::string_view os_id) {
       out.suites_note = "Order as updated by Microsoft Security Advisory 3042058";
     }
     if (p.page_key == "w81") out.suites_note = "Suites and order with update 2919355";
+    if (p.page_key == "vista") {
+      out.suites_note =
+          "\"Cipher Suites in TLS/SSL (Schannel SSP)\" sends Server 2008 and Vista to this page; "
+          "it predates the KB4019276 family (TLS 1.1 and 1.2 for Server 2008 SP2), so whether "
+          "that update changed the list or its order is not documented. The page has no "
+          "SCH_USE_STRONG_CRYPTO column (the Windows 7 page's values are used, infer), and also "
+          "lists TLS_RSA_WITH_NULL_MD5 and TLS_RSA_WITH_NULL_SHA as not present by default "
+          "(read as used only on request)";
+    }
     break;
   }
   if (!out.has_suites) {

@@ -31,6 +31,12 @@ Json SuiteJson(const OsSuite& s) {
   return j;
 }
 
+// "26100.8514" or "29550": the build a group needs beyond the OS's own.
+std::string NeedsBuild(const OsCurve& c) {
+  return std::to_string(c.needs_build) +
+         (c.needs_revision ? "." + std::to_string(c.needs_revision) : "");
+}
+
 std::string Mark(SchannelDefault d) {
   return d == SchannelDefault::kOn ? "on" : d == SchannelDefault::kOff ? "off" : "n/s";
 }
@@ -58,7 +64,8 @@ Json OsShowJson(const OsInfo& os, const OsTlsInfo& tls) {
                       {"group_id", c.curve->group_id},
                       {"enabled", c.enabled},
                       {"fips", c.fips},
-                      {"post_quantum", c.curve->post_quantum}});
+                      {"post_quantum", c.curve->post_quantum},
+                      {"needs_build", c.needs_build ? Json(NeedsBuild(c)) : Json(nullptr)}});
   }
   j["curves"] = {{"order_setting", tls.curve_order_setting},
                  {"source", tls.curves_source},
@@ -115,9 +122,10 @@ void PrintOsShow(const OsInfo& os, const OsTlsInfo& tls) {
               std::string(ConfidenceName(tls.curves_confidence)).c_str(),
               tls.curve_order_setting ? "" : " - no curve order setting on this OS");
   for (const OsCurve& c : tls.curves) {
-    std::printf("  %-3s %-20s %-20s group %-5u%s%s\n", c.enabled ? "on" : "-",
+    std::string needs = c.needs_build ? " needs build " + NeedsBuild(c) : "";
+    std::printf("  %-3s %-20s %-20s group %-5u%s%s%s\n", c.enabled ? "on" : "-",
                 c.windows_name.c_str(), std::string(c.curve->iana_name).c_str(), c.curve->group_id,
-                c.fips ? " fips" : "", c.curve->post_quantum ? " pq" : "");
+                c.fips ? " fips" : "", c.curve->post_quantum ? " pq" : "", needs.c_str());
   }
 }
 

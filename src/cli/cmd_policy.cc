@@ -128,6 +128,7 @@ int RunCompile(const CompileOpts& o) {
     for (const RegChange& ch : c->changes) changes.push_back(RegChangeJson(ch));
     j["changes"] = changes;
     j["notes"] = c->notes;
+    j["warnings"] = c->warnings;
     AddSetsJson(j, o.policy);
     PrintJson(j);
     return kExitOk;
@@ -140,6 +141,8 @@ int RunCompile(const CompileOpts& o) {
                 RegChangeValueText(ch).c_str(), std::string(EffectName(ch.effect)).c_str(),
                 ch.why.c_str());
   }
+  if (!c->warnings.empty()) std::printf("\nWarnings:\n");
+  for (const std::string& w : c->warnings) std::printf("  - %s\n", w.c_str());
   if (!c->notes.empty()) std::printf("\nNotes:\n");
   for (const std::string& n : c->notes) std::printf("  - %s\n", n.c_str());
   return kExitOk;

@@ -25,6 +25,7 @@ struct Compiled {
   std::vector<RegChange> changes;
   std::vector<std::string> notes;
   std::string os_detected;  ///< what the target says when --os models another OS
+  std::vector<std::string> warnings;  ///< CompiledPolicy::warnings
 };
 
 // "os_what_if": {"modelled", "detected"} when --os differs from the target.
@@ -40,7 +41,7 @@ Expected<Compiled> Compile(const PolicyArg& policy, const std::string& os_flag,
     return Fail(Error::Usage(
         policy.policy + " is a change list: --set goes with a policy file or a template", "usage"));
   }
-  if (list) return Compiled{list->os_id, std::move(list->changes), {}, {}};
+  if (list) return Compiled{list->os_id, std::move(list->changes), {}, {}, {}};
   SECPROTO_ASSIGN_OR_RETURN(p, LoadPolicyArg(policy));
   SECPROTO_ASSIGN_OR_RETURN(os, ResolveTargetOs(backend, os_flag, use));
   SECPROTO_ASSIGN_OR_RETURN(cp, CompilePolicy(p, os.os.id));
@@ -51,7 +52,8 @@ Expected<Compiled> Compile(const PolicyArg& policy, const std::string& os_flag,
   }
   std::vector<std::string> notes = std::move(cp.notes);
   if (!os.what_if.empty()) notes.insert(notes.begin(), os.what_if);
-  return Compiled{cp.os_id, std::move(cp.changes), std::move(notes), os.detected_id};
+  return Compiled{cp.os_id, std::move(cp.changes), std::move(notes), os.detected_id,
+                  std::move(cp.warnings)};
 }
 
 // --- output ---------------------------------------------------------------------
@@ -181,10 +183,12 @@ int RunPlanOrCheck(const PlanOptions& o, bool check) {
     j["effect"] = EffectJson(*plan);
     j[check ? "drift" : "changes"] = PlanJson(*plan, check);
     j["notes"] = Notes(compiled->notes);
+    j["warnings"] = Notes(compiled->warnings);
     PrintJson(j);
   } else if (!G().quiet) {
     std::cout << (*backend)->Describe() << ": policy " << PolicyLabel(o.policy)
               << (compiled->os_id.empty() ? "" : " for " + compiled->os_id) << "\n";
+    for (const std::string& w : compiled->warnings) std::cout << "  warning: " << w << "\n";
     for (const std::string& n : compiled->notes) std::cout << "  note: " << n << "\n";
     if (!needed) {
       std::cout << (check ? "compliant: every value already matches the policy\n"
@@ -227,6 +231,7 @@ Json ApplyJson(const ApplyOptions& o, const RegistryBackend& backend, const Comp
   j["changes"] = PlanJson(plan, true);
   j["backup"] = backup_written ? Json(o.backup) : Json(nullptr);
   j["notes"] = Notes(compiled.notes);
+  j["warnings"] = Notes(compiled.warnings);
   return j;
 }
 
@@ -254,6 +259,7 @@ int RunApply(const ApplyOptions& o) {
   std::cout << (o.dry_run ? "dry run, nothing written: " : "") << backend->Describe()
             << ": apply policy " << PolicyLabel(o.policy)
             << (compiled->os_id.empty() ? "" : " for " + compiled->os_id) << "\n";
+  for (const std::string& w : compiled->warnings) std::cout << "  warning: " << w << "\n";
   for (const std::string& n : compiled->notes) std::cout << "  note: " << n << "\n";
   if (!result->changed) {
     std::cout << "unchanged: the target already matches the policy, nothing was written\n";

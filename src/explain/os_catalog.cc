@@ -17,6 +17,7 @@ constexpr S kNs = S::kNotSupported;
 
 // SCHANNEL client defaults (R10, "Protocols in TLS/SSL (Schannel SSP)"), SSL2 SSL3 TLS1.0 TLS1.1
 // TLS1.2 TLS1.3.
+// Windows 7 / 2008 R2, and the row "Windows Server 2008 with Service Pack 2 (SP2)".
 constexpr std::array<S, kProtocolCount> kSchannel7 = {kOff, kOn, kOn, kOff, kOff, kNs};
 constexpr std::array<S, kProtocolCount> kSchannel8 = {kOff, kOn, kOn, kOn, kOn, kNs};
 constexpr std::array<S, kProtocolCount> kSchannel1607 = {kNs, kOff, kOn, kOn, kOn, kNs};
@@ -34,6 +35,14 @@ constexpr std::string_view kUnsureKb5017811 =
     "20H2, 21H1, 21H2, LTSC 2019 and Server 2019) turns TLS 1.0/1.1 off for WinHTTP from the "
     "September 2022 preview update without stating the mask (R4 [unsure]); override with "
     "--builtin-default";
+// Windows 10 22H2 shares the servicing branch of 20H2 - 21H2 and came after
+// KB5017811 (R4).
+constexpr std::string_view kUnsure22h2 =
+    "WinHTTP default 0xAA0 is what \"Option Flags\" gives for Windows 10; \"TLS 1.0 and TLS 1.1 "
+    "deprecation in Windows\" says TLS 1.0 and 1.1 \"have already been disabled by ... WinHTTP "
+    "and WinINet API surfaces\" (a link to KB5017811, which lists 20H2, 21H1 and 21H2, the "
+    "releases before 22H2 on its servicing branch) without stating the mask (R4 [unsure]); "
+    "override with --builtin-default 0xA00 for the other reading";
 constexpr std::string_view kUnsureServer2022 =
     "WinHTTP default 0x2800 was seen in a recent winhttp.dll; Microsoft's Option Flags page "
     "names only Windows 11 (R4 [code] + [infer]); override with --builtin-default";
@@ -43,12 +52,15 @@ constexpr std::string_view kUnsureWin8 =
     "(R5 [unsure]); the model treats it like Server 2012";
 constexpr std::string_view kUnsure2008 =
     "Server 2008 SP2 reads DefaultSecureProtocols only after its TLS 1.1/1.2 update (the "
-    "KB4019276 family), and its SCHANNEL client column is taken from Windows 7 (R4, R10 "
-    "[unsure]); override with --builtin-default";
+    "KB4019276 family) (R4 [unsure]); the SCHANNEL row \"Windows Server 2008 with Service Pack 2 "
+    "(SP2)\" gives TLS 1.1 and 1.2 as disabled, which holds with that update (before it, the "
+    "\"Windows Vista/Windows Server 2008\" row's \"Not supported\"); override with "
+    "--builtin-default";
 
 constexpr std::string_view kSrc7 = "R4, R5 (KB3140245), R10 (Protocols in TLS/SSL (Schannel SSP))";
 constexpr std::string_view kSrc2008 =
-    "R4 (KB4019276), R10 (Protocols in TLS/SSL (Schannel SSP), taken from Windows 7)";
+    "R4 (KB4019276), R10 (Protocols in TLS/SSL (Schannel SSP), row \"Windows Server 2008 with "
+    "Service Pack 2 (SP2)\")";
 constexpr std::string_view kSrc81 =
     "R4 (KB3140245; WINHTTP_OPTION_SECURE_PROTOCOLS in Option Flags), R10 (Protocols in TLS/SSL "
     "(Schannel SSP))";
@@ -57,6 +69,9 @@ constexpr std::string_view kSrc10 =
     "(Schannel SSP))";
 constexpr std::string_view kSrc10Kb =
     "R4 (KB3140245, KB5017811), R10 (Protocols in TLS/SSL (Schannel SSP))";
+constexpr std::string_view kSrc22h2 =
+    "R4 (KB3140245; WINHTTP_OPTION_SECURE_PROTOCOLS in Option Flags; TLS 1.0 and TLS 1.1 "
+    "deprecation in Windows), R10 (Protocols in TLS/SSL (Schannel SSP))";
 constexpr std::string_view kSrc11 =
     "R4 (Option Flags: \"Windows 11. By default, only TLS1.2 and TLS1.3 are enabled\"), R10 "
     "(Protocols in TLS/SSL (Schannel SSP))";
@@ -126,7 +141,7 @@ constexpr Row kRows[] = {
     {"win10-21h2", "Windows 10 21H2", 19044, false, kDefault81, &kSchannel1607, false, false, false,
      Confidence::kUnsure, kSrc10Kb, kUnsureKb5017811},
     {"win10-22h2", "Windows 10 22H2", 19045, false, kDefault81, &kSchannel1607, false, false, false,
-     Confidence::kDoc, kSrc10, ""},
+     Confidence::kUnsure, kSrc22h2, kUnsure22h2},
     {"ws2022", "Windows Server 2022", 20348, true, kDefault11, &kSchannel11, true, false, false,
      Confidence::kInfer, kSrc2022, kUnsureServer2022},
     {"win11-21h2", "Windows 11 21H2", 22000, false, kDefault11, &kSchannel11, true, false, false,

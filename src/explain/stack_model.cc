@@ -225,16 +225,22 @@ SuiteChain SchannelSuites(const OsInfo& os, const OsTlsInfo& tls, const StackCon
     std::optional<uint32_t> e = LegacyEnabled(keys, name);
     return e && *e == 0;
   };
+  // KB245030 names the RC4, DES, 3DES, RC2 and NULL ciphers, the MD5 and SHA
+  // hashes and PKCS; the other keys are read alike on current Windows [infer].
   for (const LegacyKey& k : stack.ciphers) {
     if (!off(stack.ciphers, k.name)) continue;
-    Filter(c, "legacy-keys", stack_rules::kR22, "Ciphers\\" + k.name + "\\Enabled = 0",
+    bool aes = Lower(k.name).starts_with("aes");
+    Filter(c, "legacy-keys", aes ? stack_rules::kR22Infer : stack_rules::kR22,
+           "Ciphers\\" + k.name + "\\Enabled = 0" + (aes ? " [infer]" : ""),
            [&](const CipherSuiteInfo& s) { return !s.tls13 && CipherKeyCovers(k.name, s); });
   }
   static const std::pair<std::string_view, std::string_view> kHashMacs[] = {
       {"MD5", "MD5"}, {"SHA", "SHA1"}, {"SHA256", "SHA256"}, {"SHA384", "SHA384"}};
   for (const auto& [key, mac] : kHashMacs) {
     if (!off(stack.hashes, key)) continue;
-    Filter(c, "legacy-keys", stack_rules::kR22, "Hashes\\" + std::string(key) + "\\Enabled = 0",
+    bool sha2 = key == "SHA256" || key == "SHA384";
+    Filter(c, "legacy-keys", sha2 ? stack_rules::kR22Infer : stack_rules::kR22,
+           "Hashes\\" + std::string(key) + "\\Enabled = 0" + (sha2 ? " [infer]" : ""),
            [&](const CipherSuiteInfo& s) { return !s.tls13 && s.mac == mac; });
   }
   static const std::pair<std::string_view, KeyExchange> kKex[] = {
@@ -243,8 +249,9 @@ SuiteChain SchannelSuites(const OsInfo& os, const OsTlsInfo& tls, const StackCon
       {"ECDH", KeyExchange::kEcdhe}};
   for (const auto& [key, kex] : kKex) {
     if (!off(stack.key_exchange, key)) continue;
-    Filter(c, "legacy-keys", stack_rules::kR22,
-           "KeyExchangeAlgorithms\\" + std::string(key) + "\\Enabled = 0",
+    Filter(c, "legacy-keys", kex == KeyExchange::kRsa ? stack_rules::kR22 : stack_rules::kR22Infer,
+           "KeyExchangeAlgorithms\\" + std::string(key) + "\\Enabled = 0" +
+               (kex == KeyExchange::kRsa ? "" : " [infer]"),
            [&](const CipherSuiteInfo& s) { return s.kex == kex; });
   }
   std::optional<uint32_t> fips = Dword(stack.fips_enabled);

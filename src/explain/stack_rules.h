@@ -19,6 +19,13 @@ inline constexpr std::string_view kR21 =
     "R21 (Cipher Suites in TLS/SSL (Schannel SSP) and its per-OS pages)";
 inline constexpr std::string_view kR22 =
     "R22 (KB245030; Transport Layer Security (TLS) registry settings)";
+/// R22 for the keys KB245030 does not cover (it "applies to Windows Server 2003
+/// and earlier"): AES ciphers, the Diffie-Hellman and ECDH key exchange
+/// subkeys and the SHA-2 hashes on current Windows.
+inline constexpr std::string_view kR22Infer =
+    "R22 [infer]: beyond KB245030, which applies to Windows Server 2003 and earlier; Transport "
+    "Layer Security (TLS) registry settings says ciphers and hashes \"should be controlled by "
+    "configuring the cipher suite order\"";
 inline constexpr std::string_view kR23 =
     "R23 (FipsAlgorithmPolicy; NIST SP 800-52 Rev. 2 section 3.3.1) [unsure]";
 inline constexpr std::string_view kR24 =

@@ -2,6 +2,7 @@
 // "Compile rules"). Pure: reads only the catalogs.
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "core/strings.h"
@@ -17,6 +18,9 @@ namespace {
 constexpr std::string_view kProtocolsPage = "Protocols in TLS/SSL (Schannel SSP)";
 constexpr std::string_view kRegistryPage = "Transport Layer Security (TLS) registry settings";
 constexpr std::string_view kManageTls = "Manage Transport Layer Security (TLS)";
+constexpr std::string_view kPqFrom =
+    "; the ML-KEM hybrid groups need build 26100.8514 (Windows 11 24H2 and 25H2), 28000.2173 "
+    "(26H2) or 29550 (Server 2025) (TLS Supported Groups in Windows 11 versions 24H2 and later)";
 
 class Compiler {
  public:
@@ -238,6 +242,17 @@ class Compiler {
             " suites as one comma-separated REG_SZ (a REG_MULTI_SZ there is ignored); next "
             "boot (" +
             std::string(kManageTls) + ")");
+    if (enabled.Contains(Protocol::kTls12)) {
+      std::vector<std::string> left = CertTypesWithoutTls12Suite(names, os_.id);
+      if (!left.empty() && left.size() < 2) {
+        out_.warnings.push_back(
+            "no suite of the policy serves " + left[0] + " certificates with TLS 1.2 on " +
+            os_.name + ": a server with an " + left[0] +
+            " certificate fails every TLS 1.2 handshake; add a suite for it that the OS has "
+            "(`secproto os show " +
+            os_.id + "`)");
+      }
+    }
     const OsSuite* blocked = nullptr;
     for (const OsSuite* s : rows) {
       if (s->suite->http2_blocked && blocked == nullptr) blocked = s;
@@ -271,17 +286,21 @@ class Compiler {
       return {};
     }
     std::vector<std::string> names;
+    bool classical = false;  // a group every protocol with ECDHE can use
     for (const std::string& wanted : cp.order) {
       auto found = FindCurve(wanted);
       if (!found) return Fail(found.error());
       const OsCurve* c = tls_.FindCurve(**found);
       if (c == nullptr) {
         out_.notes.push_back("dropped curve " + wanted + ": " + os_.name + " does not have it (" +
-                             tls_.curves_source + ")");
+                             tls_.curves_source + ")" +
+                             ((*found)->post_quantum ? std::string(kPqFrom) : std::string()));
         continue;
       }
+      if (!Available(*c, wanted)) continue;
       if (std::find(names.begin(), names.end(), c->windows_name) == names.end()) {
         names.push_back(c->windows_name);
+        classical |= !c->curve->post_quantum;
       }
     }
     if (names.empty()) {
@@ -289,11 +308,48 @@ class Compiler {
           "no curve of the policy exists on " + os_.name + ": every ECDHE suite would fail",
           "no-curve"));
     }
+    if (!classical) {
+      return Fail(Error::Input(
+          "the curve order keeps only ML-KEM hybrid groups on " + os_.name +
+              ": they work with TLS 1.3 only, and only with peers that have them, so every "
+              "TLS 1.2 ECDHE suite and every other peer would fail; add curve25519, NistP256 "
+              "or NistP384 after them",
+          "no-curve"));
+    }
     Add(View::k64, std::string(kSuitePolicyKey), "EccCurves", RegValue::MultiString(names),
         Effect::kReboot,
         "curves.order: one curve per line (REG_MULTI_SZ); next boot (" + std::string(kManageTls) +
             ")");
     return {};
+  }
+
+  // Whether a group the OS lists is there on the build compiled for: a group
+  // that needs a later build is dropped, one that needs a later update
+  // revision of this build is dropped when the revision is known to be
+  // older, else kept with a note.
+  bool Available(const OsCurve& c, const std::string& wanted) {
+    if (c.needs_build == 0) return true;
+    std::string needs = "build " + std::to_string(c.needs_build) +
+                        (c.needs_revision ? "." + std::to_string(c.needs_revision) : "");
+    if (c.needs_build > os_.build) {
+      out_.notes.push_back("dropped curve " + wanted + ": it needs " + needs + " and " + os_.name +
+                           " is build " + std::to_string(os_.build) + " (" + tls_.curves_source +
+                           ")");
+      return false;
+    }
+    if (c.needs_build < os_.build || c.needs_revision == 0) return true;
+    if (opt_.update_revision && *opt_.update_revision < c.needs_revision) {
+      out_.notes.push_back("dropped curve " + wanted + ": it needs " + needs +
+                           " and the target is " + std::to_string(os_.build) + "." +
+                           std::to_string(*opt_.update_revision) + " (" + tls_.curves_source + ")");
+      return false;
+    }
+    if (!opt_.update_revision) {
+      out_.notes.push_back("curve " + wanted + " is kept: it needs " + needs +
+                           " or later, and an earlier revision of " + os_.name +
+                           " does not have the group (" + tls_.curves_source + ")");
+    }
+    return true;
   }
 
   void LegacyGroup(std::string_view folder, std::span<const std::string_view> known,
@@ -529,6 +585,36 @@ uint32_t WinHttpValueForOs(ProtocolSet wanted, const OsInfo& os) {
     if (pr == Protocol::kTls13 ? os.tls13 : os.Supports(pr)) bits |= Info(pr).bit;
   }
   return bits & os.KnownBits();
+}
+
+std::vector<std::string> CertTypesWithoutTls12Suite(const std::vector<std::string>& suite_names,
+                                                    std::string_view os_id) {
+  std::optional<OsTlsInfo> tls;
+  if (auto t = FindOsTls(os_id); t && t->has_suites) tls = std::move(*t);
+  const uint32_t tls12 = Info(Protocol::kTls12).bit;
+  bool rsa = false;
+  bool ecdsa = false;
+  for (const std::string& name : suite_names) {
+    auto found = FindCipherSuite(name);
+    if (!found) continue;
+    const CipherSuiteInfo& suite = **found;
+    if (suite.tls13 || suite.ssl2 || suite.kex == KeyExchange::kPsk || suite.cipher == "NULL") {
+      continue;
+    }
+    uint32_t protocols = suite.protocols;
+    if (tls) {
+      const OsSuite* row = tls->FindSuite(suite);
+      if (row == nullptr || row->psk || row->explicit_only) continue;
+      protocols = row->protocols;
+    }
+    if ((protocols & tls12) == 0) continue;
+    rsa |= suite.auth == Authentication::kRsa;
+    ecdsa |= suite.auth == Authentication::kEcdsa;
+  }
+  std::vector<std::string> out;
+  if (!rsa) out.push_back("RSA");
+  if (!ecdsa) out.push_back("ECDSA");
+  return out;
 }
 
 constexpr EnumName<Effect> kEffectNames[] = {

@@ -26,7 +26,15 @@ assert j["cipher_suites"]["default_order"][0] == "TLS_AES_256_GCM_SHA384"
 assert len(j["cipher_suites"]["default_order"]) == 22
 assert j["curves"]["default_order"] == ["curve25519", "nistP256", "nistP384"]
 assert j["schannel_server_defaults"]["TLS 1.3"] == "on"
+# The ML-KEM hybrids with the build they need on Server ("TLS Supported Groups
+# in Windows 11 versions 24H2 and later": 29550 for Windows Server 2025).
+pq = {c["name"]: c for c in j["curves"]["curves"] if c["post_quantum"]}
+assert sorted(pq) == ["secp256r1_mlkem768", "secp384r1_mlkem1024", "x25519_mlkem768"], pq
+assert all(c["needs_build"] == "29550" and not c["enabled"] for c in pq.values()), pq
+assert all(c["needs_build"] is None for c in j["curves"]["curves"] if not c["post_quantum"])
 PY
+expect_code 0 "$bin" os show win11-24h2
+grep -q 'x25519_mlkem768 .* needs build 26100.8514' "$dir/out" && ok || bad "os show win11-24h2 names the hybrid's build"
 expect_code 2 "$bin" os show win95
 expect_code 2 "$bin" --json os show win95
 grep -q '"exit_code": *2' "$dir/out" && ok || bad "os show --json error shape"
@@ -90,6 +98,47 @@ grep -q "TLS 1.3" "$dir/err" && ok || bad "tls13 refusal reason"
 expect_code 2 "$bin" policy compile "$dir/tls13.json" --os win10-22h2 --allow-tls13-on-old-os
 expect_code 2 "$bin" policy show no-such-template
 expect_code 2 "$bin" policy compile modern --os win95
+
+# Issue 26: Server 2008 SP2 from its own pages.
+expect_code 0 "$bin" os show ws2008
+grep -q 'TLS Cipher Suites in Windows Vista' "$dir/out" && ok || bad "os show ws2008 names the Vista page"
+grep -q 'KB4019276' "$dir/out" && ok || bad "os show ws2008: the page predates KB4019276"
+grep -q 'Windows Server 2008 with Service Pack 2 (SP2)' "$dir/out" && ok || bad "os show ws2008 cites the SP2 row"
+grep -q 'no per-OS cipher suite page\|taken from Windows 7' "$dir/out" && bad "os show ws2008 still says it has no page" || ok
+expect_code 0 "$bin" --json os show ws2008
+python3 - "$dir/out" <<'PY' && ok || bad "os show ws2008 --json"
+import json, sys
+j = json.load(open(sys.argv[1]))
+c = j["cipher_suites"]
+assert c["available"] and c["source"] == "TLS Cipher Suites in Windows Vista", c["source"]
+assert len(c["default_order"]) == 24 and c["default_order"][0] == "TLS_RSA_WITH_AES_128_CBC_SHA"
+PY
+# Issue 26: an RSA server left without a TLS 1.2 suite is a warning.
+expect_code 0 "$bin" policy compile modern --os ws2008r2
+grep -q 'RSA certificates with TLS 1.2' "$dir/out" && ok || bad "compile warns about RSA"
+expect_code 0 "$bin" --json policy compile modern --os ws2008r2
+python3 - "$dir/out" <<'PY' && ok || bad "compile --json warnings"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert len(j["warnings"]) == 1 and "RSA certificates" in j["warnings"][0], j["warnings"]
+PY
+expect_code 0 "$bin" --json policy compile intermediate --os ws2008r2
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["warnings"] == []' "$dir/out" && ok || bad "intermediate serves RSA on ws2008r2"
+# Issue 26: Mozilla 6.0 groups, the hybrid only where the build has it.
+expect_code 0 "$bin" --json policy compile modern --os ws2025
+python3 - "$dir/out" <<'PY' && ok || bad "ws2025 drops the hybrid group"
+import json, sys
+j = json.load(open(sys.argv[1]))
+e = [c for c in j["changes"] if c["name"] == "EccCurves"][0]
+assert e["value"] == ["curve25519", "nistP256", "nistP384"], e["value"]
+assert any("x25519_mlkem768" in n and "29550" in n for n in j["notes"]), j["notes"]
+PY
+cat >"$dir/pq.toml" <<'TOML'
+[curves]
+order = ["x25519_mlkem768"]
+TOML
+expect_code 2 "$bin" policy compile "$dir/pq.toml" --os win11-24h2
+grep -q "only ML-KEM hybrid groups" "$dir/err" && ok || bad "a hybrid-only order is refused with a reason"
 
 echo "policy_core: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -38,6 +38,20 @@ TEST(OsCatalog, EveryRowIsSourcedAndConsistent) {
   }
 }
 
+TEST(OsCatalog, Windows10_22H2WinHttpConflictIsShown) {
+  // "Option Flags" lists TLS 1.0/1.1 for Windows 10 (0xAA0, the reading
+  // taken); "TLS 1.0 and TLS 1.1 deprecation in Windows" says WinHTTP has
+  // them off: the row is unsure, says both and names the flag for the other.
+  auto o = FindOs("win10-22h2");
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->builtin_default, 0xAA0u);
+  EXPECT_EQ(o->confidence, Confidence::kUnsure);
+  EXPECT_NE(o->unsure.find("TLS 1.0 and TLS 1.1 deprecation in Windows"), std::string::npos);
+  EXPECT_NE(o->unsure.find("Option Flags"), std::string::npos);
+  EXPECT_NE(o->unsure.find("--builtin-default 0xA00"), std::string::npos);
+  EXPECT_NE(o->source.find("TLS 1.0 and TLS 1.1 deprecation in Windows"), std::string::npos);
+}
+
 TEST(OsCatalog, DocumentedStatusPerRow) {
   // Issue 9: Windows 11 is [doc] (Option Flags since May 2024), Server
   // 2022/2025 [code]+[infer]; KB5017811's caveat only on the releases it lists.
@@ -48,8 +62,10 @@ TEST(OsCatalog, DocumentedStatusPerRow) {
   for (const char* id : {"ws2022", "ws2025"}) EXPECT_EQ(FindOs(id)->confidence, Confidence::kInfer);
   for (const OsInfo& o : OsCatalog()) {
     bool kb = o.unsure.find("KB5017811") != std::string::npos;
+    // Issue 26 item 6: 22H2 is not in KB5017811, but "TLS 1.0 and TLS 1.1
+    // deprecation in Windows" says WinHTTP has TLS 1.0/1.1 off and links it.
     bool listed = o.id == "win10-20h2" || o.id == "win10-21h1" || o.id == "win10-21h2" ||
-                  o.id == "win10-1809" || o.id == "ws2019";
+                  o.id == "win10-1809" || o.id == "ws2019" || o.id == "win10-22h2";
     EXPECT_EQ(kb, listed) << o.id;
     EXPECT_EQ(o.source.find("FACTS"), std::string::npos) << o.id;
     EXPECT_EQ(o.unsure.find("FACTS"), std::string::npos) << o.id;

@@ -245,7 +245,9 @@ TEST(PolicyCompile, ModernPerOs) {
   std::vector<uint8_t> d = Find(w11, "00010002", "EccCurves")->value->data;
   std::string flat;
   for (size_t i = 0; i < d.size(); i += 2) flat.push_back(d[i] ? static_cast<char>(d[i]) : '|');
-  EXPECT_EQ(flat, "curve25519|nistP256|nistP384||");
+  // Mozilla 6.0 leads with X25519MLKEM768; 24H2 has it from 26100.8514, so
+  // without the target's revision it is kept with a note.
+  EXPECT_EQ(flat, "x25519_mlkem768|curve25519|nistP256|nistP384||");
 
   // Windows 7: suffixed ECDHE names, only the ECDSA GCM suites exist there.
   auto w7 = *CompilePolicy(p, "win7");
@@ -259,6 +261,168 @@ TEST(PolicyCompile, ModernPerOs) {
     dropped_note |= n.starts_with("dropped TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
   }
   EXPECT_TRUE(dropped_note);
+}
+
+// --- Issue 26: Mozilla 6.0, hybrid groups, certificate types --------------------------
+
+std::vector<std::string> Tls12Suites(const Policy& p) {
+  std::vector<std::string> out;
+  for (const std::string& s : p.suites.order) {
+    if (!(*FindCipherSuite(s))->tls13) out.push_back(s);
+  }
+  return out;
+}
+
+TEST(PolicyTemplates, FollowMozillaSixAndOldStaysOnFiveEight) {
+  // Mozilla Server Side TLS guidelines 6.0 (ssl-config-generator
+  // src/static/guidelines/6.0.json), intermediate: these ECDHE suites, no DHE,
+  // groups X25519MLKEM768, X25519, prime256v1, secp384r1. Windows has no TLS
+  // 1.2 ChaCha20 suite.
+  const std::vector<std::string> aead = {
+      "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+      "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"};
+  // 5.8's old configuration, ECDHE CBC suites in its order.
+  const std::vector<std::string> cbc = {
+      "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+      "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+      "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+      "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA"};
+  const std::vector<std::string> groups = {"x25519_mlkem768", "curve25519", "NistP256", "NistP384"};
+  auto cited = [](const Policy& p, std::string_view what) {
+    for (const std::string& c : p.cites) {
+      if (c.find(what) != std::string::npos) return true;
+    }
+    return false;
+  };
+  Policy modern = *LoadPolicy("modern");
+  EXPECT_TRUE(cited(modern, "Mozilla Server Side TLS guidelines 6.0"));
+  EXPECT_EQ(Tls12Suites(modern), aead);
+  EXPECT_EQ(modern.curves.order, groups);
+
+  Policy inter = *LoadPolicy("intermediate");
+  EXPECT_TRUE(cited(inter, "Mozilla Server Side TLS guidelines 6.0"));
+  std::vector<std::string> want = aead;
+  want.insert(want.end(), cbc.begin(), cbc.end());
+  EXPECT_EQ(Tls12Suites(inter), want);
+  EXPECT_EQ(inter.curves.order, groups);
+
+  Policy old = *LoadPolicy("old");
+  EXPECT_TRUE(cited(old, "Mozilla Server Side TLS guidelines 5.8"));
+  EXPECT_FALSE(cited(old, "5.7"));
+  // 5.8's old list, less 3DES (no template turns it on).
+  std::vector<std::string> want_old = want;
+  for (const char* s : {"TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_256_GCM_SHA384",
+                        "TLS_RSA_WITH_AES_128_CBC_SHA256", "TLS_RSA_WITH_AES_256_CBC_SHA256",
+                        "TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_256_CBC_SHA"}) {
+    want_old.push_back(s);
+  }
+  EXPECT_EQ(Tls12Suites(old), want_old);
+  EXPECT_EQ(old.curves.order, groups);
+  EXPECT_EQ(old.key_sizes.dh_server_min, 2048u);  // 5.8's dh_param_size
+
+  // The Mozilla templates have no DHE suite any more, and no template turns
+  // on 3DES, RC4, DES, NULL or export suites.
+  for (const std::string& name : TemplateNames()) {
+    SCOPED_TRACE(name);
+    Policy p = *LoadPolicy(name);
+    bool mozilla = name == "modern" || name == "intermediate" || name == "old";
+    for (const std::string& s : p.suites.order) {
+      const CipherSuiteInfo& info = **FindCipherSuite(s);
+      if (mozilla) EXPECT_EQ(std::string(info.name).find("_DHE_"), std::string::npos) << s;
+      EXPECT_TRUE(info.strong) << s;
+      EXPECT_EQ(std::string(info.cipher).find("3DES"), std::string::npos) << s;
+    }
+  }
+}
+
+TEST(PolicyCompile, HybridGroupOnlyWhereTheBuildHasIt) {
+  Policy p = *LoadPolicy("intermediate");
+  auto curves = [](const CompiledPolicy& c) {
+    const RegChange* e = Find(c, "00010002", "EccCurves");
+    std::string flat;
+    if (e == nullptr || !e->value) return flat;
+    for (size_t i = 0; i < e->value->data.size(); i += 2) {
+      flat.push_back(e->value->data[i] ? static_cast<char>(e->value->data[i]) : '|');
+    }
+    return flat;
+  };
+  auto noted = [](const CompiledPolicy& c, std::string_view what) {
+    for (const std::string& n : c.notes) {
+      if (n.find(what) != std::string::npos) return true;
+    }
+    return false;
+  };
+  // Windows 11 24H2, revision unknown: kept, with the build it needs.
+  auto w24 = *CompilePolicy(p, "win11-24h2");
+  EXPECT_EQ(curves(w24), "x25519_mlkem768|curve25519|nistP256|nistP384||");
+  EXPECT_TRUE(noted(w24, "curve x25519_mlkem768 is kept: it needs build 26100.8514"));
+  // A known older revision drops it; 8514 keeps it without a note.
+  CompileOptions older;
+  older.update_revision = 8000;
+  auto w24old = *CompilePolicy(p, "win11-24h2", older);
+  EXPECT_EQ(curves(w24old), "curve25519|nistP256|nistP384||");
+  EXPECT_TRUE(noted(w24old, "dropped curve x25519_mlkem768: it needs build 26100.8514"));
+  CompileOptions current;
+  current.update_revision = 8514;
+  auto w24new = *CompilePolicy(p, "win11-24h2", current);
+  EXPECT_EQ(curves(w24new), "x25519_mlkem768|curve25519|nistP256|nistP384||");
+  EXPECT_FALSE(noted(w24new, "x25519_mlkem768"));
+  // Server 2025 (26100) has it only from build 29550.
+  auto s25 = *CompilePolicy(p, "ws2025");
+  EXPECT_EQ(curves(s25), "curve25519|nistP256|nistP384||");
+  EXPECT_TRUE(noted(s25, "dropped curve x25519_mlkem768: it needs build 29550"));
+  // Windows 10 has no hybrid group at all.
+  auto w10 = *CompilePolicy(p, "win10-22h2");
+  EXPECT_EQ(curves(w10), "curve25519|NistP256|NistP384||");
+  EXPECT_TRUE(noted(w10, "26100.8514"));
+
+  // An order with no group the OS can use is refused (exit 2).
+  Policy pq = Parse("[curves]\norder = [\"x25519_mlkem768\"]\n");
+  for (std::string_view os : {"win10-22h2", "ws2025", "win11-24h2"}) {
+    SCOPED_TRACE(os);
+    auto c = CompilePolicy(pq, os);
+    ASSERT_FALSE(c);
+    EXPECT_EQ(c.error().code, "no-curve");
+    EXPECT_EQ(ExitCodeFor(c.error().kind), 2);
+  }
+  EXPECT_NE(CompilePolicy(pq, "win11-24h2").error().message.find("TLS 1.3 only"),
+            std::string::npos);
+}
+
+TEST(PolicyCompile, CertificateTypesLeftWithoutATls12Suite) {
+  // "modern" on Server 2008 R2 keeps the three ECDSA GCM suites of the
+  // Windows 7 page: an RSA server has no TLS 1.2 suite.
+  auto r2 = *CompilePolicy(*LoadPolicy("modern"), "ws2008r2");
+  ASSERT_EQ(r2.warnings.size(), 1u);
+  EXPECT_NE(r2.warnings[0].find("RSA certificates"), std::string::npos) << r2.warnings[0];
+  std::string list = Sz(*Find(r2, "00010002", "Functions")->value);
+  std::vector<std::string> names;
+  std::stringstream ss(list);
+  for (std::string n; std::getline(ss, n, ',');) names.push_back(n);
+  EXPECT_EQ(CertTypesWithoutTls12Suite(names, "ws2008r2"), std::vector<std::string>{"RSA"});
+  // The ECDHE_RSA CBC suites of "intermediate" serve RSA there.
+  EXPECT_TRUE(CompilePolicy(*LoadPolicy("intermediate"), "ws2008r2")->warnings.empty());
+  for (std::string_view os : {"win10-22h2", "ws2022", "win11-24h2"}) {
+    EXPECT_TRUE(CompilePolicy(*LoadPolicy("modern"), os)->warnings.empty()) << os;
+  }
+  // The function alone: RSA only, TLS 1.3 only, an OS without the suite.
+  EXPECT_EQ(CertTypesWithoutTls12Suite({"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"}, "win10-22h2"),
+            std::vector<std::string>{"ECDSA"});
+  EXPECT_EQ(CertTypesWithoutTls12Suite({"TLS_AES_128_GCM_SHA256"}, "ws2022"),
+            (std::vector<std::string>{"RSA", "ECDSA"}));
+  EXPECT_EQ(CertTypesWithoutTls12Suite({"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                                        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256_P256"},
+                                       "win7"),
+            std::vector<std::string>{"RSA"});
+  // NULL (used only on request) serves nobody.
+  EXPECT_EQ(
+      CertTypesWithoutTls12Suite(
+          {"TLS_RSA_WITH_NULL_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"}, "win10-22h2"),
+      std::vector<std::string>{"RSA"});
+  EXPECT_TRUE(CertTypesWithoutTls12Suite({"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                                          "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"},
+                                         "no-such-os")
+                  .empty());
 }
 
 TEST(PolicyCompile, Refusals) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <map>
 #include <sstream>
 
 #include "core/strings.h"
@@ -415,6 +416,37 @@ TEST(StackComponents, CurvesFollowPolicyAndOs) {
   Machine f = Read("win10-22h2", "fips=1");
   out = ExplainStack(f.os, f.tls, f.stack, f.inputs, {Component::kSchannelClient});
   EXPECT_EQ(Join(out[0].Main().curves), "NistP256,NistP384");
+}
+
+// Issue 26 item 4: KB245030 "applies to Windows Server 2003 and earlier" and
+// names RC4, DES, 3DES, RC2, NULL, MD5, SHA and PKCS; the AES, SHA-2,
+// Diffie-Hellman and ECDH keys on current Windows are R22 [infer], and the
+// legacy-keys step says so.
+TEST(StackComponents, LegacyKeyStepsCarryTheirTag) {
+  Machine m = Read("ws2019",  // its default list still has DHE suites
+                   "cipher.AES 256/256=0;hash.SHA256=0;kex.Diffie-Hellman=0;kex.PKCS=0;hash.SHA=0");
+  auto out = ExplainStack(m.os, m.tls, m.stack, m.inputs, {Component::kSchannelClient});
+  std::map<std::string, const StackStep*> by_key;
+  for (const StackStep& st : out[0].Main().steps) {
+    if (st.name != "legacy-keys") continue;
+    by_key[st.detail.substr(0, st.detail.find(" = 0"))] = &st;
+  }
+  for (std::string_view key : {"Ciphers\\AES 256/256\\Enabled", "Hashes\\SHA256\\Enabled",
+                               "KeyExchangeAlgorithms\\Diffie-Hellman\\Enabled"}) {
+    SCOPED_TRACE(key);
+    ASSERT_TRUE(by_key.count(std::string(key)));
+    const StackStep& st = *by_key[std::string(key)];
+    EXPECT_NE(st.detail.find("[infer]"), std::string::npos) << st.detail;
+    EXPECT_TRUE(st.source.starts_with("R22 [infer]")) << st.source;
+    EXPECT_NE(st.source.find("Windows Server 2003 and earlier"), std::string::npos);
+  }
+  for (std::string_view key : {"KeyExchangeAlgorithms\\PKCS\\Enabled", "Hashes\\SHA\\Enabled"}) {
+    SCOPED_TRACE(key);
+    ASSERT_TRUE(by_key.count(std::string(key)));
+    const StackStep& st = *by_key[std::string(key)];
+    EXPECT_EQ(st.detail.find("[infer]"), std::string::npos) << st.detail;
+    EXPECT_TRUE(st.source.starts_with("R22 (KB245030")) << st.source;
+  }
 }
 
 TEST(StackComponents, PolicyWhatIfThroughCompile) {

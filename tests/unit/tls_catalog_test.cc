@@ -3,6 +3,10 @@
 // expectation of the transcription in src/catalog.
 #include <gtest/gtest.h>
 
+#include <array>
+#include <string>
+#include <vector>
+
 #include "catalog/suite_pages.h"
 #include "secproto/catalog.h"
 
@@ -27,9 +31,9 @@ TEST(TlsCatalog, EveryOsHasARow) {
   for (const OsInfo& o : OsCatalog()) {
     SCOPED_TRACE(o.id);
     OsTlsInfo t = Tls(o.id);
-    // Microsoft has a suite page for every version from Windows 7 on (not
-    // for Server 2008 SP2).
-    EXPECT_EQ(t.has_suites, o.build >= 7601);
+    // Microsoft has a suite page for every version; Server 2008 SP2 reads
+    // "TLS Cipher Suites in Windows Vista".
+    EXPECT_TRUE(t.has_suites);
     if (!t.has_suites) {
       EXPECT_FALSE(t.suites_note.empty());
       continue;
@@ -54,6 +58,9 @@ TEST(TlsCatalog, CountsAndFirstSuitesPerPage) {
     std::string_view source;
   };
   const Want wants[] = {
+      // "Cipher Suites in TLS/SSL (Schannel SSP)": "Windows Server 2008 and
+      // Windows Vista: ... see TLS Cipher Suites in Windows Vista".
+      {"ws2008", 24, "TLS_RSA_WITH_AES_128_CBC_SHA", "TLS Cipher Suites in Windows Vista"},
       {"win7", 40, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256", "TLS Cipher Suites in Windows 7"},
       {"win81", 40, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256",
        "TLS Cipher Suites in Windows 8.1"},
@@ -111,6 +118,83 @@ TEST(TlsCatalog, PageDetails) {
   size_t psk = 0;
   for (const OsSuite& s : Tls("win10-22h2").suites) psk += s.psk;
   EXPECT_EQ(psk, 6u);
+}
+
+TEST(TlsCatalog, Server2008FromItsOwnPages) {
+  OsTlsInfo t = Tls("ws2008");
+  ASSERT_TRUE(t.has_suites);
+  EXPECT_EQ(t.suites_confidence, Confidence::kDoc);
+  EXPECT_NE(t.suites_note.find("KB4019276"), std::string::npos);
+  EXPECT_EQ(t.suites_note.find("no per-OS"), std::string::npos);
+  EXPECT_TRUE(t.curve_suffixes);
+  // The page's default table, in its order (typed from the page).
+  const std::vector<std::string> want = {
+      "TLS_RSA_WITH_AES_128_CBC_SHA",
+      "TLS_RSA_WITH_AES_256_CBC_SHA",
+      "TLS_RSA_WITH_RC4_128_SHA",
+      "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+      "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA_P256",
+      "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA_P384",
+      "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA_P521",
+      "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA_P256",
+      "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA_P384",
+      "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA_P521",
+      "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P256",
+      "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P384",
+      "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P521",
+      "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA_P256",
+      "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA_P384",
+      "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA_P521",
+      "TLS_DHE_DSS_WITH_AES_128_CBC_SHA",
+      "TLS_DHE_DSS_WITH_AES_256_CBC_SHA",
+      "TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA",
+      "TLS_RSA_WITH_RC4_128_MD5",
+      "SSL_CK_RC4_128_WITH_MD5",
+      "SSL_CK_DES_192_EDE3_CBC_WITH_MD5",
+      "TLS_RSA_WITH_NULL_MD5",
+      "TLS_RSA_WITH_NULL_SHA",
+  };
+  EXPECT_EQ(t.DefaultSuiteOrder(), want);
+  // No GCM and no SHA-2 suite on the page.
+  EXPECT_EQ(t.FindSuite(**FindCipherSuite("TLS_RSA_WITH_AES_128_GCM_SHA256")), nullptr);
+  // NULL is used only on request.
+  EXPECT_TRUE(t.FindSuite(**FindCipherSuite("TLS_RSA_WITH_NULL_SHA"))->explicit_only);
+  // The _P521 suites are enabled on this page, so is the curve.
+  EXPECT_EQ(t.DefaultCurveOrder(), (std::vector<std::string>{"NistP256", "NistP384", "NistP521"}));
+  EXPECT_EQ(Tls("win7").DefaultCurveOrder(), (std::vector<std::string>{"NistP256", "NistP384"}));
+
+  // "Protocols in TLS/SSL (Schannel SSP)", row "Windows Server 2008 with
+  // Service Pack 2 (SP2)": TLS 1.0 on, TLS 1.1/1.2 disabled, SSL 2.0 client
+  // disabled and server enabled, SSL 3.0 enabled.
+  auto os = FindOs("ws2008");
+  ASSERT_TRUE(os);
+  EXPECT_NE(os->source.find("Windows Server 2008 with Service Pack 2 (SP2)"), std::string::npos);
+  EXPECT_EQ(os->source.find("taken from Windows 7"), std::string::npos);
+  EXPECT_EQ(os->unsure.find("taken from Windows 7"), std::string::npos);
+  using D = SchannelDefault;
+  const std::array<D, kProtocolCount> client = {D::kOff, D::kOn,  D::kOn,
+                                                D::kOff, D::kOff, D::kNotSupported};
+  const std::array<D, kProtocolCount> server = {D::kOn,  D::kOn,  D::kOn,
+                                                D::kOff, D::kOff, D::kNotSupported};
+  EXPECT_EQ(os->schannel_client, client);
+  EXPECT_EQ(t.schannel_server, server);
+}
+
+TEST(TlsCatalog, HybridGroupsCarryTheirBuild) {
+  // "TLS Supported Groups in Windows 11 versions 24H2 and later": 26100.8514
+  // for Windows 11 24H2 and 25H2, 29550 for Windows Server 2025.
+  const OsCurve* w = Tls("win11-24h2").FindCurve(**FindCurve("x25519_mlkem768"));
+  ASSERT_NE(w, nullptr);
+  EXPECT_FALSE(w->enabled);
+  EXPECT_EQ(w->needs_build, 26100u);
+  EXPECT_EQ(w->needs_revision, 8514u);
+  OsTlsInfo s = Tls("ws2025");
+  const OsCurve* sv = s.FindCurve(**FindCurve("secp384r1_mlkem1024"));
+  ASSERT_NE(sv, nullptr);
+  EXPECT_EQ(sv->needs_build, 29550u);
+  EXPECT_EQ(sv->needs_revision, 0u);
+  // Classical groups need nothing more than the OS.
+  EXPECT_EQ(s.FindCurve(**FindCurve("curve25519"))->needs_build, 0u);
 }
 
 TEST(TlsCatalog, Curves) {
