@@ -157,6 +157,16 @@ bool ToPolicy(const std::vector<RegChange>& changes, Policy& p) {
       p.suites.order = SplitSuiteValue(*c.value);
       continue;
     }
+    if (key == Lower(kSuitePolicyKey) && name == "ecccurves") {
+      if (!c.value) {
+        p.curves.manage = Manage::kReset;
+        continue;
+      }
+      if (c.value->type != kRegMultiSz) return false;
+      p.curves.manage = Manage::kSet;
+      p.curves.order = SplitSuiteValue(*c.value);
+      continue;
+    }
     if (!d) return false;
     std::string parent = Lower(Parent(c.key));
     if (name == "enabled" && key.starts_with(schannel) && (*d == 0 || *d == 1)) {
@@ -210,6 +220,8 @@ std::vector<std::string> SetLines(const Policy& p) {
   if (p.suites.manage == Manage::kSet) {
     out.push_back("cipher_suites.order=" + TomlArray(p.suites.order));
   }
+  if (p.curves.manage == Manage::kReset) out.push_back("curves.reset=true");
+  if (p.curves.manage == Manage::kSet) out.push_back("curves.order=" + TomlArray(p.curves.order));
   for (const auto& [section, map] :
        {std::pair<std::string, const std::map<std::string, bool>*>{"ciphers", &p.legacy.ciphers},
         {"hashes", &p.legacy.hashes},

@@ -85,6 +85,7 @@ class StackDoctor {
   std::vector<StackFinding> Run() {
     EnabledFfffffff();
     SuiteList();
+    CurveNeedsBuild();
     ProtocolWithoutSuite();
     ClientServerMismatch();
     Tls13UnsafeOs();
@@ -293,6 +294,7 @@ class StackDoctor {
             {Ev(st_.suites_policy)}, {SuiteOrderFix(Known(order.names))}, stack_rules::kR29);
       }
     }
+    CertTypeWithoutSuite(order);
     if (order.source == "local" && !order.names.empty() && !StockLocalList(order.names)) {
       Add("local-suite-list-edited", "warning", "schannel",
           "the local suite list is not a list " + os_.name +
@@ -305,6 +307,69 @@ class StackDoctor {
               "this list into policy would carry its explicit-only suites with it",
           {Ev(st_.suites_local)}, {}, stack_rules::kR20);
     }
+  }
+
+  // A Group Policy curve order naming a group this build does not have yet
+  // (the ML-KEM hybrids, "TLS Supported Groups in Windows 11 versions 24H2
+  // and later"): SCHANNEL skips it. The fix keeps the other groups.
+  void CurveNeedsBuild() {
+    const std::optional<RegValue>& v = st_.curves_policy.value;
+    if (!tls_.curve_order_setting || !v || v->type != kRegMultiSz) return;
+    std::vector<std::string> keep, later;
+    for (const std::string& n : SplitSuiteValue(*v)) {
+      auto info = FindCurve(n);
+      const OsCurve* c = info ? tls_.FindCurve(**info) : nullptr;
+      if (c && c->needs_build > os_.build) {
+        later.push_back(n + " (needs build " + std::to_string(c->needs_build) +
+                        (c->needs_revision ? "." + std::to_string(c->needs_revision) : "") + ")");
+      } else {
+        keep.push_back(n);
+      }
+    }
+    if (later.empty()) return;
+    std::string list;
+    for (const std::string& l : later) list += (list.empty() ? "" : ", ") + l;
+    Add("curve-needs-build", "warning", "schannel",
+        "the Group Policy curve order names groups " + os_.name + " does not have yet, "
+            "skipped by SCHANNEL: " + list,
+        {Ev(st_.curves_policy)},
+        {keep.empty() ? PolicyFix({"curves.reset=true"})
+                      : PolicyFix({"curves.order=" + TomlArray(keep)})},
+        stack_rules::kR24);
+  }
+
+  // A configured order that leaves RSA or ECDSA certificates with no TLS 1.2
+  // suite (CertTypesWithoutTls12Suite): a TLS server with such a certificate
+  // accepts no TLS 1.2 client. The fix keeps the order and adds, at its end,
+  // the OS default suites that serve the type (none of them weak).
+  void CertTypeWithoutSuite(const SuiteOrder& order) {
+    if (order.source == "os-default" || order.names.empty()) return;
+    std::vector<std::string> names = Known(order.names);
+    if (names.empty()) return;  // suite-list-empty says it
+    std::vector<std::string> missing = CertTypesWithoutTls12Suite(names, os_.id);
+    if (missing.empty()) return;
+    std::vector<std::string> fixed = names;
+    for (const OsSuite& s : tls_.suites) {
+      if (!s.enabled || s.explicit_only || s.psk || s.suite->tls13 || WeakSuite(*s.suite) ||
+          (s.protocols & Info(Protocol::kTls12).bit) == 0) {
+        continue;
+      }
+      std::string type = s.suite->auth == Authentication::kRsa     ? "RSA"
+                         : s.suite->auth == Authentication::kEcdsa ? "ECDSA"
+                                                                   : "";
+      if (std::find(missing.begin(), missing.end(), type) == missing.end()) continue;
+      bool listed = false;
+      for (const std::string& n : fixed) listed = listed || Lower(n) == Lower(s.windows_name);
+      if (!listed) fixed.push_back(s.windows_name);
+    }
+    std::string types;
+    for (const std::string& t : missing) types += (types.empty() ? "" : " and ") + t;
+    Add("cert-type-without-suite", "warning", "schannel-server",
+        "the suite order in force leaves " + types +
+            " certificates without a TLS 1.2 suite: a server of this machine with such a "
+            "certificate accepts no TLS 1.2 client",
+        {Ev(order.source == "policy" ? st_.suites_policy : st_.suites_local)},
+        {SuiteOrderFix(fixed)}, stack_rules::kR21);
   }
 
   // Whether a local `Functions` list is one Windows wrote itself (R20, Manage

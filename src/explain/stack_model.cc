@@ -265,8 +265,8 @@ SuiteChain SchannelSuites(const OsInfo& os, const OsTlsInfo& tls, const StackCon
 }
 
 // R24: the curve order.
-std::vector<std::string> SchannelCurves(const OsTlsInfo& tls, const StackConfig& stack,
-                                        std::vector<StackStep>& steps) {
+std::vector<std::string> SchannelCurves(const OsInfo& os, const OsTlsInfo& tls,
+                                        const StackConfig& stack, std::vector<StackStep>& steps) {
   std::vector<std::string> names;
   std::string from;
   if (!tls.curve_order_setting) {
@@ -282,7 +282,7 @@ std::vector<std::string> SchannelCurves(const OsTlsInfo& tls, const StackConfig&
     names = tls.DefaultCurveOrder();
     from = "the default order of " + tls.curves_source;
   }
-  std::vector<std::string> out, skipped;
+  std::vector<std::string> out, skipped, later, unsure;
   std::optional<uint32_t> fips = Dword(stack.fips_enabled);
   for (const std::string& n : names) {
     auto info = FindCurve(n);
@@ -291,14 +291,30 @@ std::vector<std::string> SchannelCurves(const OsTlsInfo& tls, const StackConfig&
       skipped.push_back(n);
       continue;
     }
+    // The ML-KEM hybrids exist from a build (and update revision) on ("TLS
+    // Supported Groups in Windows 11 versions 24H2 and later").
+    if (c->needs_build > os.build) {
+      later.push_back(n + " (needs build " + std::to_string(c->needs_build) +
+                      (c->needs_revision ? "." + std::to_string(c->needs_revision) : "") + ")");
+      continue;
+    }
+    if (c->needs_build == os.build && c->needs_revision > 0) {
+      unsure.push_back(n + " (needs update revision " + std::to_string(c->needs_revision) +
+                       " of build " + std::to_string(os.build) + " or later)");
+    }
     if (std::find(out.begin(), out.end(), c->windows_name) == out.end()) {
       out.push_back(c->windows_name);
     }
   }
   std::string detail = from + ": " + Join(out);
   if (!skipped.empty()) detail += "; skipped (unknown to the OS, or not FIPS): " + Join(skipped);
-  steps.push_back(
-      {"curves", skipped.empty() ? "used" : "removed", detail, std::string(stack_rules::kR24)});
+  if (!later.empty()) detail += "; skipped: " + Join(later);
+  if (!unsure.empty()) {
+    detail += "; kept, if the machine has its update [unsure: the model has no update revision]: " +
+              Join(unsure);
+  }
+  steps.push_back({"curves", skipped.empty() && later.empty() ? "used" : "removed", detail,
+                   std::string(stack_rules::kR24)});
   return out;
 }
 
@@ -342,7 +358,7 @@ ComponentVariant SchannelVariant(const OsInfo& os, const OsTlsInfo& tls, const S
   SuiteChain c = SchannelSuites(os, tls, stack, bits);
   v.suites = IanaNames(c.suites);
   for (StackStep& s : c.steps) v.steps.push_back(std::move(s));
-  v.curves = SchannelCurves(tls, stack, v.steps);
+  v.curves = SchannelCurves(os, tls, stack, v.steps);
   if (server) {
     // R28: HTTP/2 block list order (KB4032720).
     bool seen_blocked = false;

@@ -56,6 +56,8 @@ scenario suite-unknown 19045 Client "$P|Functions|sz|TLS_AES_128_GCM_SHA256,$GCM
 scenario protocol-without-suite 20348 Server "$P|Functions|sz|$GCM128"
 scenario mismatch 19045 Client "$S\\Protocols\\TLS 1.0\\Client|Enabled|dword|0"
 scenario tls13-unsafe 17763 Server "$S\\Protocols\\TLS 1.3\\Server|Enabled|dword|1"
+scenario cert-type 19045 Client "$P|Functions|sz|TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"
+scenario pq-too-early 26100 Server "$P|EccCurves|multi|x25519_mlkem768,curve25519,NistP256"
 scenario http2 17763 Server "$P|Functions|sz|TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,$GCM128"
 scenario legacy-3des 17763 Client "$S\\Ciphers\\Triple DES 168|Enabled|dword|1"
 scenario weak-dh 19045 Client "$S\\KeyExchangeAlgorithms\\Diffie-Hellman|ServerMinKeyBitLength|dword|400"

@@ -418,6 +418,32 @@ TEST(StackComponents, CurvesFollowPolicyAndOs) {
   EXPECT_EQ(Join(out[0].Main().curves), "NistP256,NistP384");
 }
 
+// Issue 26, post-quantum: the ML-KEM hybrids exist from 29550 on Server 2025
+// and from 26100.8514 on Windows 11 24H2 ("TLS Supported Groups in Windows 11
+// versions 24H2 and later"): skipped below the build, with the build named;
+// on 24H2 itself kept, flagged [unsure] (no update revision in the model).
+TEST(StackComponents, HybridGroupsFollowTheBuild) {
+  auto curves_step = [](const ComponentExplanation& c) {
+    for (const StackStep& s : c.Main().steps) {
+      if (s.name == "curves") return s.detail;
+    }
+    return std::string();
+  };
+  Machine s = Read("ws2025", "ecc=x25519_mlkem768,curve25519");
+  auto out = ExplainStack(s.os, s.tls, s.stack, s.inputs, {Component::kSchannelClient});
+  EXPECT_EQ(Join(out[0].Main().curves), "curve25519");
+  EXPECT_NE(curves_step(out[0]).find("x25519_mlkem768 (needs build 29550)"), std::string::npos)
+      << curves_step(out[0]);
+  Machine w = Read("win11-24h2", "ecc=x25519_mlkem768,curve25519");
+  out = ExplainStack(w.os, w.tls, w.stack, w.inputs, {Component::kSchannelClient});
+  EXPECT_EQ(Join(out[0].Main().curves), "x25519_mlkem768,curve25519");
+  EXPECT_NE(curves_step(out[0]).find("[unsure"), std::string::npos) << curves_step(out[0]);
+  auto found = DiagnoseStack(s.os, s.tls, s.stack, s.inputs, nullptr, "");
+  bool flagged = false;
+  for (const StackFinding& f : found) flagged = flagged || f.finding.code == "curve-needs-build";
+  EXPECT_TRUE(flagged);
+}
+
 // Issue 26 item 4: KB245030 "applies to Windows Server 2003 and earlier" and
 // names RC4, DES, 3DES, RC2, NULL, MD5, SHA and PKCS; the AES, SHA-2,
 // Diffie-Hellman and ECDH keys on current Windows are R22 [infer], and the
