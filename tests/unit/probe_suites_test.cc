@@ -275,6 +275,30 @@ TEST(ProbeSuitesEngine, FollowsTheClientOrderAndSurvivesResets) {
   EXPECT_TRUE(v12->suites_complete);
 }
 
+// Issue 26, post-quantum: no TLS library here speaks ML-KEM, so a responder
+// of our own answers each TLS 1.3 hello that lists a hybrid group in
+// supported_groups with a HelloRetryRequest naming it (the prober's
+// key_share is X25519 alone). The ServerHello / HRR is enough to tell the
+// group: the probe names each hybrid the server prefers (docs/PROBE.md).
+TEST(ProbeSuitesEngine, NamesEachHybridGroupFromAHelloRetryRequest) {
+  for (uint16_t hybrid : {uint16_t{0x11ec}, uint16_t{0x11eb}, uint16_t{0x11ed}}) {
+    SimServer t;
+    t.groups = {hybrid, 0x001d};
+    std::vector<Endpoint> eps = {{"10.0.0.1", 443}};
+    auto r = ProbeEndpoints(eps, SuitesOptions(), {}, &t);
+    ASSERT_TRUE(r);
+    const VersionResult* v13 = r->front().Find(Protocol::kTls13);
+    ASSERT_TRUE(v13 && v13->enumerated) << hybrid;
+    EXPECT_NE(std::find(v13->groups.begin(), v13->groups.end(), hybrid), v13->groups.end())
+        << std::hex << hybrid;
+    std::string line = ProbeResultJsonLine(r->front());
+    EXPECT_NE(line.find(GroupIanaName(hybrid)), std::string::npos) << line;
+  }
+  EXPECT_EQ(GroupIanaName(0x11ec), "X25519MLKEM768");
+  EXPECT_EQ(GroupIanaName(0x11eb), "SecP256r1MLKEM768");
+  EXPECT_EQ(GroupIanaName(0x11ed), "SecP384r1MLKEM1024");
+}
+
 TEST(ProbeSuitesJson, RoundTripsSuitesGroupsAndConnections) {
   SimServer t;
   std::vector<Endpoint> eps = {{"10.0.0.1", 443}};
