@@ -18,7 +18,7 @@ BIN=${SECPROTO_BIN:-build/secproto}
 [ -x "$BIN" ] || { echo "build $BIN first (scripts/build)" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 WORK=${BENCH_DIR:-$(mktemp -d /tmp/secproto-policy-bench.XXXXXX)}
-trap '[ -z "${BENCH_KEEP:-}" ] && rm -rf "$WORK"' EXIT
+trap 'if [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$WORK"; fi' EXIT
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(10000 100000)
 
@@ -101,5 +101,5 @@ for n in "${sizes[@]}"; do
     ratio=$(awk "BEGIN{printf \"%.2f\", $t / $cat_s}")
     printf "%-8s %-6s %8s %-12s %8s %7s %8s %9s\n" "$n" "$(nproc)" "$kb" "$output" "$cat_s" "$t" "${ratio}x" "$m"
   done
-  [ -z "${BENCH_KEEP:-}" ] && rm -rf "$dir"
+  if [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$dir"; fi
 done
