@@ -156,5 +156,27 @@ if command -v script >/dev/null; then
   script -qec "'$BIN' -q audit big --tls-policy modern --os win10-22h2 -j 1 > /dev/null" /dev/null > tty.txt 2>&1
   grep -q 'machines/s' tty.txt && fail "progress with -q" || pass "no progress with -q"
 fi
+# Interrupted: the JSON Lines so far, then the summary line with exit_code 130
+# and "interrupted" (the summary of the files done); the --csv not written.
+mkdir huge
+for i in $(seq 1 20); do cp -al big "huge/h$i"; done
+"$BIN" audit huge --tls-policy modern --os win10-22h2 --json-lines -j 1 --csv huge.csv \
+  > int.jsonl 2> int.err &
+pid=$!
+sleep 0.5
+kill -INT "$pid" 2>/dev/null
+wait "$pid"; rc=$?
+if [ "$rc" = 130 ]; then
+  python3 - int.jsonl <<'PY' && [ ! -e huge.csv ] && pass "--json-lines interrupted: records, then the summary line with 130" || fail "--json-lines interrupted: $(tail -c 300 int.jsonl)"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+last = recs[-1]
+assert last["exit_code"] == 130 and last["interrupted"].startswith("interrupted after "), last
+assert last["summary"]["total"] == len(recs) - 1, (last["summary"]["total"], len(recs))
+PY
+else
+  # A quick machine may finish before the signal: then the run is complete.
+  [ "$rc" = 1 ] && [ -s huge.csv ] && pass "--json-lines: finished before the interrupt" || fail "--json-lines interrupted: exit $rc"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
