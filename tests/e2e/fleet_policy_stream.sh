@@ -4,7 +4,8 @@
 # the --csv rows, the --json document (every machine, the same members as
 # before) and the --json-lines records hold; --html keeps the counts, the
 # drift grouped by value, the N worst machines (--html-worst) and links the
-# CSV; the progress line shows on a terminal only. Never asserts on time.
+# CSV; the progress line shows on a terminal only; an interrupted --json-lines
+# run ends with its summary line (exit 130). Never asserts on time.
 #   fleet_policy_stream.sh SECPROTO_BINARY
 set -uo pipefail
 BIN=$1
