@@ -3,8 +3,14 @@
 # `export --tls-policy modern --format collect-ps1` leaves per machine: the OS
 # facts, then the exported keys, UTF-16LE) against the `modern` policy, and
 # compares the time with merely reading the same files (cat of every file to
-# /dev/null via find | xargs); peak RSS from GNU time -v.
+# /dev/null via find | xargs). For each output (plain, --json, --json-lines,
+# --csv, --html, and all of them at once) one line: wall time, its ratio to
+# cat, and peak RSS (GNU time %M), so that memory flat in the fleet size
+# shows as equal RSS across sizes (issue 30).
 #   bench/policy_audit_bench.sh [N...]        default: 10000 100000
+#   BENCH_RUNS=1 bench/policy_audit_bench.sh 1000000   (best of 1 run; default 3)
+# A million files take about 15 GB and a few minutes to generate (check
+# `df -h`); the generated fleet is deleted at the end unless BENCH_KEEP=1.
 # Needs: a built build/secproto, python3, iconv, /usr/bin/time (Debian package `time`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +18,7 @@ BIN=${SECPROTO_BIN:-build/secproto}
 [ -x "$BIN" ] || { echo "build $BIN first (scripts/build)" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 WORK=${BENCH_DIR:-$(mktemp -d /tmp/secproto-policy-bench.XXXXXX)}
-trap '[ -z "${BENCH_KEEP:-}" ] && rm -rf "$WORK"' EXIT
+trap 'if [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$WORK"; fi' EXIT
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(10000 100000)
 
@@ -53,30 +59,47 @@ for i in range(n):
 EOF
 }
 
-best() {  # best wall time in seconds of 3 runs of "$@"
-  local b="" t
-  for _ in 1 2 3; do
-    /usr/bin/time -f %e -o "$WORK/t" "$@" >/dev/null 2>&1 || true
-    t=$(tail -1 "$WORK/t")
-    if [ -z "$b" ] || awk "BEGIN{exit !($t < $b)}"; then b=$t; fi
-  done
-  echo "$b"
+RUNS=${BENCH_RUNS:-3}
+# run OUT "$@": one run; sets $t (wall seconds) and $m (peak RSS, MB).
+run() {
+  local out=$1; shift
+  rm -f "$WORK/r.csv" "$WORK/r.html"
+  /usr/bin/time -f "%e %M" -o "$WORK/t" "$@" >"$out" 2>/dev/null || true
+  t=$(tail -1 "$WORK/t" | cut -d' ' -f1)
+  m=$(tail -1 "$WORK/t" | awk '{printf "%.1f", $2 / 1024}')
 }
-rss() {  # peak RSS in MB of one run of "$@"
-  /usr/bin/time -v -o "$WORK/v" "$@" >/dev/null 2>&1 || true
-  awk '/Maximum resident/ {printf "%.1f", $6 / 1024}' "$WORK/v"
+# best OUT "$@": the best wall time of $RUNS runs, and the peak RSS of all.
+best() {
+  local out=$1; shift
+  local bt="" bm=0
+  for _ in $(seq 1 "$RUNS"); do
+    run "$out" "$@"
+    if [ -z "$bt" ] || awk "BEGIN{exit !($t < $bt)}"; then bt=$t; fi
+    if awk "BEGIN{exit !($m > $bm)}"; then bm=$m; fi
+  done
+  t=$bt m=$bm
 }
 
-printf "%-8s %-6s %9s %8s %8s %7s %9s %9s\n" machines jobs file_KB cat_s audit_s ratio rss_MB rss_json
+printf "%-8s %-6s %8s %-12s %8s %7s %8s %9s\n" machines jobs file_KB output cat_s time_s ratio rss_MB
 for n in "${sizes[@]}"; do
   dir="$WORK/fleet-$n"
   [ -d "$dir" ] || gen "$dir" "$n"
   kb=$(awk "BEGIN{printf \"%.1f\", $(stat -c %s "$dir/000/PC000000.reg") / 1024}")
   find "$dir" -type f -print0 | xargs -0 cat >/dev/null
-  cat_s=$(best sh -c "find '$dir' -type f -print0 | xargs -0 cat >/dev/null")
-  audit_s=$(best "$BIN" audit "$dir" --tls-policy modern -q --no-progress)
-  ratio=$(awk "BEGIN{printf \"%.2f\", $audit_s / $cat_s}")
-  r=$(rss "$BIN" audit "$dir" --tls-policy modern -q --no-progress)
-  rj=$(rss "$BIN" --json audit "$dir" --tls-policy modern --no-progress)
-  printf "%-8s %-6s %9s %8s %8s %7s %9s %9s\n" "$n" "$(nproc)" "$kb" "$cat_s" "$audit_s" "${ratio}x" "$r" "$rj"
+  best /dev/null sh -c "find '$dir' -type f -print0 | xargs -0 cat >/dev/null"
+  cat_s=$t
+  A=(audit "$dir" --tls-policy modern --no-progress)
+  for output in plain json json-lines csv html all; do
+    case $output in
+      plain) best /dev/null "$BIN" -q "${A[@]}" ;;
+      json) best /dev/null "$BIN" --json "${A[@]}" ;;
+      json-lines) best /dev/null "$BIN" "${A[@]}" --json-lines ;;
+      csv) best /dev/null "$BIN" -q "${A[@]}" --csv "$WORK/r.csv" ;;
+      html) best /dev/null "$BIN" -q "${A[@]}" --html "$WORK/r.html" ;;
+      all) best /dev/null "$BIN" --json "${A[@]}" --csv "$WORK/r.csv" --html "$WORK/r.html" ;;
+    esac
+    ratio=$(awk "BEGIN{printf \"%.2f\", $t / $cat_s}")
+    printf "%-8s %-6s %8s %-12s %8s %7s %8s %9s\n" "$n" "$(nproc)" "$kb" "$output" "$cat_s" "$t" "${ratio}x" "$m"
+  done
+  if [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$dir"; fi
 done

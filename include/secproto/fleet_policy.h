@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -124,6 +125,8 @@ struct PolicyMachineResult {
   /// One line per value that differs: "HKLM\\...\\TLS 1.2\\Client\\Enabled: 0x00000000,
   /// policy 0x00000001".
   std::vector<std::string> drift;
+  /// The component of each line of `drift`, in the same order.
+  std::vector<AuditComponent> drift_components;
 };
 
 /// Audits collected files against a policy. Thread-safe: AuditFile may run on
@@ -174,11 +177,64 @@ std::string ComponentSummaryJson(const ComponentSummary& s);
 /// CSV: CsvHeader's columns, then os and one column per component, then drift.
 std::string PolicyCsvHeader();
 std::string PolicyCsvRow(const PolicyMachineResult& r);
-/// The HTML report: compliance per component across the fleet, and the
-/// machines worst first (most drifting components).
+/// The --html report of a fleet audit, gathered while the audit streams, in
+/// memory that does not grow with the fleet: the N worst machines (most
+/// drifting components first, unreadable and invalid inputs before all; ties
+/// in input order), and the drift grouped by the line that drifts (key\name,
+/// what the machines hold, what the policy says), with unreadable and invalid
+/// inputs grouped by their detail. At most `max_groups` groups are kept (first
+/// come); lines past that are counted, not grouped. Group texts are cut at
+/// kGroupTextMax bytes (a hash of the whole line tells groups apart).
+class PolicyReportDigest {
+ public:
+  static constexpr size_t kDefaultWorst = 100;
+  static constexpr size_t kDefaultMaxGroups = 1000;
+  static constexpr size_t kGroupTextMax = 400;
+  explicit PolicyReportDigest(size_t worst = kDefaultWorst,
+                              size_t max_groups = kDefaultMaxGroups);
+  void Add(const PolicyMachineResult& r);
+
+  /// One machine of the worst-N table.
+  struct Row {
+    int score = 0;           ///< drifting components, +100 unreadable/invalid
+    size_t lines = 0;        ///< drift lines
+    uint64_t seq = 0;        ///< input order
+    std::string host, os_id, detail;
+    MachineClass cls = MachineClass::kCompliant;
+    std::array<ComponentVerdict, kAuditComponentCount> components{};
+  };
+  /// One group: the machines whose result holds this line.
+  struct Group {
+    std::string label;  ///< a component name, or "invalid" / "unreadable"
+    std::string text;   ///< the line (cut at kGroupTextMax)
+    uint64_t machines = 0;
+  };
+  /// The kept rows, worst first.
+  std::vector<Row> Worst() const;
+  /// The groups, most machines first.
+  std::vector<Group> Groups() const;
+  uint64_t left_out_lines() const { return left_out_lines_; }
+  uint64_t left_out_machines() const { return left_out_machines_; }
+  size_t worst_limit() const { return worst_; }
+  size_t max_groups() const { return max_groups_; }
+
+ private:
+  bool Count(std::string_view label, std::string_view text);
+  size_t worst_;
+  size_t max_groups_;
+  uint64_t seq_ = 0;
+  std::vector<Row> heap_;  ///< min-heap: the least bad kept row on top
+  std::unordered_map<uint64_t, Group> groups_;
+  uint64_t left_out_lines_ = 0;
+  uint64_t left_out_machines_ = 0;
+};
+
+/// The HTML report: the classes, compliance per component across the fleet,
+/// the drift grouped by value, and the digest's worst machines. `csv_link`,
+/// when not empty, is the href of the full list (the --csv file).
 std::string PolicyHtmlReport(const std::string& policy_name, const AuditSummary& s,
-                             const ComponentSummary& cs,
-                             const std::vector<PolicyMachineResult>& machines);
+                             const ComponentSummary& cs, const PolicyReportDigest& digest,
+                             const std::string& csv_link = "");
 
 }  // namespace secproto
 

@@ -74,39 +74,6 @@ std::string ViewField(const std::optional<RegValue>& v) {
   return RegTypeName(v->type);
 }
 
-std::string JsonString(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
-std::string HtmlEscape(std::string_view s) { return EscapeMarkup(s, Markup::kHtml); }
 
 }  // namespace
 
@@ -409,6 +376,7 @@ PolicyMachineResult PolicyAuditor::AuditBytes(const std::string& path, std::stri
     }
     if (actual == item.value) continue;
     drift[c] = true;
+    r.drift_components.push_back(static_cast<AuditComponent>(c));
     r.drift.push_back(PhysicalKey(item.view, item.key) + "\\" + item.name + ": " + Short(actual) +
                       ", policy " + (item.value ? Short(item.value) : std::string("absent")));
   }
@@ -416,6 +384,7 @@ PolicyMachineResult PolicyAuditor::AuditBytes(const std::string& path, std::stri
     drift[static_cast<int>(AuditComponent::kOther)] = true;
     managed[static_cast<int>(AuditComponent::kOther)] = true;
     r.drift.insert(r.drift.end(), captured_drift.begin(), captured_drift.end());
+    r.drift_components.resize(r.drift.size(), AuditComponent::kOther);
   }
   for (int c = 0; c < kAuditComponentCount; ++c) {
     r.components[c] = !managed[c] ? ComponentVerdict::kNotManaged
@@ -471,119 +440,6 @@ std::vector<PolicyMachineResult> PolicyAuditor::AuditFiles(const std::vector<std
   work();
   for (std::thread& t : threads) t.join();
   return results;
-}
-
-// ---- reports ------------------------------------------------------------------
-
-std::string PolicyMachineJson(const PolicyMachineResult& r) {
-  std::string j = MachineJson(r.base);
-  if (!j.empty() && j.back() == '}') j.pop_back();
-  j += ",\"os\":" + JsonString(r.os_id) + ",\"os_source\":" + JsonString(r.os_source);
-  j += ",\"components\":{";
-  for (int c = 0; c < kAuditComponentCount; ++c) {
-    j += (c ? "," : "") + JsonString(AuditComponentName(static_cast<AuditComponent>(c))) + ":" +
-         JsonString(ComponentVerdictName(r.components[c]));
-  }
-  j += "},\"drift\":[";
-  for (size_t i = 0; i < r.drift.size(); ++i) j += (i ? "," : "") + JsonString(r.drift[i]);
-  return j + "]}";
-}
-
-std::string ComponentSummaryJson(const ComponentSummary& s) {
-  std::string j = "{";
-  for (int c = 0; c < kAuditComponentCount; ++c) {
-    j += (c ? "," : "") + JsonString(AuditComponentName(static_cast<AuditComponent>(c))) + ":{";
-    for (int v = 0; v < 3; ++v) {
-      j += (v ? "," : "") + JsonString(kVerdictNames[v]) + ":" + std::to_string(s.counts[c][v]);
-    }
-    j += "}";
-  }
-  return j + "}";
-}
-
-std::string PolicyCsvHeader() {
-  std::string h = CsvHeader();
-  while (!h.empty() && (h.back() == '\n' || h.back() == '\r')) h.pop_back();
-  h += ",os";
-  for (int c = 0; c < kAuditComponentCount; ++c)
-    h += "," + std::string(AuditComponentName(static_cast<AuditComponent>(c)));
-  return h + ",drift\r\n";
-}
-
-std::string PolicyCsvRow(const PolicyMachineResult& r) {
-  std::string row = CsvRow(r.base);
-  while (!row.empty() && (row.back() == '\n' || row.back() == '\r')) row.pop_back();
-  row += "," + CsvField(r.os_id);
-  for (int c = 0; c < kAuditComponentCount; ++c)
-    row += "," + std::string(ComponentVerdictName(r.components[c]));
-  std::string d;
-  for (const std::string& line : r.drift) d += (d.empty() ? "" : "; ") + line;
-  return row + "," + CsvField(d) + "\r\n";
-}
-
-std::string PolicyHtmlReport(const std::string& policy_name, const AuditSummary& s,
-                             const ComponentSummary& cs,
-                             const std::vector<PolicyMachineResult>& machines) {
-  std::string h;
-  h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
-  h += "<title>secproto audit: TLS policy " + HtmlEscape(policy_name) + "</title>\n";
-  h += "<style>body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}"
-       "td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left}"
-       ".ok{background:#dfd}.drift{background:#fdd}.na{color:#888}"
-       ".bar{display:inline-block;height:.8em;background:#4a4}</style>\n";
-  h += "</head><body>\n";
-  h += "<h1>TLS policy " + HtmlEscape(policy_name) + ": " + std::to_string(s.total) +
-       " machines</h1>\n<p>";
-  for (MachineClass c : AllMachineClasses()) {
-    if (s.Count(c) == 0) continue;
-    h += HtmlEscape(MachineClassName(c)) + ": " + std::to_string(s.Count(c)) + " &nbsp; ";
-  }
-  h += "</p>\n<h2>Compliance per component</h2>\n<table id=\"components\">\n";
-  h += "<tr><th>component</th><th>ok</th><th>drift</th><th>not "
-       "managed</th><th>compliant</th></tr>\n";
-  for (int c = 0; c < kAuditComponentCount; ++c) {
-    uint64_t ok = cs.counts[c][1], dr = cs.counts[c][2], na = cs.counts[c][0];
-    double pct =
-        ok + dr == 0 ? 100.0 : 100.0 * static_cast<double>(ok) / static_cast<double>(ok + dr);
-    char p[32];
-    std::snprintf(p, sizeof p, "%.1f%%", pct);
-    h += "<tr><td>" + std::string(AuditComponentName(static_cast<AuditComponent>(c))) + "</td><td>" +
-         std::to_string(ok) + "</td><td>" + std::to_string(dr) + "</td><td>" + std::to_string(na) +
-         "</td><td><span class=\"bar\" style=\"width:" + std::to_string(static_cast<int>(pct)) +
-         "px\"></span> " + p + "</td></tr>\n";
-  }
-  h += "</table>\n<h2>Machines, worst first</h2>\n<table "
-       "id=\"machines\">\n<tr><th>host</th><th>class</th><th>os</th>";
-  for (int c = 0; c < kAuditComponentCount; ++c) {
-    h += "<th>" + std::string(AuditComponentName(static_cast<AuditComponent>(c))) + "</th>";
-  }
-  h += "<th>detail</th></tr>\n";
-  std::vector<const PolicyMachineResult*> order;
-  order.reserve(machines.size());
-  for (const PolicyMachineResult& m : machines) order.push_back(&m);
-  auto score = [](const PolicyMachineResult* m) {
-    int n = 0;
-    for (ComponentVerdict v : m->components) n += v == ComponentVerdict::kDrift;
-    if (m->base.cls == MachineClass::kUnreadable || m->base.cls == MachineClass::kInvalid) n += 100;
-    return std::make_pair(n, m->drift.size());
-  };
-  std::stable_sort(order.begin(), order.end(),
-                   [&](auto* a, auto* b) { return score(a) > score(b); });
-  for (const PolicyMachineResult* m : order) {
-    h += "<tr><td>" + HtmlEscape(m->base.host) + "</td><td>" +
-         HtmlEscape(MachineClassName(m->base.cls)) + "</td><td>" + HtmlEscape(m->os_id) + "</td>";
-    for (ComponentVerdict v : m->components) {
-      std::string cls = v == ComponentVerdict::kOk      ? "ok"
-                        : v == ComponentVerdict::kDrift ? "drift"
-                                                        : "na";
-      h += "<td class=\"" + cls + "\">" + std::string(ComponentVerdictName(v)) + "</td>";
-    }
-    std::string d = m->base.detail;
-    for (size_t i = 1; i < m->drift.size(); ++i) d += "; " + m->drift[i];
-    h += "<td>" + HtmlEscape(d) + "</td></tr>\n";
-  }
-  h += "</table>\n</body></html>\n";
-  return h;
 }
 
 }  // namespace secproto

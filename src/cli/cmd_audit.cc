@@ -1,22 +1,16 @@
-// secproto audit INPUT... --policy PROTOCOLS [--json] [--csv FILE] [--html FILE]
+// secproto audit INPUT... --policy PROTOCOLS [--json | --json-lines] [--csv FILE]
+// [--html FILE]
 // Classifies every machine of a fleet from its collected data. Inputs are
 // processed in chunks, in order, by a few worker threads; results stream to
-// the human listing and the CSV file, and a compact record per machine is
-// kept only when --json or --html needs the whole list at the end.
-#include <chrono>
+// the human listing, the JSON on stdout and the CSV file, and a compact
+// record per machine is kept only when --html needs the whole list at the
+// end (its page filters and sorts every machine).
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
 #include <optional>
 
-#ifdef _WIN32
-#include <io.h>
-#define SECPROTO_ISATTY _isatty
-#else
-#include <unistd.h>
-#define SECPROTO_ISATTY isatty
-#endif
-
+#include "audit_stream.h"
 #include "commands.h"
 #include "common.h"
 #include "export_policy.h"
@@ -64,20 +58,20 @@ Expected<AuditSetup> ParseAuditFlags(const AuditCliOptions& o) {
 }
 
 /// The audit's streamed outputs: the summary, the human listing of machines
-/// not compliant, the CSV rows, the kept records and the progress line.
+/// not compliant, the CSV rows, the JSON machines and the records --html keeps.
 class AuditStream {
  public:
-  AuditStream(const AuditCliOptions& o, uint32_t policy, StreamedFile* csv)
-      : o_(o), csv_(csv), keep_(G().json || !o.html.empty()) {
+  AuditStream(const AuditCliOptions& o, uint32_t policy, StreamedFile* csv, AuditJsonStream& json)
+      : o_(o), csv_(csv), json_(json), keep_(!o.html.empty()) {
     summary_.policy = policy;
-    progress_ = !o.no_progress && !G().quiet && SECPROTO_ISATTY(2);
   }
 
   void Add(std::vector<MachineResult>& chunk) {
     for (MachineResult& r : chunk) {
       summary_.Add(r);
       if (csv_) csv_->out() << CsvRow(r);
-      if (!G().json && r.cls != MachineClass::kCompliant) {
+      if (json_.on()) json_.Machine(MachineJson(r));
+      if (!json_.on() && r.cls != MachineClass::kCompliant) {
         if (listed_ < o_.list) {
           std::cout << std::left << std::setw(11) << MachineClassName(r.cls) << " " << r.host
                     << ": " << r.detail << "\n";
@@ -86,11 +80,6 @@ class AuditStream {
       }
       if (keep_) kept_.push_back(std::move(r));
     }
-    ShowProgress();
-  }
-
-  void EndProgress() {
-    if (progress_shown_) std::cerr << "\r\033[K" << std::flush;
   }
 
   const AuditSummary& summary() const { return summary_; }
@@ -98,22 +87,10 @@ class AuditStream {
   int listed() const { return listed_; }
 
  private:
-  void ShowProgress() {
-    if (!progress_ || summary_.total < 1000) return;
-    auto now = std::chrono::steady_clock::now();
-    if (now - last_progress_ > std::chrono::milliseconds(200)) {
-      last_progress_ = now;
-      progress_shown_ = true;
-      std::cerr << "\raudit: " << summary_.total << " files" << std::flush;
-    }
-  }
-
   const AuditCliOptions& o_;
   StreamedFile* csv_;
+  AuditJsonStream& json_;
   bool keep_;
-  bool progress_ = false;
-  bool progress_shown_ = false;
-  std::chrono::steady_clock::time_point last_progress_ = std::chrono::steady_clock::now();
   AuditSummary summary_;
   std::vector<MachineResult> kept_;
   int listed_ = 0;
@@ -125,29 +102,28 @@ class AuditStream {
 /// did.
 bool AuditInputs(const AuditCliOptions& o, const AuditSetup& setup, AuditStream& stream) {
   unsigned jobs = AuditJobs(o.jobs);
-  bool stopped = !ForEachInputChunk(o.inputs, kChunk, [&](const std::vector<std::string>& paths) {
+  AuditProgress progress(o.inputs, !o.no_progress && !G().quiet && StderrIsTerminal());
+  return !ForEachInputChunk(o.inputs, kChunk, [&](const std::vector<std::string>& paths) {
     std::vector<MachineResult> chunk = AuditFiles(paths, setup.spec, setup.reader, jobs);
     stream.Add(chunk);
+    progress.Update(stream.summary().total);
   });
-  stream.EndProgress();
-  return stopped;
 }
 
-/// `interrupted`, when not empty, adds "interrupted": "interrupted after N
-/// file(s)" (the summary then covers those N files).
-void PrintAuditJson(const AuditSummary& summary, int code, const std::vector<MachineResult>& kept,
-                    const std::string& interrupted = "") {
-  std::string out =
-      "{\n  \"summary\": " + SummaryJson(summary) + ",\n  \"exit_code\": " + std::to_string(code);
-  if (!interrupted.empty()) out += ",\n  \"interrupted\": " + Json(interrupted).dump();
-  out += ",\n  \"machines\": [";
-  std::cout << out;
-  bool first = true;
-  for (const MachineResult& r : kept) {
-    std::cout << (first ? "\n    " : ",\n    ") << MachineJson(r);
-    first = false;
+/// The members after "machines" (--json) or the last line (--json-lines):
+/// "summary", "exit_code", then "interrupted" ("interrupted after N file(s)";
+/// the summary then covers those N files) or "error" when given.
+std::string AuditTail(const AuditSummary& summary, int code, bool one_line,
+                      const std::string& interrupted = "", const Error* error = nullptr) {
+  std::string sep = one_line ? ", " : ",\n  ";
+  std::string t = "\"summary\": " + SummaryJson(summary) + sep + "\"exit_code\": " +
+                  std::to_string(code);
+  if (!interrupted.empty()) t += sep + "\"interrupted\": " + Json(interrupted).dump();
+  if (error) {
+    t += sep + "\"error\": " +
+         Json{{"code", error->code}, {"message", error->message}, {"exit_code", code}}.dump();
   }
-  std::cout << (first ? "]\n}\n" : "\n  ]\n}\n") << std::flush;
+  return t;
 }
 
 void PrintAuditHuman(const AuditCliOptions& o, const AuditSummary& summary, int listed, int code) {
@@ -183,7 +159,9 @@ int Run(const AuditCliOptions& o) {
   auto csv_file = StreamedFile::OpenIfGiven(o.csv, CsvHeader(), OutputOptions{o.force});
   if (!csv_file) return ReportError(csv_file.error());
   std::unique_ptr<StreamedFile> csv = std::move(*csv_file);
-  AuditStream stream(o, setup->policy, csv.get());
+  AuditJsonStream json(AuditJsonMode(o.json_lines), "");
+  bool lines = AuditJsonMode(o.json_lines) == AuditJsonStream::Mode::kLines;
+  AuditStream stream(o, setup->policy, csv.get(), json);
   // Polled from the walk to the rendered report: an interrupt there stops
   // the walk and publishes nothing.
   std::optional<InterruptPolling> polling(std::in_place);
@@ -198,8 +176,8 @@ int Run(const AuditCliOptions& o) {
   if (interrupted) {
     csv.reset();  // removes its temp file: an existing --csv file stays as it was
     std::string what = InterruptedAfterFiles(summary.total);
-    if (G().json) {
-      PrintAuditJson(summary, kExitInterrupted, stream.kept(), what);
+    if (json.on()) {
+      json.Finish(AuditTail(summary, kExitInterrupted, lines, what));
     } else {
       PrintAuditHuman(o, summary, stream.listed(), kExitInterrupted);
     }
@@ -209,16 +187,24 @@ int Run(const AuditCliOptions& o) {
   if (summary.total == 0) {
     return ReportError(Error::Target("no input files found in the given folders", "no-inputs"));
   }
+  // A failure to publish an output after machines were streamed ends the
+  // JSON with the error, so that stdout stays one document.
+  auto fail = [&](const Error& e) {
+    if (!json.on()) return ReportError(e);
+    int code = ExitCodeFor(e.kind);
+    std::cerr << "secproto: error: " << e.message << "\n";
+    json.Finish(AuditTail(summary, code, lines, "", &e));
+    return code;
+  };
   if (csv) {
-    if (Status s = csv->Publish(); !s) return ReportError(s.error());
+    if (Status s = csv->Publish(); !s) return fail(s.error());
   }
   if (!o.html.empty()) {
-    if (Status s = WriteOutputFile(o.html, html, OutputOptions{o.force}); !s)
-      return ReportError(s.error());
+    if (Status s = WriteOutputFile(o.html, html, OutputOptions{o.force}); !s) return fail(s.error());
   }
   int code = AuditExitCode(summary);
-  if (G().json) {
-    PrintAuditJson(summary, code, stream.kept());
+  if (json.on()) {
+    json.Finish(AuditTail(summary, code, lines));
   } else {
     PrintAuditHuman(o, summary, stream.listed(), code);
   }
@@ -245,13 +231,22 @@ const CommandSetup kSetupAudit = [](CLI::App& app) -> std::function<int()> {
   app.add_option("--reg-reader", o->reader,
                  "fast (default; also reads concatenated exports) or backend (the reg: "
                  "target's document model)");
-  app.add_flag("--no-progress", o->no_progress, "No progress line on a terminal");
+  app.add_flag("--no-progress", o->no_progress,
+               "No progress line on a terminal (none with -q or when stderr is not one)");
+  app.add_flag("--json-lines", o->json_lines,
+               "Print one JSON object per machine per line as the audit goes, then one line "
+               "with the summary and exit_code");
+  app.add_option("--html-worst", o->html_worst,
+                 "--tls-policy --html: show the N worst machines (default 100; every machine "
+                 "is in the --csv file)")
+      ->check(CLI::NonNegativeNumber);
   app.footer(
       "Classes: compliant, drift, missing, wrong-type, one-view, invalid, unreadable.\n"
       "Exit: 0 all compliant, 1 some not compliant, 2 bad usage, 3 nothing readable, 130 "
       "interrupted (the summary of the files done; no --csv/--html written).\n"
       "Example:\n  secproto audit collected/ --policy modern --html report.html --csv report.csv\n"
-      "  secproto audit collected/ --tls-policy modern --os win10-22h2 --csv report.csv");
+      "  secproto audit collected/ --tls-policy modern --os win10-22h2 --csv report.csv\n"
+      "  secproto audit collected/ --tls-policy modern --json-lines > machines.jsonl");
   return [o, tp]() -> int {
     if (!tp->policy.empty()) {
       return RunTlsPolicyAudit(*tp, *o);
@@ -262,6 +257,11 @@ const CommandSetup kSetupAudit = [](CLI::App& app) -> std::function<int()> {
     }
     if (!tp->os.empty()) {
       return ReportError(Error::Usage("--os goes with --tls-policy", "usage"));
+    }
+    if (o->html_worst >= 0) {
+      return ReportError(Error::Usage(
+          "--html-worst goes with --tls-policy (the --policy report holds every machine)",
+          "usage"));
     }
     return Run(*o);
   };

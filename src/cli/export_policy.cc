@@ -7,6 +7,7 @@
 #include <iostream>
 #include <optional>
 
+#include "audit_stream.h"
 #include "fleet_io.h"
 #include "policy_arg.h"
 #include "secproto/text.h"
@@ -154,21 +155,24 @@ Expected<std::unique_ptr<PolicyAuditor>> MakeAuditor(const TlsPolicyAuditOptions
 }
 
 /// The streamed outputs of `audit --tls-policy`: the summaries, the human
-/// listing of machines not compliant, the CSV rows and the kept records.
+/// listing of machines not compliant, the CSV rows, the JSON machines and the
+/// HTML digest; nothing here grows with the fleet.
 struct PolicyAuditStream {
-  PolicyAuditStream(const AuditCommonArgs& a, StreamedFile* csv)
-      : a(a), csv(csv), keep(G().json || !a.html.empty()) {}
+  PolicyAuditStream(const AuditCommonArgs& a, StreamedFile* csv, AuditJsonStream& json,
+                    PolicyReportDigest* digest)
+      : a(a), csv(csv), json(json), digest(digest) {}
 
-  void Add(std::vector<PolicyMachineResult>& chunk) {
-    for (PolicyMachineResult& r : chunk) {
+  void Add(const std::vector<PolicyMachineResult>& chunk) {
+    for (const PolicyMachineResult& r : chunk) {
       summary.Add(r.base);
       components.Add(r);
       if (csv) csv->out() << PolicyCsvRow(r);
-      if (!G().json && r.base.cls != MachineClass::kCompliant) {
+      if (json.on()) json.Machine(PolicyMachineJson(r));
+      if (!json.on() && r.base.cls != MachineClass::kCompliant) {
         if (listed < a.list) PrintMachine(r);
         ++listed;
       }
-      if (keep) kept.push_back(std::move(r));
+      if (digest) digest->Add(r);
     }
   }
 
@@ -185,10 +189,10 @@ struct PolicyAuditStream {
 
   const AuditCommonArgs& a;
   StreamedFile* csv;
-  bool keep;
+  AuditJsonStream& json;
+  PolicyReportDigest* digest;
   AuditSummary summary;
   ComponentSummary components;
-  std::vector<PolicyMachineResult> kept;
   int listed = 0;
 };
 
@@ -198,31 +202,35 @@ struct PolicyAuditStream {
 bool AuditPolicyInputs(const AuditCommonArgs& a, PolicyAuditor& auditor,
                        PolicyAuditStream& stream) {
   unsigned jobs = AuditJobs(a.jobs);
+  AuditProgress progress(a.inputs, !a.no_progress && !G().quiet && StderrIsTerminal());
   return !ForEachInputChunk(
       a.inputs, kPolicyAuditChunk, [&](const std::vector<std::string>& paths) {
-        std::vector<PolicyMachineResult> chunk = auditor.AuditFiles(paths, jobs);
-        stream.Add(chunk);
+        stream.Add(auditor.AuditFiles(paths, jobs));
+        progress.Update(stream.summary.total);
       });
 }
 
-/// Today's shape ("summary", "exit_code", "machines") plus "tls_policy" and
-/// "components"; each machine adds "os", "components", "drift".
-/// `interrupted`, when not empty, adds "interrupted": "interrupted after N
-/// file(s)" (the summaries then cover those N files).
-void PrintPolicyAuditJson(const TlsPolicyAuditOptions& o, const PolicyAuditStream& stream, int code,
-                          const std::string& interrupted = "") {
-  std::cout << "{\n  \"summary\": " << SummaryJson(stream.summary)
-            << ",\n  \"tls_policy\": " << Json(o.policy).dump()
-            << ",\n  \"components\": " << ComponentSummaryJson(stream.components)
-            << ",\n  \"exit_code\": " << code;
-  if (!interrupted.empty()) std::cout << ",\n  \"interrupted\": " << Json(interrupted).dump();
-  std::cout << ",\n  \"machines\": [";
-  bool first = true;
-  for (const PolicyMachineResult& r : stream.kept) {
-    std::cout << (first ? "\n    " : ",\n    ") << PolicyMachineJson(r);
-    first = false;
+/// The members after "machines" (--json) or on the last line (--json-lines):
+/// "summary", "components", "exit_code", then "interrupted" ("interrupted
+/// after N file(s)"; the summaries then cover those N files) or "error"
+/// when not empty.
+std::string PolicyAuditTail(const PolicyAuditStream& stream, int code,
+                            const std::string& interrupted = "", const Error* error = nullptr) {
+  std::string t = "\"summary\": " + SummaryJson(stream.summary) +
+                  ",\n  \"components\": " + ComponentSummaryJson(stream.components) +
+                  ",\n  \"exit_code\": " + std::to_string(code);
+  if (!interrupted.empty()) t += ",\n  \"interrupted\": " + Json(interrupted).dump();
+  if (error) {
+    t += ",\n  \"error\": " +
+         Json{{"code", error->code}, {"message", error->message}, {"exit_code", code}}.dump();
   }
-  std::cout << (first ? "]\n}\n" : "\n  ]\n}\n") << std::flush;
+  return t;
+}
+
+/// JSON Lines keep each record on one line.
+std::string OneLine(std::string s) {
+  std::erase(s, '\n');
+  return s;
 }
 
 void PrintPolicyAuditHuman(const TlsPolicyAuditOptions& o, const AuditCommonArgs& a,
@@ -276,23 +284,35 @@ int RunTlsPolicyAudit(const TlsPolicyAuditOptions& o, const AuditCommonArgs& a) 
   auto csv_file = StreamedFile::OpenIfGiven(a.csv, PolicyCsvHeader(), OutputOptions{a.force});
   if (!csv_file) return ReportError(csv_file.error());
   std::unique_ptr<StreamedFile> csv = std::move(*csv_file);
-  PolicyAuditStream stream(a, csv.get());
+  AuditJsonStream json(AuditJsonMode(a.json_lines), "\"tls_policy\": " + Json(o.policy).dump());
+  std::optional<PolicyReportDigest> digest;
+  if (!a.html.empty()) {
+    digest.emplace(a.html_worst < 0 ? PolicyReportDigest::kDefaultWorst
+                                    : static_cast<size_t>(a.html_worst));
+  }
+  PolicyAuditStream stream(a, csv.get(), json, digest ? &*digest : nullptr);
   // Polled from the walk to the rendered report: an interrupt there stops
   // the walk and publishes nothing.
   std::optional<InterruptPolling> polling(std::in_place);
   bool interrupted = AuditPolicyInputs(a, **auditor, stream);
   const AuditSummary& summary = stream.summary;
   std::string html;
-  if (!interrupted && !a.html.empty() && summary.total > 0) {
-    html = PolicyHtmlReport(o.policy, summary, stream.components, stream.kept);
+  if (!interrupted && digest && summary.total > 0) {
+    html = PolicyHtmlReport(o.policy, summary, stream.components, *digest,
+                            CsvLinkFrom(a.html, a.csv));
   }
   interrupted = TakeDeferredInterrupt() || interrupted;
   polling.reset();
+  bool lines = AuditJsonMode(a.json_lines) == AuditJsonStream::Mode::kLines;
+  auto tail = [&](int code, const std::string& what = "", const Error* e = nullptr) {
+    std::string t = PolicyAuditTail(stream, code, what, e);
+    return lines ? OneLine(t) : t;
+  };
   if (interrupted) {
     csv.reset();  // removes its temp file: an existing --csv file stays as it was
     std::string what = InterruptedAfterFiles(summary.total);
-    if (G().json) {
-      PrintPolicyAuditJson(o, stream, kExitInterrupted, what);
+    if (json.on()) {
+      json.Finish(tail(kExitInterrupted, what));
     } else {
       PrintPolicyAuditHuman(o, a, stream, kExitInterrupted);
     }
@@ -302,16 +322,25 @@ int RunTlsPolicyAudit(const TlsPolicyAuditOptions& o, const AuditCommonArgs& a) 
   if (summary.total == 0) {
     return ReportError(Error::Target("no input files found in the given folders", "no-inputs"));
   }
+  // A failure to publish an output after machines were streamed ends the
+  // JSON with the error, so that stdout stays one document.
+  auto fail = [&](const Error& e) {
+    if (!json.on()) return ReportError(e);
+    int code = ExitCodeFor(e.kind);
+    std::cerr << "secproto: error: " << e.message << "\n";
+    json.Finish(tail(code, "", &e));
+    return code;
+  };
   if (csv) {
-    if (Status s = csv->Publish(); !s) return ReportError(s.error());
+    if (Status s = csv->Publish(); !s) return fail(s.error());
   }
   if (!a.html.empty()) {
     if (Status s = WriteOutputFile(a.html, html, OutputOptions{a.force}); !s)
-      return ReportError(s.error());
+      return fail(s.error());
   }
   int code = AuditExitCode(summary);
-  if (G().json) {
-    PrintPolicyAuditJson(o, stream, code);
+  if (json.on()) {
+    json.Finish(tail(code));
   } else {
     PrintPolicyAuditHuman(o, a, stream, code);
   }

@@ -54,6 +54,8 @@ struct AuditCommonArgs {
   int list = 20;
   bool no_progress = false;
   bool force = false;  ///< --force: replace existing --csv/--html files
+  bool json_lines = false;  ///< --json-lines: one JSON object per machine, then a summary line
+  int html_worst = -1;      ///< --html-worst N (--tls-policy); -1: not given (100)
 };
 int RunTlsPolicyAudit(const TlsPolicyAuditOptions& o, const AuditCommonArgs& a);
 
