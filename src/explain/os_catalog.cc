@@ -6,7 +6,7 @@
 
 #include "secproto/explain.h"
 #include "core/strings.h"
-#include "secproto/suites.h"
+#include "secproto/text.h"
 
 namespace secproto {
 namespace {
@@ -227,10 +227,16 @@ std::vector<std::string> OsCandidates(std::string_view word) {
     if (prefix || named) out.push_back(o.id);
   }
   if (!out.empty()) return out;
-  std::vector<std::string_view> ids;
-  for (const OsInfo& o : OsCatalog()) ids.push_back(o.id);
-  std::string near = ClosestName(want, ids);
-  if (!near.empty()) out.push_back(near);
+  // A slip of a key or two ("win10-22h3"), not another name ("win12" is not
+  // win7): then the whole list is more use.
+  size_t best = std::max<size_t>(1, want.size() / 4) + 1;
+  for (const OsInfo& o : OsCatalog()) {
+    size_t d = EditDistance(want, o.id);
+    if (d < best) {
+      best = d;
+      out = {o.id};
+    }
+  }
   return out;
 }
 
