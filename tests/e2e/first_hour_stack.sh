@@ -94,6 +94,13 @@ hasnt "$err" "warning: note:" "export notes"
 notes=$(grep -c '^secproto: note: ' "$dir/err")
 unique=$(grep '^secproto: note: ' "$dir/err" | sort -u | wc -l)
 [ "$notes" = "$unique" ] && ok || bad "export repeats notes: $err"
+# A note two OSes give alike is one line for both.
+has "$err" "secproto: note: win10-22h2, ws2019: TLS 1.3 dropped: the OS does not support it" \
+  "export notes for an OS mix"
+hasnt "$err" "note: ws2019: TLS 1.3 dropped" "export notes for an OS mix"
+run export --tls-policy modern --os win10-22h2 --format ansible -o one.yml
+has "$err" "secproto: note: win10-22h2: TLS 1.3 dropped: Windows 10 22H2 does not support it" \
+  "export notes for one OS"
 
 # --- Full commands, one tense, the effect apply recorded --------------------------
 cat > web.reg <<'EOF'
