@@ -238,6 +238,16 @@ int Main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     if (Status s = CheckOptionNames(chain, args); !s) return ReportError(s.error());
+    // `secproto policy` alone: name the commands it has.
+    if (chain.size() > 1 && !chain.back()->get_subcommands({}).empty()) {
+      std::string subs;
+      for (const CLI::App* sub : chain.back()->get_subcommands({})) {
+        if (!sub->get_group().empty()) subs += (subs.empty() ? "" : ", ") + sub->get_name();
+      }
+      std::string path = CommandPath(chain);
+      return ReportError(Error::Usage(
+          path + " needs a command: " + subs + " (see " + path + " --help)", "usage"));
+    }
     return ReportError(Error::Usage(e.what() + std::string(" (see secproto --help)"), "usage"));
   }
   const std::function<int()>* run = ChosenRunner(app, runners);

@@ -31,6 +31,10 @@ run policy plna modern
 want_rc 2 "policy plna"
 [ "$err" = "secproto: error: unknown command policy plna; did you mean policy plan? (see secproto policy --help)" ] &&
   ok || bad "policy plna: $err"
+run policy
+want_rc 2 "policy alone"
+[ "$err" = "secproto: error: secproto policy needs a command: show, compile, plan, check, apply, recover, capture (see secproto policy --help)" ] &&
+  ok || bad "policy alone: $err"
 run policy plan --targte "image:$dir/img" modern
 want_rc 2 "--targte"
 has "$err" "unknown option --targte; did you mean --target? (see secproto policy plan --help)" "--targte"

@@ -56,8 +56,7 @@ TEST(PolicySet, LinesAloneAreThePolicy) {
 // Issue 29: a bare word where TOML wants a string gets the line that parses,
 // not toml++'s "Error while parsing boolean".
 TEST(PolicySet, BareWordsGetTheQuotedLine) {
-  auto p =
-      LoadPolicy("", std::vector<std::string>{"cipher_suites.order=[TLS_AES_128_GCM_SHA256]"});
+  auto p = LoadPolicy("", std::vector<std::string>{"cipher_suites.order=[TLS_AES_128_GCM_SHA256]"});
   ASSERT_FALSE(p);
   EXPECT_EQ(p.error().message,
             "--set \"cipher_suites.order=[TLS_AES_128_GCM_SHA256]\": strings need quotes in TOML; "

@@ -175,9 +175,9 @@ TEST(PolicyTemplates, ShippedFilesMatchTheBinary) {
   }
   auto missing = LoadPolicy("modrn");
   ASSERT_FALSE(missing);
-  EXPECT_NE(missing.error().message.find(
-                "not a template; did you mean 'modern'? (modern, intermediate"),
-            std::string::npos);
+  EXPECT_NE(
+      missing.error().message.find("not a template; did you mean 'modern'? (modern, intermediate"),
+      std::string::npos);
   // A template name in another case is that template (issue 29).
   auto upper = LoadPolicy("Modern");
   ASSERT_TRUE(upper);
