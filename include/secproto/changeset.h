@@ -46,12 +46,22 @@ struct ChangeSetEntry {
   std::string key;  ///< logical key
   std::string name;
   std::optional<RegValue> value;  ///< nullopt: the value did not exist
+  /// What the change that replaced it needed to take effect, which restoring
+  /// it needs too; nullopt in backups that predate it (then EffectOfValue).
+  std::optional<Effect> effect = std::nullopt;
 };
+
+/// What a write of `name` under the logical key `key` needs to take effect,
+/// as policy compile assigns it: SCHANNEL protocols and WinHTTP's
+/// DefaultSecureProtocols a service restart, WinINet and .NET values the
+/// next process, the rest of SYSTEM and the suite order policy a reboot.
+Effect EffectOfValue(std::string_view key, std::string_view name);
 
 /// A backup of every value a change set touches, and the keys it created.
 /// JSON: {"format":"secproto-backup","version":2,"kind":"changeset",
 /// "target","machine","created","values":[{"view","key","name","value_existed",
-/// "type","type_name","data"}],"created_keys":["HKLM\\...physical", ...]}
+/// "type","type_name","data","effect"}],"created_keys":["HKLM\\...physical", ...]}
+/// ("effect", as in a change list, is absent in backups written before it).
 /// (created_keys deepest last; physical paths as an image stores them).
 struct ChangeSetBackup {
   std::string target;   ///< Describe() of the target it was taken from

@@ -47,6 +47,9 @@ struct ComponentVariant {
   std::vector<std::string> curves;     ///< Windows curve names in order (SCHANNEL only)
   std::vector<StackStep> steps;
   bool in_effect = true;  ///< false: a scope overridden by a higher one (WinINet)
+  /// Which processes the line describes, when a variant is not for every
+  /// process of its view (.NET: the runtime and target version); "" for all.
+  std::string applies_to;
 };
 
 /// One component: its variants; the first is the one shown first (the

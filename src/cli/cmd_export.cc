@@ -97,6 +97,16 @@ Json ExportReport(const ExportPlan& plan) {
   return j;
 }
 
+/// A folder as given, without trailing separators: `-o intune/` names the
+/// folder intune, whose parent (.) must exist, not a folder below intune/.
+std::string FolderName(std::string dir) {
+  while (dir.size() > 1 && dir[dir.size() - 2] != ':' &&
+         (dir.back() == '/' || dir.back() == '\\')) {
+    dir.pop_back();
+  }
+  return dir;
+}
+
 int Run(const ExportCliOptions& o) {
   auto plan = PlanFromFlags(o);
   if (!plan) return ReportError(plan.error());
@@ -110,7 +120,7 @@ int Run(const ExportCliOptions& o) {
       Warn(w.message);
     }
   }
-  return DeliverArtifact(*artifact, {*dir, o.output, o.role_dir.empty(), o.force},
+  return DeliverArtifact(*artifact, {FolderName(*dir), o.output, o.role_dir.empty(), o.force},
                          ExportReport(*plan));
 }
 
@@ -145,7 +155,7 @@ const CommandSetup kSetupExport = [](CLI::App& app) -> std::function<int()> {
       "  secproto export modern --format ansible --role roles/secproto_winhttp\n"
       "  secproto export tls1.1,tls1.2 --with-schannel --format reg -o win7.reg\n"
       "  secproto export --unset --format reg -o remove.reg\n"
-      "  secproto export --tls-policy modern --os-mix win10-22h2,server2019 --format ansible "
+      "  secproto export --tls-policy modern --os-mix win10-22h2,ws2019 --format ansible "
       "-o tls.yml");
   return [o, tp]() -> int {
     if (!tp->policy.empty()) {

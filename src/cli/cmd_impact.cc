@@ -365,7 +365,8 @@ const CommandSetup kSetupImpact = [](CLI::App& app) -> std::function<int()> {
            "Examples:\n"
            "  secproto impact --policy tls1.2,tls1.3 --os win10-22h2 -f servers.txt\n"
            "  secproto probe -f servers.txt --json > probe.jsonl\n"
-           "  secproto impact --policy=-tls1.0,-tls1.1 --from 0xA80 --probe-results probe.jsonl\n"
+           "  secproto impact --policy=-tls1.0,-tls1.1 --from 0xA80 --os win10-22h2 "
+           "--probe-results probe.jsonl\n"
            "  secproto probe -f servers.txt --suites --json > suites.jsonl\n"
            "  secproto impact --tls-policy modern --os win10-22h2 --probe-results suites.jsonl");
        return [o]() -> int { return Run(*o); };

@@ -86,7 +86,11 @@ int RunShow(const ShowOptions& o) {
     PrintJson(j);
     return kExitOk;
   }
-  auto text = TemplateText(o.policy.policy);
+  // A template as written ("Modern" names the template modern).
+  constexpr std::string_view kTemplate = "template:";
+  auto text = p->origin.starts_with(kTemplate)
+                  ? TemplateText(std::string_view(p->origin).substr(kTemplate.size()))
+                  : std::nullopt;
   if (text && o.policy.sets.empty()) {
     std::cout << *text;
   } else {

@@ -7,6 +7,7 @@
 
 #include "cli_text.h"
 #include "commands.h"
+#include "docgen.h"
 #include "version.h"
 #include "secproto/host.h"
 #include "secproto/changeset.h"
@@ -53,7 +54,17 @@ void Merge(Json& into, const Json& from, const std::string& prefix) {
 void PrintJson(const Json& j) { std::cout << j.dump(2) << "\n"; }
 
 void Warn(const std::string& message) {
+  // One label per message: "note: X" is a note, not a warning about a note.
+  constexpr std::string_view kNote = "note: ";
+  if (message.starts_with(kNote)) return Note(message.substr(kNote.size()));
   if (!G().quiet) std::cerr << "secproto: warning: " << message << "\n";
+}
+
+void Note(const std::string& message) {
+  static std::vector<std::string> said;
+  if (G().quiet || std::find(said.begin(), said.end(), message) != said.end()) return;
+  said.push_back(message);
+  std::cerr << "secproto: note: " << message << "\n";
 }
 
 int ReportError(const Error& e) {
@@ -71,21 +82,96 @@ namespace {
 
 using Runners = std::map<CLI::App*, std::function<int()>>;
 
-/// The first word that is not a global switch names the command: an unknown
-/// one is an error with the nearest name. Sees --json before the parse.
-Status CheckCommandName(const std::vector<std::string>& args,
-                        const std::vector<std::string>& names) {
-  for (const std::string& a : args) {
+/// `secproto policy plan`: how a chain of commands is named in messages.
+std::string CommandPath(const std::vector<CLI::App*>& chain) {
+  std::string path = "secproto";
+  for (size_t i = 1; i < chain.size(); ++i) path += " " + chain[i]->get_name();
+  return path;
+}
+
+/// The option `name` ("--target", "-o") of the innermost command of `chain`
+/// that has it (unknown options fall through to the parents), or null.
+const CLI::Option* FindOption(const std::vector<CLI::App*>& chain, const std::string& name) {
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    if (const CLI::Option* o = (*it)->get_option_no_throw(name)) {
+      if (!o->get_positional() || o->nonpositional()) return o;
+    }
+  }
+  return nullptr;
+}
+
+/// Walks the command words of `args` down the command tree into `chain`
+/// (the root first): a word where a subcommand is expected ("policy plna")
+/// or an ACTION with a fixed set ("hive craete") that is none of them is an
+/// error naming the nearest one. Sees --json before the parse.
+Status CheckCommandPath(CLI::App& root, const std::vector<std::string>& args,
+                        std::vector<CLI::App*>& chain) {
+  chain = {&root};
+  auto unknown = [&](const std::string& word, const std::vector<std::string>& names) {
+    std::string path = CommandPath(chain);
+    std::string prefix = chain.size() > 1 ? path.substr(std::string("secproto ").size()) + " " : "";
+    std::string near = ClosestName(word, names);
+    return Fail(Error::Usage("unknown command " + prefix + word +
+                                 (near.empty() ? "" : "; did you mean " + prefix + near + "?") +
+                                 " (see " + path + " --help)",
+                             "unknown-command"));
+  };
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") break;
     if (a == "--json") G().json = true;
-    if (a.starts_with("-")) continue;
-    if (std::find(names.begin(), names.end(), a) == names.end()) {
-      std::string near = ClosestName(a, names);
-      return Fail(Error::Usage("unknown command " + a +
-                                   (near.empty() ? "" : "; did you mean " + near + "?") +
-                                   " (see secproto --help)",
-                               "unknown-command"));
+    if (a.starts_with("-")) {
+      // The value of an option that takes one is not a command word.
+      const CLI::Option* o = a.find('=') == std::string::npos ? FindOption(chain, a) : nullptr;
+      if (o != nullptr && o->get_expected_max() > 0 && o->get_type_size_max() > 0) ++i;
+      continue;
+    }
+    CLI::App* at = chain.back();
+    std::vector<CLI::App*> subs = at->get_subcommands({});
+    if (!subs.empty()) {
+      std::vector<std::string> names;
+      CLI::App* next = nullptr;
+      for (CLI::App* s : subs) {
+        names.push_back(s->get_name());
+        if (s->get_name() == a) next = s;
+      }
+      if (next == nullptr) return unknown(a, names);
+      chain.push_back(next);
+      continue;
+    }
+    // A command of its own: only an ACTION with a fixed set is checked.
+    for (const CLI::Option* o : at->get_options()) {
+      if (!o->get_positional() || o->nonpositional() || o->get_name() != "ACTION") continue;
+      std::vector<std::string> actions = IsMemberChoices(o);
+      if (!actions.empty() && std::find(actions.begin(), actions.end(), a) == actions.end()) {
+        return unknown(a, actions);
+      }
     }
     break;
+  }
+  return {};
+}
+
+/// After a failed parse: the first --option of `args` that no command of
+/// `chain` has is an error naming the nearest one it has.
+Status CheckOptionNames(const std::vector<CLI::App*>& chain, const std::vector<std::string>& args) {
+  for (const std::string& a : args) {
+    if (a == "--") break;
+    if (!a.starts_with("--") || a.size() < 3) continue;
+    std::string name = a.substr(0, a.find('='));
+    if (FindOption(chain, name) != nullptr) continue;
+    std::vector<std::string> names;
+    for (const CLI::App* app : chain) {
+      for (const CLI::Option* o : app->get_options()) {
+        if (o->get_group().empty()) continue;  // hidden
+        for (const std::string& l : o->get_lnames()) names.push_back("--" + l);
+      }
+    }
+    std::string near = ClosestName(name, names);
+    return Fail(Error::Usage("unknown option " + name +
+                                 (near.empty() ? "" : "; did you mean " + near + "?") + " (see " +
+                                 CommandPath(chain) + " --help)",
+                             "unknown-option"));
   }
   return {};
 }
@@ -123,7 +209,6 @@ int Main(int argc, char** argv) {
                "Print only results and errors: no warnings, notes, advice or progress");
 
   Runners runners;
-  std::vector<std::string> names;
   bool hives = SchemesHaveHives(UsableSchemes());
   for (const CommandEntry& c : AllCommands()) {
     CLI::App* sub = app.add_subcommand(std::string(c.name), std::string(c.help));
@@ -132,7 +217,6 @@ int Main(int argc, char** argv) {
     // After the setup, so that a command's own subcommands keep CLI11's
     // "Subcommands" heading and a command that hides itself stays hidden.
     if (!c.group.empty()) sub->group(std::string(c.group));
-    names.emplace_back(c.name);
     TuneSubcommand(*sub, hives);
   }
   app.footer(std::string(AppFooter()));  // after the subcommands, which would inherit it
@@ -141,10 +225,11 @@ int Main(int argc, char** argv) {
       std::vector<std::string>(argv + std::min(argc, 1), argv + argc), [](const std::string& a) {
         return ParseProtocols(std::vector<std::string>{a}).has_value();
       });
-  if (Status s = CheckCommandName(args, names); !s) return ReportError(s.error());
-  std::reverse(args.begin(), args.end());
+  std::vector<CLI::App*> chain;
+  if (Status s = CheckCommandPath(app, args, chain); !s) return ReportError(s.error());
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {
-    app.parse(std::move(args));
+    app.parse(std::move(reversed));
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -152,6 +237,17 @@ int Main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    if (Status s = CheckOptionNames(chain, args); !s) return ReportError(s.error());
+    // `secproto policy` alone: name the commands it has.
+    if (chain.size() > 1 && !chain.back()->get_subcommands({}).empty()) {
+      std::string subs;
+      for (const CLI::App* sub : chain.back()->get_subcommands({})) {
+        if (!sub->get_group().empty()) subs += (subs.empty() ? "" : ", ") + sub->get_name();
+      }
+      std::string path = CommandPath(chain);
+      return ReportError(Error::Usage(
+          path + " needs a command: " + subs + " (see " + path + " --help)", "usage"));
+    }
     return ReportError(Error::Usage(e.what() + std::string(" (see secproto --help)"), "usage"));
   }
   const std::function<int()>* run = ChosenRunner(app, runners);
@@ -200,15 +296,10 @@ Expected<std::unique_ptr<RegistryBackend>> OpenTargetFromFlags(
   opts.write_roots = write_roots;
   opts.dry_run = dry_run;
   auto opened = OpenTarget(spec, opts);
-  // A dirty hive is read as it is on disk: say so on every read.
-  // Once per process: a command may open its target twice.
-  static std::vector<std::string> said;
-  if (opened && !G().quiet) {
-    for (const std::string& n : (*opened)->Notices()) {
-      if (std::find(said.begin(), said.end(), n) != said.end()) continue;
-      said.push_back(n);
-      std::cerr << "secproto: note: " << n << "\n";
-    }
+  // A dirty hive is read as it is on disk: say so on every read (once per
+  // process: a command may open its target twice).
+  if (opened) {
+    for (const std::string& n : (*opened)->Notices()) Note(n);
   }
   // A writer that finished or undid an interrupted two-hive commit says so.
   if (opened) {

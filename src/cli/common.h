@@ -56,7 +56,12 @@ void Merge(Json& into, const Json& from, const std::string& prefix = "");
 
 /// Prints "secproto: warning: MESSAGE" on stderr unless -q. Every command
 /// prints its warnings through this (--json puts them in the document).
+/// A message that starts with "note: " is a Note, under that one label.
 void Warn(const std::string& message);
+
+/// Prints "secproto: note: MESSAGE" on stderr unless -q, once per process:
+/// the same note said for several OSes, targets or opens is printed once.
+void Note(const std::string& message);
 
 /// Prints a JSON document on stdout.
 void PrintJson(const Json& j);

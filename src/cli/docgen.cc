@@ -261,6 +261,8 @@ void ManReference(std::ostringstream& out) {
 
 }  // namespace
 
+std::vector<std::string> IsMemberChoices(const CLI::Option* o) { return Choices(o); }
+
 std::string CommandList(const CLI::App& root) {
   std::string out;
   for (const Node& n : Tree(root)) {

@@ -25,6 +25,9 @@ std::string ManPage(const CLI::App& root);
 /// nested ("policy apply"), a command with an ACTION positional once per
 /// action ("hive create", "os list"), one per line, in the order of the tree.
 std::string CommandList(const CLI::App& root);
+/// The set of an option's CLI11 IsMember check ("hive ACTION": create, ...);
+/// empty when it has none.
+std::vector<std::string> IsMemberChoices(const CLI::Option* o);
 /// A bash completion script for the command tree under `root`.
 std::string BashCompletion(const CLI::App& root);
 

@@ -24,6 +24,7 @@ Json VariantJson(const ComponentVariant& v) {
   j["suites"] = v.suites;
   j["curves"] = v.curves;
   j["in_effect"] = v.in_effect;
+  if (!v.applies_to.empty()) j["applies_to"] = v.applies_to;
   j["steps"] = StepsJson(v.steps);
   return j;
 }
@@ -83,6 +84,7 @@ void PrintComponents(const std::vector<ComponentExplanation>& components, bool v
         std::cout << "  " << v.name << (v.in_effect ? "" : " (overridden)") << "\n";
         indent = "    ";
       }
+      if (!v.applies_to.empty()) std::cout << indent << "for: " << v.applies_to << "\n";
       std::cout << indent << "protocols: " << JoinNames(v.protocols) << "\n";
       std::cout << indent << "suites (" << v.suites.size() << "): " << JoinNames(v.suites) << "\n";
       if (!v.curves.empty()) std::cout << indent << "curves: " << JoinNames(v.curves) << "\n";

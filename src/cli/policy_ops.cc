@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "backup_guard.h"
+#include "explain_common.h"
 #include "policy_arg.h"
 #include "secproto/text.h"
 #include "secproto/capture.h"
@@ -363,10 +364,16 @@ void PrintCaptureWritten(const CaptureFlags& o, const CaptureResult& r) {
   if (r.normalised.empty()) {
     std::cout << "the target complies with the captured policy as it is\n";
   } else {
+    // The whole command: the plan needs the target (and an --os the target
+    // does not say) as the capture did.
+    std::string plan = "secproto policy plan " + ShellWord(o.output);
+    if (!o.target.target.empty()) plan += " --target " + ShellWord(o.target.target);
+    if (!o.target.system_hive.empty()) plan += " --system-hive " + ShellWord(o.target.system_hive);
+    if (!o.target.user_hive.empty()) plan += " --user-hive " + ShellWord(o.target.user_hive);
+    if (!r.os_detected) plan += " --os " + r.os_id;
     std::cout << r.normalised.size()
-              << " value(s) are held in another form than the policy writes them; `secproto "
-                 "policy plan "
-              << o.output << "` shows them\n";
+              << " value(s) are held in another form than the policy writes them; `" << plan
+              << "` shows them\n";
   }
 }
 
@@ -491,8 +498,9 @@ int RunChangeSetRollback(const std::string& backup_path, std::string_view backup
     return kExitOk;
   }
   PrintPlan(r->plan, dry_run ? "would" : "did");
-  std::cout << (dry_run ? "would restore " : "restored ") << r->written << " value(s), removed "
-            << r->keys_removed << " key(s) the apply had created\n";
+  std::cout << (dry_run ? "would restore " : "restored ") << r->written << " value(s), "
+            << (dry_run ? "would remove " : "removed ") << r->keys_removed
+            << " key(s) the apply had created\n";
   return kExitOk;
 }
 

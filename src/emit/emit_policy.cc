@@ -9,6 +9,7 @@
 #include "core/strings.h"
 #include "emit/emit_policy_common.h"
 #include "registry/reg_file.h"
+#include "secproto/explain.h"
 #include "secproto/keys.h"
 #include "secproto/protocols.h"
 
@@ -83,6 +84,55 @@ AuditComponent ComponentOf(std::string_view key, std::string_view name) {
   return AuditComponent::kOther;
 }
 
+namespace {
+
+/// The compile notes of an OS mix, each said once: a note that several OSes
+/// give alike but for the OS's name ("TLS 1.3 dropped: Windows 10 22H2 does
+/// not support it") is one line for all of them ("win10-22h2, ws2019: TLS 1.3
+/// dropped: the OS does not support it").
+class OsNotes {
+ public:
+  void Add(const std::string& os_id, const std::string& note) {
+    std::string shape = note;
+    if (auto os = FindOs(os_id); os && !os->name.empty()) {
+      for (size_t at = shape.find(os->name); at != std::string::npos;
+           at = shape.find(os->name, at + kTheOs.size())) {
+        shape.replace(at, os->name.size(), kTheOs);
+      }
+    }
+    auto it = std::find_if(groups_.begin(), groups_.end(),
+                           [&](const Group& g) { return g.shape == shape; });
+    if (it == groups_.end()) {
+      groups_.push_back({shape, note, {os_id}});
+    } else if (std::find(it->ids.begin(), it->ids.end(), os_id) == it->ids.end()) {
+      it->ids.push_back(os_id);
+    }
+  }
+
+  /// "ID: note" for a note of one OS, "ID, ID: note" (the OS's name as "the
+  /// OS") for a note several give.
+  std::vector<std::string> Lines() const {
+    std::vector<std::string> out;
+    for (const Group& g : groups_) {
+      std::string ids;
+      for (const std::string& id : g.ids) ids += (ids.empty() ? "" : ", ") + id;
+      out.push_back(ids + ": " + (g.ids.size() == 1 ? g.first : g.shape));
+    }
+    return out;
+  }
+
+ private:
+  static constexpr std::string_view kTheOs = "the OS";
+  struct Group {
+    std::string shape;  ///< the note with the OS's name as "the OS"
+    std::string first;  ///< the note as the first OS gave it
+    std::vector<std::string> ids;
+  };
+  std::vector<Group> groups_;
+};
+
+}  // namespace
+
 bool FleetPolicy::NeedsReboot() const {
   return std::any_of(items.begin(), items.end(),
                      [](const FleetItem& i) { return i.effect == Effect::kReboot; });
@@ -105,12 +155,13 @@ Expected<FleetPolicy> CompileFleetPolicy(const Policy& policy, std::string polic
   };
   std::map<std::string, Slot> slots;
   std::vector<std::string> ids;
+  OsNotes notes;
   for (const std::string& id : os_ids) {
     auto compiled = CompilePolicy(policy, id);
     if (!compiled) return Fail(compiled.error());
     if (std::find(ids.begin(), ids.end(), compiled->os_id) != ids.end()) continue;
     ids.push_back(compiled->os_id);
-    for (const std::string& n : compiled->notes) fp.notes.push_back(compiled->os_id + ": " + n);
+    for (const std::string& n : compiled->notes) notes.Add(compiled->os_id, n);
     for (const RegChange& c : compiled->changes) {
       std::string k = Lower(PhysicalKey(c.view, c.key)) + "\n" + Lower(c.name);
       auto it = slots.find(k);
@@ -122,6 +173,7 @@ Expected<FleetPolicy> CompileFleetPolicy(const Policy& policy, std::string polic
       it->second.values.push_back(c.value);
     }
   }
+  fp.notes = notes.Lines();
   fp.os_ids = ids;
   bool mix = ids.size() > 1;
   // First the protocols: one turned on for an OS that another OS of the mix

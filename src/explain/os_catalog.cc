@@ -6,6 +6,7 @@
 
 #include "secproto/explain.h"
 #include "core/strings.h"
+#include "secproto/text.h"
 
 namespace secproto {
 namespace {
@@ -215,12 +216,62 @@ std::span<const OsInfo> OsCatalog() {
   return catalog;
 }
 
+namespace {
+
+// Letters and digits only, in lower case: "Windows Server 2019" and
+// "server-2019" both hold "server2019".
+std::string Squeezed(std::string_view s) {
+  std::string out;
+  for (char c : Lower(s)) {
+    if (std::isalnum(static_cast<unsigned char>(c))) out += c;
+  }
+  return out;
+}
+
+// The ids an unknown --os word may mean: those it starts ("win11": every
+// win11-*), those whose name holds it ("server2019": ws2019), else the
+// nearest id by spelling.
+std::vector<std::string> OsCandidates(std::string_view word) {
+  std::string want = Lower(word);
+  std::string squeezed = Squeezed(word);
+  std::vector<std::string> out;
+  for (const OsInfo& o : OsCatalog()) {
+    bool prefix = !want.empty() && o.id.starts_with(want);
+    bool named = squeezed.size() >= 4 && (Squeezed(o.name).find(squeezed) != std::string::npos ||
+                                          Squeezed(o.id).find(squeezed) != std::string::npos);
+    if (prefix || named) out.push_back(o.id);
+  }
+  if (!out.empty()) return out;
+  // A slip of a key or two ("win10-22h3"), not another name ("win12" is not
+  // win7): then the whole list is more use.
+  size_t best = std::max<size_t>(1, want.size() / 4) + 1;
+  for (const OsInfo& o : OsCatalog()) {
+    size_t d = EditDistance(want, o.id);
+    if (d < best) {
+      best = d;
+      out = {o.id};
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 Expected<OsInfo> FindOs(std::string_view id) {
   std::string want = Lower(id);
   std::string ids;
   for (const OsInfo& o : OsCatalog()) {
     if (o.id == want) return o;
     ids += (ids.empty() ? "" : " ") + o.id;
+  }
+  std::vector<std::string> near = OsCandidates(id);
+  if (!near.empty()) {
+    std::string list;
+    for (const std::string& n : near) list += (list.empty() ? "" : " ") + n;
+    return Fail(Error::Usage("unknown --os '" + std::string(id) + "'; did you mean " +
+                                 (near.size() == 1 ? "" : "one of: ") + list +
+                                 "? (see `secproto os list`)",
+                             "unknown-os"));
   }
   return Fail(Error::Usage("unknown --os '" + std::string(id) + "'; choose one of: " + ids +
                                " (see `secproto os list`)",

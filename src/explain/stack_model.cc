@@ -556,6 +556,20 @@ ComponentExplanation Dotnet(const OsInfo& os, const OsTlsInfo& tls, const Regist
                  ", less what SCHANNEL disables or the OS lacks: " + ProtocolSet(bits).Describe(),
              std::string(stack_rules::kR27)});
       }
+      // R27: which apps the line is for. Without SystemDefaultTlsVersions,
+      // apps that target .NET Framework 4.7 or later follow the OS anyway;
+      // a value of 0 holds them back too.
+      std::string apps = views.size() > 1 ? (view == View::k32 ? "32-bit apps" : "64-bit apps")
+                                          : std::string("apps");
+      if (k != 0) {
+        v.applies_to = apps + " on .NET Framework 3.5 and earlier (CLR 2.0)";
+      } else if (system || s) {
+        v.applies_to = apps + " on .NET Framework 4.x, whatever version they target";
+      } else {
+        v.applies_to = apps +
+                       " on .NET Framework 4.x that target 4.6.2 or earlier; apps that target "
+                       "4.7 or later follow the OS (schannel-client)";
+      }
       v.protocols = ProtocolNamesDesc(bits);
       v.suites = SuitesFor(tls, client.suites, bits, strong_on);
       v.steps.push_back(

@@ -12,6 +12,7 @@
 #include "ops/backup_json.h"
 #include "ops/commit.h"
 #include "registry/pair_journal.h"
+#include "secproto/keys.h"
 #include "util/time.h"
 
 namespace secproto {
@@ -103,7 +104,8 @@ Expected<ChangeSetBackup> TakeChangeSetBackup(RegistryBackend& backend, const Pl
   std::set<std::string> seen;
   for (const PlannedChange& pc : plan.changes) {
     if (!pc.needed()) continue;
-    b.values.push_back(ChangeSetEntry{pc.change.view, pc.change.key, pc.change.name, pc.current});
+    b.values.push_back(ChangeSetEntry{pc.change.view, pc.change.key, pc.change.name, pc.current,
+                                      pc.change.effect});
     if (pc.change.value && !pc.key_exists) {
       SECPROTO_TRY(MissingKeys(backend, pc.change.view, pc.change.key, b.created_keys, seen));
     }
@@ -120,7 +122,7 @@ Expected<int> WritePlan(RegistryBackend& backend, const Plan& plan,
     if (!pc.needed()) continue;
     const RegChange& c = pc.change;
     // The failed write may have created keys or half-written: restore it too.
-    done.values.push_back(ChangeSetEntry{c.view, c.key, c.name, pc.current});
+    done.values.push_back(ChangeSetEntry{c.view, c.key, c.name, pc.current, c.effect});
     Status s = c.value ? backend.SetValue(c.view, c.key, c.name, *c.value)
                        : backend.DeleteValue(c.view, c.key, c.name);
     if (s) {
@@ -142,12 +144,25 @@ Expected<int> WritePlan(RegistryBackend& backend, const Plan& plan,
   return written;
 }
 
+Effect EffectOfValue(std::string_view key, std::string_view /*name*/) {
+  if (StartsWithIgnoreCase(key, std::string(kSchannelProtocolsKey) + "\\")) {
+    return Effect::kServiceRestart;
+  }
+  if (EqualsIgnoreCase(key, kWinHttpKey)) return Effect::kServiceRestart;
+  if (StartsWithIgnoreCase(key, "HKLM\\SYSTEM\\") ||
+      StartsWithIgnoreCase(key, std::string(kSuitePolicyKey))) {
+    return Effect::kReboot;
+  }
+  return Effect::kNextProcess;
+}
+
 Expected<Plan> PlanRestore(RegistryBackend& backend, const std::vector<ChangeSetEntry>& entries) {
   Plan plan;
   plan.target = backend.Describe();
   for (const ChangeSetEntry& e : entries) {
     SECPROTO_ASSIGN_OR_RETURN(
-        pc, PlanOne(backend, RegChange{e.view, e.key, e.name, e.value, Effect::kReboot,
+        pc, PlanOne(backend, RegChange{e.view, e.key, e.name, e.value,
+                                       e.effect.value_or(EffectOfValue(e.key, e.name)),
                                        "restore from backup"}));
     plan.changes.push_back(std::move(pc));
   }
@@ -222,6 +237,7 @@ std::string ChangeSetBackupToJson(const ChangeSetBackup& b) {
     v["key"] = e.key;
     v["name"] = e.name;
     backup_json::PutValue(v, e.value);
+    if (e.effect) v["effect"] = std::string(EffectName(*e.effect));
     values.push_back(std::move(v));
   }
   j["values"] = std::move(values);
@@ -265,6 +281,13 @@ Expected<ChangeSetBackup> ChangeSetBackupFromJson(std::string_view text) {
                                   return bad("data of " + e.key + "\\" + e.name + " is not hex");
                                 }));
       e.value = std::move(value);
+      if (v.contains("effect")) {
+        std::string effect = v.at("effect").get<std::string>();
+        for (Effect x : {Effect::kNextProcess, Effect::kServiceRestart, Effect::kReboot}) {
+          if (EffectName(x) == effect) e.effect = x;
+        }
+        if (!e.effect) return bad("unknown effect '" + effect + "' of " + e.key + "\\" + e.name);
+      }
       touched.insert(Lower(PhysicalKey(e.view, e.key)));
       b.values.push_back(std::move(e));
     }

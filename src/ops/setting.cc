@@ -378,7 +378,8 @@ Expected<ChangeResult> RestoreBackup(RegistryBackend& backend, const Backup& bac
   // keys the change created are removed (deepest first) where still empty.
   std::vector<ChangeSetEntry> entries;
   for (const BackupView& bv : backup.views) {
-    entries.push_back({bv.view, bv.key, bv.name.empty() ? backup.value_name : bv.name, bv.value});
+    entries.push_back(
+        {bv.view, bv.key, bv.name.empty() ? backup.value_name : bv.name, bv.value, std::nullopt});
   }
   SECPROTO_ASSIGN_OR_RETURN(plan, PlanRestore(backend, entries));
   SECPROTO_ASSIGN_OR_RETURN(before, TakeChangeSetBackup(backend, plan));

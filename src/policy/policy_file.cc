@@ -4,6 +4,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -535,19 +536,31 @@ struct PolicySource {
   std::string name;    ///< Policy::name when the policy gives none
 };
 
+PolicySource TemplateSource(const std::string& name, std::string_view text) {
+  return PolicySource{std::string(text), "toml", "template " + name, "template:" + name, name};
+}
+
+// A template name, then a file; a name that is neither may be a template
+// written in another case ("Modern"), else the error names the nearest one.
 Expected<PolicySource> ReadPolicySource(std::string_view file_or_template) {
   if (auto text = TemplateText(file_or_template)) {
-    std::string name(file_or_template);
-    return PolicySource{std::string(*text), "toml", "template " + name, "template:" + name, name};
+    return TemplateSource(std::string(file_or_template), *text);
   }
   std::string path(file_or_template);
   std::ifstream in(path, std::ios::binary);
   if (!in) {
+    std::vector<std::string> templates = TemplateNames();
     std::string names;
-    for (const std::string& n : TemplateNames()) names += (names.empty() ? "" : ", ") + n;
-    return Fail(Error::Input(
-        "cannot read policy '" + path + "': no such file and not a template (" + names + ")",
-        "no-policy"));
+    for (const std::string& n : templates) {
+      if (EqualsIgnoreCase(n, path)) return TemplateSource(n, *TemplateText(n));
+      names += (names.empty() ? "" : ", ") + n;
+    }
+    std::vector<std::string_view> choices(templates.begin(), templates.end());
+    std::string near = ClosestName(path, choices);
+    return Fail(Error::Input("cannot read policy '" + path + "': no such file and not a template" +
+                                 (near.empty() ? "" : "; did you mean '" + near + "'?") + " (" +
+                                 names + ")",
+                             "no-policy"));
   }
   std::ostringstream ss;
   ss << in.rdbuf();
@@ -557,6 +570,51 @@ Expected<PolicySource> ReadPolicySource(std::string_view file_or_template) {
   size_t dot = stem.rfind('.');
   return PolicySource{ss.str(), format, path, path,
                       dot == std::string::npos ? stem : stem.substr(0, dot)};
+}
+
+// `line` with each bare word of its value (after the first '=') quoted, as
+// TOML wants strings: "order=[TLS_AES_128_GCM_SHA256]" gives
+// "order=['TLS_AES_128_GCM_SHA256']". Words that TOML reads without quotes
+// (true, false, inf, nan, numbers) and quoted strings are kept. "" when
+// nothing needed quotes.
+std::string QuoteBareWords(std::string_view line) {
+  size_t eq = line.find('=');
+  if (eq == std::string_view::npos) return "";
+  std::string out(line.substr(0, eq + 1));
+  bool quoted_any = false;
+  size_t i = eq + 1;
+  while (i < line.size()) {
+    char c = line[i];
+    if (c == '"' || c == '\'') {  // a string: copied up to its closing quote
+      size_t end = line.find(c, i + 1);
+      while (c == '"' && end != std::string_view::npos && line[end - 1] == '\\') {
+        end = line.find(c, end + 1);
+      }
+      end = end == std::string_view::npos ? line.size() : end + 1;
+      out += line.substr(i, end - i);
+      i = end;
+      continue;
+    }
+    if (std::string_view("[]{},= \t").find(c) != std::string_view::npos) {
+      out += c;
+      ++i;
+      continue;
+    }
+    size_t end = line.find_first_of("[]{},= \t\"'", i);
+    if (end == std::string_view::npos) end = line.size();
+    std::string_view word = line.substr(i, end - i);
+    bool keep = word == "true" || word == "false" || word == "inf" || word == "nan" ||
+                std::isdigit(static_cast<unsigned char>(word[0])) || word[0] == '+' ||
+                word[0] == '-';
+    if (keep) {
+      out += word;
+    } else {
+      out += "'" + std::string(word) + "'";
+      quoted_any = true;
+    }
+    i = end;
+  }
+  return quoted_any ? out : "";
 }
 
 // One --set line as a tree: one dotted key and its value, the nodes named
@@ -577,6 +635,20 @@ Expected<toml::table> ParseSetLine(const std::string& line) {
   try {
     t = toml::parse(line, std::string_view(where));
   } catch (const toml::parse_error& e) {
+    // A bare word where TOML wants a string ("order=[TLS_AES_128_GCM_SHA256]"
+    // reads as a broken `true`): say so, with the line that parses.
+    std::string fixed = QuoteBareWords(line);
+    bool fixed_parses = false;
+    if (!fixed.empty()) {
+      try {
+        static_cast<void>(toml::parse(fixed));
+        fixed_parses = true;
+      } catch (const toml::parse_error&) {
+      }
+    }
+    if (fixed_parses) {
+      return bad("strings need quotes in TOML; write --set \"" + fixed + "\"");
+    }
     return bad(std::string(e.description()) +
                " (give KEY=VALUE in TOML, e.g. key_sizes.dh_server_min=2048)");
   }

@@ -86,6 +86,40 @@ TEST(ChangeSet, RollbackRestoresTypesAbsenceAndCreatedKeys) {
   EXPECT_EQ(MemBackend::Dump(mem.committed()), before);
 }
 
+// Issue 29: a rollback needs what the apply needed, not a reboot for all.
+TEST(ChangeSet, RollbackKeepsTheEffectTheApplyRecorded) {
+  MemBackend mem(Architecture::k64Bit);
+  auto plan = PlanChanges(mem, Changes());
+  ASSERT_TRUE(plan);
+  auto backup = TakeChangeSetBackup(mem, *plan);
+  ASSERT_TRUE(backup);
+  ASSERT_TRUE(ApplyPlan(mem, *plan));
+  auto read = ChangeSetBackupFromJson(ChangeSetBackupToJson(*backup));
+  ASSERT_TRUE(read) << read.error().message;
+  auto restore = PlanRestore(mem, read->values);
+  ASSERT_TRUE(restore);
+  ASSERT_EQ(restore->changes.size(), 5u);
+  EXPECT_EQ(restore->changes[0].change.effect, Effect::kServiceRestart);  // SCHANNEL protocol
+  EXPECT_EQ(restore->changes[2].change.effect, Effect::kReboot);          // suite order
+  EXPECT_EQ(restore->changes[3].change.effect, Effect::kNextProcess);     // .NET
+  // A backup without "effect" (written before it was recorded): the key's.
+  for (ChangeSetEntry& e : read->values) e.effect.reset();
+  auto old = PlanRestore(mem, read->values);
+  ASSERT_TRUE(old);
+  EXPECT_EQ(old->changes[0].change.effect, Effect::kServiceRestart);
+  EXPECT_EQ(old->changes[2].change.effect, Effect::kReboot);
+  EXPECT_EQ(old->changes[3].change.effect, Effect::kNextProcess);
+  EXPECT_EQ(EffectOfValue("HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet "
+                          "Settings\\WinHttp",
+                          "DefaultSecureProtocols"),
+            Effect::kServiceRestart);
+  auto bad = ChangeSetBackupFromJson(
+      R"({"format":"secproto-backup","version":2,"kind":"changeset","values":[{"view":"64",
+          "key":"HKLM\\SOFTWARE\\X","name":"Y","value_existed":false,"effect":"soon"}]})");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, "bad-backup");
+}
+
 TEST(ChangeSet, ReadsOnlyItsOwnBackupKind) {
   EXPECT_FALSE(IsChangeSetBackup(R"({"format":"secproto-backup","version":1,"views":{}})"));
   EXPECT_FALSE(IsChangeSetBackup("not json"));

@@ -53,6 +53,24 @@ TEST(PolicySet, LinesAloneAreThePolicy) {
   EXPECT_EQ(p.logging.manage, Manage::kLeave);
 }
 
+// Issue 29: a bare word where TOML wants a string gets the line that parses,
+// not toml++'s "Error while parsing boolean".
+TEST(PolicySet, BareWordsGetTheQuotedLine) {
+  auto p = LoadPolicy("", std::vector<std::string>{"cipher_suites.order=[TLS_AES_128_GCM_SHA256]"});
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error().message,
+            "--set \"cipher_suites.order=[TLS_AES_128_GCM_SHA256]\": strings need quotes in TOML; "
+            "write --set \"cipher_suites.order=['TLS_AES_128_GCM_SHA256']\"");
+  auto q = LoadPolicy("", std::vector<std::string>{"protocols.client=[tls1.2, \"tls1.3\"]"});
+  ASSERT_FALSE(q);
+  EXPECT_NE(q.error().message.find("write --set \"protocols.client=['tls1.2', \"tls1.3\"]\""),
+            std::string::npos)
+      << q.error().message;
+  auto fixed =
+      LoadPolicy("", std::vector<std::string>{"cipher_suites.order=['TLS_AES_128_GCM_SHA256']"});
+  EXPECT_TRUE(fixed) << fixed.error().message;
+}
+
 TEST(PolicySet, ResetAndInlineTables) {
   EXPECT_EQ(Load("", {"cipher_suites.reset=true"}).suites.manage, Manage::kReset);
   EXPECT_EQ(Load("", {"logging.event_logging = 1"}).logging.event_logging, 1u);

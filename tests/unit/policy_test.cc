@@ -175,8 +175,13 @@ TEST(PolicyTemplates, ShippedFilesMatchTheBinary) {
   }
   auto missing = LoadPolicy("modrn");
   ASSERT_FALSE(missing);
-  EXPECT_NE(missing.error().message.find("not a template (modern, intermediate"),
-            std::string::npos);
+  EXPECT_NE(
+      missing.error().message.find("not a template; did you mean 'modern'? (modern, intermediate"),
+      std::string::npos);
+  // A template name in another case is that template (issue 29).
+  auto upper = LoadPolicy("Modern");
+  ASSERT_TRUE(upper);
+  EXPECT_EQ(upper->origin, "template:modern");
 }
 
 TEST(PolicyCompile, EveryTemplateCompilesForTheIssueOses) {
