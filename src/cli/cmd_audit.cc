@@ -245,7 +245,7 @@ const CommandSetup kSetupAudit = [](CLI::App& app) -> std::function<int()> {
       "Exit: 0 all compliant, 1 some not compliant, 2 bad usage, 3 nothing readable, 130 "
       "interrupted (the summary of the files done; no --csv/--html written).\n"
       "Example:\n  secproto audit collected/ --policy modern --html report.html --csv report.csv\n"
-      "  secproto audit collected/ --tls-policy modern --os win10-22h2 --csv report.csv\n"
+      "  secproto audit collected/ --tls-policy modern --os win10-22h2 --csv stack.csv\n"
       "  secproto audit collected/ --tls-policy modern --json-lines > machines.jsonl");
   return [o, tp]() -> int {
     if (!tp->policy.empty()) {

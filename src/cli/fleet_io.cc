@@ -16,7 +16,10 @@ namespace {
 // artifact's own folders. Every file is checked before any is written: an
 // existing one is kept unless `force`.
 Status WriteTree(const std::string& dir, const Artifact& a, bool parent_must_exist, bool force) {
-  std::filesystem::path parent = std::filesystem::path(dir).parent_path();
+  // "intune/" names the folder intune: its parent is ".", not "intune".
+  std::string trimmed = dir;
+  while (trimmed.size() > 1 && (trimmed.back() == '/' || trimmed.back() == '\\')) trimmed.pop_back();
+  std::filesystem::path parent = std::filesystem::path(trimmed).parent_path();
   std::error_code exists_ec;
   if (parent_must_exist && !parent.empty() && !std::filesystem::is_directory(parent, exists_ec)) {
     return Fail(Error::Target("folder " + parent.string() + " does not exist (create it first)",

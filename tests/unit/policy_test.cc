@@ -664,3 +664,73 @@ TEST(ProfilesAndTemplates, OnlyAProfileNameOnAKnownOsIsResolved) {
 
 }  // namespace
 }  // namespace secproto
+
+namespace secproto {
+namespace {
+
+// Issue 26 item 5: before Windows 10 the Diffie-Hellman minimums exist with
+// the update of Microsoft Security Advisory 3174644 [unsure]: written with
+// that caveat; the PKCS minimum is read from Windows 10 on: not written.
+TEST(PolicyCompile, KeySizesBeforeWindows10) {
+  auto p = LoadPolicy("", std::vector<std::string>{"key_sizes.dh_server_min=2048",
+                                                   "key_sizes.rsa_client_min=2048"});
+  ASSERT_TRUE(p.has_value()) << p.error().message;
+  auto c = CompilePolicy(*p, "win7");
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  bool dh = false, pkcs = false;
+  for (const RegChange& x : c->changes) {
+    if (x.key.ends_with("Diffie-Hellman") && x.name == "ServerMinKeyBitLength") {
+      dh = true;
+      EXPECT_NE(x.why.find("3174644"), std::string::npos) << x.why;
+    }
+    if (x.key.ends_with("PKCS")) pkcs = true;
+  }
+  EXPECT_TRUE(dh);
+  EXPECT_FALSE(pkcs);
+  std::string notes;
+  for (const std::string& n : c->notes) notes += n + "\n";
+  EXPECT_NE(notes.find("Security Advisory 3174644"), std::string::npos) << notes;
+  EXPECT_NE(notes.find("rsa_client_min not written"), std::string::npos) << notes;
+  // Windows 10 writes both, citing the registry page.
+  auto w10 = CompilePolicy(*p, "win10-22h2");
+  ASSERT_TRUE(w10.has_value());
+  int written = 0;
+  for (const RegChange& x : w10->changes) written += x.name.ends_with("MinKeyBitLength");
+  EXPECT_EQ(written, 2);
+}
+
+// [registry]: a DWORD under the TLS stack's keys is written as given; any
+// other key is refused (exit 2), and the part round-trips through TOML.
+TEST(PolicyFile, RegistryPartIsLimitedToTheTlsStack) {
+  auto p = LoadPolicy(
+      "", std::vector<std::string>{"registry.'HKLM\\SYSTEM\\CurrentControlSet\\Control\\"
+                                   "SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client'."
+                                   "Enabled=1",
+                                   "registry.'HKLM\\SOFTWARE\\Wow6432Node\\Microsoft\\Windows\\"
+                                   "CurrentVersion\\Internet Settings\\WinHttp'."
+                                   "DefaultSecureProtocols=2048"});
+  ASSERT_TRUE(p.has_value()) << p.error().message;
+  ASSERT_EQ(p->registry.values.size(), 2u);
+  // TOML tables are read in key order: the WinHttp key comes first.
+  const RegistryDword& w = p->registry.values[0].name == "DefaultSecureProtocols"
+                               ? p->registry.values[0]
+                               : p->registry.values[1];
+  EXPECT_EQ(w.view, View::k32);
+  EXPECT_EQ(w.key,
+            "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp");
+  EXPECT_EQ(w.value, 2048u);
+  auto back = ParsePolicy(PolicyToToml(*p), "toml", "round-trip");
+  ASSERT_TRUE(back.has_value()) << back.error().message;
+  EXPECT_EQ(back->registry.values.size(), 2u);
+  auto c = CompilePolicy(*p, "ws2019");
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->changes.size(), 2u);
+  auto bad = LoadPolicy("", std::vector<std::string>{
+                                "registry.'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\"
+                                "Run'.Evil=1"});
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().code, "bad-policy");
+}
+
+}  // namespace
+}  // namespace secproto
