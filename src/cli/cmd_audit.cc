@@ -246,7 +246,7 @@ const CommandSetup kSetupAudit = [](CLI::App& app) -> std::function<int()> {
       "interrupted (the summary of the files done; no --csv/--html written).\n"
       "Example:\n  secproto audit collected/ --policy modern --html report.html --csv report.csv\n"
       "  secproto audit collected/ --tls-policy modern --os win10-22h2 --csv stack.csv\n"
-      "  secproto audit collected/ --tls-policy modern --json-lines > machines.jsonl");
+      "  secproto audit collected/ --tls-policy modern --os win10-22h2 --json-lines > machines.jsonl");
   return [o, tp]() -> int {
     if (!tp->policy.empty()) {
       return RunTlsPolicyAudit(*tp, *o);

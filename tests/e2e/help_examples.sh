@@ -109,6 +109,10 @@ for path in "${helps[@]}"; do
     fi
     if [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ]; then
       passed=$((passed + 1))
+    elif [ "$rc" -eq 2 ] && [[ $ex == "secproto verify"* ]] && grep -q 'needs Windows' "$w/.out"; then
+      # verify handshakes through SCHANNEL: off Windows its answer is exit 2
+      # "needs Windows" (its examples run under Wine in 59-windows-verify.sh).
+      passed=$((passed + 1))
     else
       failed=$((failed + 1))
       echo "FAIL: secproto ${path:+$path }--help: '$ex' exits $rc: $(tail -c 400 "$w/.out")"

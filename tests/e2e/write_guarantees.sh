@@ -108,7 +108,8 @@ temps() { find "$@" \( -name '.*.secproto-*' -o -name '*.secproto.lock' \) 2>/de
 # has_flag CMD FLAG: whether CMD's help lists option FLAG.
 has_flag() { "$B" $1 --help 2>/dev/null | grep -qE "^[[:space:]]+(-[a-zA-Z],)?$2([[:space:]]|\$)"; }
 run() { "$B" "$@" >out.txt 2>err.txt; rc=$?; }
-errline() { head -c 200 err.txt | tr '\n' ' '; }
+# The error line (a note may come before it), else the start of stderr.
+errline() { { grep -a -m1 'error' err.txt || cat err.txt; } | head -c 200 | tr '\n' ' '; }
 
 # Templates: a hive pair (hive:S --system-hive Y), a win10-22h2 image and a
 # .reg file, each holding the baseline.
