@@ -28,6 +28,9 @@ size_t EditDistance(std::string_view a, std::string_view b);
 /// backslash doubled (bash) or last (it would escape the closing quote).
 bool PastesInDoubleQuotes(std::string_view word);
 
+/// A count as a person reads it, thousands grouped: 4812 gives "4,812".
+std::string GroupedNumber(uint64_t n);
+
 /// The pieces of `s` between the `sep` characters, empty pieces left out:
 /// "a,,b," gives {"a", "b"}.
 std::vector<std::string> SplitNonEmpty(std::string_view s, char sep);

@@ -8,6 +8,7 @@
 
 #include "core/strings.h"
 #include "secproto/fleet_policy.h"
+#include "secproto/text.h"
 
 namespace secproto {
 namespace {
@@ -48,16 +49,6 @@ std::string HtmlEscape(std::string_view s) { return EscapeMarkup(s, Markup::kHtm
 
 std::string ComponentName(int c) {
   return std::string(AuditComponentName(static_cast<AuditComponent>(c)));
-}
-
-// "4,812": thousands grouped, as a person reads a count.
-std::string Grouped(uint64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
 }
 
 std::string Percent(uint64_t part, uint64_t whole) {
@@ -133,7 +124,8 @@ PolicyReportDigest::PolicyReportDigest(size_t worst, size_t max_groups)
 
 bool PolicyReportDigest::Count(std::string_view label, std::string_view text) {
   size_t h = std::hash<std::string_view>{}(text);
-  uint64_t key = static_cast<uint64_t>(h) ^ (std::hash<std::string_view>{}(label) * 0x9e3779b97f4a7c15ULL);
+  uint64_t key =
+      static_cast<uint64_t>(h) ^ (std::hash<std::string_view>{}(label)*0x9e3779b97f4a7c15ULL);
   auto it = groups_.find(key);
   if (it == groups_.end()) {
     if (groups_.size() >= max_groups_) {
@@ -261,23 +253,24 @@ std::string PolicyHtmlReport(const std::string& policy_name, const AuditSummary&
     h += "<table id=\"drift\">\n<tr><th>machines</th><th>share</th><th>component</th>"
          "<th>value</th></tr>\n";
     for (const auto& g : groups) {
-      h += "<tr><td class=\"n\">" + Grouped(g.machines) + "</td><td class=\"n\">" +
+      h += "<tr><td class=\"n\">" + GroupedNumber(g.machines) + "</td><td class=\"n\">" +
            Percent(g.machines, s.total) + "</td><td>" + HtmlEscape(g.label) + "</td><td><code>" +
            HtmlEscape(g.text) + "</code></td></tr>\n";
     }
     h += "</table>\n";
   }
   if (digest.left_out_lines() > 0) {
-    h += "<p id=\"drift-left-out\">" + Grouped(digest.left_out_lines()) + " further line" +
-         (digest.left_out_lines() == 1 ? "" : "s") + " on " + Grouped(digest.left_out_machines()) +
-         " machine" + (digest.left_out_machines() == 1 ? "" : "s") +
-         " left out: they hold values other than the " + Grouped(digest.max_groups()) +
+    h += "<p id=\"drift-left-out\">" + GroupedNumber(digest.left_out_lines()) + " further line" +
+         (digest.left_out_lines() == 1 ? "" : "s") + " on " +
+         GroupedNumber(digest.left_out_machines()) + " machine" +
+         (digest.left_out_machines() == 1 ? "" : "s") +
+         " left out: they hold values other than the " + GroupedNumber(digest.max_groups()) +
          " kept here (" + csv + ").</p>\n";
   }
 
   std::vector<PolicyReportDigest::Row> rows = digest.Worst();
-  h += "<h2>Machines, worst first</h2>\n<p>The " + Grouped(rows.size()) + " worst of " +
-       Grouped(s.total) + " (most drifting components first; <code>--html-worst N</code>); " +
+  h += "<h2>Machines, worst first</h2>\n<p>The " + GroupedNumber(rows.size()) + " worst of " +
+       GroupedNumber(s.total) + " (most drifting components first; <code>--html-worst N</code>); " +
        csv + ".</p>\n";
   h += "<table id=\"machines\">\n<tr><th>host</th><th>class</th><th>os</th>";
   for (int c = 0; c < kAuditComponentCount; ++c) h += "<th>" + ComponentName(c) + "</th>";

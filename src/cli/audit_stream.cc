@@ -16,6 +16,7 @@
 
 #include "common.h"
 #include "secproto/audit.h"
+#include "secproto/text.h"
 
 namespace secproto::cli {
 
@@ -60,7 +61,7 @@ void AuditJsonStream::Finish(const std::string& tail) {
 }
 
 AuditJsonStream::Mode AuditJsonMode(bool json_lines) {
-  return json_lines  ? AuditJsonStream::Mode::kLines
+  return json_lines ? AuditJsonStream::Mode::kLines
          : G().json ? AuditJsonStream::Mode::kDocument
                     : AuditJsonStream::Mode::kNone;
 }
@@ -75,7 +76,8 @@ std::string CsvLinkFrom(const std::string& html, const std::string& csv) {
   if (rel.empty()) rel = to;
   std::string out;
   for (unsigned char c : rel.generic_string()) {
-    if (std::isalnum(c) || std::string_view("-._~/").find(static_cast<char>(c)) != std::string_view::npos) {
+    if (std::isalnum(c) ||
+        std::string_view("-._~/").find(static_cast<char>(c)) != std::string_view::npos) {
       out += static_cast<char>(c);
     } else {
       char buf[4];
@@ -107,18 +109,7 @@ AuditProgress::~AuditProgress() {
   if (counter_.joinable()) counter_.join();
 }
 
-namespace {
-
-std::string Thousands(uint64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 void AuditProgress::Update(uint64_t done) {
   if (!enabled_ || done < 1000) return;
@@ -128,21 +119,22 @@ void AuditProgress::Update(uint64_t done) {
   double secs = std::chrono::duration<double>(now - start_).count();
   double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
   uint64_t total = total_.load();
-  std::string line = "audit: " + Thousands(done);
+  std::string line = "audit: " + GroupedNumber(done);
   if (total >= done) {
-    line += " of " + Thousands(total) + " files (" +
-            std::to_string(static_cast<int>(100.0 * static_cast<double>(done) /
-                                            static_cast<double>(total))) +
+    line += " of " + GroupedNumber(total) + " files (" +
+            std::to_string(
+                static_cast<int>(100.0 * static_cast<double>(done) / static_cast<double>(total))) +
             "%)";
   } else {
     line += " files";
   }
-  line += ", " + Thousands(static_cast<uint64_t>(rate)) + " machines/s";
+  line += ", " + GroupedNumber(static_cast<uint64_t>(rate)) + " machines/s";
   if (total >= done && rate > 0) {
     auto eta = static_cast<uint64_t>(static_cast<double>(total - done) / rate + 0.5);
     char buf[32];
     if (eta >= 3600) {
-      std::snprintf(buf, sizeof buf, "%llu:%02llu:%02llu", static_cast<unsigned long long>(eta / 3600),
+      std::snprintf(buf, sizeof buf, "%llu:%02llu:%02llu",
+                    static_cast<unsigned long long>(eta / 3600),
                     static_cast<unsigned long long>(eta / 60 % 60),
                     static_cast<unsigned long long>(eta % 60));
     } else {

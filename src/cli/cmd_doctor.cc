@@ -70,7 +70,10 @@ Expected<DoctorReport> RunDiagnosis(const DoctorOptions& o) {
   RegistryBackend& backend = *opened;
   SECPROTO_ASSIGN_OR_RETURN(inputs, ReadRegistryInputs(backend));
   SECPROTO_ASSIGN_OR_RETURN(os, ResolveOs(&backend, o.os, o.builtin_default));
-  DoctorReport r{std::move(os), std::move(inputs), o.model.Options(), {}, {}, 0, {}};
+  DoctorReport r;
+  r.os = std::move(os);
+  r.inputs = std::move(inputs);
+  r.mo = o.model.Options();
   std::string args = TargetArgs(o.target);
   SECPROTO_ASSIGN_OR_RETURN(all, DiagnoseTarget(r.os.os, backend, args, r.mo));
   r.findings = std::move(all.findings);
@@ -88,7 +91,11 @@ Expected<DoctorReport> RunDiagnosis(const DoctorOptions& o) {
     r.fix.unavailable = fix.error().message;
   }
   r.fix_command = r.fix.command;
-  bool can_write = !r.fix.changes.empty() && r.fix.weakens.empty();
+  bool can_write =
+      !r.fix.changes.empty() && r.fix.weakens.empty() && r.fix.unavailable.empty();
+  if (!o.fix_file.empty() && !can_write) {
+    Note(o.fix_file + " not written: there is no one fix to write (see Next steps)");
+  }
   if (!o.fix_file.empty() && can_write) {
     SECPROTO_TRY(WriteOutputFile(o.fix_file, FixFileText(r), OutputOptions{o.force}));
     r.fix_file = o.fix_file;

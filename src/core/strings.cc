@@ -190,6 +190,15 @@ bool PastesInDoubleQuotes(std::string_view word) {
   return word.find("\\\\") == std::string_view::npos && !word.ends_with('\\');
 }
 
+std::string GroupedNumber(uint64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
 std::vector<std::string> SplitNonEmpty(std::string_view s, char sep) {
   std::vector<std::string> out;
   // A plain loop: clang with GCC 12's <ranges> (the fuzz build) rejects

@@ -13,6 +13,7 @@
 #include <tuple>
 
 #include "core/strings.h"
+#include "explain/fix_steps.h"
 #include "secproto/catalog.h"
 #include "secproto/keys.h"
 #include "secproto/stack.h"
@@ -79,12 +80,6 @@ std::string Parent(const std::string& key) {
   return parts.size() < 2 ? "" : parts[parts.size() - 2];
 }
 
-bool WeakAlgorithmKey(std::string_view name) {
-  std::string l = Lower(name);
-  return l == "md5" || l == "null" || l.starts_with("rc4") || l.starts_with("rc2") ||
-         l.starts_with("des") || l.starts_with("triple des");
-}
-
 // How safe a value is, for the merge of two fixes that write the same one:
 // the higher wins; equal keeps the first (errors come first).
 int Safety(const RegChange& c, const OsInfo& os) {
@@ -132,10 +127,18 @@ std::optional<std::string> Canonical(std::string_view name,
   return std::nullopt;
 }
 
-std::string TomlArray(const std::vector<std::string>& names) {
-  std::string s = "[";
-  for (const std::string& n : names) s += (s.size() > 1 ? ", " : "") + ("'" + n + "'");
-  return s + "]";
+// The suite or curve order of the Policies key as its policy part: a delete
+// is `reset`, a value of the type the part writes is `order`.
+bool OrderPart(const RegChange& c, uint32_t type, Manage& manage,
+               std::vector<std::string>& order) {
+  if (!c.value) {
+    manage = Manage::kReset;
+    return true;
+  }
+  if (c.value->type != type) return false;
+  manage = Manage::kSet;
+  order = SplitSuiteValue(*c.value);
+  return true;
 }
 
 // The policy that writes `changes` (each a value that differs from the
@@ -147,24 +150,12 @@ bool ToPolicy(const std::vector<RegChange>& changes, Policy& p) {
   for (const RegChange& c : changes) {
     std::string key = Lower(c.key), name = Lower(c.name);
     auto d = c.value ? c.value->AsDword() : std::nullopt;
-    if (key == Lower(kSuitePolicyKey) && name == "functions") {
-      if (!c.value) {
-        p.suites.manage = Manage::kReset;
-        continue;
+    if (key == Lower(kSuitePolicyKey) && (name == "functions" || name == "ecccurves")) {
+      bool suites = name == "functions";
+      if (!OrderPart(c, suites ? kRegSz : kRegMultiSz, suites ? p.suites.manage : p.curves.manage,
+                     suites ? p.suites.order : p.curves.order)) {
+        return false;
       }
-      if (c.value->type != kRegSz) return false;
-      p.suites.manage = Manage::kSet;
-      p.suites.order = SplitSuiteValue(*c.value);
-      continue;
-    }
-    if (key == Lower(kSuitePolicyKey) && name == "ecccurves") {
-      if (!c.value) {
-        p.curves.manage = Manage::kReset;
-        continue;
-      }
-      if (c.value->type != kRegMultiSz) return false;
-      p.curves.manage = Manage::kSet;
-      p.curves.order = SplitSuiteValue(*c.value);
       continue;
     }
     if (!d) return false;
@@ -285,9 +276,7 @@ Expected<Snapshot> Snap(const OsInfo& os, const OsTlsInfo& tls, RegistryBackend&
 
 bool WeakSuiteName(const std::string& n) {
   auto info = FindCipherSuite(n);
-  if (!info) return false;
-  return !CipherKeyOf(**info).empty() || n.find("EXPORT") != std::string::npos ||
-         n.find("_anon_") != std::string::npos;
+  return info && WeakSuite(**info);
 }
 
 std::vector<std::string> Weakens(const OsInfo& os, const Snapshot& before, const Snapshot& after) {
@@ -430,18 +419,20 @@ Expected<DoctorFix> ComputeDoctorFix(const OsInfo& os, RegistryBackend& backend,
   std::unique_ptr<RegistryBackend> proof = Copy(backend);
   // A value a named part does not write on this OS (a key size before
   // Windows 10) is written as it is, through [registry].
-  if (auto first_try = CompilePolicy(fix.policy, os.id)) {
+  auto compiled_or = CompilePolicy(fix.policy, os.id);
+  if (compiled_or) {
+    size_t named = fix.policy.registry.values.size();
     for (const RegChange& c : diff) {
       auto d = c.value ? c.value->AsDword() : std::nullopt;
-      bool written = std::any_of(first_try->changes.begin(), first_try->changes.end(),
+      bool written = std::any_of(compiled_or->changes.begin(), compiled_or->changes.end(),
                                  [&](const RegChange& x) {
                                    return IdOf(x) == IdOf(c) && x.value == c.value;
                                  });
       if (written || !d || !RegistryKeyAllowed(c.key)) continue;
       fix.policy.registry.values.push_back(RegistryDword{c.view, c.key, c.name, *d});
     }
+    if (fix.policy.registry.values.size() > named) compiled_or = CompilePolicy(fix.policy, os.id);
   }
-  auto compiled_or = CompilePolicy(fix.policy, os.id);
   if (!compiled_or) {
     fix.unavailable = "the one fix does not compile: " + compiled_or.error().message;
     return fix;

@@ -1,6 +1,8 @@
 #include "explain/fix_steps.h"
 
+#include "core/strings.h"
 #include "secproto/keys.h"
+#include "secproto/stack_explain.h"
 
 namespace secproto {
 
@@ -33,6 +35,23 @@ std::vector<RegChange> PolicySetChanges(const std::vector<std::string>& lines,
     std::erase_if(c->changes, [](const RegChange& x) { return x.view == View::k32; });
   }
   return std::move(c->changes);
+}
+
+bool WeakSuite(const CipherSuiteInfo& s) {
+  return !CipherKeyOf(s).empty() || s.name.find("EXPORT") != std::string_view::npos ||
+         s.name.find("_anon_") != std::string_view::npos;
+}
+
+bool WeakAlgorithmKey(std::string_view name) {
+  std::string l = Lower(name);
+  return l == "md5" || l == "null" || l.starts_with("rc4") || l.starts_with("rc2") ||
+         l.starts_with("des") || l.starts_with("triple des");
+}
+
+std::string TomlArray(const std::vector<std::string>& names) {
+  std::string s = "[";
+  for (const std::string& n : names) s += (s.size() > 1 ? ", " : "") + ("'" + n + "'");
+  return s + "]";
 }
 
 void PutFix(DoctorFinding& f, std::vector<FixStep> steps) {

@@ -10,6 +10,7 @@
 
 #include "secproto/explain.h"
 #include "secproto/policy.h"
+#include "secproto/suites.h"
 
 namespace secproto {
 
@@ -27,6 +28,15 @@ std::vector<RegChange> RelatedChanges(const std::vector<RelatedWrite>& writes, E
 /// `arch` (no 32-bit view on a 32-bit OS); empty when the lines do not compile.
 std::vector<RegChange> PolicySetChanges(const std::vector<std::string>& lines,
                                         const OsInfo& os, Architecture arch);
+/// A suite a fix must never bring in: RC4, DES, 3DES, NULL, RC2 (a
+/// Ciphers\ key governs it, CipherKeyOf), export or anonymous.
+bool WeakSuite(const CipherSuiteInfo& s);
+/// A Ciphers\ or Hashes\ key a fix may only turn off: NULL, DES, Triple
+/// DES, RC2, RC4, MD5.
+bool WeakAlgorithmKey(std::string_view name);
+/// A TOML array of literal strings ('...'), the form a --set line pastes in.
+std::string TomlArray(const std::vector<std::string>& names);
+
 /// The finding's fix: commands into fix_steps and fix, changes into
 /// fix_changes.
 void PutFix(DoctorFinding& f, std::vector<FixStep> steps);

@@ -43,13 +43,6 @@ Evidence Ev(const StackValue& v) {
   return e;
 }
 
-// A TOML array of literal strings ('...'), the form a --set line pastes in.
-std::string TomlArray(const std::vector<std::string>& names) {
-  std::string s = "[";
-  for (const std::string& n : names) s += (s.size() > 1 ? ", " : "") + ("'" + n + "'");
-  return s + "]";
-}
-
 // Said instead of a fix that would not paste safely.
 constexpr std::string_view kNoSafeFix =
     " (no fix command is printed: a key name read from the target has a character that cmd, "
@@ -67,13 +60,6 @@ std::vector<std::string> FitGpoLimit(std::vector<std::string> names) {
   };
   while (!names.empty() && length(names) > kMaxSuiteListChars) names.pop_back();
   return names;
-}
-
-// A suite a fix must never bring in (RC4, DES, 3DES, NULL, RC2, export,
-// anonymous): doctor's fixes only take such suites away.
-bool WeakSuite(const CipherSuiteInfo& s) {
-  return !CipherKeyOf(s).empty() || s.name.find("EXPORT") != std::string_view::npos ||
-         s.name.find("_anon_") != std::string_view::npos;
 }
 
 class StackDoctor {
@@ -223,10 +209,8 @@ class StackDoctor {
       for (const LegacyKey& k : *list) {
         if (Dword(k.enabled) != 0xFFFFFFFFu) continue;
         evidence.push_back(Ev(k.enabled));
-        std::string l = Lower(k.name);
-        bool weak = l == "md5" || l == "null" || l.starts_with("rc4") || l.starts_with("rc2") ||
-                    l.starts_with("des") || l.starts_with("triple des");
-        lines.push_back("legacy." + section + ".'" + k.name + "'=" + (weak ? "false" : "true"));
+        lines.push_back("legacy." + section + ".'" + k.name + "'=" +
+                        (WeakAlgorithmKey(k.name) ? "false" : "true"));
         names.push_back(k.name);
       }
     }

@@ -90,6 +90,10 @@ Expected<HandshakeResult> SchannelHandshake(const VerifyEndpoint& endpoint, int 
   if (WSAStartup(MAKEWORD(2, 2), &wsa) != 0) {
     return Fail(Error::Io("WSAStartup failed", "winsock"));
   }
+  // Balances the WSAStartup on every way out (after the socket closes).
+  struct WinsockUser {
+    ~WinsockUser() { WSACleanup(); }
+  } winsock;
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_family = AF_UNSPEC;

@@ -138,9 +138,15 @@ converge() {
     bad "$label $kind: $fixable fixable finding(s) and no one command: $(jq -c '.fix | {weakens, set}' "$dir/before.json")"
     return
   fi
-  [ "$fixable" -eq 0 ] && { ok; return; }
+  # Every scenario alone shows something to fix (else it proves nothing); a
+  # pair always holds one.
+  if [ "$fixable" -eq 0 ]; then
+    bad "$label $kind: nothing to fix, the scenario proves nothing: $(jq -c '[.findings[].code]' "$dir/before.json")"
+    return
+  fi
   # shellcheck disable=SC2086
   offers $t >"$dir/offers-before.json"
+  [ -s "$dir/offers-before.json" ] || { bad "$label $kind: explain --json failed"; return; }
   bash -c "$cmd" >"$dir/fix.out" 2>&1 || { bad "$label $kind: the fix failed: $(head -c 400 "$dir/fix.out")"; return; }
   # shellcheck disable=SC2086
   "$B" --json doctor --target $t >"$dir/after.json" 2>"$dir/err"
@@ -149,6 +155,7 @@ converge() {
   [ "$left" = "[]" ] && ok || bad "$label $kind: fixable after the one fix: $left (fix: $cmd)"
   # shellcheck disable=SC2086
   offers $t >"$dir/offers-after.json"
+  [ -s "$dir/offers-after.json" ] || { bad "$label $kind: explain --json failed after the fix"; return; }
   local w
   w=$(weakened "$dir/offers-before.json" "$dir/offers-after.json")
   [ -z "$w" ] && ok || bad "$label $kind: the fix weakened the machine: $w"

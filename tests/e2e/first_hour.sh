@@ -4,6 +4,7 @@
 # Usage: first_hour.sh SECPROTO_BINARY
 set -uo pipefail
 bin="$(realpath "$1")"
+here="$(dirname "$(realpath "$0")")"
 dir="$(mktemp -d)"
 pids=()
 cleanup() {
@@ -14,8 +15,8 @@ trap cleanup EXIT
 cd "$dir" || exit 1
 passed=0
 failed=0
-ok() { passed=$((passed + 1)); }
-bad() { echo "FAIL: $*" >&2; failed=$((failed + 1)); }
+# shellcheck source=policy_lib.sh
+. "$here/policy_lib.sh"  # ok, bad, free_port, start_silent_server
 # run ARGS...: sets $rc, $out (stdout) and $err (stderr)
 run() {
   "$bin" "$@" >"$dir/out" 2>"$dir/err"
@@ -28,20 +29,9 @@ has() { case "$1" in *"$2"*) ok ;; *) bad "$3: '$2' not in: $1" ;; esac; }
 hasnt() { case "$1" in *"$2"*) bad "$3: '$2' in: $1" ;; *) ok ;; esac; }
 
 # A port nothing listens on, and one that accepts and never answers.
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 closed=$(free_port)
-python3 -c '
-import socket, sys, time
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 0)); s.listen(64)
-print(s.getsockname()[1], flush=True)
-conns = []
-while True:
-    c, _ = s.accept(); conns.append(c)
-' >"$dir/silent.port" &
-pids+=($!)
-for _ in $(seq 100); do [ -s "$dir/silent.port" ] && break; sleep 0.1; done
-silent=$(cat "$dir/silent.port")
+start_silent_server "$dir/silent.port"
+pids+=("$silent_pid")
 
 # 4. "-tls1.0,-tls1.1" is an edit, as "-tls1.0 -tls1.1" is.
 run set 0xA80 --target reg:w.reg

@@ -122,18 +122,7 @@ C=img/Windows/System32/config
 python3 "$SRC/tests/e2e/policy_changes.py" 0 c0.json &&
   python3 "$SRC/tests/e2e/policy_changes.py" 1 c1.json || exit 1
 "$B" policy apply c0.json --target image:img >/dev/null || { echo "first apply failed"; exit 1; }
-SKEY='Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp'
-YKEY='ControlSet001\Control\SecurityProviders\SCHANNEL'
-state() {  # 0 or 1: which change list the pair holds; anything else is a mix
-  local s y
-  s=$(hget $C/SOFTWARE "$SKEY" DefaultSecureProtocols)
-  y=$(hget $C/SYSTEM "$YKEY" EventLogging)
-  case "$s/$y" in
-    10240/1) echo 0 ;;
-    2048/7) echo 1 ;;
-    *) echo "SOFTWARE=$s SYSTEM=$y" ;;
-  esac
-}
+state() { pair_state "$C"; }  # 0 or 1: which change list the pair holds; anything else is a mix
 # After an interrupted apply from $1 towards $2: exit 130, the pair is one
 # whole state that stderr names, and nothing is left beside the hives.
 check_apply() {
@@ -173,27 +162,16 @@ case $cur in 0|1) ;; *) echo "the pair is broken, stopping"; exit 1 ;; esac
 "$B" set 0x800 --target hive:one.hive >/dev/null 2>&1 || { echo "set on one.hive failed"; exit 1; }
 SECPROTO_TEST_COMMIT_PAUSE_MS=3000 interrupt INT 1 "$B" set 0x2800 --target hive:one.hive
 [ $rc = 130 ] && ok || bad "set on a hive, INT before the rename: exit $rc"
-v=$(hget one.hive "$SKEY" DefaultSecureProtocols)
+v=$(hget one.hive 'Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp' DefaultSecureProtocols)
 [ "$v" = 2048 ] && ok || bad "set on a hive, INT before the rename: the hive holds $v, want the old 2048"
 has "$(cat "$dir/err")" "secproto: interrupted" "set on a hive, INT before the rename"
 no_temps . "set on a hive, INT before the rename"
 
 # 3. probe --json: one endpoint refuses at once, one accepts and never
 # answers; the finished one is printed as an uninterrupted run prints it.
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 closed=$(free_port)
-python3 -c '
-import socket
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 0)); s.listen(64)
-print(s.getsockname()[1], flush=True)
-conns = []
-while True:
-    c, _ = s.accept(); conns.append(c)
-' >"$dir/silent.port" &
-pids+=($!)
-for _ in $(seq 100); do [ -s "$dir/silent.port" ] && break; sleep 0.1; done
-silent=$(cat "$dir/silent.port")
+start_silent_server "$dir/silent.port"
+pids+=("$silent_pid")
 # The silent endpoint first: its unfinished line holds back the finished one
 # in the ordered stream, which the interrupt must still print.
 "$B" --json probe "127.0.0.1:$closed" --timeout 2000 --retries 0 --protocols tls1.2 \

@@ -26,18 +26,7 @@ C=img/Windows/System32/config
 python3 "$HERE/policy_changes.py" 0 c0.json && python3 "$HERE/policy_changes.py" 1 c1.json || exit 1
 $B policy apply c0.json --target image:img >/dev/null || { echo "first apply failed"; exit 1; }
 
-SKEY='Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp'
-YKEY='ControlSet001\Control\SecurityProviders\SCHANNEL'
-state() {  # "0", "1", or what the hives hold
-  local s y
-  s=$(hget $C/SOFTWARE "$SKEY" DefaultSecureProtocols)
-  y=$(hget $C/SYSTEM "$YKEY" EventLogging)
-  case "$s/$y" in
-    10240/1) echo 0 ;;
-    2048/7) echo 1 ;;
-    *) echo "SOFTWARE=$s SYSTEM=$y" ;;
-  esac
-}
+state() { pair_state "$C"; }  # "0", "1", or what the hives hold
 
 start=$(date +%s%N)
 $B policy apply c1.json --target image:img >/dev/null

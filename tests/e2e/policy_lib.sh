@@ -43,3 +43,36 @@ export_hive() {
   { hivexregedit --export "$1" '\' 2>/dev/null || echo "hivexregedit failed"; } >"$2.hivex"
   { reglookup -H "$1" 2>/dev/null | cut -d, -f1-3 | sort || echo "reglookup failed"; } >"$2.reglookup"
 }
+
+# pair_state CONFIG_DIR: which change list of policy_changes.py (0 or 1) the
+# SOFTWARE + SYSTEM pair in CONFIG_DIR holds; anything else names the mix.
+pair_state() {
+  local s y
+  s=$(hget "$1/SOFTWARE" 'Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp' DefaultSecureProtocols)
+  y=$(hget "$1/SYSTEM" 'ControlSet001\Control\SecurityProviders\SCHANNEL' EventLogging)
+  case "$s/$y" in
+    10240/1) echo 0 ;;
+    2048/7) echo 1 ;;
+    *) echo "SOFTWARE=$s SYSTEM=$y" ;;
+  esac
+}
+
+# A free TCP port on 127.0.0.1 (nothing listens on it).
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# start_silent_server FILE: a server on 127.0.0.1 that accepts and never
+# answers; sets $silent (its port) and $silent_pid. FILE receives the port.
+start_silent_server() {
+  python3 -c '
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0)); s.listen(64)
+print(s.getsockname()[1], flush=True)
+conns = []
+while True:
+    c, _ = s.accept(); conns.append(c)
+' >"$1" &
+  silent_pid=$!
+  for _ in $(seq 100); do [ -s "$1" ] && break; sleep 0.1; done
+  silent=$(cat "$1")
+}
